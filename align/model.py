@@ -1,0 +1,89 @@
+"""The result of aligning one source article with one English article: weighted many-to-many sentence links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mt.document import Document
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One link between source sentence `src` and English sentence `tgt` (indices into Document.sentences)."""
+
+    src: int
+    tgt: int
+    score: float
+
+
+@dataclass
+class Alignment:
+    """Links between a source document and an English document; sentences with no edge are unaligned."""
+
+    src: Document
+    tgt: Document
+    edges: list[Edge] = field(default_factory=list)
+    translations: list[str] | None = None  # one per source sentence, when a translation was used
+    mode: str = "no-mt"  # "no-mt", "mt" (translated by `model`) or "translations" (given by the user)
+    model: str | None = None
+    # (src, tgt) -> list of (source word index, English word index); filled by align.words when asked for
+    word_links: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+
+    def targets_of(self, i: int) -> list[int]:
+        """English sentence indices linked to source sentence `i`, in document order."""
+        return sorted(e.tgt for e in self.edges if e.src == i)
+
+    def sources_of(self, j: int) -> list[int]:
+        """Source sentence indices linked to English sentence `j`, in document order."""
+        return sorted(e.src for e in self.edges if e.tgt == j)
+
+    def score_of(self, i: int) -> float | None:
+        """Best link score of source sentence `i`, or None when it is unaligned."""
+        scores = [e.score for e in self.edges if e.src == i]
+        return max(scores) if scores else None
+
+    def unaligned_src(self) -> list[int]:
+        """Source sentences with no English partner."""
+        linked = {e.src for e in self.edges}
+        return [i for i in range(len(self.src.sentences)) if i not in linked]
+
+    def unaligned_tgt(self) -> list[int]:
+        """English sentences with no source partner."""
+        linked = {e.tgt for e in self.edges}
+        return [j for j in range(len(self.tgt.sentences)) if j not in linked]
+
+    def records(self) -> list[dict[str, Any]]:
+        """One record per source sentence (unaligned included), then one per unaligned English sentence."""
+        out: list[dict[str, Any]] = []
+        for i, s in enumerate(self.src.sentences):
+            tgt_ids = self.targets_of(i)
+            # Sources that share exactly this target set form the many side of a many-to-one link.
+            src_ids = [k for k in range(len(self.src.sentences)) if tgt_ids and self.targets_of(k) == tgt_ids] or [i]
+            score = self.score_of(i)
+            out.append({
+                "src_doc": self.src.doc_id,
+                "tgt_doc": self.tgt.doc_id,
+                "src_lang": self.src.lang,
+                "src": s.text,
+                "src_ids": src_ids,
+                "translation": self.translations[i] if self.translations is not None else None,
+                "tgt": [self.tgt.sentences[j].text for j in tgt_ids],
+                "tgt_ids": tgt_ids,
+                "score": round(score, 4) if score is not None else None,
+                "mode": self.mode,
+            })
+        for j in self.unaligned_tgt():
+            out.append({
+                "src_doc": self.src.doc_id,
+                "tgt_doc": self.tgt.doc_id,
+                "src_lang": self.src.lang,
+                "src": None,
+                "src_ids": [],
+                "translation": None,
+                "tgt": [self.tgt.sentences[j].text],
+                "tgt_ids": [j],
+                "score": None,
+                "mode": self.mode,
+            })
+        return out

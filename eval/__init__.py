@@ -1,0 +1,1 @@
+"""Evaluation stage: coverage, fact coverage, translation quality, model comparison, reports and the main job."""

@@ -1,0 +1,48 @@
+"""The `mtk` command: one parser, subcommands contributed by each stage, errors as one line and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from mt.errors import MtkError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Assemble the top-level parser from the stages' subcommand modules."""
+    from align import cli as align_cli
+    from eval import commands as eval_commands
+    from mt import cli as mt_cli
+
+    parser = argparse.ArgumentParser(
+        prog="mtk",
+        description="Translate Swahili/Arabic news into English, align it with English articles, and evaluate.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    mt_cli.register(sub)
+    align_cli.register(sub)
+    eval_commands.register(sub)
+    return parser
+
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `mtk`; every expected failure ends as `mtk: error: ...` on stderr with exit code 2 or 3."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse itself exits 2 with a usage line on bad usage
+    try:
+        return int(args.func(args) or 0)
+    except MtkError as exc:
+        print(f"mtk: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("mtk: interrupted; no partial output was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Translation stage: reading, cleaning, language identification, segmentation and CTranslate2 translation."""

@@ -1,0 +1,33 @@
+"""Write output files atomically so an interrupted or failed run never leaves a half-written file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Iterator[IO]:
+    """Yield a file handle that replaces `path` only when the block finishes; `None` or '-' means stdout."""
+    if path is None or str(path) == "-":
+        yield sys.stdout if "b" not in mode else sys.stdout.buffer
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        encoding = None if "b" in mode else "utf-8"
+        with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
