@@ -10,7 +10,7 @@ class Dropped:
     """A piece of the input that cleaning removed, with the reason, so nothing is lost silently."""
 
     text: str
-    reason: str  # e.g. "navigation", "caption-repeat", "related-links", "url", "share-widget", "ad", "not-found", "duplicate"
+    reason: str  # e.g. "navigation", "caption-repeat", "related-links", "url", "share-widget", "advertisement", "not-found", "duplicate"
     paragraph: int  # index of the raw paragraph it came from
 
 

@@ -1,0 +1,261 @@
+"""Line patterns of web-page boilerplate (navigation, widgets, ads, credits) in English, Swahili and Arabic news sites.
+
+Each rule matches a whole line (or hard-wrapped paragraph), never part of a sentence, so a content sentence that merely
+mentions "share" or "advertisement" is kept. No maintained library covers Swahili and Arabic page chrome on plain text
+(trafilatura and friends need the HTML), hence these hand-written lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_TERMINAL = ".!?؟…"
+# Punctuation around a label that does not change what it is: "Share :", "(Advertisement)", "- Related -".
+_LABEL_TRIM = " \t:：.,;|•·»«›‹>()[]{}-–—_*#\"'“”‘’"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Lines matching `pattern` (whole line, case-insensitive) are dropped with `reason`."""
+
+    reason: str
+    pattern: re.Pattern[str]
+    max_words: int = 1000  # a long line is content even if it starts like boilerplate
+
+
+def _phrases(reason: str, phrases: str) -> Rule:
+    """Rule for a '|'-separated list of exact labels (surrounding punctuation ignored)."""
+    alternatives = "|".join(re.escape(p.strip()).replace(r"\ ", r"\s+") for p in phrases.split("|") if p.strip())
+    return Rule(reason, re.compile(rf"(?:{alternatives})", re.IGNORECASE))
+
+
+def _regex(reason: str, pattern: str, max_words: int = 1000) -> Rule:
+    return Rule(reason, re.compile(pattern, re.IGNORECASE), max_words)
+
+
+_AGENCIES = (
+    r"(?:AP|AFP|Reuters|REUTERS|EPA(?:-EFE)?|EFE|Getty\s+Images|Getty|Xinhua|Anadolu(?:\s+Agency)?|AA|DPA|Bloomberg|"
+    r"Shutterstock|IRNA|WAM|SPA|MAP|Pool|ANP|PA|UPI|Sipa|Abaca|NurPhoto|TASS|Sputnik|KUNA|QNA|MENA)"
+)
+# A credit is an agency optionally followed by a separator and a photographer's name (at most five words).
+_CREDIT = rf"(?:©\s*)?{_AGENCIES}(?:\s*(?:[-–—/|:]|via)\s*[\w.'’-]+(?:\s+[\w.'’-]+){{0,4}})?"
+CREDIT_LINE = re.compile(rf"{_CREDIT}")  # case-sensitive: "AP", not the word "ap"
+TRAILING_CREDIT = re.compile(rf"(?<=[.!?؟\"”»])\s+({_CREDIT})$")
+URL = re.compile(r"(?:(?:https?://|www\.)\S+\s*)+", re.IGNORECASE)
+
+NEUTRAL_RULES: tuple[Rule, ...] = (
+    _regex("url", r"(?:(?:https?://|www\.)\S+\s*)+"),
+    _regex("counter", r"(?=.*\d)[\d\s.,:/|·•+%()-]{1,24}"),
+    _regex("copyright", r"(?:©|\(c\)|copyright\b).{0,120}", max_words=20),
+    _regex("photo-credit", r"(?:©|\(c\))\s*.{1,60}", max_words=10),
+    _regex("breadcrumb", r"[^.!?؟]{1,60}(?:\s[›»>/|]\s[^.!?؟›»>/|]{1,80}){2,}", max_words=20),
+)
+
+RULES: dict[str, tuple[Rule, ...]] = {
+    "en": (
+        _regex("reading-time", r".*\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s+read\b.*", max_words=14),
+        _regex("not-found", r"(?:error\s+)?404(?:\s*[-:!.]\s*.*)?", max_words=12),
+        _regex(
+            "not-found",
+            r"(?:oops|sorry|error)?[!.,:\s]*(?:the\s+|this\s+)?page\s+(?:was\s+)?not\s+found.*|"
+            r"(?:oops|sorry)?[!.,:\s]*(?:the\s+|this\s+|that\s+)?page\s+(?:you\s+\w+\s+(?:looking|searching)\s+for\s+|"
+            r"you\s+requested\s+)?(?:could\s+not|cannot|can'?t)\s+be\s+found.*|"
+            r"the\s+(?:page|content|article)\s+you\s+(?:are|were)\s+(?:looking|searching)\s+for.*",
+            max_words=30,
+        ),
+        _regex("not-found", r"(?:nothing\s+found|no\s+results\s+found)\.?", max_words=6),
+        _phrases(
+            "advertisement",
+            "advertisement|advertisements|advertising|ad|ads|sponsored|sponsored content|promoted|paid content|"
+            "scroll to continue with content|continue reading below|story continues below|"
+            "story continues below advertisement|article continues below advertisement",
+        ),
+        _regex(
+            "share-widget",
+            r"(?:share(?:\s+(?:this|the|on|via|article|story|post|page))*|tweet|email|e-mail|print|copy\s+link|"
+            r"facebook|twitter|x|whatsapp|telegram|linkedin|pinterest|reddit|messenger|viber)"
+            r"(?:[\s:,|/]+(?:share|tweet|email|e-mail|print|copy\s+link|facebook|twitter|x|whatsapp|telegram|linkedin|"
+            r"pinterest|reddit|messenger|viber|this|article|story|on|via))*",
+            max_words=12,
+        ),
+        _regex(
+            "comment-widget",
+            r"(?:\d+\s+)?\d+\s+votes?|article\s+rating|subscribe|notify\s+of|guest|\d+\s+comments?|comments?|oldest|"
+            r"newest|newest\s+most\s+voted|most\s+voted|inline\s+feedbacks|view\s+all\s+comments|leave\s+a\s+(?:comment|reply)|"
+            r"post\s+(?:a\s+)?comment|add\s+(?:a\s+)?comment|(?:please\s+)?log\s*in\s+to\s+comment|"
+            r"be\s+the\s+first\s+to\s+comment.*|no\s+comments(?:\s+yet)?|reply|report|load\s+more\s+comments|"
+            r"join\s+the\s+discussion|show\s+comments|hide\s+comments",
+        ),
+        _phrases(
+            "navigation",
+            "home|homepage|menu|main menu|skip to content|skip to main content|search|top stories|back to top|"
+            "go to top|sign in|sign up|log in|login|register|newsletter|sections|next article|previous article|"
+            "next post|previous post|next|previous|prev|close|open menu|toggle navigation|go to|follow us|"
+            "follow us on|download our app|listen to this article|listen|audio|video|watch|watch live|live|more",
+        ),
+        _regex("breadcrumb", r"home\s*[›»>/|]\s*.{1,150}", max_words=20),
+        _regex("byline", r"(?-i:By\s+[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,4})", max_words=8),
+        _regex(
+            "byline",
+            r"(?:(?:written|reported|reporting|edited|editing|compiled|additional\s+reporting)\s+by|"
+            r"(?:author|reporter|correspondent|staff\s+writer|editor)\s*:)\s*[^.!?]{1,80}",
+            max_words=14,
+        ),
+        _regex("source-credit", r"(?:source|sources|via|credit|credits)\s*:\s*.{1,80}", max_words=12),
+        _regex(
+            "timestamp",
+            r"(?:published|updated|last\s+updated|posted|modified)(?:\s+on)?\s*:?\s*.{0,40}\d.{0,40}",
+            max_words=12,
+        ),
+        _regex("tags", r"(?:tags|topics|keywords|filed\s+under)\s*:.{0,200}|tags|topics", max_words=30),
+        _regex("copyright", r"all\s+rights\s+reserved.*", max_words=15),
+        _regex(
+            "photo-credit", r"(?:photo|picture|image|credit|photograph|file\s+photo)\s*[:/]\s*.{1,60}", max_words=10
+        ),
+    ),
+    "sw": (
+        _regex("reading-time", r".*\bdakika\s+\d+\s+(?:za\s+)?(?:kusoma|kusomwa)\b.*", max_words=14),
+        _regex(
+            "not-found",
+            r"(?:samahani[,!.]?\s*)?(?:ukurasa|maudhui|makala)\b.{0,80}\b(?:haupatikani|haipatikani|hayapatikani|"
+            r"hazipatikani|haikupatikana|haukupatikana|haupo|haipo|hayapo|yameondolewa|imeondolewa|umeondolewa|"
+            r"yamekwishaondolewa).*",
+            max_words=30,
+        ),
+        _phrases(
+            "advertisement", "matangazo|matangazo ya kibiashara|tangazo|tangazo la biashara|matangazo ya biashara"
+        ),
+        _phrases("share-widget", "kusambaza|sambaza|shiriki|shirikisha|sambaza habari hii|shiriki habari hii"),
+        _regex(
+            "comment-widget",
+            r"maoni|toa\s+maoni|andika\s+maoni|acha\s+maoni|\d+\s+maoni|maoni\s+\d+|hakuna\s+maoni(?:\s+bado)?",
+        ),
+        _phrases(
+            "navigation",
+            "pata taarifa kuu|habari kuu|nyumbani|mwanzo|tafuta|ingia|jiunge|jisajili|menyu|rudi juu|"
+            "habari za hivi punde|fuatilia|tufuate|pakua programu yetu",
+        ),
+        _regex("breadcrumb", r"(?:nyumbani|mwanzo)\s*[›»>/|]\s*.{1,150}", max_words=20),
+        _regex(
+            "byline",
+            r"(?:(?:imeandikwa|imeandaliwa|imehaririwa|imetafsiriwa|iliyoandikwa)\s+na|mwandishi\s*:|mhariri\s*:)"
+            r"\s*[^.!?]{1,80}|na\s+mwandishi\s+wetu.{0,60}",
+            max_words=12,
+        ),
+        _regex("source-credit", r"(?:chanzo|vyanzo)\s*:\s*.{1,80}", max_words=12),
+        _regex("timestamp", r"(?:imechapishwa|ilichapishwa|imesasishwa|ilisasishwa)\b.{0,60}", max_words=12),
+        _regex("tags", r"(?:mada|vitambulisho)\s*:.{0,200}", max_words=30),
+        _regex("copyright", r"haki\s+zote\s+zimehifadhiwa.*", max_words=15),
+        _regex("photo-credit", r"(?:picha|chanzo\s+cha\s+picha)\s*[:/]\s*.{1,60}", max_words=10),
+    ),
+    "ar": (
+        _regex(
+            "reading-time",
+            r".*(?:\d+\s*(?:دقائق|دقيقة|دقيقتان|د)\s*(?:لل)?قراءة|(?:وقت\s+ال)?قراءة\s*:?\s*\d+\s*(?:دقائق|دقيقة|د)).*",
+            max_words=14,
+        ),
+        _regex(
+            "not-found",
+            r"(?:عذرا[ً]?[،,]?\s*)?(?:خطأ\s*404\s*[-:]?\s*)?(?:ال)?(?:صفحة|محتوى|مقال|خبر)\b.{0,80}"
+            r"(?:غير\s+موجود|غير\s+متوفر|غير\s+متاح|لم\s+يتم\s+العثور|تم\s+حذف).*",
+            max_words=20,
+        ),
+        _phrases(
+            "advertisement",
+            "إعلان|اعلان|إعلانات|اعلانات|محتوى مدعوم|محتوى إعلاني|مساحة إعلانية|مساحة اعلانية|إعلان تجاري",
+        ),
+        _phrases(
+            "share-widget",
+            "شارك|شارك الخبر|شارك المقال|شارك هذا المقال|شارك هذا الخبر|مشاركة|مشاركة الخبر|انشر|نشر|طباعة|"
+            "شارك على فيسبوك|شارك على تويتر|فيسبوك|تويتر|واتساب|تيليجرام|تلغرام|نسخ الرابط",
+        ),
+        _regex(
+            "comment-widget",
+            r"تعليقات|التعليقات|أضف\s+تعليق(?:ك|ا)?|اضف\s+تعليق(?:ك|ا)?|اترك\s+تعليق(?:ا|اً)?|\d+\s+تعليق(?:ات)?|"
+            r"لا\s+توجد\s+تعليقات|أرسل\s+تعليق(?:ك|ا)?",
+        ),
+        _phrases(
+            "navigation",
+            "الرئيسية|الصفحة الرئيسية|القائمة|القائمة الرئيسية|بحث|ابحث|تسجيل الدخول|دخول|اشترك|اشترك الآن|"
+            "النشرة البريدية|تابعنا|تابعونا|تابعنا على|العودة للأعلى|حمل تطبيقنا|استمع|فيديو|مباشر",
+        ),
+        _regex("breadcrumb", r"(?:الرئيسية|الصفحة\s+الرئيسية)\s*[›»>/|<«-]\s*.{1,150}", max_words=20),
+        # "ناظورسيتي: متابعة" ("Nador City: follow-up"): a site's attribution, not a fact.
+        _regex(
+            "byline",
+            r"[^.:؟!]{1,40}\s*[:：-]\s*(?:متابعة|متابعات|متابعة\s+خاصة|وكالات|خاص|تقرير|مراسلة|ترجمة)"
+            r"|بقلم\s*[:：]?\s*[^.؟!]{1,50}"
+            r"|(?:متابعة|كتب|كتبت|تحرير|إعداد|اعداد|المحرر|مراسل|ترجمة)\s*[:：]\s*[^.؟!]{1,50}",
+            max_words=7,
+        ),
+        _regex("source-credit", r"(?:المصدر|مصدر|المصادر|عن)\s*[:：]\s*.{1,80}", max_words=12),
+        _regex(
+            "timestamp",
+            r"(?:نشر\s+في|نُشر\s+في|تاريخ\s+النشر|آخر\s+تحديث|اخر\s+تحديث|تم\s+التحديث|محدث)\s*:?.{0,60}",
+            max_words=12,
+        ),
+        _regex("tags", r"(?:الوسوم|وسوم|الكلمات\s+المفتاحية|كلمات\s+مفتاحية|مواضيع)\s*:.{0,200}", max_words=30),
+        _regex("copyright", r"(?:جميع\s+الحقوق\s+محفوظة|حقوق\s+النشر).*", max_words=15),
+        _regex("photo-credit", r"(?:صورة|الصورة|تصوير|مصدر\s+الصورة|صور)\s*[:/]\s*.{1,60}", max_words=10),
+    ),
+}
+
+# "Read also"-style labels. Alone (or with a glued section name: "You might also likeRELATED") they head a block of
+# links and teaser titles; the "teaser" ones may also carry a single teaser title on the same line.
+_RELATED_TEASER = {
+    "en": "read also|also read|read more|see also|watch also|also see|more on this",
+    "sw": "soma pia|soma zaidi|soma habari zaidi|tazama pia|pia soma|habari zinazohusiana",
+    "ar": "اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|إقرأ أيضا|إقرأ أيضاً|اقرأ المزيد|شاهد أيضا|شاهد أيضاً|اقرأ كذلك|طالع أيضا|"
+    "طالع أيضاً",
+}
+_RELATED_HEADER = {
+    "en": "related|related story|related article|related news|related articles|related posts|related stories|related content|related topics|latest news|"
+    "latest stories|latest|latest posts|you might also like|you may also like|you might like|recommended to you|"
+    "recommended for you|recommended|more stories|more news|more from|most read|most popular|popular|trending|"
+    "trending now|don't miss|editor's picks|further reading|other news|in other news|top news|more in",
+    "sw": "habari zaidi|habari nyingine|habari za hivi punde|habari mpya|zilizosomwa zaidi|unaweza pia kupenda|"
+    "makala zinazohusiana|habari zinazofanana|habari maarufu",
+    "ar": "ذات صلة|مواضيع ذات صلة|أخبار ذات صلة|اخبار ذات صلة|مقالات ذات صلة|آخر الأخبار|اخر الاخبار|آخر الاخبار|الأكثر قراءة|"
+    "الأكثر مشاهدة|الاكثر قراءة|قد يهمك أيضا|قد يهمك أيضاً|قد يهمك|قد يعجبك أيضا|قد يعجبك أيضاً|أخبار متعلقة|"
+    "المزيد من الأخبار|أخبار أخرى|المزيد",
+}
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    ordered = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+def languages_for(lang: str) -> tuple[str, ...]:
+    """Pattern sets to apply for a page in `lang`: its own and English (site chrome is often English); all if unknown."""
+    if lang in RULES:
+        return tuple(dict.fromkeys((lang, "en")))
+    return tuple(RULES)
+
+
+def rules_for(lang: str) -> tuple[Rule, ...]:
+    """Neutral rules followed by the rules of the languages that apply to `lang`."""
+    return NEUTRAL_RULES + tuple(rule for code in languages_for(lang) for rule in RULES[code])
+
+
+def related_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(header-only pattern, teaser pattern) for related-article labels of the languages that apply to `lang`."""
+    codes = languages_for(lang)
+    teaser = _alternation(p for code in codes for p in _RELATED_TEASER[code].split("|"))
+    header = _alternation(p for code in codes for p in (_RELATED_HEADER[code] + "|" + _RELATED_TEASER[code]).split("|"))
+    # Alone, or followed by a section label glued on in capitals ("You might also likeRELATED").
+    header_only = re.compile(rf"(?:{header})(?:\s*[:：\-–—|]?\s*(?-i:[A-Z][A-Z &]{{2,30}}))?", re.IGNORECASE)
+    teaser_line = re.compile(rf"(?:{teaser})\s*[:：\-–—|]?\s+\S.*", re.IGNORECASE)
+    return header_only, teaser_line
+
+
+def label(text: str) -> str:
+    """`text` without the punctuation that frames a label, for whole-line matching."""
+    return text.strip(_LABEL_TRIM)
+
+
+def ends_sentence(text: str) -> bool:
+    """True when `text` ends like a sentence (full stop, question or exclamation mark, maybe inside quotes)."""
+    return text.rstrip("\"'”’»)] ").endswith(tuple(_TERMINAL))

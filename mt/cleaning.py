@@ -1,0 +1,224 @@
+"""Remove web-page boilerplate and repeated paragraphs from a normalised article, keeping character offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mt.boilerplate import (
+    CREDIT_LINE,
+    TRAILING_CREDIT,
+    URL,
+    Rule,
+    ends_sentence,
+    label,
+    related_patterns,
+    rules_for,
+)
+from mt.document import Dropped
+from mt.langid import canonical_code
+
+_BULLET = re.compile(r"(?:[•·▪◦●■►▶✓✔]|[-*–—](?=\s))\s*")
+_MAX_PREFIX_WORDS = 5  # "Home Northern Africa", "World": a breadcrumb or section label before a repeated title
+_MAX_PREFIX_CHARS = 60
+_MAX_LINK_TITLE_WORDS = 16  # teaser titles under a "Related news" label
+_MAX_TEASER_WORDS = 25
+_MAX_CREDIT_WORDS = 8
+# Hard-wrapped text: every line but the last between these lengths, differing by at most the spread.
+_WRAP_MIN_CHARS = 40
+_WRAP_MAX_CHARS = 100
+_WRAP_SPREAD = 25
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A kept paragraph: its text and its [start, end) character offsets in the text given to clean_text."""
+
+    text: str
+    start: int
+    end: int
+    raw_index: int = -1  # index of the raw paragraph (line or block) it came from, as in Dropped.paragraph
+
+
+@dataclass
+class CleanResult:
+    """What cleaning kept, in order, and what it dropped, with reasons."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The kept paragraphs joined by blank lines."""
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+def duplicate_key(text: str) -> str:
+    """Comparison key under which near-verbatim repeats collide: no whitespace, no final full stop, case-folded."""
+    return re.sub(r"\s+", "", text).rstrip(".").casefold()
+
+
+def raw_paragraphs(text: str) -> list[Paragraph]:
+    """Split normalised text into raw paragraphs: one per line, or one per block where the block is hard-wrapped."""
+    units: list[Paragraph] = []
+    for block in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        lines = [(m.start() + block.start(), m.end() + block.start()) for m in re.finditer(r"[^\n]+", block.group())]
+        if _is_hard_wrapped([text[s:e] for s, e in lines]):
+            units.append(_unit(text, block.start(), block.end(), len(units)))
+        else:
+            units.extend(_unit(text, s, e, len(units) + k) for k, (s, e) in enumerate(lines))
+    return [u for u in units if u.text]
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """True for a block wrapped at a fixed width (lines of similar length, some cut mid-sentence); pages that put
+    one paragraph or one widget label per line (seeds 001, 003) have lines of very different lengths."""
+    body = lines[:-1]
+    if len(body) < 2:  # two lines are as likely a title over its first paragraph
+        return False
+    lengths = [len(line) for line in body]
+    return (
+        min(lengths) >= _WRAP_MIN_CHARS
+        and max(lengths) <= _WRAP_MAX_CHARS
+        and max(lengths) - min(lengths) <= _WRAP_SPREAD
+        and not all(ends_sentence(line) for line in body)
+    )
+
+
+def _unit(text: str, start: int, end: int, index: int) -> Paragraph:
+    return Paragraph(text[start:end].replace("\n", " "), start, end, index)
+
+
+def _without_bullet(unit: Paragraph) -> Paragraph:
+    bullet = _BULLET.match(unit.text)
+    if not bullet:
+        return unit
+    return Paragraph(unit.text[bullet.end() :], unit.start + bullet.end(), unit.end, unit.raw_index)
+
+
+def clean_text(text: str, lang: str) -> CleanResult:
+    """Drop boilerplate lines and repeated paragraphs from normalised `text` (page in `lang`, or 'auto').
+
+    The patterns of `lang` and English apply (site chrome is often English); with 'auto', those of every language.
+    """
+    return _Cleaner(canonical_code(lang)).run(raw_paragraphs(text))
+
+
+class _Cleaner:
+    """One pass over the raw paragraphs; keeps the state that crosses lines (related-links blocks, seen paragraphs)."""
+
+    def __init__(self, lang: str) -> None:
+        self.rules: tuple[Rule, ...] = rules_for(lang)
+        self.related_header, self.related_teaser = related_patterns(lang)
+        self.result = CleanResult()
+        self.seen: dict[str, Paragraph] = {}
+        self.in_related_block = False
+
+    def run(self, units: list[Paragraph]) -> CleanResult:
+        for i, unit in enumerate(units):
+            following = units[i + 1] if i + 1 < len(units) else None
+            self._take(unit, following)
+        return self.result
+
+    def _drop(self, text: str, reason: str, unit: Paragraph) -> None:
+        self.result.dropped.append(Dropped(text=text, reason=reason, paragraph=unit.raw_index))
+
+    def _take(self, unit: Paragraph, following: Paragraph | None) -> None:
+        reason = self._line_reason(unit.text)
+        if reason:
+            self._drop(unit.text, reason, unit)
+            return
+        if self.in_related_block and (URL.fullmatch(unit.text) or self._is_link_title(unit.text)):
+            self._drop(unit.text, "related-links", unit)
+            return
+        self.in_related_block = False
+        unit = _without_bullet(unit)
+        if self._is_repeat(unit, following):
+            return
+        unit = self._trim_trailing_credit(unit)
+        self.seen.setdefault(duplicate_key(unit.text), unit)
+        self.result.paragraphs.append(unit)
+
+    def _line_reason(self, text: str) -> str | None:
+        """Reason to drop a whole line on its own, or None; starts a related-links block at a header."""
+        bare = label(text)
+        if not bare:
+            return "punctuation"
+        words = len(bare.split())
+        if self.related_header.fullmatch(bare):
+            self.in_related_block = True
+            return "related-links"
+        if words <= _MAX_TEASER_WORDS and not ends_sentence(text) and self.related_teaser.fullmatch(bare):
+            return "related-links"
+        for rule in self.rules:
+            if words <= rule.max_words and rule.pattern.fullmatch(bare):
+                return rule.reason
+        if words <= _MAX_CREDIT_WORDS and CREDIT_LINE.fullmatch(bare):
+            return "photo-credit"
+        return None
+
+    @staticmethod
+    def _is_link_title(text: str) -> bool:
+        return len(text.split()) <= _MAX_LINK_TITLE_WORDS and not ends_sentence(text)
+
+    def _is_repeat(self, unit: Paragraph, following: Paragraph | None) -> bool:
+        """Drop (and record) a paragraph that repeats another one, in whole or behind a short label."""
+        key = duplicate_key(unit.text)
+        if key in self.seen:
+            self._drop(unit.text, "duplicate", unit)
+            return True
+        # "Home Northern Africa <title>" followed by "<title>": a breadcrumb ending with the next line.
+        if following is not None and _short_label_before(unit.text, _without_bullet(following).text):
+            self._drop(unit.text, "breadcrumb", unit)
+            return True
+        for earlier in self.seen.values():
+            # "WorldIsrael and Morocco sign ..." after the title: a section label glued to a repeated title.
+            if _short_label_before(unit.text, earlier.text):
+                self._drop(unit.text, "duplicate", unit)
+                return True
+            # A photo caption repeated with the agency credit appended: "<caption> AP - Tsafrir Abayov".
+            rest = _remainder_after(unit.text, earlier.text)
+            if rest is not None and _looks_like_credit(rest):
+                self._drop(unit.text[: len(unit.text) - len(rest)].strip(), "caption-repeat", unit)
+                self._drop(rest, "photo-credit", unit)
+                return True
+        return False
+
+    def _trim_trailing_credit(self, unit: Paragraph) -> Paragraph:
+        match = TRAILING_CREDIT.search(unit.text)
+        if not match:
+            return unit
+        self._drop(match.group(1), "photo-credit", unit)
+        cut = match.start()
+        return Paragraph(unit.text[:cut], unit.start, unit.start + cut, unit.raw_index)
+
+
+def _short_label_before(text: str, title: str) -> bool:
+    """True when `text` is `title` with a short label (no sentence punctuation) in front of it."""
+    if len(text) <= len(title) or not text.endswith(title) or len(title.split()) < 3:
+        return False
+    prefix = text[: -len(title)].strip()
+    return (
+        0 < len(prefix) <= _MAX_PREFIX_CHARS
+        and len(prefix.split()) <= _MAX_PREFIX_WORDS
+        and not any(ch in prefix for ch in ".!?؟,،:;")
+    )
+
+
+def _looks_like_credit(text: str) -> bool:
+    """An agency credit ("AP - Tsafrir Abayov") or a bare name of a few capitalised words ("Tsafrir Abayov")."""
+    words = text.split()
+    if len(words) > _MAX_CREDIT_WORDS or ends_sentence(text):
+        return False
+    return bool(CREDIT_LINE.fullmatch(text)) or all(w[:1].isupper() or w in "-–—/|" for w in words)
+
+
+def _remainder_after(text: str, earlier: str) -> str | None:
+    """What follows `earlier` when `text` starts with it (ignoring a final full stop and whitespace), else None."""
+    if len(earlier.split()) < 3:
+        return None
+    head = earlier.rstrip(".").strip()
+    if not text.startswith(head) or len(text) <= len(earlier):
+        return None
+    rest = text[len(head) :].lstrip(".").strip()
+    return rest or None

@@ -1,0 +1,97 @@
+"""Language identification with py3langid, folded to ISO 639-1 codes, and checks of requested languages."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from mt.errors import InputError
+
+SUPPORTED_SOURCES = ("sw", "ar")
+LANGUAGES = {"sw": "Swahili", "ar": "Arabic", "en": "English"}
+UNDETERMINED = "und"
+
+# Variants and ISO 639-2/3 codes that mean one of our languages (py3langid itself emits ary and arz).
+_ALIASES = {
+    "sw": {"sw", "swa", "swh", "swc", "swahili", "kiswahili"},
+    "ar": {
+        "ar",
+        "ara",
+        "arb",
+        "ary",
+        "arz",
+        "apc",
+        "apd",
+        "acm",
+        "acq",
+        "acw",
+        "aeb",
+        "afb",
+        "ajp",
+        "arq",
+        "ars",
+        "ayl",
+        "ayp",
+        "abv",
+        "shu",
+        "ssh",
+        "arabic",
+    },
+    "en": {"en", "eng", "english"},
+}
+_ALIAS_TO_CODE = {alias: code for code, aliases in _ALIASES.items() for alias in aliases}
+# Other py3langid labels that are variants of a macro-language.
+_FOLD = {"uzs": "uz", "wuu": "zh", "yue": "zh", "gug": "gn", "sdh": "ku", "hbo": "he"}
+_MIN_LETTERS = 20  # below this, n-gram statistics are too thin to trust over the full label set
+_MIN_CONFIDENCE = 0.5
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+@functools.lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    """The py3langid model (about a second to load), shared by every call."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def canonical_code(code: str) -> str:
+    """Map a language code or alias ('swh', 'arb', 'eng', 'sw_Latn', 'ar-EG') to ISO 639-1 where we know it."""
+    base = re.split(r"[_\-]", code.strip().lower(), maxsplit=1)[0]
+    return _ALIAS_TO_CODE.get(base, _FOLD.get(base, base))
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the main language of `text`; 'und' when it has no letters."""
+    letters = sum(ch.isalpha() for ch in text)
+    if letters == 0:
+        return UNDETERMINED
+    scores: dict[str, float] = {}
+    for label, score in _identifier().rank(text):
+        code = canonical_code(label)
+        scores[code] = scores.get(code, 0.0) + score
+    best = max(scores, key=scores.__getitem__)
+    if letters >= _MIN_LETTERS and scores[best] >= _MIN_CONFIDENCE:
+        return best
+    # Short or ambiguous text (a headline, a name): choose among the languages this toolkit handles, by script first.
+    if len(_ARABIC_LETTER.findall(text)) * 2 > letters:
+        return "ar"
+    return max((code for code in LANGUAGES if code != "ar"), key=lambda code: scores.get(code, 0.0))
+
+
+def resolve_language(text: str, requested: str = "auto", allowed: Iterable[str] | None = None) -> str:
+    """The language to use: `requested` (an alias is fine) or, for 'auto', the detected one; InputError if not allowed."""
+    permitted = [canonical_code(code) for code in (allowed if allowed is not None else LANGUAGES)]
+    if requested.strip().lower() in ("", "auto"):
+        code = detect_language(text)
+        if code == UNDETERMINED:
+            raise InputError("cannot detect the language of a text without letters; give the language explicitly")
+        how = " (detected)"
+    else:
+        code = canonical_code(requested)
+        how = ""
+    if code not in permitted:
+        names = ", ".join(f"{c} ({LANGUAGES.get(c, c)})" for c in permitted)
+        raise InputError(f"unsupported language '{code}'{how}; supported: {names}")
+    return code

@@ -1,0 +1,77 @@
+"""Unicode and whitespace normalisation that remembers, for each output character, where it came from."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Removed outright: zero-width characters, bidi controls and the soft hyphen are invisible formatting, and the Arabic
+# tatweel (U+0640) only stretches letters. ZWNJ (U+200C) changes spelling in Persian, Urdu and Kurdish, but not in
+# Swahili, Arabic or English, the only languages this toolkit reads, so removing it is safe here.
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u0640\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_LINE_BREAKS = frozenset("\n\v\f\u0085\u2028\u2029")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, no-break and other spaces to plain spaces, invisible characters removed, spaces collapsed, lines stripped."""
+    return normalize_with_spans(text)[0]
+
+
+def normalize_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Normalise like normalize_text and return, per output character, its (start, end) span in `text`."""
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+    line_start = 0  # index in `chars` where the current output line begins
+
+    def end_line() -> None:
+        while len(chars) > line_start and chars[-1] == " ":
+            chars.pop()
+            spans.pop()
+
+    for piece, start, end in _nfc_pieces(text):
+        for ch in piece:
+            if ch in _LINE_BREAKS:
+                end_line()
+                chars.append("\n")
+                spans.append((start, end))
+                line_start = len(chars)
+            elif ch in _INVISIBLE:
+                continue
+            elif ch == "\t" or unicodedata.category(ch) == "Zs":
+                # Leading spaces are dropped and runs collapse to the first space.
+                if len(chars) > line_start and chars[-1] != " ":
+                    chars.append(" ")
+                    spans.append((start, end))
+            elif unicodedata.category(ch) == "Cc":
+                continue  # stray control characters (the reader has already refused binary files)
+            else:
+                chars.append(ch)
+                spans.append((start, end))
+    end_line()
+    return "".join(chars), spans
+
+
+def _nfc_pieces(text: str) -> list[tuple[str, int, int]]:
+    """Split `text` into runs that NFC can compose independently and return each run composed, with its span."""
+    if unicodedata.is_normalized("NFC", text):
+        return [(ch, i, i + 1) for i, ch in enumerate(text)]
+    pieces: list[tuple[str, int, int]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or _starts_nfc_run(text[i - 1], text[i]):
+            pieces.append((unicodedata.normalize("NFC", text[start:i]), start, i))
+            start = i
+    return pieces
+
+
+def _starts_nfc_run(prev: str, ch: str) -> bool:
+    """True when `ch` cannot compose with what precedes it, so NFC may start afresh there."""
+    if ch.isascii() and prev.isascii():
+        return True
+    if unicodedata.combining(ch):
+        return False
+    # Hangul jamo and a few two-part vowels compose although their combining class is 0.
+    return unicodedata.normalize("NFC", prev + ch) == unicodedata.normalize("NFC", prev) + unicodedata.normalize(
+        "NFC", ch
+    )

@@ -1,0 +1,103 @@
+"""Read an input article as text: decode UTF-8 or BOM-marked UTF-16/32, refuse binary or undecodable files."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from mt.errors import InputError
+
+# Magic numbers of formats people hand us by mistake; named so the error says what the file is.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"PK\x03\x04", "zip archive"),
+    (b"%PDF-", "PDF document"),
+    (b"\x7fELF", "executable"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+)
+# Checked longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
+_MAX_CONTROL_SHARE = 0.10
+_SNIFF_BYTES = 8192
+
+
+def read_text(source: str | os.PathLike[str]) -> str:
+    """Read a file ('-' for stdin) and return its text with LF newlines; InputError on anything that is not text."""
+    label, data = _read_bytes(source)
+    text = decode_bytes(data, label)
+    if not text.strip():
+        raise InputError(f"{label}: file is empty" if not text else f"{label}: file contains only whitespace")
+    return normalize_newlines(text)
+
+
+def normalize_newlines(text: str) -> str:
+    """Turn CRLF and lone CR line ends into LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_bytes(data: bytes, label: str = "<input>") -> str:
+    """Decode UTF-8 (BOM optional) or UTF-16/32 with a BOM; InputError naming `label` for binary or bad bytes."""
+    if not data:
+        raise InputError(f"{label}: file is empty")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            if codec == "utf-8-sig":
+                return _decode_utf8(data[len(bom) :], label, offset=len(bom))
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{label}: invalid {codec.upper()} at byte offset {exc.start}") from None
+    kind = _binary_kind(data)
+    if kind:
+        raise InputError(f"{label}: binary file ({kind}), expected UTF-8 or UTF-16 text")
+    return _decode_utf8(data, label, offset=0)
+
+
+def _decode_utf8(data: bytes, label: str, offset: int) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex()
+        raise InputError(
+            f"{label}: invalid UTF-8 at byte offset {exc.start + offset} (byte 0x{bad}); convert the file to UTF-8"
+        ) from None
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head:
+        return "NUL bytes; UTF-16 needs a byte-order mark"
+    controls = sum(1 for b in head if (b < 0x20 or b == 0x7F) and b not in _TEXT_CONTROLS)
+    if controls > _MAX_CONTROL_SHARE * len(head):
+        return "mostly control bytes"
+    return None
+
+
+def _read_bytes(source: str | os.PathLike[str]) -> tuple[str, bytes]:
+    if str(source) == "-":
+        return "<stdin>", sys.stdin.buffer.read()
+    path = Path(source)
+    label = str(path)
+    if not path.exists():
+        raise InputError(f"{label}: no such file")
+    if path.is_dir():
+        raise InputError(f"{label}: is a directory, expected a text file")
+    try:
+        return label, path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read file ({exc.strerror or exc})") from None

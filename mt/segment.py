@@ -1,0 +1,154 @@
+"""Sentence segmentation: sentencex, plus the repairs it needs for Swahili and Arabic news text."""
+
+from __future__ import annotations
+
+import re
+
+from sentencex import segment
+
+# sentencex has no Swahili abbreviation list and misses some Arabic and English ones: a piece that ends with one of
+# these (compared case-insensitively, without the final dot) is joined to the next piece.
+_TITLES_SW = "bw bi dkt dk prof mhe mh mwl mch ust jen kan kap br mt taz k.m kny"
+_TITLES_EN = (
+    "mr mrs ms mx dr prof gen lt col maj capt cpt sgt cpl adm cmdr brig gov sen rep rev hon pres supt insp st jr sr "
+    "mt ft vs e.g i.e cf"
+)
+_TITLES_AR = "د أ.د م.د"  # doctor, professor, engineer-doctor
+ABBREVIATIONS: dict[str, frozenset[str]] = {
+    "sw": frozenset((_TITLES_SW + " " + _TITLES_EN).split()),  # Swahili news borrows English titles too
+    "en": frozenset(_TITLES_EN.split()),
+    "ar": frozenset(_TITLES_AR.split()),
+}
+# These end sentences too ("The answer was no."), so they only hold on to a following number: "No. 5", "Sh. 1,000".
+NUMERIC_ABBREVIATIONS = frozenset(
+    [
+        "no",
+        "nos",
+        "art",
+        "p",
+        "pp",
+        "fig",
+        "est",
+        "sh",
+        "shs",
+        "tsh",
+        "ksh",
+        "ush",
+        "uk",
+        "ukr",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "ص",
+        "ج",
+    ]
+)
+_LAST_TOKEN = re.compile(r"(?:^|[\s(\"'“‘«])([^\s(\"'“‘«]+)\.$")
+_INITIAL = re.compile(r"(?:^|\s)\w\.$")  # "J. K. Nyerere": single-letter initials
+_CLOSERS = "\"'”’»)]"
+_LEADING_CLOSERS = re.compile(rf"[{re.escape(_CLOSERS)}]+(?=\s|$)")
+_EXTRA_BREAK = {"ar": re.compile(r"(?<=؛)\s+")}  # the Arabic semicolon ends a sentence in news prose
+
+
+def split_sentences(text: str, lang: str) -> list[str]:
+    """Split a paragraph into stripped sentences."""
+    return [text[start:end] for start, end in split_with_offsets(text, lang)]
+
+
+def split_with_offsets(text: str, lang: str) -> list[tuple[int, int]]:
+    """Split a paragraph into sentences, returned as (start, end) character offsets into `text`."""
+    spans = _sentencex_spans(text, lang)
+    spans = _move_leading_closers(text, spans)
+    spans = _join_false_breaks(text, spans, lang)
+    extra = _EXTRA_BREAK.get(lang)
+    if extra:
+        spans = [piece for span in spans for piece in _split_span(text, span, extra)]
+    return spans
+
+
+def _sentencex_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in segment(lang, text):
+        found = text.find(piece, cursor)
+        if found < 0:  # sentencex returns substrings; guard anyway so a surprise cannot lose text
+            found = cursor
+        start, end = _strip_span(text, found, found + len(piece))
+        if start < end:
+            spans.append((start, end))
+        cursor = max(cursor, found + len(piece))
+    if not spans and text.strip():
+        spans.append(_strip_span(text, 0, len(text)))
+    return spans
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _move_leading_closers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A closing quote or bracket split off to the next piece belongs to the sentence it closes."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        match = _LEADING_CLOSERS.match(text, start, end)
+        if out and match:
+            out[-1] = (out[-1][0], match.end())
+            start, end = _strip_span(text, match.end(), end)
+            if start >= end:
+                continue
+        out.append((start, end))
+    return out
+
+
+def _join_false_breaks(text: str, spans: list[tuple[int, int]], lang: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for span in spans:
+        if out and _is_false_break(text, out[-1], span, lang):
+            out[-1] = (out[-1][0], span[1])
+        else:
+            out.append(span)
+    return out
+
+
+def _is_false_break(text: str, prev: tuple[int, int], nxt: tuple[int, int], lang: str) -> bool:
+    """True when the boundary between two pieces is not a sentence end."""
+    left = text[prev[0] : prev[1]]
+    right = text[nxt[0] : nxt[1]]
+    if prev[1] == nxt[0] and left.endswith("."):
+        return True  # a dot with no space after it: "3.5", "U.S.", "example.com"
+    if right[:1].islower():
+        return True  # a sentence does not start in lower case: "n.k. kwa", "etc. and"
+    if not left.endswith("."):
+        return False
+    if _INITIAL.search(left) and lang != "ar":
+        return True
+    match = _LAST_TOKEN.search(left)
+    if not match:
+        return False
+    token = match.group(1).casefold()
+    if token in ABBREVIATIONS.get(lang, ABBREVIATIONS["en"]):
+        return True
+    return token in NUMERIC_ABBREVIATIONS and right[:1].isdigit()
+
+
+def _split_span(text: str, span: tuple[int, int], pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    start, end = span
+    pieces: list[tuple[int, int]] = []
+    for match in pattern.finditer(text, start, end):
+        pieces.append(_strip_span(text, start, match.start()))
+        start = match.end()
+    pieces.append(_strip_span(text, start, end))
+    return [piece for piece in pieces if piece[0] < piece[1]]

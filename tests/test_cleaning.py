@@ -1,0 +1,252 @@
+"""normalize_text and clean_text: what each seed page loses (with reasons) and keeps, and generalisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mt.cleaning import clean_text, raw_paragraphs
+from mt.normalize import normalize_text, normalize_with_spans
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def _clean(stem: str, lang: str = "auto"):  # type: ignore[no-untyped-def]
+    text = normalize_text((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"))
+    return text, clean_text(text, lang)
+
+
+def _reasons(result) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(d.reason, d.text) for d in result.dropped]
+
+
+# --- normalize -------------------------------------------------------------------------------------------------------
+
+
+def test_normalize_spaces_invisibles_and_lines() -> None:
+    raw = "  a\u00a0\u00a0b\u202fc\u2007d\t\te  \nx\u200by\u200cz\u200d\u2060\ufeffw\n\nسـلام  \r"
+    assert normalize_text(raw) == "a b c d e\nxyzw\n\nسلام"
+
+
+def test_normalize_nfc_with_spans() -> None:
+    raw = "Cafe\u0301 na\u00a0chai"
+    text, spans = normalize_with_spans(raw)
+    assert text == "Café na chai"
+    assert spans[3] == (3, 5)  # é came from "e" + combining acute
+    assert raw[spans[5][0] : spans[-1][1]] == "na\u00a0chai"
+
+
+def test_normalize_keeps_arabic_diacritics_and_newlines() -> None:
+    assert normalize_text("مُحَمَّد\nكتب") == "مُحَمَّد\nكتب"
+
+
+# --- seeds -----------------------------------------------------------------------------------------------------------
+
+
+def test_seed_000_swahili() -> None:
+    text, result = _clean("000_c34c121e1dd8a5b8", "sw")
+    caption = "Mkuu wa zamani wa jeshi la Israel, Aviv Kochavi Alikwenda Morocco, kwa lengo la kukuza na kuimarisha ushirikiano."
+    assert _reasons(result) == [
+        ("navigation", "Pata taarifa kuu"),
+        ("caption-repeat", caption),
+        ("photo-credit", "AP - Tsafrir Abayov"),
+        ("advertisement", "Matangazo ya kibiashara"),
+        ("share-widget", "Kusambaza :"),
+        ("not-found", "Ukurasa haipatikani"),
+        ("not-found", "Maudhui unayojaribu kuyatafuta hayapatikani kwa sasa au yamekwishaondolewa."),
+    ]
+    kept = [p.text for p in result.paragraphs]
+    assert kept[0] == "Morocco na Israel zataka kupanua ushirikiano wao katika 'vita vya kielektroniki'"
+    assert kept[2] == caption  # the first copy of the caption is kept
+    assert len(kept) == 8 and kept[-1].endswith("wanayoungwa mkono na Algeria.")
+    assert all(text[p.start : p.end] == p.text for p in result.paragraphs)
+
+
+def test_seed_001_arabic_repeats_half_of_itself() -> None:
+    _, result = _clean("001_1a95481d527c8dce", "ar")
+    reasons = [d.reason for d in result.dropped]
+    assert reasons == ["byline"] + ["duplicate"] * 8
+    assert result.dropped[0].text == "ناظورسيتي: متابعة"
+    kept = [p.text for p in result.paragraphs]
+    assert len(kept) == 9 and len(set(kept)) == 9
+    assert kept[0].startswith("اتفق المغرب وإسرائيل") and kept[-1].startswith("وينظر إلى هذا التقارب")
+
+
+def test_seed_002_arabic_source_line() -> None:
+    _, result = _clean("002_c72093ee3c81bb2f", "ar")
+    assert _reasons(result) == [("source-credit", "المصدر: دو نورد افريكا بوست")]
+    kept = [p.text for p in result.paragraphs]
+    assert len(kept) == 14 and kept[0] == "المغرب وإسرائيل يوقعان مذكرة دفاع تاريخية"
+
+
+def test_seed_003_english() -> None:
+    _, result = _clean("003_644d7ec9ad0a14b6", "en")
+    reasons = _reasons(result)
+    assert reasons[:4] == [
+        ("breadcrumb", "Home Northern Africa Israel and Morocco sign bilateral defence deal"),
+        ("counter", "24"),
+        ("reading-time", "(3 minutes read) (Global ties)"),
+        ("duplicate", reasons[3][1]),
+    ]
+    assert reasons[3][1].endswith("press on the outcome of the meeting.")  # the second copy goes, with its full stop
+    assert reasons[4] == ("related-links", "Read Also:")
+    assert [r for r, _ in reasons[5:8]] == ["url"] * 3
+    assert [t for r, t in reasons[8:]] == [
+        "0 0 votes",
+        "Article Rating",
+        "Subscribe",
+        "Notify of",
+        "guest",
+        "0 Comments",
+        "Oldest",
+        "Newest Most Voted",
+        "Inline Feedbacks",
+        "View all comments",
+    ]
+    assert {r for r, _ in reasons[8:]} == {"comment-widget"}
+    kept = [p.text for p in result.paragraphs]
+    assert kept[0] == "Israel and Morocco sign bilateral defence deal"
+    assert kept[1].endswith("the press on the outcome of the meeting")  # the first copy, lacking its full stop
+    assert len(kept) == 6 and kept[-1].endswith("supported by Algeria.")
+
+
+def test_seed_004_english() -> None:
+    _, result = _clean("004_12f480076838e1d3", "en")
+    assert _reasons(result) == [
+        ("duplicate", "WorldIsrael and Morocco sign military cooperation agreement"),
+        ("related-links", "READ MORE Former First Lady of Honduras, Xiomara Castro, caresses the presidency"),
+        ("related-links", "Related news"),
+        ("related-links", "Latest news"),
+        ("related-links", "You might also likeRELATED"),
+        ("related-links", "Recommended to you"),
+    ]
+    kept = [p.text for p in result.paragraphs]
+    assert kept[0] == "Israel and Morocco sign military cooperation agreement"
+    assert (
+        kept[1] == "The two countries signed an intelligence and security cooperation agreement in Rabat"
+    )  # bullet gone
+    assert "Second visit of an Israeli minister" in kept
+    assert len(kept) == 10 and kept[-1].startswith("Morocco’s relationship with Israel")
+
+
+@pytest.mark.parametrize("lang", ["auto", "sw", "swh"])
+def test_auto_and_swahili_agree_on_seed_000(lang: str) -> None:
+    _, result = _clean("000_c34c121e1dd8a5b8", lang)
+    assert len(result.paragraphs) == 8
+
+
+# --- generalisation --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason", "lang"),
+    [
+        ("Advertisement", "advertisement", "en"),
+        ("- Advertisement -", "advertisement", "en"),
+        ("Tangazo", "advertisement", "sw"),
+        ("إعلان", "advertisement", "ar"),
+        ("Share this article", "share-widget", "en"),
+        ("Share on Facebook Twitter WhatsApp", "share-widget", "en"),
+        ("Shiriki", "share-widget", "sw"),
+        ("شارك", "share-widget", "ar"),
+        ("Leave a comment", "comment-widget", "en"),
+        ("12 Comments", "comment-widget", "en"),
+        ("Toa maoni", "comment-widget", "sw"),
+        ("أضف تعليق", "comment-widget", "ar"),
+        ("Page not found", "not-found", "en"),
+        ("Sorry, the page you are looking for could not be found.", "not-found", "en"),
+        ("Ukurasa haupatikani", "not-found", "sw"),
+        ("الصفحة غير موجودة", "not-found", "ar"),
+        ("https://example.com/a/b", "url", "en"),
+        ("www.bbc.com/swahili", "url", "sw"),
+        ("1,245", "counter", "en"),
+        ("5 min read", "reading-time", "en"),
+        ("Soma pia: Rais ateua mawaziri wapya", "related-links", "sw"),
+        ("اقرأ أيضا: الملك يستقبل وزير الدفاع", "related-links", "ar"),
+        ("You may also like", "related-links", "en"),
+        ("Habari zinazohusiana", "related-links", "sw"),
+        ("أخبار ذات صلة", "related-links", "ar"),
+        ("Source: Reuters", "source-credit", "en"),
+        ("Chanzo: BBC", "source-credit", "sw"),
+        ("الرباط: وكالات", "byline", "ar"),
+        ("By John Smith", "byline", "en"),
+        ("Imeandikwa na Mwandishi Wetu", "byline", "sw"),
+        ("Photo: AFP", "photo-credit", "en"),
+        ("REUTERS/Ahmed Jadallah", "photo-credit", "en"),
+        ("Picha: Ikulu", "photo-credit", "sw"),
+        ("Home › World › Africa", "breadcrumb", "en"),
+        ("© 2023 Example Media. All rights reserved.", "copyright", "en"),
+        ("Skip to content", "navigation", "en"),
+        ("Habari kuu", "navigation", "sw"),
+        ("الرئيسية", "navigation", "ar"),
+    ],
+)
+def test_boilerplate_lines_are_dropped(line: str, reason: str, lang: str) -> None:
+    body = {
+        "en": "The minister signed the agreement in Rabat on Wednesday.",
+        "sw": "Waziri alitia saini mkataba huo mjini Rabat siku ya Jumatano.",
+        "ar": "وقع الوزير الاتفاقية في الرباط يوم الأربعاء.",
+    }[lang]
+    result = clean_text(f"{body}\n\n{line}\n", lang)
+    assert [(d.reason, d.text) for d in result.dropped] == [(reason, line)]
+    assert [p.text for p in result.paragraphs] == [body]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share prices fell sharply in Nairobi after the announcement.",
+        "By 2030 the country plans to double its exports.",
+        "Related to the deal, the ministry said it would publish the text.",
+        "Subscribers to the service will pay more from January.",
+        "The page of the report that was leaked showed the figures.",
+        "Matangazo ya biashara yalipigwa marufuku na serikali wiki iliyopita.",
+        "وقال المصدر إن الاجتماع سيعقد الأسبوع المقبل في الرباط.",
+        "Second visit of an Israeli minister",
+    ],
+)
+def test_content_mentioning_widget_words_is_kept(line: str) -> None:
+    result = clean_text(f"Israel and Morocco sign deal\n\n{line}\n", "auto")
+    assert result.dropped == []
+    assert [p.text for p in result.paragraphs] == ["Israel and Morocco sign deal", line]
+
+
+def test_related_block_drops_teaser_titles_until_content() -> None:
+    text = (
+        "Rais alizungumza na wanahabari.\n\nSoma zaidi\n\nRais ateua mawaziri wapya\n"
+        "Mvua kubwa yaleta mafuriko Dar\n\nMkutano utaendelea kesho mjini Dodoma, msemaji alisema.\n"
+    )
+    result = clean_text(text, "sw")
+    assert [d.reason for d in result.dropped] == ["related-links"] * 3
+    assert [p.text for p in result.paragraphs] == [
+        "Rais alizungumza na wanahabari.",
+        "Mkutano utaendelea kesho mjini Dodoma, msemaji alisema.",
+    ]
+
+
+def test_near_verbatim_repeat_keeps_first_copy() -> None:
+    first = "The two countries agreed to  expand cooperation"
+    text = f"{first}\n\nThe two countries agreed to expand cooperation.\n"
+    result = clean_text(text, "en")
+    assert [p.text for p in result.paragraphs] == [first]
+    assert [(d.reason, d.paragraph) for d in result.dropped] == [("duplicate", 1)]
+
+
+def test_trailing_agency_credit_is_cut_from_a_caption() -> None:
+    text = "Waziri Gantz akiwa mjini Rabat. AFP - Fadel Senna\n\nMazungumzo yalichukua saa mbili.\n"
+    result = clean_text(text, "sw")
+    assert result.paragraphs[0].text == "Waziri Gantz akiwa mjini Rabat."
+    assert result.paragraphs[0].end == len("Waziri Gantz akiwa mjini Rabat.")
+    assert [(d.reason, d.text) for d in result.dropped] == [("photo-credit", "AFP - Fadel Senna")]
+
+
+def test_hard_wrapped_block_is_one_paragraph_but_one_paragraph_per_line_is_not() -> None:
+    wrapped = (
+        "The meeting was co-chaired by the Inspector General and the\n"
+        "Director of the Politico-Military Affairs Office of the Israeli\n"
+        "Defence Ministry, the statement said.\n"
+    )
+    assert len(raw_paragraphs(wrapped)) == 1
+    per_line = "First short paragraph here.\nA second one that is a good deal longer than the first one is.\nThird.\n"
+    assert len(raw_paragraphs(per_line)) == 3

@@ -1,0 +1,86 @@
+"""detect_language / resolve_language on the seeds, on short text and with language aliases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mt.errors import InputError
+from mt.langid import LANGUAGES, SUPPORTED_SOURCES, canonical_code, detect_language, resolve_language
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.mark.parametrize(
+    ("stem", "lang"),
+    [
+        ("000_c34c121e1dd8a5b8", "sw"),
+        ("001_1a95481d527c8dce", "ar"),
+        ("002_c72093ee3c81bb2f", "ar"),
+        ("003_644d7ec9ad0a14b6", "en"),
+        ("004_12f480076838e1d3", "en"),
+    ],
+)
+def test_seed_languages(stem: str, lang: str) -> None:
+    assert detect_language((SEEDS / f"{stem}.txt").read_text(encoding="utf-8")) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Habari", "sw"),
+        ("Pata taarifa kuu", "sw"),
+        ("وقال الوزير", "ar"),  # py3langid says ary/arz for some short Arabic: folded to ar
+        ("Israel and Morocco sign deal", "en"),
+        ("Le ministre a signé un accord de coopération militaire avec son homologue marocain.", "fr"),
+    ],
+)
+def test_short_and_other_text(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_text_without_letters_is_undetermined() -> None:
+    assert detect_language("24 / 7 - 2021") == "und"
+    with pytest.raises(InputError, match="cannot detect"):
+        resolve_language("24 / 7")
+
+
+@pytest.mark.parametrize(
+    ("alias", "code"),
+    [
+        ("swh", "sw"),
+        ("swa", "sw"),
+        ("sw_Latn", "sw"),
+        ("swh_Latn", "sw"),
+        ("SW", "sw"),
+        ("ara", "ar"),
+        ("arb", "ar"),
+        ("arb_Arab", "ar"),
+        ("ary", "ar"),
+        ("arz", "ar"),
+        ("ar-EG", "ar"),
+        ("eng", "en"),
+        ("eng_Latn", "en"),
+        ("en-US", "en"),
+        ("fr", "fr"),
+    ],
+)
+def test_aliases(alias: str, code: str) -> None:
+    assert canonical_code(alias) == code
+
+
+def test_resolve_requested_and_detected() -> None:
+    assert resolve_language("anything", "swh", SUPPORTED_SOURCES) == "sw"
+    assert resolve_language("وقع المغرب وإسرائيل مذكرة تفاهم في الشؤون الدفاعية.", "auto", SUPPORTED_SOURCES) == "ar"
+    assert resolve_language("The two countries signed an agreement.") == "en"
+    assert set(LANGUAGES) == {"sw", "ar", "en"}
+
+
+def test_resolve_refuses_unsupported_language() -> None:
+    with pytest.raises(InputError) as info:
+        resolve_language("The two countries signed an agreement in Rabat on Wednesday.", "auto", SUPPORTED_SOURCES)
+    message = str(info.value)
+    assert message.startswith("unsupported language 'en'") and "supported: sw" in message and "\n" not in message
+    with pytest.raises(InputError, match="unsupported language 'fr'"):
+        resolve_language("texte", "fr")

@@ -1,0 +1,91 @@
+"""split_sentences / split_with_offsets: the repairs on top of sentencex for Swahili, Arabic and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from mt.segment import split_sentences, split_with_offsets
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "sw",
+            "Dkt. Hussein Mwinyi alisema. Bw. Juma na Bi. Asha walifika.",
+            ["Dkt. Hussein Mwinyi alisema.", "Bw. Juma na Bi. Asha walifika."],
+        ),
+        (
+            "sw",
+            "Prof. Lipumba na Mhe. Rais walikutana. Mh. Spika alikuwepo.",
+            ["Prof. Lipumba na Mhe. Rais walikutana.", "Mh. Spika alikuwepo."],
+        ),
+        ("sw", "Bei ni Sh. 1,000 kwa kilo. Ilipanda.", ["Bei ni Sh. 1,000 kwa kilo.", "Ilipanda."]),
+        (
+            "sw",
+            "Walinunua mchele, unga n.k. kwa ajili ya sherehe. Kisha wakaondoka.",
+            ["Walinunua mchele, unga n.k. kwa ajili ya sherehe.", "Kisha wakaondoka."],
+        ),
+        (
+            "sw",
+            "Matunda, k.m. Maembe, yaliuzwa. Wote walinunua.",
+            ["Matunda, k.m. Maembe, yaliuzwa.", "Wote walinunua."],
+        ),
+        (
+            "sw",
+            "Morocco inadhibiti 80% ya eneo hilo. Kiwango ni 3.5 sasa.",
+            ["Morocco inadhibiti 80% ya eneo hilo.", "Kiwango ni 3.5 sasa."],
+        ),
+        (
+            "sw",
+            'Alisema "Tutaendelea na kazi." Kisha akaondoka.',
+            ['Alisema "Tutaendelea na kazi."', "Kisha akaondoka."],
+        ),
+        ("sw", "J. K. Nyerere alikuwa Rais. Alifariki 1999.", ["J. K. Nyerere alikuwa Rais.", "Alifariki 1999."]),
+        (
+            "en",
+            "Dr. Smith met Gen. Gantz in the U.S. on Monday. He said “We will go.” Then he left.",
+            ["Dr. Smith met Gen. Gantz in the U.S. on Monday.", "He said “We will go.”", "Then he left."],
+        ),
+        (
+            "en",
+            "The answer was no. Then came No. 5 on the list.",
+            ["The answer was no.", "Then came No. 5 on the list."],
+        ),
+        (
+            "en",
+            "Prices rose 3.5% to 1,000.25 dollars. Visit example.com today.",
+            ["Prices rose 3.5% to 1,000.25 dollars.", "Visit example.com today."],
+        ),
+        (
+            "ar",
+            "هل ذهبت إلى الرباط؟ نعم ذهبت. قال د. محمد إن النسبة بلغت 3.5 في المئة.",
+            ["هل ذهبت إلى الرباط؟", "نعم ذهبت.", "قال د. محمد إن النسبة بلغت 3.5 في المئة."],
+        ),
+        (
+            "ar",
+            "وأضاف الوزير: «لقد اتخذنا خطوة تاريخية.» ثم غادر؛ وانتهى الاجتماع.",
+            ["وأضاف الوزير: «لقد اتخذنا خطوة تاريخية.»", "ثم غادر؛", "وانتهى الاجتماع."],
+        ),
+        ("ar", "وصل 1,000 شخص إلى المدينة. وغادر 80% منهم.", ["وصل 1,000 شخص إلى المدينة.", "وغادر 80% منهم."]),
+    ],
+)
+def test_split_sentences(lang: str, text: str, expected: list[str]) -> None:
+    assert split_sentences(text, lang) == expected
+
+
+def test_offsets_point_at_stripped_sentences() -> None:
+    text = "  Dkt. Mwinyi alisema.   Bw. Juma alifika.  "
+    spans = split_with_offsets(text, "sw")
+    assert [text[s:e] for s, e in spans] == ["Dkt. Mwinyi alisema.", "Bw. Juma alifika."]
+    assert spans[0][0] == 2
+
+
+def test_text_without_final_stop_is_one_sentence() -> None:
+    assert split_sentences("Israel and Morocco sign bilateral defence deal", "en") == [
+        "Israel and Morocco sign bilateral defence deal"
+    ]
+
+
+def test_blank_text_has_no_sentences() -> None:
+    assert split_sentences("   ", "sw") == []
