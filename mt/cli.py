@@ -1,0 +1,198 @@
+"""`mtk translate` and `mtk models`: translate articles into English and manage the model catalog.
+
+JSONL output: one record per sentence (doc, paragraph, sentence, lang, src, translation, model), then, per
+document, one record {"doc", "model", "dropped": [{"text", "reason", "paragraph"}, ...]} listing what cleaning removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mt.atomic import atomic_output
+from mt.document import Document
+from mt.errors import InputError
+from mt.options import TranslationOptions
+
+SOURCE_LANGUAGES = ("sw", "ar")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `translate` and `models` subcommands to the top-level `mtk` parser."""
+    _register_translate(subparsers)
+    _register_models(subparsers)
+
+
+def _register_translate(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "translate", help="translate Swahili or Arabic articles into English",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="FILE", help="article files, or - for standard input")
+    p.add_argument("--src", default="auto", help="source language: auto (default), sw or ar")
+    p.add_argument("--model", help="catalog name or CTranslate2 directory (default: the catalog default)")
+    p.add_argument("--beam", type=int, default=TranslationOptions.beam_size, help="beam size (default %(default)s)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="default: cuda if available")
+    p.add_argument("--compute-type", default="default", help="CTranslate2 compute type (default: int8 on CPU, int8_float16 on CUDA)")
+    p.add_argument("--max-batch-tokens", type=int, default=TranslationOptions.max_batch_tokens,
+                   help="token budget per batch (default %(default)s)")
+    p.add_argument("-o", "--output", help="output file (default: standard output); written only if the run succeeds")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default text)")
+    p.add_argument("--offline", action="store_true", help="never download; fail if the model is not present")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
+    p.add_argument("--show-dropped", action="store_true", help="print what cleaning removed, with reasons, to stderr")
+    p.set_defaults(func=run_translate)
+
+
+def _register_models(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("models", help="list, inspect, download, convert and remove translation models")
+    sub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    sub.add_parser("list", help="list catalog models and whether they are downloaded").set_defaults(func=run_models_list)
+    info = sub.add_parser("info", help="show details of a catalog model or a model directory")
+    info.add_argument("name")
+    info.set_defaults(func=run_models_info)
+    pull = sub.add_parser("pull", help="download a catalog model")
+    pull.add_argument("name")
+    pull.add_argument("--force", action="store_true", help="download again even if present")
+    pull.set_defaults(func=run_models_pull)
+    conv = sub.add_parser("convert", help="convert a Transformers checkpoint (hub id or directory) to CTranslate2")
+    conv.add_argument("source")
+    conv.add_argument("-o", "--output", required=True, help="output directory")
+    conv.add_argument("--quantization", default="int8", help="weight type (default int8)")
+    conv.add_argument("--force", action="store_true", help="overwrite a non-empty output directory")
+    conv.set_defaults(func=run_models_convert)
+    rm = sub.add_parser("remove", help="delete a downloaded model")
+    rm.add_argument("name")
+    rm.set_defaults(func=run_models_remove)
+
+
+def _load_inputs(inputs: list[str], src: str) -> list[Document]:
+    """Read, clean, detect and segment every input before any model is loaded, so bad input fails fast."""
+    from mt.loader import document_from_text, load_document
+    from mt.reading import read_text
+
+    if inputs.count("-") > 1:
+        raise InputError("standard input (-) can be given only once")
+    docs = []
+    for source in inputs:
+        if source == "-":
+            doc = document_from_text(read_text("-"), lang=src, doc_id="stdin", allowed=SOURCE_LANGUAGES)
+        else:
+            doc = load_document(source, lang=src, allowed=SOURCE_LANGUAGES)
+        if doc.lang not in SOURCE_LANGUAGES:
+            raise InputError(f"{source}: language '{doc.lang}' is not supported; mtk translates sw and ar into English")
+        if not doc.sentences:
+            raise InputError(f"{source}: no text left to translate after cleaning")
+        docs.append(doc)
+    return docs
+
+
+def _print_dropped(doc: Document) -> None:
+    for d in doc.dropped:
+        print(f"{doc.doc_id}: dropped ({d.reason}, paragraph {d.paragraph}): {d.text}", file=sys.stderr)
+
+
+def run_translate(args: argparse.Namespace) -> int:
+    """Handle `mtk translate`."""
+    from mt.catalog import load_catalog
+    from mt.translator import Translator
+
+    if args.src != "auto" and args.src not in SOURCE_LANGUAGES:
+        raise InputError(f"unsupported source language '{args.src}'; use auto, sw or ar")
+    options = TranslationOptions(
+        beam_size=args.beam, max_batch_tokens=args.max_batch_tokens,
+        device=args.device, compute_type=args.compute_type,
+    )
+    docs = _load_inputs(args.inputs, args.src)
+    catalog = load_catalog()
+    translators: dict[str, Translator] = {}
+    try:
+        with atomic_output(args.output) as out:
+            for i, doc in enumerate(docs):
+                name = args.model or catalog.default_for(doc.lang)
+                if name not in translators:
+                    translators[name] = Translator.load(
+                        name, offline=True if args.offline else None, options=options, cache=not args.no_cache
+                    )
+                result = translators[name].translate_document(doc)
+                if args.show_dropped:
+                    _print_dropped(doc)
+                if args.format == "jsonl":
+                    for rec in result.records():
+                        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    out.write(json.dumps(result.dropped_record(), ensure_ascii=False) + "\n")
+                else:
+                    out.write(("\n" if i else "") + result.text() + "\n")
+    finally:
+        for t in translators.values():
+            t.close()
+    return 0
+
+
+def run_models_list(args: argparse.Namespace) -> int:
+    """Handle `mtk models list`."""
+    from mt import hub
+    from mt.catalog import load_catalog
+
+    catalog = load_catalog()
+    rows = [("NAME", "FAMILY", "LANGS", "SIZE", "LICENCE", "STATUS")]
+    for e in catalog.models.values():
+        status = "downloaded" if hub.is_pulled(e.name) else ("convert" if e.convert else "-")
+        mark = " (default)" if e.name == catalog.default else ""
+        rows.append((e.name + mark, e.family, ",".join(e.languages), f"{e.size_mb} MB", e.licence, status))
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+    return 0
+
+
+def run_models_info(args: argparse.Namespace) -> int:
+    """Handle `mtk models info NAME`."""
+    from mt import hub
+    from mt.catalog import load_catalog
+    from mt.errors import ModelError
+    from mt.families import detect_family
+
+    entry = load_catalog().get(args.name)
+    path = Path(args.name).expanduser()
+    if entry is None and not path.is_dir():
+        raise ModelError(f"unknown model '{args.name}'; `mtk models list` shows the catalog")
+    if entry is not None:
+        for key in ("name", "family", "languages", "size_mb", "licence", "repo", "revision", "files", "convert", "description"):
+            value = getattr(entry, key)
+            print(f"{key}: {', '.join(value) if isinstance(value, tuple) else value}")
+        path = hub.model_path(entry.name)
+        print(f"downloaded: {'yes' if hub.is_pulled(entry.name) else 'no'}")
+    if path.is_dir() and (path / "model.bin").is_file():
+        fam = detect_family(path)
+        size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+        print(f"path: {path}\ndetected family: {fam.name}\nsize on disk: {size / 1e6:.1f} MB")
+    return 0
+
+
+def run_models_pull(args: argparse.Namespace) -> int:
+    """Handle `mtk models pull NAME`."""
+    from mt import hub
+    from mt.progress import enabled_by_default
+
+    path = hub.pull(args.name, progress=enabled_by_default(), force=args.force)
+    print(path)
+    return 0
+
+
+def run_models_convert(args: argparse.Namespace) -> int:
+    """Handle `mtk models convert SRC -o DIR`."""
+    from mt.convert import convert
+
+    print(convert(args.source, args.output, quantization=args.quantization, force=args.force))
+    return 0
+
+
+def run_models_remove(args: argparse.Namespace) -> int:
+    """Handle `mtk models remove NAME`."""
+    from mt import hub
+
+    print(f"removed {hub.remove(args.name)}")
+    return 0

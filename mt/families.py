@@ -1,0 +1,115 @@
+"""Model families (NLLB-200, M2M-100, OPUS-MT/Marian): how to recognise them and how they mark languages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mt.errors import InputError, ModelError
+
+METADATA_FILE = "mtk-model.json"  # written by `mtk models pull`: catalog name, revision, languages
+
+NLLB_CODES = {"sw": "swh_Latn", "ar": "arb_Arab", "en": "eng_Latn"}
+M2M_CODES = {"sw": "__sw__", "ar": "__ar__", "en": "__en__"}
+LANGUAGE_NAMES = {"sw": "Swahili", "ar": "Arabic", "en": "English"}
+TARGET = "en"
+_FAIRSEQ_SPM = ("sentencepiece.bpe.model", "spm.128k.model")
+
+
+def read_vocabulary(model_dir: Path) -> list[str]:
+    """The source (or shared) vocabulary of a CTranslate2 model directory, from its .json or .txt file."""
+    for stem in ("shared_vocabulary", "source_vocabulary"):
+        js = model_dir / f"{stem}.json"
+        if js.is_file():
+            try:
+                return list(json.loads(js.read_text(encoding="utf-8")))
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise ModelError(f"{js} is not a valid vocabulary file: {exc}") from None
+        txt = model_dir / f"{stem}.txt"
+        if txt.is_file():
+            return txt.read_text(encoding="utf-8", errors="replace").splitlines()
+    raise ModelError(f"{model_dir} has no shared_vocabulary or source_vocabulary file; is it a CTranslate2 model?")
+
+
+def read_metadata(model_dir: Path) -> dict:
+    """The `mtk-model.json` written at pull time, or {} for a directory made elsewhere."""
+    meta = model_dir / METADATA_FILE
+    if not meta.is_file():
+        return {}
+    try:
+        return json.loads(meta.read_text(encoding="utf-8"))
+    except ValueError:
+        return {}
+
+
+@dataclass(frozen=True)
+class Family:
+    """What differs between model families: SentencePiece files, source markers and the target prefix."""
+
+    name: str
+    source_spm: str
+    target_spm: str
+    codes: dict[str, str] = field(default_factory=dict)  # ISO 639-1 -> language token; empty for Marian
+    languages: tuple[str, ...] = ()  # source languages a language-pair model accepts; () = trust the user
+
+    def check_language(self, src_lang: str) -> None:
+        """Raise InputError when this model cannot translate from `src_lang` into English."""
+        if self.codes:
+            if src_lang not in self.codes or src_lang == TARGET:
+                raise InputError(f"unsupported source language {src_lang!r} for {self.name}; use sw or ar")
+        elif self.languages and src_lang not in self.languages:
+            wanted = ", ".join(self.languages)
+            raise InputError(f"this {self.name} model translates from {wanted}, not {src_lang!r}; pick another --model")
+
+    def source_tokens(self, pieces: list[str], src_lang: str) -> list[str]:
+        """The model input for one chunk: language token (NLLB/M2M) + pieces + </s>."""
+        if self.codes:
+            return [self.codes[src_lang], *pieces, "</s>"]
+        return [*pieces, "</s>"]
+
+    def target_prefix(self) -> list[str] | None:
+        """The forced first target tokens: the English language token, or None for Marian."""
+        return [self.codes[TARGET]] if self.codes else None
+
+    def strip_output(self, tokens: list[str]) -> list[str]:
+        """Drop the language token the decoder was forced to start with."""
+        if self.codes and tokens and tokens[0] == self.codes[TARGET]:
+            return tokens[1:]
+        return tokens
+
+    @property
+    def special_count(self) -> int:
+        """How many tokens `source_tokens` adds around the pieces."""
+        return 2 if self.codes else 1
+
+
+def _marian_languages(model_dir: Path, meta: dict) -> tuple[str, ...]:
+    if meta.get("languages"):
+        return tuple(meta["languages"])
+    cfg = model_dir / "tokenizer_config.json"
+    if cfg.is_file():
+        try:
+            src = json.loads(cfg.read_text(encoding="utf-8")).get("source_lang")
+        except ValueError:
+            src = None
+        if isinstance(src, str) and len(src) in (2, 3):
+            return ({"swa": "sw", "swc": "sw", "ara": "ar"}.get(src, src),)
+    return ()
+
+
+def detect_family(model_dir: Path) -> Family:
+    """Recognise the family of a CTranslate2 model directory from its vocabulary and tokenizer files."""
+    vocab = set(read_vocabulary(model_dir))
+    meta = read_metadata(model_dir)
+    if "eng_Latn" in vocab or "__en__" in vocab:
+        # The converted hub repos name the SentencePiece model differently (M2M-100 ships spm.128k.model).
+        spm_name = next((n for n in _FAIRSEQ_SPM if (model_dir / n).is_file()), _FAIRSEQ_SPM[0])
+        if "eng_Latn" in vocab:
+            return Family("nllb", spm_name, spm_name, NLLB_CODES)
+        return Family("m2m100", spm_name, spm_name, M2M_CODES)
+    if (model_dir / "source.spm").exists() or (model_dir / "target.spm").exists():
+        return Family("marian", "source.spm", "target.spm", {}, _marian_languages(model_dir, meta))
+    raise ModelError(
+        f"{model_dir}: unknown model family (expected NLLB-200, M2M-100 or OPUS-MT with source.spm/target.spm)"
+    )

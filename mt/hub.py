@@ -1,0 +1,160 @@
+"""Download catalog models from the Hugging Face Hub (or $HF_ENDPOINT) into $MTK_HOME/models, atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from mt import paths
+from mt.catalog import ModelEntry, load_catalog
+from mt.errors import InputError, ModelError
+from mt.families import METADATA_FILE, detect_family
+
+
+def offline_from_env() -> bool:
+    """True when the environment asks for no network access (HF_HUB_OFFLINE=1)."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def model_path(name: str) -> Path:
+    """Where a pulled catalog model lives."""
+    return paths.models_dir() / name
+
+
+def is_pulled(name: str) -> bool:
+    """Whether a complete copy of catalog model `name` is on disk."""
+    return (model_path(name) / "model.bin").is_file() and (model_path(name) / METADATA_FILE).is_file()
+
+
+def not_downloaded_message(name: str) -> str:
+    """The one-line explanation given when a model is needed but absent and downloading is not allowed."""
+    return (
+        f"model '{name}' is not downloaded and --offline is set; run `mtk models pull {name}` on a machine with "
+        "internet, or pass --model PATH to a CTranslate2 directory"
+    )
+
+
+def _entry(name: str) -> ModelEntry:
+    entry = load_catalog().get(name)
+    if entry is None:
+        raise ModelError(f"unknown model '{name}'; `mtk models list` shows the catalog")
+    return entry
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _download_files(entry: ModelEntry, staging: Path, progress: bool) -> None:
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
+
+    # hf_hub_download resumes from `.incomplete` files kept under local_dir, so the staging dir is stable.
+    endpoint = os.environ.get("HF_ENDPOINT") or None
+    (disable_progress_bars if not progress else enable_progress_bars)()
+    for filename in entry.files:
+        try:
+            hf_hub_download(
+                entry.repo, filename, revision=entry.revision, local_dir=staging, endpoint=endpoint
+            )
+        except Exception as exc:  # network, HTTP and disk errors all end the same way for the user
+            raise ModelError(
+                f"cannot download {filename} of model '{entry.name}' from {entry.repo}@{entry.revision}: {_short(exc)}"
+            ) from None
+
+
+def _convert_checkpoint(entry: ModelEntry, staging: Path, progress: bool) -> None:
+    from huggingface_hub import snapshot_download
+
+    from mt.convert import convert, require_converter
+
+    require_converter()
+    source = staging.parent / f".{entry.name}.checkpoint"
+    try:
+        snapshot_download(
+            entry.repo, revision=entry.revision, local_dir=source,
+            endpoint=os.environ.get("HF_ENDPOINT") or None,
+            ignore_patterns=["*.h5", "*.msgpack", "tf_model*", "flax_model*", "*.ot"],
+        )
+    except Exception as exc:
+        raise ModelError(f"cannot download checkpoint {entry.repo}@{entry.revision}: {_short(exc)}") from None
+    if staging.exists():
+        shutil.rmtree(staging)
+    convert(str(source), staging, quantization="int8")
+    shutil.rmtree(source, ignore_errors=True)
+
+
+def _verify(entry: ModelEntry, staging: Path) -> None:
+    for filename, expected in entry.sha256.items():
+        path = staging / filename
+        if not path.is_file():
+            raise ModelError(f"model '{entry.name}': {filename} is missing after download")
+        actual = _sha256(path)
+        if actual != expected.lower():
+            raise ModelError(
+                f"model '{entry.name}': checksum mismatch for {filename} (expected {expected[:12]}…, got {actual[:12]}…); "
+                "nothing was stored, try again"
+            )
+    detect_family(staging)
+    try:
+        import ctranslate2
+
+        ctranslate2.Translator(str(staging), device="cpu", compute_type="int8")
+    except Exception as exc:
+        raise ModelError(f"model '{entry.name}' was downloaded but does not load: {_short(exc)}") from None
+
+
+def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool = False) -> Path:
+    """Make catalog model `name` available locally and return its directory; download only what is missing."""
+    entry = _entry(name)
+    target = model_path(name)
+    if is_pulled(name) and not force:
+        return target
+    if offline or offline_from_env():
+        raise ModelError(not_downloaded_message(name))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{name}.partial"
+    staging.mkdir(exist_ok=True)
+    try:
+        if entry.convert:
+            _convert_checkpoint(entry, staging, progress)
+        else:
+            _download_files(entry, staging, progress)
+        _verify(entry, staging)
+    except ModelError as exc:
+        # A corrupt download must not be resumed into; keep partial files only after network errors.
+        if "checksum" in str(exc) or "does not load" in str(exc):
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging / ".cache", ignore_errors=True)  # huggingface_hub's bookkeeping for resumption
+    meta = {"name": entry.name, "repo": entry.repo, "revision": entry.revision,
+            "family": entry.family, "languages": list(entry.languages)}
+    (staging / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(staging, target)  # same filesystem: the model appears complete or not at all
+    return target
+
+
+def remove(name: str) -> Path:
+    """Delete a pulled model (and any partial download of it); returns the removed path."""
+    target = model_path(name)
+    staging = target.parent / f".{name}.partial"
+    if not target.exists() and not staging.exists():
+        raise InputError(f"model '{name}' is not downloaded")
+    shutil.rmtree(staging, ignore_errors=True)
+    if target.exists():
+        shutil.rmtree(target)
+    return target

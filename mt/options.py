@@ -1,0 +1,72 @@
+"""Decoding and runtime options of the translation engine."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+
+from mt.errors import InputError
+
+_CPU_DEFAULT = "int8"
+_CUDA_DEFAULT = "int8_float16"
+
+
+@dataclass(frozen=True)
+class TranslationOptions:
+    """How to decode: beam search settings, length limits, batching budget and device; sampling is never used."""
+
+    beam_size: int = 4
+    length_penalty: float = 1.0
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    max_decoding_length: int = 256
+    max_input_length: int = 256  # source tokens; longer sentences are split into chunks, never truncated
+    max_batch_tokens: int = 2048
+    device: str = "auto"
+    compute_type: str = "default"
+    inter_threads: int = 1
+    intra_threads: int = 0  # 0 lets CTranslate2 use one thread per core
+
+    def __post_init__(self) -> None:
+        for name in ("beam_size", "max_decoding_length", "max_input_length", "max_batch_tokens", "inter_threads"):
+            if getattr(self, name) < 1:
+                raise InputError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.max_input_length < 4:
+            raise InputError("max-input-length must be at least 4 tokens")
+        if self.device not in ("auto", "cpu", "cuda"):
+            raise InputError(f"unknown device {self.device!r}; use auto, cpu or cuda")
+
+    def resolved_device(self) -> str:
+        """The concrete device: cuda when CTranslate2 sees a GPU and device is 'auto', else what was asked."""
+        if self.device != "auto":
+            return self.device
+        import ctranslate2
+
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+    def resolved_compute_type(self) -> str:
+        """The concrete compute type: int8 on CPU and int8_float16 on CUDA unless one was given."""
+        if self.compute_type != "default":
+            return self.compute_type
+        return _CUDA_DEFAULT if self.resolved_device() == "cuda" else _CPU_DEFAULT
+
+    def decoding_kwargs(self) -> dict:
+        """Keyword arguments for `ctranslate2.Translator.translate_batch` (greedy/beam only, deterministic)."""
+        return {
+            "beam_size": self.beam_size,
+            "length_penalty": self.length_penalty,
+            "repetition_penalty": self.repetition_penalty,
+            "no_repeat_ngram_size": self.no_repeat_ngram_size,
+            "max_decoding_length": self.max_decoding_length,
+            "sampling_topk": 1,
+        }
+
+    def cache_key(self) -> str:
+        """The options that change the output, as a stable string (device and threads do not change it)."""
+        out_affecting = {
+            k: v
+            for k, v in dataclasses.asdict(self).items()
+            if k not in ("device", "inter_threads", "intra_threads", "max_batch_tokens")
+        }
+        return json.dumps(out_affecting, sort_keys=True)

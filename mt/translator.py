@@ -1,0 +1,244 @@
+"""The translation engine: load a CTranslate2 model by catalog name or path, translate sentences and documents."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from mt import hub
+from mt.batching import make_batches, split_pieces
+from mt.cache import TranslationCache
+from mt.catalog import load_catalog
+from mt.document import Document
+from mt.errors import ModelError
+from mt.families import Family, detect_family, read_metadata
+from mt.options import TranslationOptions
+from mt.progress import progress_bar
+from mt.spm import Tokenizer
+
+
+@dataclass
+class TranslatedDocument:
+    """A document with one English translation per sentence, and the model that produced them."""
+
+    document: Document
+    translations: list[str]
+    model: str
+
+    def records(self) -> list[dict]:
+        """One dict per sentence: doc, paragraph, sentence, lang, src, translation, model."""
+        d = self.document
+        return [
+            {"doc": d.doc_id, "paragraph": s.paragraph, "sentence": s.index, "lang": d.lang,
+             "src": s.text, "translation": t, "model": self.model}
+            for s, t in zip(d.sentences, self.translations, strict=True)
+        ]
+
+    def dropped_record(self) -> dict:
+        """What cleaning removed from the document, as one record: {"doc", "model", "dropped": [...]}."""
+        return {
+            "doc": self.document.doc_id,
+            "model": self.model,
+            "dropped": [{"text": x.text, "reason": x.reason, "paragraph": x.paragraph} for x in self.document.dropped],
+        }
+
+    def text(self) -> str:
+        """The translation as plain text: a paragraph's sentences joined by a space, paragraphs by a blank line."""
+        paragraphs: dict[int, list[str]] = {}
+        for s, t in zip(self.document.sentences, self.translations, strict=True):
+            paragraphs.setdefault(s.paragraph, []).append(t)
+        return "\n\n".join(" ".join(p for p in paragraphs[k] if p) for k in sorted(paragraphs))
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, Path, str]:
+    """(display name, directory, identity prefix) of a model given as a directory or a catalog name."""
+    path = Path(name_or_path).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise ModelError(f"{path} is not a directory; --model takes a CTranslate2 model directory or a catalog name")
+        meta = read_metadata(path)
+        return meta.get("name", path.name), path, f"path:{path.resolve()}"
+    entry = load_catalog().get(name_or_path)
+    if entry is not None:
+        if not hub.is_pulled(entry.name):
+            if offline:
+                raise ModelError(hub.not_downloaded_message(entry.name))
+            hub.pull(entry.name, progress=progress)
+        return entry.name, hub.model_path(entry.name), f"catalog:{entry.name}@{entry.revision}"
+    if "/" in name_or_path or name_or_path.startswith((".", "~")):
+        raise ModelError(f"model directory {path} does not exist")
+    raise ModelError(
+        f"unknown model '{name_or_path}'; `mtk models list` shows the catalog, or pass a CTranslate2 directory"
+    )
+
+
+class Translator:
+    """A loaded model plus tokenizer, options and cache; translates Swahili or Arabic into English."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        path: Path,
+        family: Family,
+        tokenizer: Tokenizer,
+        engine,
+        options: TranslationOptions,
+        model_id: str,
+        cache: TranslationCache | None,
+        progress: bool | None,
+    ) -> None:
+        """Assemble a translator from loaded parts; use `Translator.load` instead."""
+        self.name = name
+        self.path = path
+        self.family = family
+        self.options = options
+        self.size_bytes = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+        self._tokenizer = tokenizer
+        self._engine = engine
+        self._model_id = model_id
+        self._cache = cache
+        self._progress = progress
+
+    @classmethod
+    def load(
+        cls,
+        name_or_path: str,
+        *,
+        device: str = "auto",
+        compute_type: str = "default",
+        offline: bool | None = None,
+        options: TranslationOptions | None = None,
+        cache: bool = True,
+        progress: bool | None = None,
+    ) -> Translator:
+        """Load a model directory or catalog name (pulling it unless offline); every failure is a ModelError."""
+        import ctranslate2
+
+        options = options or TranslationOptions()
+        if device != "auto":
+            options = dataclasses.replace(options, device=device)
+        if compute_type != "default":
+            options = dataclasses.replace(options, compute_type=compute_type)
+        if offline is None:
+            offline = hub.offline_from_env()
+        show = progress if progress is not None else None
+        name, path, identity = _resolve(name_or_path, offline, show is not False)
+        model_bin = path / "model.bin"
+        if not model_bin.is_file():
+            raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
+        family = detect_family(path)
+        tokenizer = Tokenizer(path, family)
+        dev = options.resolved_device()
+        ctype = options.resolved_compute_type()
+        try:
+            engine = ctranslate2.Translator(
+                str(path), device=dev, compute_type=ctype,
+                inter_threads=options.inter_threads, intra_threads=options.intra_threads,
+            )
+        except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError for corrupt or incompatible files
+            raise ModelError(f"cannot load model {path}: {_first_line(exc)}") from None
+        st = model_bin.stat()
+        model_id = f"{identity}:{st.st_size}:{st.st_mtime_ns}:{dev}:{ctype}"
+        return cls(
+            name=name, path=path, family=family, tokenizer=tokenizer, engine=engine, options=options,
+            model_id=model_id, cache=TranslationCache() if cache else None, progress=progress,
+        )
+
+    def translate_sentences(self, sentences: list[str], src_lang: str) -> list[str]:
+        """Translate sentences from `src_lang` into English, in order, using the cache where possible."""
+        self.family.check_language(src_lang)
+        if not sentences:
+            return []
+        opts_key = self.options.cache_key()
+        keys = [TranslationCache.key(self._model_id, opts_key, src_lang, s) for s in sentences]
+        done: dict[str, str] = self._cache.get_many(keys) if self._cache is not None else {}
+        todo: dict[str, str] = {}  # key -> sentence, deduplicated
+        for k, s in zip(keys, sentences):
+            if k not in done:
+                todo.setdefault(k, s)
+        if todo:
+            done.update(self._translate_uncached(todo, src_lang))
+        return [done[k] for k in keys]
+
+    def _translate_uncached(self, todo: dict[str, str], src_lang: str) -> dict[str, str]:
+        todo_keys = list(todo)
+        pieces = self._tokenizer.encode([todo[k].strip() for k in todo_keys])
+        limit = self.options.max_input_length - self.family.special_count
+        units: list[list[str]] = []  # model inputs
+        owner: list[int] = []  # which todo sentence each unit belongs to
+        for i, p in enumerate(pieces):
+            if not p:
+                continue
+            for chunk in split_pieces(p, limit):
+                units.append(self.family.source_tokens(chunk, src_lang))
+                owner.append(i)
+        parts: list[list[str | None]] = [[] for _ in todo_keys]
+        slot: list[int] = []
+        for o in owner:
+            slot.append(len(parts[o]))
+            parts[o].append(None)
+        remaining = [len(p) for p in parts]
+        result: dict[str, str] = {k: "" for i, k in enumerate(todo_keys) if remaining[i] == 0}
+
+        batches = make_batches([len(u) for u in units], self.options.max_batch_tokens)
+        prefix = self.family.target_prefix()
+        kwargs = self.options.decoding_kwargs()
+        window = max(2, 2 * self.options.inter_threads)  # keep the engine busy while Python decodes
+        pending: deque = deque()
+
+        def submit(batch: list[int]) -> None:
+            batch_units = [units[i] for i in batch]
+            handle = self._engine.translate_batch(
+                batch_units, target_prefix=[prefix] * len(batch) if prefix else None,
+                asynchronous=True, **kwargs,
+            )
+            pending.append((batch, handle))
+
+        next_batch = 0
+        with progress_bar(len(units), f"translating {src_lang}→en", self._progress) as advance:
+            while next_batch < len(batches) or pending:
+                while next_batch < len(batches) and len(pending) < window:
+                    submit(batches[next_batch])
+                    next_batch += 1
+                batch, handles = pending.popleft()
+                try:
+                    outputs = [h.result().hypotheses[0] for h in handles]
+                except Exception as exc:
+                    raise ModelError(f"translation failed in model {self.path}: {_first_line(exc)}") from None
+                texts = self._tokenizer.decode([self.family.strip_output(o) for o in outputs])
+                finished: list[tuple[str, str]] = []
+                for i, text in zip(batch, texts):
+                    o = owner[i]
+                    parts[o][slot[i]] = text.strip()
+                    remaining[o] -= 1
+                    if remaining[o] == 0:
+                        finished.append((todo_keys[o], " ".join(t for t in parts[o] if t)))
+                result.update(finished)
+                if self._cache is not None and finished:
+                    self._cache.put_many(finished)  # per batch, so an interrupted run keeps what it finished
+                advance(len(batch))
+        if self._cache is not None:
+            self._cache.put_many((k, v) for k, v in result.items() if v == "")
+        return result
+
+    def translate_document(self, doc: Document | str, src_lang: str | None = None) -> TranslatedDocument:
+        """Translate every sentence of a cleaned document (or raw text, which is cleaned and segmented first)."""
+        if isinstance(doc, str):
+            from mt.loader import document_from_text
+
+            doc = document_from_text(doc, lang=src_lang or "auto")
+        lang = src_lang if src_lang and src_lang != "auto" else doc.lang
+        return TranslatedDocument(doc, self.translate_sentences(doc.texts, lang), self.name)
+
+    def close(self) -> None:
+        """Release the cache connection (the model is freed with the object)."""
+        if self._cache is not None:
+            self._cache.close()

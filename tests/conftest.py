@@ -1,0 +1,61 @@
+"""Session fixtures: a SentencePiece model trained on the seeds and tiny random-weight CTranslate2 models."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # make tests/tiny_models.py importable
+
+import tiny_models  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_files() -> list[Path]:
+    """The seed article files (Swahili, Arabic, English)."""
+    return sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def spm_model(tmp_path_factory: pytest.TempPathFactory, seed_files: list[Path]) -> Path:
+    """Path of a small unigram SentencePiece model trained on all seed articles."""
+    out = tmp_path_factory.mktemp("spm") / "seeds.model"
+    return tiny_models.train_spm(tiny_models.seed_text(seed_files), out, vocab_size=600)
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory: pytest.TempPathFactory, spm_model: Path) -> Path:
+    """A random-weight CTranslate2 model directory in the OPUS-MT/Marian layout."""
+    return tiny_models.build_marian(tmp_path_factory.mktemp("marian") / "opus-mt-tiny", spm_model, seed=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_b(tmp_path_factory: pytest.TempPathFactory, spm_model: Path) -> Path:
+    """A second Marian-layout model with different random weights."""
+    return tiny_models.build_marian(tmp_path_factory.mktemp("marian_b") / "opus-mt-tiny-b", spm_model, seed=7)
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb(tmp_path_factory: pytest.TempPathFactory, spm_model: Path) -> Path:
+    """A random-weight CTranslate2 model directory in the NLLB-200 layout (language tokens such as swh_Latn)."""
+    return tiny_models.build_nllb(tmp_path_factory.mktemp("nllb") / "nllb-tiny", spm_model, seed=1)
+
+
+@pytest.fixture(scope="session")
+def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory, spm_model: Path) -> Path:
+    """A random-weight CTranslate2 model directory in the M2M-100 layout (`__sw__` language tokens)."""
+    return tiny_models.build_m2m100(tmp_path_factory.mktemp("m2m") / "m2m-tiny", spm_model, seed=2)
+
+
+@pytest.fixture()
+def mtk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty MTK_HOME so models and caches of one test never leak into another."""
+    home = tmp_path / "mtk_home"
+    monkeypatch.setenv("MTK_HOME", str(home))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    return home

@@ -1,0 +1,163 @@
+"""`mtk translate` and `mtk models` through the real command line entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eval.cli import main
+from mt.translator import Translator
+
+ROOT = Path(__file__).resolve().parent.parent
+SW_FILE = ROOT / "seeds" / "000_c34c121e1dd8a5b8.txt"
+AR_FILE = ROOT / "seeds" / "001_1a95481d527c8dce.txt"
+FRENCH = (
+    "Le Maroc et Israël ont signé mercredi un accord de coopération militaire. Le ministre de la Défense "
+    "israélien était en visite à Rabat pour la première fois. Cet accord prévoit des échanges de renseignements.\n"
+)
+
+
+@pytest.fixture()
+def run(mtk_home: Path, capsys: pytest.CaptureFixture):
+    """Call `mtk` in-process; return (exit code, stdout, stderr)."""
+
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def test_text_output_several_inputs(run, tiny_nllb: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    code, _, err = run("translate", SW_FILE, AR_FILE, "--model", tiny_nllb, "-o", out, "--beam", "1")
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert text.endswith("\n") and text.count("\n\n") >= 2
+
+
+def test_jsonl_output_and_dropped(run, tiny_nllb: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    code, _, err = run("translate", SW_FILE, AR_FILE, "--model", tiny_nllb, "-o", out, "--format", "jsonl",
+                       "--show-dropped", "--no-cache", "--beam", "1")
+    assert code == 0, err
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    sentences = [r for r in recs if "translation" in r]
+    dropped = [r for r in recs if "dropped" in r]
+    assert {r["lang"] for r in sentences} == {"sw", "ar"}
+    assert [r["doc"] for r in dropped] == [SW_FILE.stem, AR_FILE.stem]
+    assert all(r["model"] == "nllb-tiny" for r in sentences)
+    if dropped[0]["dropped"]:
+        assert "dropped (" in err
+
+
+def test_stdin(mtk_home: Path, tiny_marian: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "eval.cli", "translate", "-", "--model", str(tiny_marian), "--src", "sw", "--beam", "1"],
+        input=SW_FILE.read_bytes(), capture_output=True, cwd=ROOT, env={**os.environ, "MTK_HOME": str(mtk_home)},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
+        ("Habari za leo ".encode() * 20 + b"\xff\xfe\xfa broken", "UTF-8"),
+        (FRENCH.encode(), "unsupported language"),
+    ],
+    ids=["empty", "binary", "invalid-utf8", "french"],
+)
+def test_bad_input_exits_2(run, tiny_nllb: Path, tmp_path: Path, content: bytes, message: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    out = tmp_path / "out.txt"
+    code, _, err = run("translate", bad, "--model", tiny_nllb, "-o", out)
+    assert code == 2
+    assert err.startswith("mtk: error:") and message.lower() in err.lower() and len(err.splitlines()) == 1
+    assert not out.exists()
+
+
+def test_unsupported_src_flag(run, tiny_nllb: Path) -> None:
+    code, _, err = run("translate", SW_FILE, "--src", "fr", "--model", tiny_nllb)
+    assert code == 2 and "unsupported source language 'fr'" in err
+
+
+def test_missing_model_offline_exits_3(run, tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    code, _, err = run("translate", SW_FILE, "--offline", "-o", out)
+    assert code == 3
+    assert "not downloaded and --offline is set" in err and "mtk models pull nllb-200-distilled-600M" in err
+    assert not out.exists()
+
+
+def test_corrupt_model_exits_3(run, tiny_nllb: Path, tmp_path: Path) -> None:
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_nllb, broken)
+    (broken / "model.bin").write_bytes(os.urandom(5000))
+    code, _, err = run("translate", SW_FILE, "--model", broken)
+    assert code == 3 and "cannot load model" in err and len(err.splitlines()) == 1
+
+
+def test_interrupted_run_leaves_no_output(run, tiny_nllb: Path, tmp_path: Path, monkeypatch) -> None:
+    real = Translator.translate_document
+    calls = []
+
+    def second_call_interrupted(self, doc, src_lang=None):
+        calls.append(doc.doc_id)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C after the first document was written
+        return real(self, doc, src_lang)
+
+    monkeypatch.setattr(Translator, "translate_document", second_call_interrupted)
+    out = tmp_path / "out.txt"
+    code, _, err = run("translate", SW_FILE, AR_FILE, "--model", tiny_nllb, "-o", out, "--beam", "1")
+    assert code == 130 and len(calls) == 2
+    assert not out.exists()
+    assert list(tmp_path.glob("*.part")) == []
+
+
+def test_killed_subprocess_leaves_no_output(mtk_home: Path, tiny_nllb: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join([SW_FILE.read_text(encoding="utf-8")] * 30), encoding="utf-8")
+    out = tmp_path / "out.txt"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eval.cli", "translate", str(big), "--model", str(tiny_nllb), "-o", str(out),
+         "--no-cache", "--max-batch-tokens", "64"],
+        cwd=ROOT, env={**os.environ, "MTK_HOME": str(mtk_home)}, stderr=subprocess.PIPE,
+    )
+    try:
+        proc.wait(timeout=4)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        assert not out.exists()
+    else:
+        assert proc.returncode == 0 and out.exists()  # finished before the kill: then the file is complete
+
+
+def test_models_list_info_remove(run, mtk_home: Path) -> None:
+    code, out, _ = run("models", "list")
+    assert code == 0 and "nllb-200-distilled-600M (default)" in out and "opus-mt-ar-en" in out
+    code, out, _ = run("models", "info", "opus-mt-ar-en")
+    assert code == 0 and "repo: gaudi/opus-mt-ar-en-ctranslate2" in out and "downloaded: no" in out
+    code, _, err = run("models", "info", "nope")
+    assert code == 3 and "unknown model" in err
+    code, _, err = run("models", "remove", "opus-mt-ar-en")
+    assert code == 2 and "not downloaded" in err
+
+
+def test_models_info_on_directory(run, tiny_marian: Path) -> None:
+    code, out, _ = run("models", "info", tiny_marian)
+    assert code == 0 and "detected family: marian" in out

@@ -1,0 +1,174 @@
+"""Downloads against a real HTTP server on 127.0.0.1 that speaks the Hub's resolve protocol."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from mt import hub
+from mt.errors import InputError, ModelError
+from mt.translator import Translator
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+class FakeHub(http.server.ThreadingHTTPServer):
+    """Serves `files` at /{repo}/resolve/{revision}/{name}; can cut one response short or serve wrong bytes."""
+
+    daemon_threads = True
+
+    def __init__(self, repo: str, files: dict[str, bytes]) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.repo = repo
+        self.files = files
+        self.interrupt_once: set[str] = set()
+        self.requests: list[tuple[str, str, str | None]] = []
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: FakeHub
+
+    def log_message(self, *args) -> None:  # keep pytest output clean
+        pass
+
+    def _lookup(self) -> tuple[str, bytes] | None:
+        m = re.fullmatch(rf"/{re.escape(self.server.repo)}/resolve/([^/]+)/(.+)", self.path.split("?")[0])
+        if not m or m.group(2) not in self.server.files:
+            return None
+        return m.group(2), self.server.files[m.group(2)]
+
+    def _not_found(self) -> None:
+        self.send_response(404)
+        self.send_header("X-Error-Code", "EntryNotFound")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _common_headers(self, data: bytes) -> None:
+        self.send_header("X-Repo-Commit", COMMIT)
+        self.send_header("ETag", '"' + hashlib.sha256(data).hexdigest() + '"')
+        self.send_header("Accept-Ranges", "bytes")
+
+    def do_HEAD(self) -> None:
+        self.server.requests.append(("HEAD", self.path, None))
+        found = self._lookup()
+        if not found:
+            return self._not_found()
+        self.send_response(200)
+        self._common_headers(found[1])
+        self.send_header("Content-Length", str(len(found[1])))
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        rng = self.headers.get("Range")
+        self.server.requests.append(("GET", self.path, rng))
+        found = self._lookup()
+        if not found:
+            return self._not_found()
+        name, data = found
+        start = int(re.match(r"bytes=(\d+)-", rng).group(1)) if rng else 0
+        body = data[start:]
+        self.send_response(206 if start else 200)
+        self._common_headers(data)
+        if start:
+            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if name in self.server.interrupt_once:
+            self.server.interrupt_once.discard(name)
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True  # the client sees a body shorter than Content-Length
+            return
+        self.wfile.write(body)
+
+
+@pytest.fixture()
+def fake_hub(tiny_marian: Path, mtk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A running fake Hub serving the tiny Marian model, and a catalog entry `tiny-marian` pointing at it."""
+    files = {p.name: p.read_bytes() for p in tiny_marian.iterdir() if p.is_file()}
+    server = FakeHub("test/tiny-marian", files)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
+    server.write_catalog = lambda sha: _write_catalog(tmp_path, files, sha, monkeypatch)  # type: ignore[attr-defined]
+    server.write_catalog({n: hashlib.sha256(b).hexdigest() for n, b in files.items()})  # type: ignore[attr-defined]
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _write_catalog(tmp_path: Path, files: dict[str, bytes], sha: dict[str, str], monkeypatch) -> None:
+    names = ", ".join(f'"{n}"' for n in sorted(files))
+    sums = "\n".join(f'"{n}" = "{s}"' for n, s in sorted(sha.items()))
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(
+        f'[[model]]\nname = "tiny-marian"\nfamily = "marian"\nlanguages = ["sw"]\nrepo = "test/tiny-marian"\n'
+        f'revision = "{COMMIT}"\nfiles = [{names}]\n[model.sha256]\n{sums}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MTK_CATALOG", str(catalog))
+
+
+def test_pull_resumes_after_connection_drop(
+    fake_hub: FakeHub, tiny_marian: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huggingface_hub import constants
+
+    # Real models are far larger than one 10 MB read chunk; shrink the chunk so the tiny file is cut mid-stream too.
+    monkeypatch.setattr(constants, "DOWNLOAD_CHUNK_SIZE", 4096)
+    fake_hub.interrupt_once.add("model.bin")
+    path = hub.pull("tiny-marian", progress=False)
+    assert (path / "model.bin").read_bytes() == (tiny_marian / "model.bin").read_bytes()
+    model_gets = [r for r in fake_hub.requests if r[0] == "GET" and r[1].endswith("/model.bin")]
+    assert len(model_gets) == 2 and model_gets[0][2] is None and model_gets[1][2].startswith("bytes=")
+    assert hub.is_pulled("tiny-marian")
+    assert not (path.parent / ".tiny-marian.partial").exists()
+    t = Translator.load("tiny-marian", offline=True, cache=False)
+    assert t.name == "tiny-marian" and t.family.languages == ("sw",)
+
+
+def test_checksum_mismatch_stores_nothing(fake_hub: FakeHub, mtk_home: Path) -> None:
+    fake_hub.write_catalog({"model.bin": "0" * 64})  # type: ignore[attr-defined]
+    with pytest.raises(ModelError, match="checksum mismatch for model.bin"):
+        hub.pull("tiny-marian", progress=False)
+    models = mtk_home / "models"
+    assert not (models / "tiny-marian").exists()
+    assert not (models / ".tiny-marian.partial").exists()
+
+
+def test_missing_file_on_server_is_model_error(fake_hub: FakeHub, mtk_home: Path) -> None:
+    del fake_hub.files["source.spm"]
+    with pytest.raises(ModelError, match="cannot download source.spm"):
+        hub.pull("tiny-marian", progress=False)
+    assert not (mtk_home / "models" / "tiny-marian").exists()
+
+
+def test_offline_pull_and_load_refuse(fake_hub: FakeHub) -> None:
+    with pytest.raises(ModelError, match="not downloaded and --offline is set"):
+        hub.pull("tiny-marian", offline=True)
+    with pytest.raises(ModelError, match="mtk models pull tiny-marian"):
+        Translator.load("tiny-marian", offline=True)
+    assert not any(r for r in fake_hub.requests)
+
+
+def test_remove(fake_hub: FakeHub) -> None:
+    path = hub.pull("tiny-marian", progress=False)
+    hub.remove("tiny-marian")
+    assert not path.exists()
+    with pytest.raises(InputError):
+        hub.remove("tiny-marian")
+
+
+def test_unknown_catalog_name(mtk_home: Path) -> None:
+    with pytest.raises(ModelError, match="unknown model 'no-such-model'"):
+        hub.pull("no-such-model")

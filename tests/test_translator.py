@@ -1,0 +1,177 @@
+"""The engine on tiny random-weight models in the NLLB, M2M-100 and Marian layouts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mt.document import Document, Sentence
+from mt.errors import InputError, ModelError
+from mt.options import TranslationOptions
+from mt.translator import Translator
+
+FAST = TranslationOptions(beam_size=2, max_decoding_length=12)
+SW = [
+    "Morocco na Israel zataka kupanua ushirikiano wao katika vita vya kielektroniki.",
+    "Habari.",
+    "Waziri wa ulinzi wa Israel alizuru Rabat wiki hii, na kusaini makubaliano ya kihistoria.",
+    "Ushirikiano huo utahusu teknolojia, mafunzo na ununuzi wa silaha.",
+]
+
+
+class RecordingEngine:
+    """Wraps a real ctranslate2.Translator and remembers what it was asked to translate."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.calls: list[tuple[list[list[str]], list[list[str]] | None]] = []
+
+    def translate_batch(self, source, target_prefix=None, **kwargs):
+        self.calls.append((source, target_prefix))
+        return self.engine.translate_batch(source, target_prefix=target_prefix, **kwargs)
+
+
+class RefusingEngine:
+    """Stands in for the model after the first run: any call means the cache was bypassed."""
+
+    def translate_batch(self, *args, **kwargs):
+        raise AssertionError("the model was called although every sentence was cached")
+
+
+def _load(path: Path, **kw) -> Translator:
+    return Translator.load(str(path), options=kw.pop("options", FAST), progress=False, **kw)
+
+
+@pytest.mark.parametrize("fixture, family", [("tiny_nllb", "nllb"), ("tiny_m2m100", "m2m100"), ("tiny_marian", "marian")])
+def test_each_family_translates_deterministically(fixture: str, family: str, request, mtk_home: Path) -> None:
+    t = _load(request.getfixturevalue(fixture), cache=False)
+    assert t.family.name == family and t.size_bytes > 0
+    first = t.translate_sentences(SW, "sw")
+    assert len(first) == len(SW) and all(isinstance(x, str) and x for x in first)
+    assert t.translate_sentences(SW, "sw") == first
+
+
+def test_nllb_marks_source_language_and_forces_english(tiny_nllb: Path, mtk_home: Path) -> None:
+    t = _load(tiny_nllb, cache=False)
+    t._engine = rec = RecordingEngine(t._engine)
+    out = t.translate_sentences(["Habari za leo."], "sw")
+    (source, prefix), = rec.calls
+    assert source[0][0] == "swh_Latn" and source[0][-1] == "</s>"
+    assert prefix == [["eng_Latn"]]
+    assert "eng_Latn" not in out[0]
+    t.translate_sentences(["اتفق المغرب وإسرائيل"], "ar")
+    assert rec.calls[-1][0][0][0] == "arb_Arab"
+
+
+def test_marian_has_no_language_tokens(tiny_marian: Path, mtk_home: Path) -> None:
+    t = _load(tiny_marian, cache=False)
+    t._engine = rec = RecordingEngine(t._engine)
+    t.translate_sentences(["Habari za leo."], "sw")
+    (source, prefix), = rec.calls
+    assert prefix is None and source[0][-1] == "</s>" and not source[0][0].endswith("_Latn")
+
+
+def test_batching_restores_order(tiny_nllb: Path, mtk_home: Path) -> None:
+    one_by_one = [_load(tiny_nllb, cache=False).translate_sentences([s], "sw")[0] for s in SW]
+    small = TranslationOptions(beam_size=2, max_decoding_length=12, max_batch_tokens=40)
+    t = _load(tiny_nllb, cache=False, options=small)
+    t._engine = rec = RecordingEngine(t._engine)
+    assert t.translate_sentences(SW, "sw") == one_by_one
+    assert len(rec.calls) > 1  # the budget really split the input
+
+
+def test_cache_hit_skips_the_model(tiny_nllb: Path, mtk_home: Path) -> None:
+    t = _load(tiny_nllb)
+    first = t.translate_sentences(SW, "sw")
+    t2 = _load(tiny_nllb)
+    t2._engine = RefusingEngine()
+    assert t2.translate_sentences(SW, "sw") == first
+    # Other options or another language are other cache entries.
+    t3 = _load(tiny_nllb, options=TranslationOptions(beam_size=1, max_decoding_length=12))
+    t3._engine = RefusingEngine()
+    with pytest.raises(AssertionError):
+        t3.translate_sentences(SW[:1], "sw")
+
+
+def test_cache_is_per_model(tiny_marian: Path, tiny_marian_b: Path, mtk_home: Path) -> None:
+    a = _load(tiny_marian).translate_sentences(SW, "sw")
+    b = _load(tiny_marian_b).translate_sentences(SW, "sw")
+    assert a != b
+
+
+def test_long_sentence_is_split_not_truncated(tiny_nllb: Path, mtk_home: Path) -> None:
+    long = " ".join(SW * 6)
+    opts = TranslationOptions(beam_size=1, max_decoding_length=4, max_input_length=24)
+    t = _load(tiny_nllb, cache=False, options=opts)
+    t._engine = rec = RecordingEngine(t._engine)
+    (out,) = t.translate_sentences([long], "sw")
+    sources = [s for call in rec.calls for s in call[0]]
+    assert len(sources) > 3 and all(len(s) <= 24 for s in sources)
+    pieces = sorted(p for s in sources for p in s[1:-1])
+    assert pieces == sorted(t._tokenizer.encode([long])[0])  # every piece went to the model exactly once
+    assert out
+
+
+def test_document_translation_and_records(tiny_nllb: Path, mtk_home: Path) -> None:
+    doc = Document(
+        doc_id="d1", lang="sw",
+        sentences=[Sentence(SW[0], 0, 0), Sentence(SW[1], 0, 1), Sentence(SW[2], 1, 2)],
+    )
+    res = _load(tiny_nllb, cache=False).translate_document(doc)
+    recs = res.records()
+    assert [r["sentence"] for r in recs] == [0, 1, 2]
+    assert set(recs[0]) == {"doc", "paragraph", "sentence", "lang", "src", "translation", "model"}
+    assert recs[0]["model"] == "nllb-tiny" and recs[2]["paragraph"] == 1
+    paragraphs = res.text().split("\n\n")
+    assert paragraphs == [f"{res.translations[0]} {res.translations[1]}", res.translations[2]]
+    json.dumps(res.dropped_record())
+
+
+def test_unsupported_language(tiny_nllb: Path, mtk_home: Path) -> None:
+    with pytest.raises(InputError, match="unsupported source language 'fr'"):
+        _load(tiny_nllb, cache=False).translate_sentences(["Bonjour"], "fr")
+
+
+def test_marian_pair_is_checked_when_known(tiny_marian: Path, tmp_path: Path, mtk_home: Path) -> None:
+    model = tmp_path / "m"
+    shutil.copytree(tiny_marian, model)
+    (model / "tokenizer_config.json").write_text('{"source_lang": "ar", "target_lang": "en"}', encoding="utf-8")
+    t = _load(model, cache=False)
+    with pytest.raises(InputError, match="translates from ar"):
+        t.translate_sentences(["Habari"], "sw")
+    assert t.translate_sentences(["مرحبا"], "ar")
+
+
+def test_empty_input_gives_empty_output(tiny_nllb: Path, mtk_home: Path) -> None:
+    t = _load(tiny_nllb, cache=False)
+    assert t.translate_sentences([], "sw") == []
+    assert t.translate_sentences(["   "], "sw") == [""]
+
+
+def test_model_errors(tiny_nllb: Path, tmp_path: Path, mtk_home: Path) -> None:
+    with pytest.raises(ModelError, match="does not exist"):
+        _load(tmp_path / "nope")
+    with pytest.raises(ModelError, match="unknown model 'nope'"):
+        Translator.load("nope", offline=True)
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_nllb, broken)
+    (broken / "model.bin").unlink()
+    with pytest.raises(ModelError, match="no model.bin"):
+        _load(broken)
+    (broken / "model.bin").write_bytes(b"garbage" * 1000)
+    with pytest.raises(ModelError, match="cannot load model"):
+        _load(broken)
+    shutil.copy(tiny_nllb / "model.bin", broken / "model.bin")
+    (broken / "sentencepiece.bpe.model").unlink()
+    with pytest.raises(ModelError, match="SentencePiece model .* is missing"):
+        _load(broken)
+    (broken / "sentencepiece.bpe.model").write_bytes(b"not spm")
+    with pytest.raises(ModelError, match="cannot read SentencePiece model"):
+        _load(broken)
+    for f in broken.glob("shared_vocabulary*"):
+        f.unlink()
+    with pytest.raises(ModelError, match="no shared_vocabulary"):
+        _load(broken)
