@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -26,6 +27,11 @@ class ModelEntry:
     licence: str = ""
     convert: bool = False
     description: str = ""
+
+    @property
+    def pinned(self) -> bool:
+        """Whether `revision` is a full commit hash, so every pull gets the same files."""
+        return re.fullmatch(r"[0-9a-f]{40}", self.revision) is not None
 
 
 @dataclass(frozen=True)

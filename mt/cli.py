@@ -162,7 +162,10 @@ def run_models_info(args: argparse.Namespace) -> int:
     if entry is not None:
         for key in ("name", "family", "languages", "size_mb", "licence", "repo", "revision", "files", "convert", "description"):
             value = getattr(entry, key)
-            print(f"{key}: {', '.join(value) if isinstance(value, tuple) else value}")
+            text = ", ".join(value) if isinstance(value, tuple) else str(value)
+            if key == "revision" and not entry.pinned:
+                text += " (unpinned: no commit hash verified; a pull gets whatever the repository holds now)"
+            print(f"{key}: {text}")
         path = hub.model_path(entry.name)
         print(f"downloaded: {'yes' if hub.is_pulled(entry.name) else 'no'}")
     if path.is_dir() and (path / "model.bin").is_file():

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
+import contextlib
+import importlib
 import shutil
 import tempfile
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from mt.errors import ModelError
+from mt.families import detect_family
 
 # Tokenizer files the engine needs next to model.bin, whichever family the checkpoint is.
 _TOKENIZER_FILES = (
@@ -17,10 +21,85 @@ _TOKENIZER_FILES = (
 
 
 def require_converter() -> None:
-    """Raise ModelError unless torch and transformers (the `convert` extra) are importable."""
-    missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
+    """Raise ModelError unless torch and transformers (the `convert` extra) can be imported."""
+    missing = []
+    for module in ("torch", "transformers"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
     if missing:
-        raise ModelError(f"converting needs {' and '.join(missing)}: install mtk[convert]")
+        raise ModelError(f"converting needs {' and '.join(missing)}: pip install 'mtk[convert]'")
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+@contextlib.contextmanager
+def _fairseq_vocabulary_fix() -> Iterator[None]:
+    """Make ctranslate2 keep the language tokens of M2M-100 and NLLB checkpoints under transformers 5.
+
+    transformers 5 no longer lists those tokens in `get_vocab()` or `special_tokens_map`, so ctranslate2's loader
+    (4.x) fills their ids with made-up words: the model then has no `__en__`/`eng_Latn` and cannot be steered.
+    ctranslate2 offers no hook for this, so its loader for M2M100Config is swapped for the duration of a conversion.
+    """
+    from ctranslate2.converters import transformers as ct2_transformers
+
+    base = ct2_transformers.M2M100Loader
+    registry = ct2_transformers._MODEL_LOADERS
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def get_vocabulary(self, model, tokenizer):  # ctranslate2's untyped signature
+            """The tokens in id order: ids past get_vocab() are the language tokens, then fairseq's fillers."""
+            known = len(tokenizer.get_vocab())
+            tokens = super().get_vocabulary(model, tokenizer)[:known]
+            seen = set(tokens)
+            filler = 0
+            for i in range(known, model.config.vocab_size):
+                token = tokenizer.convert_ids_to_tokens(i)
+                if not token or token == tokenizer.unk_token or token in seen:
+                    token, filler = f"madeupword{filler}", filler + 1
+                tokens.append(token)
+                seen.add(token)
+            return tokens
+
+    previous = registry.get("M2M100Config")
+    registry["M2M100Config"] = Loader()
+    try:
+        yield
+    finally:
+        registry["M2M100Config"] = previous
+
+
+@contextlib.contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """Silence the progress bars and advice transformers prints while loading a checkpoint."""
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        hf_logging.set_verbosity(level)
+        hf_logging.enable_progress_bar()
+
+
+def _check_source(hf_id_or_dir: str) -> Path | None:
+    """The checkpoint directory (None for a hub id); ModelError when a local path is missing or not a checkpoint."""
+    src = Path(hf_id_or_dir).expanduser()
+    if src.is_dir():
+        if not (src / "config.json").is_file():
+            raise ModelError(f"{src} is not a Transformers checkpoint (no config.json)")
+        return src
+    if src.exists() or hf_id_or_dir.startswith((".", "/", "~")) or hf_id_or_dir.count("/") > 1:
+        raise ModelError(f"{hf_id_or_dir} is neither a checkpoint directory nor a Hugging Face model id")
+    return None
 
 
 def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8", force: bool = False) -> Path:
@@ -29,23 +108,25 @@ def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8
     from ctranslate2.converters import TransformersConverter
 
     out = Path(output_dir)
-    if out.exists() and any(out.iterdir()) and not force:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
         raise ModelError(f"{out} exists and is not empty; remove it or pass --force")
-    src_dir = Path(hf_id_or_dir)
-    copy = [f for f in _TOKENIZER_FILES if (src_dir / f).is_file()] if src_dir.is_dir() else []
+    src_dir = _check_source(hf_id_or_dir)
+    copy = [f for f in _TOKENIZER_FILES if (src_dir / f).is_file()] if src_dir else []
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        TransformersConverter(hf_id_or_dir, copy_files=copy or None).convert(
-            str(tmp / "model"), quantization=quantization, force=True
-        )
+        with _quiet_transformers(), _fairseq_vocabulary_fix():
+            TransformersConverter(hf_id_or_dir, copy_files=copy or None).convert(
+                str(tmp / "model"), quantization=quantization, force=True
+            )
+        detect_family(tmp / "model")  # refuse to install a model the engine could not use
         if out.exists():
-            shutil.rmtree(out)
+            shutil.rmtree(out) if out.is_dir() else out.unlink()
         (tmp / "model").replace(out)
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(f"cannot convert {hf_id_or_dir}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from None
+    except ModelError as exc:
+        raise ModelError(f"cannot convert {hf_id_or_dir}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - transformers/ctranslate2 raise OSError, ValueError, RuntimeError...
+        raise ModelError(f"cannot convert {hf_id_or_dir}: {_first_line(exc)}") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,17 @@ M2M_CODES = {"sw": "__sw__", "ar": "__ar__", "en": "__en__"}
 LANGUAGE_NAMES = {"sw": "Swahili", "ar": "Arabic", "en": "English"}
 TARGET = "en"
 _FAIRSEQ_SPM = ("sentencepiece.bpe.model", "spm.128k.model")
+_CONTROL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<unk>", "<mask>"})
+# Language tokens of NLLB (eng_Latn), M2M-100 (__en__) and multi-target OPUS-MT (>>eng<<) models, and the
+# fairseq vocabulary fillers (madeupword0).
+_LANGUAGE_TOKEN = re.compile(
+    r"[a-z]{3}_[A-Z][a-z]{3}|__[a-z]{2,3}(_[a-zA-Z]+)?__|>>[a-z]{2,3}(_[a-zA-Z]+)?<<|madeupword\d+"
+)
+
+
+def special_tokens(vocabulary: list[str]) -> frozenset[str]:
+    """The control and language tokens of a model vocabulary: never part of a translation's text."""
+    return _CONTROL_TOKENS | {t for t in vocabulary if _LANGUAGE_TOKEN.fullmatch(t)}
 
 
 def read_vocabulary(model_dir: Path) -> list[str]:
@@ -52,6 +64,7 @@ class Family:
     target_spm: str
     codes: dict[str, str] = field(default_factory=dict)  # ISO 639-1 -> language token; empty for Marian
     languages: tuple[str, ...] = ()  # source languages a language-pair model accepts; () = trust the user
+    specials: frozenset[str] = _CONTROL_TOKENS  # tokens dropped from the output, see `special_tokens`
 
     def check_language(self, src_lang: str) -> None:
         """Raise InputError when this model cannot translate from `src_lang` into English."""
@@ -73,10 +86,9 @@ class Family:
         return [self.codes[TARGET]] if self.codes else None
 
     def strip_output(self, tokens: list[str]) -> list[str]:
-        """Drop the language token the decoder was forced to start with."""
-        if self.codes and tokens and tokens[0] == self.codes[TARGET]:
-            return tokens[1:]
-        return tokens
+        """Drop control and language tokens (the forced English token, stray <pad>, <unk>, other languages)."""
+        # A weak or random-weight model can emit them anywhere, not just first; SentencePiece would print them.
+        return [t for t in tokens if t not in self.specials]
 
     @property
     def special_count(self) -> int:
@@ -100,16 +112,18 @@ def _marian_languages(model_dir: Path, meta: dict) -> tuple[str, ...]:
 
 def detect_family(model_dir: Path) -> Family:
     """Recognise the family of a CTranslate2 model directory from its vocabulary and tokenizer files."""
-    vocab = set(read_vocabulary(model_dir))
+    vocabulary = read_vocabulary(model_dir)
+    vocab = set(vocabulary)
+    specials = special_tokens(vocabulary)
     meta = read_metadata(model_dir)
     if "eng_Latn" in vocab or "__en__" in vocab:
         # The converted hub repos name the SentencePiece model differently (M2M-100 ships spm.128k.model).
         spm_name = next((n for n in _FAIRSEQ_SPM if (model_dir / n).is_file()), _FAIRSEQ_SPM[0])
         if "eng_Latn" in vocab:
-            return Family("nllb", spm_name, spm_name, NLLB_CODES)
-        return Family("m2m100", spm_name, spm_name, M2M_CODES)
+            return Family("nllb", spm_name, spm_name, NLLB_CODES, specials=specials)
+        return Family("m2m100", spm_name, spm_name, M2M_CODES, specials=specials)
     if (model_dir / "source.spm").exists() or (model_dir / "target.spm").exists():
-        return Family("marian", "source.spm", "target.spm", {}, _marian_languages(model_dir, meta))
+        return Family("marian", "source.spm", "target.spm", {}, _marian_languages(model_dir, meta), specials)
     raise ModelError(
         f"{model_dir}: unknown model family (expected NLLB-200, M2M-100 or OPUS-MT with source.spm/target.spm)"
     )

@@ -69,7 +69,7 @@ def _download_files(entry: ModelEntry, staging: Path, progress: bool) -> None:
             hf_hub_download(
                 entry.repo, filename, revision=entry.revision, local_dir=staging, endpoint=endpoint
             )
-        except Exception as exc:  # network, HTTP and disk errors all end the same way for the user
+        except Exception as exc:  # noqa: BLE001 - network, HTTP and disk errors end the same way for the user
             raise ModelError(
                 f"cannot download {filename} of model '{entry.name}' from {entry.repo}@{entry.revision}: {_short(exc)}"
             ) from None
@@ -88,7 +88,7 @@ def _convert_checkpoint(entry: ModelEntry, staging: Path, progress: bool) -> Non
             endpoint=os.environ.get("HF_ENDPOINT") or None,
             ignore_patterns=["*.h5", "*.msgpack", "tf_model*", "flax_model*", "*.ot"],
         )
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - as in _download_files
         raise ModelError(f"cannot download checkpoint {entry.repo}@{entry.revision}: {_short(exc)}") from None
     if staging.exists():
         shutil.rmtree(staging)
@@ -112,7 +112,7 @@ def _verify(entry: ModelEntry, staging: Path) -> None:
         import ctranslate2
 
         ctranslate2.Translator(str(staging), device="cpu", compute_type="int8")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError for unloadable files
         raise ModelError(f"model '{entry.name}' was downloaded but does not load: {_short(exc)}") from None
 
 

@@ -18,10 +18,20 @@ def progress_bar(total: int, description: str, enabled: bool | None = None) -> I
     if enabled is None:
         enabled = enabled_by_default()
     if not enabled or total <= 0:
-        yield lambda n=1: None
+
+        def ignore(n: int = 1) -> None:
+            pass
+
+        yield ignore
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn("{task.description}"),
@@ -32,4 +42,8 @@ def progress_bar(total: int, description: str, enabled: bool | None = None) -> I
         transient=True,
     ) as bar:
         task = bar.add_task(description, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
+
+        yield advance

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,26 +53,40 @@ class TranslatedDocument:
         return "\n\n".join(" ".join(p for p in paragraphs[k] if p) for k in sorted(paragraphs))
 
 
+# Part of every cache key: raise it when post-processing of model output changes, so older cached text is not reused
+# (2: special and language tokens are removed from translations).
+_OUTPUT_VERSION = 2
+
+
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
 
 
-def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, Path, str]:
-    """(display name, directory, identity prefix) of a model given as a directory or a catalog name."""
+def model_label(name: str, revision: str | None) -> str:
+    """How outputs name a model: `name@revision` (12 hex digits of a pinned commit) for a catalog model, else `name`."""
+    if not revision:
+        return name
+    return f"{name}@{revision[:12] if re.fullmatch(r'[0-9a-f]{40}', revision) else revision}"
+
+
+def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str, Path, str]:
+    """(name, label, directory, identity prefix) of a model given as a directory or a catalog name."""
     path = Path(name_or_path).expanduser()
     if path.exists():
         if not path.is_dir():
             raise ModelError(f"{path} is not a directory; --model takes a CTranslate2 model directory or a catalog name")
-        meta = read_metadata(path)
-        return meta.get("name", path.name), path, f"path:{path.resolve()}"
+        meta = read_metadata(path)  # a pulled catalog model keeps its name and revision here
+        name = meta.get("name", path.name)
+        return name, model_label(name, meta.get("revision")), path, f"path:{path.resolve()}"
     entry = load_catalog().get(name_or_path)
     if entry is not None:
         if not hub.is_pulled(entry.name):
             if offline:
                 raise ModelError(hub.not_downloaded_message(entry.name))
             hub.pull(entry.name, progress=progress)
-        return entry.name, hub.model_path(entry.name), f"catalog:{entry.name}@{entry.revision}"
+        identity = f"catalog:{entry.name}@{entry.revision}"
+        return entry.name, model_label(entry.name, entry.revision), hub.model_path(entry.name), identity
     if "/" in name_or_path or name_or_path.startswith((".", "~")):
         raise ModelError(f"model directory {path} does not exist")
     raise ModelError(
@@ -87,6 +102,7 @@ class Translator:
         *,
         name: str,
         path: Path,
+        label: str | None = None,
         family: Family,
         tokenizer: Tokenizer,
         engine,
@@ -97,6 +113,7 @@ class Translator:
     ) -> None:
         """Assemble a translator from loaded parts; use `Translator.load` instead."""
         self.name = name
+        self.label = label or name  # what output records name the model by, e.g. nllb-200-distilled-600M@f84941bd4325
         self.path = path
         self.family = family
         self.options = options
@@ -130,7 +147,7 @@ class Translator:
         if offline is None:
             offline = hub.offline_from_env()
         show = progress if progress is not None else None
-        name, path, identity = _resolve(name_or_path, offline, show is not False)
+        name, label, path, identity = _resolve(name_or_path, offline, show is not False)
         model_bin = path / "model.bin"
         if not model_bin.is_file():
             raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
@@ -143,12 +160,12 @@ class Translator:
                 str(path), device=dev, compute_type=ctype,
                 inter_threads=options.inter_threads, intra_threads=options.intra_threads,
             )
-        except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError for corrupt or incompatible files
+        except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError for bad files
             raise ModelError(f"cannot load model {path}: {_first_line(exc)}") from None
         st = model_bin.stat()
-        model_id = f"{identity}:{st.st_size}:{st.st_mtime_ns}:{dev}:{ctype}"
+        model_id = f"{identity}:{st.st_size}:{st.st_mtime_ns}:{dev}:{ctype}:{_OUTPUT_VERSION}"
         return cls(
-            name=name, path=path, family=family, tokenizer=tokenizer, engine=engine, options=options,
+            name=name, path=path, label=label, family=family, tokenizer=tokenizer, engine=engine, options=options,
             model_id=model_id, cache=TranslationCache() if cache else None, progress=progress,
         )
 
@@ -211,7 +228,7 @@ class Translator:
                 batch, handles = pending.popleft()
                 try:
                     outputs = [h.result().hypotheses[0] for h in handles]
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - any engine failure is one line for the user
                     raise ModelError(f"translation failed in model {self.path}: {_first_line(exc)}") from None
                 texts = self._tokenizer.decode([self.family.strip_output(o) for o in outputs])
                 finished: list[tuple[str, str]] = []
@@ -236,7 +253,7 @@ class Translator:
 
             doc = document_from_text(doc, lang=src_lang or "auto")
         lang = src_lang if src_lang and src_lang != "auto" else doc.lang
-        return TranslatedDocument(doc, self.translate_sentences(doc.texts, lang), self.name)
+        return TranslatedDocument(doc, self.translate_sentences(doc.texts, lang), self.label)
 
     def close(self) -> None:
         """Release the cache connection (the model is freed with the object)."""

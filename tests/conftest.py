@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # make tests/tiny_models.py importable
 
-import tiny_models  # noqa: E402
+import tiny_models
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -59,3 +59,19 @@ def mtk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MTK_HOME", str(home))
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     return home
+
+
+@pytest.fixture()
+def mtk_run(mtk_home: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch):
+    """Call `mtk` in-process with no network access (HF_HUB_OFFLINE=1); returns (exit code, stdout, stderr)."""
+    from eval.cli import main
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+    def _run(*argv: object) -> tuple[int, str, str]:
+        capsys.readouterr()  # drop what fixtures printed while building models
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,25 @@ class RecordingEngine:
     def translate_batch(self, source, target_prefix=None, **kwargs):
         self.calls.append((source, target_prefix))
         return self.engine.translate_batch(source, target_prefix=target_prefix, **kwargs)
+
+
+class InjectingEngine:
+    """Wraps a real ctranslate2.Translator and surrounds every hypothesis with control and language tokens."""
+
+    def __init__(self, engine, language_tokens: list[str]) -> None:
+        self.engine = engine
+        self.noise = [*language_tokens, "<pad>", "<unk>"]
+
+    def translate_batch(self, source, target_prefix=None, **kwargs):
+        class Handle:
+            def __init__(self, handle, noise: list[str]) -> None:
+                self.handle, self.noise = handle, noise
+
+            def result(self):
+                hyp = self.handle.result().hypotheses[0]
+                return type("Result", (), {"hypotheses": [[*self.noise, *hyp, "<pad>", "<s>", "</s>", "<mask>"]]})
+
+        return [Handle(h, self.noise) for h in self.engine.translate_batch(source, target_prefix=target_prefix, **kwargs)]
 
 
 class RefusingEngine:
@@ -175,3 +195,34 @@ def test_model_errors(tiny_nllb: Path, tmp_path: Path, mtk_home: Path) -> None:
         f.unlink()
     with pytest.raises(ModelError, match="no shared_vocabulary"):
         _load(broken)
+
+
+SPECIAL = re.compile(r"<pad>|</?s>|<unk>|<mask>|\b[a-z]{3}_[A-Z][a-z]{3}\b|__[a-z]{2,3}__|madeupword")
+
+
+@pytest.mark.parametrize("fixture", ["tiny_nllb", "tiny_m2m100", "tiny_marian"])
+def test_translations_never_contain_special_tokens(fixture: str, request, seed_files: list[Path], mtk_home: Path) -> None:
+    from mt.loader import load_document
+
+    t = _load(request.getfixturevalue(fixture), cache=False, options=TranslationOptions(beam_size=1, max_decoding_length=48))
+    docs = [load_document(f) for f in seed_files if f.name.startswith(("000", "001"))]
+    # Random weights emit language codes, <mask> and <pad> mid-sentence: the real failure this guards against.
+    outputs = [o for d in docs for o in t.translate_sentences(d.texts[:6], d.lang)]
+    assert outputs and not [o for o in outputs if SPECIAL.search(o)]
+    clean = t.translate_sentences(SW[:2], "sw")
+    t._engine = InjectingEngine(t._engine, list(t.family.codes.values()))
+    assert t.translate_sentences(SW[:2], "sw") == clean  # wherever they appear, control tokens are dropped
+
+
+def test_catalog_model_is_labelled_with_its_revision(tiny_marian: Path, tmp_path: Path, mtk_home: Path) -> None:
+    pulled = tmp_path / "pulled"
+    shutil.copytree(tiny_marian, pulled)
+    (pulled / "mtk-model.json").write_text(
+        json.dumps({"name": "opus-mt-swc-en", "revision": "282ffd6747921a68b9ce79e26bdbd83349ae1e71"}), encoding="utf-8"
+    )
+    t = _load(pulled, cache=False)
+    assert t.name == "opus-mt-swc-en" and t.label == "opus-mt-swc-en@282ffd674792"
+    doc = Document(doc_id="d", lang="sw", sentences=[Sentence(SW[0], 0, 0)])
+    assert t.translate_document(doc).records()[0]["model"] == "opus-mt-swc-en@282ffd674792"
+    (pulled / "mtk-model.json").write_text(json.dumps({"name": "mine", "revision": "main"}), encoding="utf-8")
+    assert _load(pulled, cache=False).label == "mine@main"

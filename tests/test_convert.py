@@ -1,0 +1,135 @@
+"""`mtk models convert` on tiny random Hugging Face checkpoints (Marian and M2M-100), then translation with the result."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch", reason="converting needs the convert extra (torch)")
+pytest.importorskip("transformers", reason="converting needs the convert extra (transformers)")
+
+import tiny_models
+
+from mt.families import detect_family
+
+SW_FILE = Path(__file__).resolve().parent.parent / "seeds" / "000_c34c121e1dd8a5b8.txt"
+TINY = {"d_model": 16, "encoder_layers": 1, "decoder_layers": 1, "encoder_attention_heads": 2,
+        "decoder_attention_heads": 2, "encoder_ffn_dim": 32, "decoder_ffn_dim": 32}
+
+
+def _write_vocab(path: Path, spm_model: Path, first: list[str], last: tuple[str, ...] = ()) -> list[str]:
+    """Write the vocab.json of a Transformers tokenizer: `first`, the SentencePiece pieces, `last`."""
+    pieces = [p for p in tiny_models.spm_pieces(spm_model) if p not in ("<unk>", "<s>", "</s>", "<pad>")]
+    vocab = first + pieces + list(last)
+    path.write_text(json.dumps({t: i for i, t in enumerate(vocab)}), encoding="utf-8")
+    return vocab
+
+
+@pytest.fixture(scope="module")
+def hf_marian(tmp_path_factory: pytest.TempPathFactory, spm_model: Path) -> Path:
+    """A random Transformers MarianMT checkpoint (sw->en) with the seed SentencePiece model on both sides."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    d = tmp_path_factory.mktemp("hf_marian")
+    # OPUS-MT layout: </s> and <unk> first, <pad> (the decoder start) last.
+    vocab = _write_vocab(d / "vocab.json", spm_model, ["</s>", "<unk>"], ("<pad>",))
+    for name in ("source.spm", "target.spm"):
+        shutil.copyfile(spm_model, d / name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Recommended: pip install sacremoses", irrelevant here
+        MarianTokenizer(
+            vocab=str(d / "vocab.json"), source_spm=str(d / "source.spm"), target_spm=str(d / "target.spm"),
+            source_lang="sw", target_lang="en",
+        ).save_pretrained(d)
+    pad = len(vocab) - 1
+    config = MarianConfig(vocab_size=len(vocab), max_position_embeddings=512, pad_token_id=pad, eos_token_id=0,
+                          decoder_start_token_id=pad, **TINY)
+    torch.manual_seed(0)
+    MarianMTModel(config).save_pretrained(d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def hf_m2m100(tmp_path_factory: pytest.TempPathFactory, spm_model: Path) -> Path:
+    """A random Transformers M2M-100 checkpoint: fairseq vocabulary, 100 language tokens, 8 filler words."""
+    import torch
+    from transformers import (
+        M2M100Config,
+        M2M100ForConditionalGeneration,
+        M2M100Tokenizer,
+    )
+
+    d = tmp_path_factory.mktemp("hf_m2m100")
+    vocab = _write_vocab(d / "vocab.json", spm_model, ["<s>", "<pad>", "</s>", "<unk>"])
+    M2M100Tokenizer(vocab_file=str(d / "vocab.json"), spm_file=str(spm_model), src_lang="sw", tgt_lang="en").save_pretrained(d)
+    config = M2M100Config(vocab_size=len(vocab) + 100 + 8, max_position_embeddings=512, **TINY)
+    torch.manual_seed(0)
+    M2M100ForConditionalGeneration(config).save_pretrained(d)
+    return d
+
+
+@pytest.mark.parametrize("checkpoint, family", [("hf_marian", "marian"), ("hf_m2m100", "m2m100")])
+def test_convert_then_translate(mtk_run, request, tmp_path: Path, checkpoint: str, family: str) -> None:
+    out_dir = tmp_path / "converted"
+    code, out, err = mtk_run("models", "convert", request.getfixturevalue(checkpoint), "-o", out_dir,
+                         "--quantization", "int8")
+    assert code == 0, err
+    assert out.strip() == str(out_dir) and err == ""  # transformers' progress bars and advice stay quiet
+    assert (out_dir / "model.bin").is_file() and not list(tmp_path.glob(".converted.*"))
+    fam = detect_family(out_dir)
+    assert fam.name == family
+    if family == "m2m100":  # the language tokens survived conversion at their ids (see mt/convert.py)
+        vocab = json.loads((out_dir / "shared_vocabulary.json").read_text(encoding="utf-8"))
+        assert {"__sw__", "__en__", "__ar__"} <= set(vocab) and vocab[-1] == "madeupword7"
+    else:
+        assert fam.languages == ("sw",)  # read from the copied tokenizer_config.json
+
+    result = tmp_path / "out.jsonl"
+    code, _, err = mtk_run("translate", SW_FILE, "--model", out_dir, "--beam", "1", "--no-cache",
+                       "--format", "jsonl", "-o", result)
+    assert code == 0, err
+    records = [json.loads(line) for line in result.read_text(encoding="utf-8").splitlines()]
+    sentences = [r for r in records if "translation" in r]
+    assert sentences and all(r["model"] == "converted" for r in sentences)
+    assert any(r["translation"] for r in sentences)
+
+
+def test_existing_output_needs_force(mtk_run, hf_marian: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "taken"
+    out_dir.mkdir()
+    (out_dir / "keep.txt").write_text("mine", encoding="utf-8")
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", out_dir)
+    assert code == 3 and "--force" in err and (out_dir / "keep.txt").exists()
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", out_dir, "--force")
+    assert code == 0, err
+    assert not (out_dir / "keep.txt").exists() and (out_dir / "model.bin").is_file()
+
+
+@pytest.mark.parametrize("kind", ["no-config", "ct2-model", "missing-path"])
+def test_not_a_checkpoint_exits_3(mtk_run, tiny_marian: Path, tmp_path: Path, kind: str) -> None:
+    if kind == "no-config":
+        source = tmp_path / "notes"
+        source.mkdir()
+        (source / "readme.txt").write_text("not a model", encoding="utf-8")
+    elif kind == "ct2-model":
+        source = tiny_marian  # already converted: config.json has no model_type
+    else:
+        source = tmp_path / "nowhere"
+    out_dir = tmp_path / "out"
+    code, _, err = mtk_run("models", "convert", source, "-o", out_dir)
+    assert code == 3
+    assert err.startswith("mtk: error:") and len(err.strip().splitlines()) == 1 and str(source) in err
+    assert not out_dir.exists() and not list(tmp_path.glob(".out.*"))
+
+
+def test_missing_extra_is_one_line(mtk_run, hf_marian: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "transformers", None)  # what `import transformers` sees when it is absent
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", tmp_path / "out")
+    assert code == 3 and "converting needs transformers" in err and "mtk[convert]" in err
+    assert len(err.strip().splitlines()) == 1
