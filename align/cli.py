@@ -1,0 +1,219 @@
+"""`mtk align`: link the sentences of a Swahili/Arabic article with those of an English article on the same event."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from align.export import FORMATS, format_for, write_alignments
+from align.model import Alignment
+from mt.document import Document
+from mt.errors import InputError, MtkError
+
+if TYPE_CHECKING:
+    from mt.translator import Translator
+
+SOURCE_LANGS = ("sw", "ar")
+NO_MODEL_NOTE = "no translation model available; aligning cross-lingually (--no-mt)"
+
+
+@dataclass
+class Side:
+    """One loaded input: its document and, with --presplit, the raw lines (blank ones included)."""
+
+    doc: Document
+    lines: list[str] | None = None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `align` subcommand."""
+    from align.words import DEFAULT_WORD_MODEL
+
+    p = subparsers.add_parser(
+        "align",
+        help="align a Swahili/Arabic article with an English article on the same event",
+        description="Link each sentence of SRC (Swahili or Arabic) with the sentences of EN (English) that state "
+        "the same thing, or pair and align every article of a directory with --auto.",
+    )
+    p.add_argument("src_path", nargs="?", metavar="SRC", help="Swahili or Arabic article (text file)")
+    p.add_argument("en_path", nargs="?", metavar="EN", help="English article (text file)")
+    p.add_argument("--auto", metavar="DIR", help="pair every *.txt article in DIR by event, then align each pair")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (stdout if omitted); a directory for moses")
+    p.add_argument("--format", choices=FORMATS, help="output format (default: from the OUT suffix, else jsonl)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--model", metavar="NAME|PATH", help="translate SRC with this model, then align")
+    how.add_argument("--translations", metavar="FILE",
+                     help="translations of SRC made elsewhere: JSONL with 'translation' (and 'src'), or one per line")
+    how.add_argument("--no-mt", action="store_true", help="align cross-lingually, without translating")
+    p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning or splitting")
+    p.add_argument("--src", dest="src_lang", choices=("auto",) + SOURCE_LANGS, default="auto",
+                   help="language of SRC (default: detect)")
+    p.add_argument("--words", action="store_true", help="add SimAlign word links (needs mtk[words])")
+    p.add_argument("--word-model", default=DEFAULT_WORD_MODEL, metavar="NAME|PATH",
+                   help=f"model for --words (default: {DEFAULT_WORD_MODEL})")
+    p.add_argument("--pair-threshold", type=float, default=None, metavar="X",
+                   help="with --auto: least document similarity to pair two articles")
+    p.add_argument("--device", default="auto", help="device for translation: auto, cpu or cuda")
+    p.set_defaults(func=run_align)
+
+
+def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
+    """Load SRC or EN and check its language; InputError naming the file and its role."""
+    from mt.langid import LANGUAGES, detect_language
+    from mt.loader import document_from_lines, load_document
+    from mt.reading import read_text
+
+    if path != "-" and not Path(path).is_file():
+        raise InputError(f"{role} {path}: no such file")
+    doc_id = Path(path).stem if path != "-" else "stdin"
+    lines = None
+    try:
+        if presplit:
+            text = read_text(path)
+            lines = text.split("\n")
+            if lines and lines[-1] == "":
+                lines.pop()
+            detected = lang if lang != "auto" else detect_language(text)
+            doc = document_from_lines([line for line in lines if line.strip()], detected, doc_id)
+        else:
+            doc = load_document(path, lang=lang, doc_id=doc_id)
+    except InputError as exc:
+        message = str(exc)
+        raise InputError(message if path in message else f"{role} {path}: {message}") from None
+    wanted = {"EN": ("en",), "SRC": SOURCE_LANGS}.get(role, SOURCE_LANGS + ("en",))
+    if doc.lang not in wanted:
+        names = " or ".join(LANGUAGES[c] for c in wanted)
+        raise InputError(f"{role} {path} looks like {LANGUAGES.get(doc.lang, doc.lang)}; {role} must be {names}")
+    if not doc.sentences:
+        raise InputError(f"{role} {path}: no sentences left after cleaning")
+    return Side(doc, lines)
+
+
+def _default_model(lang: str) -> str | None:
+    """The catalog's default model for `lang` when it is already downloaded, else None (never downloads)."""
+    from mt import hub
+    from mt.catalog import load_catalog
+
+    name = load_catalog().default_for(lang)
+    return name if name and hub.is_pulled(name) else None
+
+
+class _Translations:
+    """Chooses and runs the translation source once per run: --model, --translations, --no-mt or the default."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._translators: dict[str, Translator] = {}
+        self._noted = False
+
+    def _translator(self, name: str) -> Translator:
+        from mt.translator import Translator
+
+        if name not in self._translators:
+            self._translators[name] = Translator.load(name, device=self.args.device)
+        return self._translators[name]
+
+    def for_source(self, src: Side) -> tuple[list[str] | None, str, str | None]:
+        """(translations, mode, model name) for one source document."""
+        from align.inputs import read_translations
+
+        args = self.args
+        if args.no_mt:
+            return None, "no-mt", None
+        if args.translations:
+            return read_translations(args.translations, src.doc, source_lines=src.lines), "translations", None
+        name = args.model or _default_model(src.doc.lang)
+        if name is None:
+            if not self._noted:
+                print(f"mtk: {NO_MODEL_NOTE}", file=sys.stderr)
+                self._noted = True
+            return None, "no-mt", None
+        translator = self._translator(name)
+        return translator.translate_sentences(src.doc.texts, src.doc.lang), "mt", translator.label
+
+
+def _align_pair(src: Side, tgt: Side, translations: _Translations) -> Alignment:
+    from align.aligner import align_documents
+
+    texts, mode, model = translations.for_source(src)
+    return align_documents(src.doc, tgt.doc, texts, mode=mode, model=model)
+
+
+def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]:
+    """(sources, English) articles of DIR; files that cannot be read or are in another language are skipped."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError(f"--auto {directory}: not a directory")
+    files = sorted(root.glob("*.txt"))
+    if not files:
+        raise InputError(f"--auto {directory}: no *.txt files")
+    sources, english = [], []
+    for path in files:
+        try:
+            side = _load_side(str(path), "article", "auto", presplit)
+        except InputError as exc:
+            # One stray file should not stop a batch; it is named so nothing is skipped silently.
+            print(f"mtk: skipping {path.name}: {exc}", file=sys.stderr)
+            continue
+        (english if side.doc.lang == "en" else sources).append(side)
+    if not english:
+        raise InputError(f"--auto {directory}: no English article to align with")
+    if not sources:
+        raise InputError(f"--auto {directory}: no Swahili or Arabic article")
+    return sources, english
+
+
+def _run_auto(args: argparse.Namespace, translations: _Translations) -> list[Alignment]:
+    from align.pairing import DEFAULT_THRESHOLD, pair_documents
+
+    if args.src_path or args.en_path:
+        raise InputError("give either SRC and EN, or --auto DIR, not both")
+    if args.translations:
+        raise InputError("--translations cannot be used with --auto (one file cannot match several articles)")
+    sources, english = _auto_sides(args.auto, args.presplit)
+    threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
+    by_id = {side.doc.doc_id: side for side in sources + english}
+    pairs = pair_documents([s.doc for s in sources + english], threshold=threshold)
+    paired = {p.src.doc_id for p in pairs}
+    for p in pairs:
+        print(f"mtk: pair {p.src.doc_id} ({p.src.lang}) -> {p.tgt.doc_id} (en), score {p.score:.3f}", file=sys.stderr)
+    for side in sources:
+        if side.doc.doc_id not in paired:
+            print(f"mtk: unpaired {side.doc.doc_id} ({side.doc.lang}): no English article above {threshold}",
+                  file=sys.stderr)
+    if not pairs:
+        raise InputError(f"--auto {args.auto}: no source article matches an English article")
+    return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], translations) for p in pairs]
+
+
+def run_align(args: argparse.Namespace) -> int:
+    """Handle `mtk align`; every failure is raised as an MtkError before any output is written."""
+    fmt = format_for(args.output, args.format)
+    if fmt == "moses" and (args.output is None or args.output == "-"):
+        raise InputError("--format moses writes two files: give an output directory with -o DIR")
+    if args.words:
+        from align.words import load_aligner
+
+        load_aligner(args.word_model)  # fail on a missing extra or model before the slow part
+    translations = _Translations(args)
+    if args.auto:
+        alignments = _run_auto(args, translations)
+    else:
+        if not (args.src_path and args.en_path):
+            raise InputError("give SRC and EN (or --auto DIR)")
+        src = _load_side(args.src_path, "SRC", args.src_lang, args.presplit)
+        tgt = _load_side(args.en_path, "EN", "auto", args.presplit)
+        alignments = [_align_pair(src, tgt, translations)]
+    if args.words:
+        from align.words import word_align
+
+        for alignment in alignments:
+            word_align(alignment, args.word_model)
+    try:
+        write_alignments(alignments, args.output, fmt)
+    except OSError as exc:
+        raise MtkError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    return 0

@@ -1,0 +1,222 @@
+"""Write alignments as JSONL records, a TSV parallel corpus, TMX 1.4b or Moses line-aligned files."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from align.model import Alignment
+from mt.atomic import atomic_output
+from mt.errors import InputError
+
+FORMATS = ("jsonl", "tsv", "tmx", "moses")
+_SUFFIXES = {".jsonl": "jsonl", ".json": "jsonl", ".tsv": "tsv", ".tmx": "tmx"}
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Characters XML 1.0 forbids anywhere in a document (C0 controls other than tab/LF/CR, surrogates, U+FFFE/U+FFFF).
+_XML_FORBIDDEN = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_UNESCAPES = {v: k for k, v in _TSV_ESCAPES.items()}
+
+
+@dataclass(frozen=True)
+class Group:
+    """A connected set of linked sentences: source ids, English ids, their texts joined by a space, a score."""
+
+    src_doc: str
+    tgt_doc: str
+    src_lang: str
+    src_ids: list[int]
+    tgt_ids: list[int]
+    src: str
+    tgt: str
+    score: float
+
+
+def format_for(path: str | os.PathLike[str] | None, requested: str | None) -> str:
+    """The export format: the one asked for, else the one the output suffix implies, else JSONL."""
+    if requested:
+        if requested not in FORMATS:
+            raise InputError(f"unknown format {requested!r}; choose one of {', '.join(FORMATS)}")
+        return requested
+    if path is not None and str(path) != "-":
+        return _SUFFIXES.get(Path(path).suffix.lower(), "jsonl")
+    return "jsonl"
+
+
+def aligned_groups(alignment: Alignment) -> list[Group]:
+    """Aligned sentences as groups: connected components of the link graph, in source order; score is the mean link."""
+    # Union-find over "s<i>"/"t<j>" nodes, so many-to-many links become one group and no sentence is written twice.
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for e in alignment.edges:
+        parent[find(f"s{e.src}")] = find(f"t{e.tgt}")
+    members: dict[str, tuple[set[int], set[int], list[float]]] = {}
+    for e in alignment.edges:
+        srcs, tgts, scores = members.setdefault(find(f"s{e.src}"), (set(), set(), []))
+        srcs.add(e.src)
+        tgts.add(e.tgt)
+        scores.append(e.score)
+    groups = []
+    for srcs, tgts, scores in members.values():
+        src_ids, tgt_ids = sorted(srcs), sorted(tgts)
+        groups.append(Group(
+            src_doc=alignment.src.doc_id,
+            tgt_doc=alignment.tgt.doc_id,
+            src_lang=alignment.src.lang,
+            src_ids=src_ids,
+            tgt_ids=tgt_ids,
+            src=" ".join(alignment.src.sentences[i].text for i in src_ids),
+            tgt=" ".join(alignment.tgt.sentences[j].text for j in tgt_ids),
+            score=sum(scores) / len(scores),
+        ))
+    return sorted(groups, key=lambda g: (g.src_ids[0], g.tgt_ids[0]))
+
+
+def jsonl_records(alignment: Alignment) -> list[dict[str, Any]]:
+    """Alignment.records(), plus a `words` field (links per English sentence) when word links were computed."""
+    records = alignment.records()
+    if not alignment.word_links:
+        return records
+    for i, record in enumerate(records[: len(alignment.src.sentences)]):
+        record["words"] = [
+            {"tgt_id": j, "links": [list(pair) for pair in alignment.word_links.get((i, j), [])]}
+            for j in record["tgt_ids"]
+        ]
+    return records
+
+
+def write_jsonl(alignments: list[Alignment], path: str | os.PathLike[str] | None) -> None:
+    """One JSON object per line: every source sentence of every alignment, then its unaligned English sentences."""
+    with atomic_output(path) as fh:
+        for alignment in alignments:
+            for record in jsonl_records(alignment):
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def tsv_escape(text: str) -> str:
+    """Escape backslash, tab, newline and carriage return so a field stays on one line and one column."""
+    return "".join(_TSV_ESCAPES.get(ch, ch) for ch in text)
+
+
+def tsv_unescape(field: str) -> str:
+    """Undo tsv_escape."""
+    return re.sub(r"\\[\\tnr]", lambda m: _TSV_UNESCAPES[m.group(0)], field)
+
+
+def write_tsv(alignments: list[Alignment], path: str | os.PathLike[str] | None) -> None:
+    """A parallel corpus: header `src, tgt, score`, then one line per aligned group."""
+    # Hand-written escaping: the csv module quotes fields instead, which parallel-corpus tools do not undo.
+    with atomic_output(path) as fh:
+        fh.write("src\ttgt\tscore\n")
+        for alignment in alignments:
+            for g in aligned_groups(alignment):
+                fh.write(f"{tsv_escape(g.src)}\t{tsv_escape(g.tgt)}\t{g.score:.4f}\n")
+
+
+def xml_text(text: str) -> str:
+    """Remove the characters XML 1.0 cannot hold at all (escaping of <, & and quotes is ElementTree's job)."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("mtk")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+def tmx_tree(alignments: list[Alignment]) -> ET.Element:
+    """The <tmx> element: a header with every DTD-required attribute and one <tu> per aligned group."""
+    src_langs = sorted({a.src.lang for a in alignments})
+    root = ET.Element("tmx", version="1.4")
+    ET.SubElement(root, "header", {
+        "creationtool": "mtk",
+        "creationtoolversion": _version(),
+        "segtype": "sentence",
+        "o-tmf": "mtk",
+        "adminlang": "en",
+        # TMX 1.4 spells "units in several source languages" as *all*.
+        "srclang": src_langs[0] if len(src_langs) == 1 else "*all*",
+        "datatype": "plaintext",
+    })
+    body = ET.SubElement(root, "body")
+    for alignment in alignments:
+        for g in aligned_groups(alignment):
+            tu = ET.SubElement(body, "tu", srclang=g.src_lang)
+            for prop_type, value in (
+                ("x-score", f"{g.score:.4f}"),
+                ("x-doc", f"{g.src_doc} {g.tgt_doc}"),
+                ("x-src-ids", " ".join(map(str, g.src_ids))),
+                ("x-tgt-ids", " ".join(map(str, g.tgt_ids))),
+                ("x-mode", alignment.mode),
+            ):
+                ET.SubElement(tu, "prop", type=prop_type).text = xml_text(value)
+            for lang, text in ((g.src_lang, g.src), ("en", g.tgt)):
+                tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
+                ET.SubElement(tuv, "seg").text = xml_text(text)
+    ET.indent(root)
+    return root
+
+
+def write_tmx(alignments: list[Alignment], path: str | os.PathLike[str] | None) -> None:
+    """A TMX 1.4b translation memory of the aligned groups."""
+    xml = ET.tostring(tmx_tree(alignments), encoding="unicode")
+    with atomic_output(path) as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n')
+        fh.write(xml + "\n")
+
+
+def moses_files(alignments: list[Alignment]) -> dict[str, list[str]]:
+    """File name -> lines: `corpus.<src>` + `corpus.en`, or `corpus.<src>-en.<src|en>` per language when mixed."""
+    by_lang: dict[str, list[Group]] = {}
+    for alignment in alignments:
+        by_lang.setdefault(alignment.src.lang, []).extend(aligned_groups(alignment))
+    files: dict[str, list[str]] = {}
+    for lang, groups in sorted(by_lang.items()):
+        prefix = "corpus" if len(by_lang) == 1 else f"corpus.{lang}-en"
+        # Line alignment is the format: a newline inside a sentence would shift every following line.
+        files[f"{prefix}.{lang}"] = [" ".join(g.src.split()) for g in groups]
+        files[f"{prefix}.en"] = [" ".join(g.tgt.split()) for g in groups]
+    return files
+
+
+def write_moses(alignments: list[Alignment], directory: str | os.PathLike[str]) -> list[Path]:
+    """Line-aligned plain-text files in `directory`; returns their paths."""
+    out = Path(directory)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"moses output needs a directory, but {out} is a file")
+    files = moses_files(alignments)
+    # All files stay temporary until every one is fully written, so a failure leaves no mismatched pair.
+    with contextlib.ExitStack() as stack:
+        for name, lines in files.items():
+            stack.enter_context(atomic_output(out / name)).writelines(line + "\n" for line in lines)
+    return [out / name for name in files]
+
+
+def write_alignments(alignments: list[Alignment], out: str | os.PathLike[str] | None, fmt: str) -> None:
+    """Write every alignment into `out` (a file, stdout when None, or a directory for moses) in format `fmt`."""
+    if fmt == "moses":
+        if out is None or str(out) == "-":
+            raise InputError("--format moses writes two files: give an output directory with -o DIR")
+        write_moses(alignments, out)
+    elif fmt == "jsonl":
+        write_jsonl(alignments, out)
+    elif fmt == "tsv":
+        write_tsv(alignments, out)
+    elif fmt == "tmx":
+        write_tmx(alignments, out)
+    else:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -1,0 +1,258 @@
+"""`mtk align` end to end: seeds 000 vs 003 in every translation mode, every format, --auto, and every bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from eval.cli import main
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SW = SEEDS / "000_c34c121e1dd8a5b8.txt"
+EN = SEEDS / "003_644d7ec9ad0a14b6.txt"
+
+SW_LINES = [
+    "Morocco na Israel zimekubaliana kuimarisha ushirikiano wao wa kijeshi.",
+    "Mkutano huo ulifanyika mjini Rabat siku ya Jumanne.",
+    "Algeria inaona ukaribu huu kwa wasiwasi mkubwa sana.",
+]
+EN_LINES = [
+    "Morocco and Israel agreed to strengthen their military cooperation.",
+    "The meeting took place in Rabat on Tuesday.",
+    "Algeria views this rapprochement with great suspicion.",
+]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    rc = main(["align", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _check_records(records: list[dict], n_src: int, n_tgt: int) -> None:
+    src_records = [r for r in records if r["src"] is not None]
+    assert len(src_records) == n_src  # every source sentence has a record
+    for r in records:
+        assert all(0 <= i < n_src for i in r["src_ids"]) and all(0 <= j < n_tgt for j in r["tgt_ids"])
+        assert len(r["tgt"]) == len(r["tgt_ids"])
+    covered = {j for r in records for j in r["tgt_ids"]}
+    assert covered == set(range(n_tgt))  # aligned or listed as unaligned English
+
+
+@pytest.fixture()
+def presplit(tmp_path: Path) -> tuple[Path, Path]:
+    sw, en = tmp_path / "sw.txt", tmp_path / "en.txt"
+    sw.write_text("\n".join(SW_LINES) + "\n", encoding="utf-8")
+    en.write_text("\n".join(EN_LINES) + "\n", encoding="utf-8")
+    return sw, en
+
+
+def test_seed_pair_no_mt_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mt.loader import load_document
+
+    out = tmp_path / "a.jsonl"
+    rc, _, err = _run(capsys, SW, EN, "--no-mt", "--format", "jsonl", "-o", out)
+    assert rc == 0, err
+    records = _records(out)
+    n_src, n_tgt = len(load_document(SW).sentences), len(load_document(EN).sentences)
+    _check_records(records, n_src, n_tgt)
+    assert {r["mode"] for r in records} == {"no-mt"}
+    assert any(r["tgt_ids"] for r in records if r["src"] is not None), "the seed pair has aligned sentences"
+    assert all(r["src_doc"] == SW.stem and r["tgt_doc"] == EN.stem for r in records)
+
+
+def test_seed_pair_with_translations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mt.loader import load_document
+
+    src = load_document(SW)
+    # Stand-in translations: the source sentences themselves; what matters is that they reach the records.
+    translations = tmp_path / "tr.jsonl"
+    translations.write_text("".join(json.dumps({"src": s.text, "translation": f"T{k}: {s.text}"}) + "\n"
+                                    for k, s in enumerate(src.sentences)), encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    rc, _, err = _run(capsys, SW, EN, "--translations", translations, "-o", out)
+    assert rc == 0, err
+    records = _records(out)
+    _check_records(records, len(src.sentences), len(load_document(EN).sentences))
+    assert [r["translation"] for r in records[: len(src.sentences)]] == [
+        f"T{k}: {s.text}" for k, s in enumerate(src.sentences)]
+    assert records[0]["mode"] == "translations"
+
+
+def test_seed_pair_with_tiny_model(tmp_path: Path, capsys: pytest.CaptureFixture[str], tiny_marian: Path,
+                                   mtk_home: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    rc, _, err = _run(capsys, SW, EN, "--model", tiny_marian, "-o", out)
+    assert rc == 0, err
+    records = [r for r in _records(out) if r["src"] is not None]
+    assert {r["mode"] for r in records} == {"mt"}
+    assert all(isinstance(r["translation"], str) for r in records)
+
+
+def test_default_without_pulled_model_falls_back_to_no_mt(presplit: tuple[Path, Path], tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str], mtk_home: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    rc, _, err = _run(capsys, *presplit, "--presplit", "-o", out)
+    assert rc == 0, err
+    assert "no translation model available; aligning cross-lingually (--no-mt)" in err
+    records = _records(out)
+    _check_records(records, 3, 3)
+    assert [r["src"] for r in records[:3]] == SW_LINES
+    # the aligner may leave a pair out, but every link it makes on these parallel lines is the right one
+    assert all(r["tgt_ids"] in ([], [i]) for i, r in enumerate(records[:3]))
+    assert sum(bool(r["tgt_ids"]) for r in records[:3]) >= 2
+
+
+def test_presplit_plain_translations_skip_blank_source_lines(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    sw, en = tmp_path / "sw.txt", tmp_path / "en.txt"
+    sw.write_text(f"{SW_LINES[0]}\n\n{SW_LINES[1]}\n{SW_LINES[2]}\n", encoding="utf-8")
+    en.write_text("\n".join(EN_LINES) + "\n", encoding="utf-8")
+    tr = tmp_path / "tr.txt"
+    tr.write_text(f"{EN_LINES[0]}\n\n{EN_LINES[1]}\n{EN_LINES[2]}\n", encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    rc, _, err = _run(capsys, sw, en, "--presplit", "--translations", tr, "-o", out)
+    assert rc == 0, err
+    records = _records(out)
+    assert [r["translation"] for r in records[:3]] == EN_LINES
+    assert [r["tgt_ids"] for r in records[:3]] == [[0], [1], [2]]  # exact translations: every pair is found
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "tmx", "moses"])
+def test_formats(fmt: str, presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / ("moses" if fmt == "moses" else f"a.{fmt}")
+    rc, _, err = _run(capsys, *presplit, "--presplit", "--no-mt", "--format", fmt, "-o", out)
+    assert rc == 0, err
+    right = set(zip(SW_LINES, EN_LINES))
+    if fmt == "tsv":
+        lines = out.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == "src\ttgt\tscore"
+        pairs = [tuple(line.split("\t")[:2]) for line in lines[1:]]
+    elif fmt == "tmx":
+        root = ET.parse(out).getroot()
+        assert root.find("header").get("srclang") == "sw"
+        pairs = [tuple(seg.text for seg in tu.findall("tuv/seg")) for tu in root.iter("tu")]
+    else:
+        sw_lines = (out / "corpus.sw").read_text(encoding="utf-8").splitlines()
+        en_lines = (out / "corpus.en").read_text(encoding="utf-8").splitlines()
+        assert len(sw_lines) == len(en_lines)
+        pairs = list(zip(sw_lines, en_lines))
+    assert len(pairs) >= 2 and set(pairs) <= right
+
+
+def test_format_from_output_suffix_and_stdout(presplit: tuple[Path, Path], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, err = _run(capsys, *presplit, "--presplit", "--no-mt")
+    assert rc == 0, err
+    records = [json.loads(line) for line in out.splitlines()]
+    _check_records(records, 3, 3)
+    rc, _, err = _run(capsys, *presplit, "--presplit", "--no-mt", "-o", tmp_path / "x.tmx")
+    assert rc == 0 and ET.parse(tmp_path / "x.tmx").getroot().tag == "tmx"
+
+
+def test_words_field(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_words import build_tiny_bert
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    bert = build_tiny_bert(tmp_path / "bert", SW_LINES + EN_LINES)
+    out = tmp_path / "a.jsonl"
+    rc, _, err = _run(capsys, *presplit, "--presplit", "--no-mt", "--words", "--word-model", bert, "-o", out)
+    assert rc == 0, err
+    records = _records(out)
+    assert any(r["words"] for r in records[:3])
+    for r in records[:3]:
+        assert [w["tgt_id"] for w in r["words"]] == r["tgt_ids"]
+        n_src = len(r["src"].split())
+        for w in r["words"]:
+            n_tgt = len(EN_LINES[w["tgt_id"]].split())
+            assert w["links"] and all(0 <= a < n_src and 0 <= b < n_tgt for a, b in w["links"])
+
+
+def test_auto_pairs_the_seed_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    out = tmp_path / "all.jsonl"
+    rc, _, err = _run(capsys, "--auto", folder, "--no-mt", "-o", out)
+    assert rc == 0, err
+    pair_lines = sorted(line.split()[2] + ">" + line.split()[5] for line in err.splitlines() if " pair " in line)
+    assert [p[:3] + p.split(">")[1][:3] for p in pair_lines] == ["000003", "001003", "002004"]
+    records = _records(out)
+    assert sorted({(r["src_doc"][:3], r["tgt_doc"][:3]) for r in records}) == [
+        ("000", "003"), ("001", "003"), ("002", "004")]
+
+
+def _bad(capsys: pytest.CaptureFixture[str], out: Path, *argv: str | Path) -> str:
+    rc, stdout, err = _run(capsys, *argv, "-o", out)
+    assert rc == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mtk: error: "), err
+    assert "Traceback" not in err
+    assert not out.exists() and not list(out.parent.glob(f".{out.name}.*"))  # no output, no temporary left
+    return lines[0]
+
+
+def test_bad_empty_side(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert "empty" in _bad(capsys, tmp_path / "o.jsonl", presplit[0], empty, "--no-mt")
+    assert "empty" in _bad(capsys, tmp_path / "o.jsonl", empty, presplit[1], "--no-mt")
+
+
+def test_bad_language(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sw, en = presplit
+    assert "SRC" in _bad(capsys, tmp_path / "o.jsonl", en, en, "--presplit", "--no-mt")
+    assert "EN" in _bad(capsys, tmp_path / "o.jsonl", sw, sw, "--presplit", "--no-mt")
+    assert "EN" in _bad(capsys, tmp_path / "o.jsonl", SW, SW, "--no-mt")
+
+
+def test_bad_translation_counts(presplit: tuple[Path, Path], tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    tr = tmp_path / "tr.txt"
+    tr.write_text("one\ntwo\n", encoding="utf-8")
+    msg = _bad(capsys, tmp_path / "o.jsonl", *presplit, "--presplit", "--translations", tr)
+    assert "2 translation lines for 3 source lines" in msg
+    msg = _bad(capsys, tmp_path / "o.jsonl", SW, EN, "--translations", tr)
+    assert "2 translation lines for" in msg and "segmented source sentences" in msg
+
+
+def test_bad_translations_file(presplit: tuple[Path, Path], tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    bad_json = tmp_path / "tr.jsonl"
+    bad_json.write_text('{"translation": "a"}\n{"translation": \n{"translation": "c"}\n', encoding="utf-8")
+    assert "line 2 is not valid JSON" in _bad(capsys, tmp_path / "o.jsonl", *presplit, "--presplit",
+                                              "--translations", bad_json)
+    no_field = tmp_path / "tr2.jsonl"
+    no_field.write_text('{"text": "a"}\n{"text": "b"}\n{"text": "c"}\n', encoding="utf-8")
+    assert "'translation'" in _bad(capsys, tmp_path / "o.jsonl", *presplit, "--presplit", "--translations", no_field)
+    wrong_src = tmp_path / "tr3.jsonl"
+    wrong_src.write_text("".join(json.dumps({"src": f"x{k}", "translation": "t"}) + "\n" for k in range(3)))
+    assert "do not match" in _bad(capsys, tmp_path / "o.jsonl", *presplit, "--presplit", "--translations", wrong_src)
+    binary = tmp_path / "tr.bin"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    _bad(capsys, tmp_path / "o.jsonl", *presplit, "--presplit", "--translations", binary)
+    _bad(capsys, tmp_path / "o.jsonl", *presplit, "--presplit", "--translations", tmp_path / "missing.txt")
+
+
+def test_bad_auto_dir_without_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(SW, folder / SW.name)
+    assert "no English article" in _bad(capsys, tmp_path / "o.jsonl", "--auto", folder, "--no-mt")
+
+
+def test_bad_usage(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = _run(capsys, *presplit, "--no-mt", "--format", "moses")
+    assert rc == 2 and "-o DIR" in err
+    _bad(capsys, tmp_path / "o.jsonl", presplit[0], "--no-mt")  # EN missing
+    _bad(capsys, tmp_path / "o.jsonl", tmp_path / "nope.txt", presplit[1], "--no-mt")
