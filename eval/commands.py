@@ -1,0 +1,64 @@
+"""Subcommands of the evaluation stage: `mtk run` (the whole job) and `mtk evaluate` (compare models)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", help="folder of .txt articles (Swahili/Arabic sources and English articles)")
+    p.add_argument("--offline", action="store_true", default=None, help="never download a model")
+    p.add_argument("--manifest", action="store_true", help="pair articles as FOLDER/manifest.json says")
+    p.add_argument("--references", metavar="FILE",
+                   help="reference translations: JSONL {\"src\", \"reference\"} keyed by source sentence")
+    p.add_argument("--presplit", action="store_true",
+                   help="the references file has one line per source sentence, in order")
+    p.add_argument("--max-length", type=int, default=None, metavar="N",
+                   help="longest translation in tokens (default: the translator's, 256)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `run` and `evaluate` to the `mtk` subcommands."""
+    run = sub.add_parser("run", help="translate, pair, align and evaluate a folder; write corpora and a report",
+                         description="Detect languages, pair articles, translate, align, evaluate and write "
+                                     "translations, alignments, corpora (TSV, TMX, Moses), metrics.json and report.html.")
+    _add_common(run)
+    run.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (created)")
+    run.add_argument("--model", metavar="NAME|PATH", help="translation model (default: the catalog default)")
+    run.add_argument("--no-mt", action="store_true", help="align cross-lingually without translating")
+    run.add_argument("--comet-model", metavar="PATH", help="COMET/CometKiwi checkpoint (needs unbabel-comet)")
+    run.set_defaults(func=_run)
+
+    ev = sub.add_parser("evaluate", help="compare translation models on a folder of articles",
+                        description="For each --model: translate, align and score; print one table.")
+    _add_common(ev)
+    ev.add_argument("--model", action="append", required=True, metavar="NAME|PATH", dest="models",
+                    help="a model to compare (repeat the option)")
+    ev.add_argument("--json", metavar="FILE", help="also write the table as JSON")
+    ev.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown")
+    ev.set_defaults(func=_evaluate)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from eval.pipeline import run_pipeline
+
+    result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
+                          use_manifest=args.manifest, references=args.references, presplit=args.presplit,
+                          comet_model=args.comet_model, max_length=args.max_length)
+    totals = result.metrics["totals"]
+    print(f"{len(result.alignments)} pair(s), mode {result.metrics['mode']}: "
+          f"{totals['src_aligned']}/{totals['src_sentences']} source sentences aligned, "
+          f"{totals['src_found']}/{totals['src_facts']} source facts found in English; "
+          f"report: {result.out / 'report.html'}", file=sys.stderr)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from eval.compare import compare_models, print_table, write_outputs
+
+    result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
+                            references=args.references, presplit=args.presplit, max_length=args.max_length)
+    print_table(result)
+    write_outputs(result, args.json, args.markdown)
+    return 0

@@ -1,0 +1,171 @@
+"""`mtk evaluate`: compare translation models on one folder: quality, coverage, speed, size and peak memory.
+
+Each model translates in its own fresh subprocess (multiprocessing 'spawn'), so its peak resident memory
+(getrusage ru_maxrss) and speed are measured alone, with no other model or the sentence encoder in memory.
+Alignment and scoring then run in this process with one shared encoder.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from mt.atomic import atomic_output
+from mt.document import Document
+from mt.errors import InputError, ModelError, MtkError
+
+
+def _rss_mib() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _translate_worker(model: str, offline: bool | None, max_length: int | None, docs: list[Document],
+                      conn: Any) -> None:
+    """Child process: load `model`, translate `docs`, send back translations, timings and memory."""
+    try:
+        from mt.options import TranslationOptions
+        from mt.translator import Translator
+
+        options = TranslationOptions(max_decoding_length=max_length) if max_length else None
+        base = _rss_mib()
+        t0 = time.perf_counter()
+        translator = Translator.load(model, offline=offline, options=options, cache=False)
+        load_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        translations = {d.doc_id: translator.translate_sentences(d.texts, d.lang) for d in docs}
+        seconds = time.perf_counter() - t1
+        conn.send({"ok": True, "name": translator.label, "path": str(translator.path),
+                   "size_bytes": int(translator.size_bytes), "translations": translations,
+                   "load_s": load_s, "translate_s": seconds, "peak_rss_mib": _rss_mib(),
+                   "base_rss_mib": base})
+    except MtkError as exc:
+        conn.send({"ok": False, "error": str(exc), "exit_code": exc.exit_code})
+    except Exception as exc:  # noqa: BLE001 -- any other failure of a model must surface as one line in the parent
+        conn.send({"ok": False, "error": f"{type(exc).__name__}: {exc}", "exit_code": 3})
+    finally:
+        conn.close()
+
+
+def translate_in_subprocess(model: str, docs: list[Document], offline: bool | None = None,
+                            max_length: int | None = None) -> dict[str, Any]:
+    """Translate `docs` with `model` in a fresh process; raises the child's error as ModelError/InputError."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_translate_worker, args=(model, offline, max_length, docs, child))
+    proc.start()
+    child.close()
+    try:
+        result = parent.recv()
+    except EOFError:
+        result = {"ok": False, "error": f"the worker translating with {model!r} died (exit code {proc.exitcode})",
+                  "exit_code": 3}
+    proc.join()
+    if not result["ok"]:
+        raise (InputError if result.get("exit_code") == 2 else ModelError)(result["error"])
+    return result
+
+
+def compare_models(folder: str | Path, models: list[str], *, offline: bool | None = None, use_manifest: bool = False,
+                   references: str | Path | None = None, presplit: bool = False,
+                   max_length: int | None = None) -> dict[str, Any]:
+    """Translate, align and score the folder with every model; one row per model."""
+    from align.encoder import get_encoder
+    from eval.pipeline import MemoEncoder, align_corpus, evaluate, load_corpus
+
+    if not models:
+        raise InputError("give at least one --model")
+    corpus = load_corpus(folder, use_manifest)
+    encoder = MemoEncoder(get_encoder())
+    n_sent = sum(len(d.sentences) for d in corpus.sources)
+    rows = []
+    for model in models:
+        res = translate_in_subprocess(model, corpus.sources, offline, max_length)
+        alignments = align_corpus(corpus, res["translations"], {d: res["name"] for d in res["translations"]}, encoder)
+        metrics = evaluate(corpus, alignments, references=references, presplit=presplit)
+        quality = metrics["translation_quality"]
+        scored = quality.get("reference") or quality.get("pseudo_reference") or {}
+        rows.append({
+            "model": res["name"],
+            "path": res["path"],
+            "quality_against": scored.get("label"),
+            "chrF": scored.get("scores", {}).get("chrF"),
+            "BLEU": scored.get("scores", {}).get("BLEU"),
+            "signatures": scored.get("signatures", {}),
+            "scored_sentences": scored.get("n"),
+            "src_coverage": metrics["totals"]["src_coverage"],
+            "tgt_coverage": metrics["totals"]["tgt_coverage"],
+            "src_fact_coverage": metrics["totals"]["src_fact_coverage"],
+            "sentences": n_sent,
+            "sentences_per_s": round(n_sent / res["translate_s"], 2) if res["translate_s"] > 0 else None,
+            "load_s": round(res["load_s"], 3),
+            "size_mib": round(res["size_bytes"] / 2**20, 2),
+            "peak_rss_mib": round(res["peak_rss_mib"], 1),
+            "rss_over_baseline_mib": round(res["peak_rss_mib"] - res["base_rss_mib"], 1),
+        })
+    return {
+        "input": str(folder),
+        "memory_method": "peak RSS (getrusage ru_maxrss) of a fresh subprocess that loads the model and translates; "
+                         "rss_over_baseline subtracts the subprocess's RSS before loading",
+        "models": rows,
+    }
+
+
+_COLUMNS = [("model", "model"), ("chrF", "chrF"), ("BLEU", "BLEU"), ("quality_against", "against"),
+            ("src_coverage", "src cov."), ("tgt_coverage", "en cov."), ("src_fact_coverage", "facts"),
+            ("sentences_per_s", "sent/s"), ("size_mib", "size MiB"), ("peak_rss_mib", "peak RSS MiB")]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}" if value >= 1 or value == 0 else f"{value:.3f}"
+    return str(value)
+
+
+def markdown_table(result: dict[str, Any]) -> str:
+    """The comparison as a Markdown table, signatures and memory method below it."""
+    lines = ["| " + " | ".join(h for _, h in _COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
+    for row in result["models"]:
+        lines.append("| " + " | ".join(_cell(row[k]).replace("|", "\\|") for k, _ in _COLUMNS) + " |")
+    lines.append("")
+    for row in result["models"]:
+        for name, sig in row["signatures"].items():
+            lines.append(f"- {row['model']} {name}: `{sig}`")
+    lines.append(f"- memory: {result['memory_method']}")
+    return "\n".join(lines) + "\n"
+
+
+def print_table(result: dict[str, Any], file: Any = sys.stdout) -> None:
+    """Print the comparison as a rich table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"mtk evaluate: {result['input']}")
+    for key, header in _COLUMNS:
+        table.add_column(header, justify="left" if key in ("model", "quality_against") else "right")
+    for row in result["models"]:
+        table.add_row(*(_cell(row[k]) for k, _ in _COLUMNS))
+    console = Console(file=file, width=160)
+    console.print(table)
+    sigs = {sig for row in result["models"] for sig in row["signatures"].values()}
+    for sig in sorted(sigs):
+        console.print(f"signature: {sig}", highlight=False, markup=False)
+    console.print(f"memory: {result['memory_method']}", highlight=False, markup=False)
+
+
+def write_outputs(result: dict[str, Any], json_path: str | None, markdown_path: str | None) -> None:
+    """Write the comparison as JSON and/or Markdown, atomically."""
+    if json_path:
+        with atomic_output(json_path) as fh:
+            json.dump(result, fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+    if markdown_path:
+        with atomic_output(markdown_path) as fh:
+            fh.write(markdown_table(result))

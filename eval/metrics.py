@@ -1,0 +1,142 @@
+"""Translation quality with sacrebleu: BLEU, chrF, chrF++ and TER, corpus- and sentence-level, with signatures."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+from mt.errors import InputError
+
+PSEUDO_LABEL = "pseudo-reference (aligned English, not a translation)"
+REFERENCE_LABEL = "reference translation"
+METRIC_NAMES = ("BLEU", "chrF", "chrF++", "TER")
+
+
+def _corpus_metrics() -> dict[str, Any]:
+    return {"BLEU": BLEU(), "chrF": CHRF(), "chrF++": CHRF(word_order=2), "TER": TER()}
+
+
+def _sentence_metrics() -> dict[str, Any]:
+    # effective_order avoids BLEU = 0 for every short sentence that lacks a 4-gram match (sacrebleu's advice).
+    return {"BLEU": BLEU(effective_order=True), "chrF": CHRF(), "chrF++": CHRF(word_order=2), "TER": TER()}
+
+
+def corpus_scores(hypotheses: Sequence[str], references: Sequence[str], label: str = REFERENCE_LABEL) -> dict[str, Any]:
+    """Corpus BLEU/chrF/chrF++/TER of `hypotheses` against one reference each, with sacrebleu signatures."""
+    if len(hypotheses) != len(references):
+        raise InputError(f"{len(hypotheses)} translations but {len(references)} references")
+    out: dict[str, Any] = {"label": label, "n": len(hypotheses), "scores": {}, "signatures": {}}
+    if not hypotheses:
+        return out
+    for name, metric in _corpus_metrics().items():
+        result = metric.corpus_score(list(hypotheses), [list(references)])
+        out["scores"][name] = round(float(result.score), 2)
+        out["signatures"][name] = metric.get_signature().format()
+    return out
+
+
+def sentence_scores(hypotheses: Sequence[str], references: Sequence[str]) -> list[dict[str, float]]:
+    """Per-sentence BLEU (effective order), chrF, chrF++ and TER."""
+    if len(hypotheses) != len(references):
+        raise InputError(f"{len(hypotheses)} translations but {len(references)} references")
+    metrics = _sentence_metrics()
+    return [
+        {name: round(float(m.sentence_score(h, [r]).score), 2) for name, m in metrics.items()}
+        for h, r in zip(hypotheses, references)
+    ]
+
+
+def sentence_signatures() -> dict[str, str]:
+    """Signatures of the sentence-level metrics (computed on a dummy pair, as sacrebleu needs one evaluation)."""
+    out = {}
+    for name, metric in _sentence_metrics().items():
+        metric.sentence_score("a", ["a"])
+        out[name] = metric.get_signature().format()
+    return out
+
+
+def _key(text: str) -> str:
+    """Match key of a source sentence: NFC, whitespace collapsed, so re-segmentation noise does not matter."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def load_references(path: str | Path, sources: Sequence[str], presplit: bool = False) -> dict[int, str]:
+    """Read references for `sources`: JSONL {"src","reference"} keyed by source text, or one line per source."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"references file not found: {p}")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"references file {p} is not UTF-8: {exc.reason}") from exc
+    if presplit:
+        lines = text.splitlines()
+        if len(lines) != len(sources):
+            raise InputError(
+                f"references file {p} has {len(lines)} lines but there are {len(sources)} source sentences"
+            )
+        return {i: line.strip() for i, line in enumerate(lines)}
+    index: dict[str, list[int]] = {}
+    for i, s in enumerate(sources):
+        index.setdefault(_key(s), []).append(i)
+    refs: dict[int, str] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            src, ref = rec["src"], rec["reference"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{p}:{n}: expected a JSON object with 'src' and 'reference'") from exc
+        if not isinstance(src, str) or not isinstance(ref, str):
+            raise InputError(f"{p}:{n}: 'src' and 'reference' must be strings")
+        hits = index.get(_key(src))
+        if not hits:
+            raise InputError(f"{p}:{n}: reference source sentence does not match any input sentence: {src[:60]!r}")
+        for i in hits:
+            refs[i] = ref
+    if not refs:
+        raise InputError(f"references file {p} holds no references")
+    return refs
+
+
+def score_against_references(translations: Sequence[str], refs: dict[int, str]) -> dict[str, Any]:
+    """Corpus scores of the translations that have a reference (indices into `translations`)."""
+    ids = sorted(i for i in refs if i < len(translations))
+    if not ids:
+        raise InputError("no reference matches a translated sentence")
+    result = corpus_scores([translations[i] for i in ids], [refs[i] for i in ids], REFERENCE_LABEL)
+    result["sentences"] = sentence_scores([translations[i] for i in ids], [refs[i] for i in ids])
+    return result
+
+
+def pseudo_reference_pairs(alignment: Any) -> tuple[list[str], list[str], list[int]]:
+    """(translations, joined aligned English, source ids) for the aligned, translated source sentences only."""
+    hyps: list[str] = []
+    refs: list[str] = []
+    ids: list[int] = []
+    if alignment.translations is None:
+        return hyps, refs, ids
+    for i, translation in enumerate(alignment.translations):
+        tgt = alignment.targets_of(i)
+        if tgt:
+            hyps.append(translation)
+            refs.append(" ".join(alignment.tgt.sentences[j].text for j in tgt))
+            ids.append(i)
+    return hyps, refs, ids
+
+
+def score_against_pseudo_references(alignments: Sequence[Any]) -> dict[str, Any]:
+    """Corpus scores of translations against their aligned English sentences, pooled over all pairs."""
+    hyps: list[str] = []
+    refs: list[str] = []
+    for alignment in alignments:
+        h, r, _ = pseudo_reference_pairs(alignment)
+        hyps += h
+        refs += r
+    return corpus_scores(hyps, refs, PSEUDO_LABEL)

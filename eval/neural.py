@@ -1,0 +1,43 @@
+"""Optional neural quality estimate with COMET / CometKiwi: only when unbabel-comet is installed and a model is given."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mt.errors import InputError, ModelError
+
+
+def comet_available() -> bool:
+    """True when the `comet` package (unbabel-comet) can be imported."""
+    return importlib.util.find_spec("comet") is not None
+
+
+def comet_scores(sources: Sequence[str], hypotheses: Sequence[str], references: Sequence[str] | None,
+                 model_path: str | None) -> dict[str, Any]:
+    """System COMET (with references) or CometKiwi (without) score, or a 'not measured' status saying why."""
+    label = "COMET" if references is not None else "CometKiwi (reference-free)"
+    if not model_path:
+        return {"label": label, "score": None, "status": "not measured: no --comet-model given"}
+    if not comet_available():
+        return {"label": label, "score": None,
+                "status": "not measured: unbabel-comet is not installed (pip install 'mtk[comet]')"}
+    path = Path(model_path)
+    ckpt = path if path.is_file() else path / "checkpoints" / "model.ckpt"
+    if not ckpt.is_file():
+        raise InputError(f"COMET model not found: {model_path} (give a checkpoint or a downloaded model folder)")
+    if references is not None and len(references) != len(hypotheses):
+        raise InputError(f"{len(hypotheses)} translations but {len(references)} references for COMET")
+    from comet import load_from_checkpoint
+
+    try:
+        model = load_from_checkpoint(str(ckpt))
+    except Exception as exc:  # comet raises assorted errors for a bad checkpoint; the user needs one line
+        raise ModelError(f"cannot load COMET model {ckpt}: {exc}") from exc
+    data = [{"src": s, "mt": h, **({"ref": references[i]} if references is not None else {})}
+            for i, (s, h) in enumerate(zip(sources, hypotheses))]
+    result = model.predict(data, batch_size=16, gpus=0, progress_bar=False)
+    return {"label": label, "score": round(float(result.system_score), 4), "n": len(data),
+            "status": f"measured with {ckpt}"}

@@ -1,0 +1,280 @@
+"""report.html: one self-contained page (inline CSS and SVG, no external asset) showing every aligned pair."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from align.model import Alignment
+from mt.atomic import atomic_output
+
+_WORD_RE = re.compile(r"\w[\w'’\-]*", re.UNICODE)
+# Function words shared by any two English sentences say nothing about a match, so they are not highlighted.
+_STOPWORDS = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "this", "that", "these", "those", "which", "who", "whom", "whose", "their", "there", "his", "her", "they", "them", "he", "she", "we", "our", "you", "your", "not", "no", "but", "also", "than", "then", "into", "over", "under", "after", "before", "about", "between", "during", "while", "said", "says", "will", "would", "can", "could", "may", "might"}
+
+_CSS = """
+:root{--bg:#fbfbfd;--fg:#1d1d22;--mute:#6b6b78;--line:#e3e3ea;--acc:#2f5bd3;--hit:#fff1a8;--miss:#ffd9d6;--ok:#dcf3e2}
+*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Naskh Arabic",sans-serif;
+color:var(--fg);background:var(--bg)}header{padding:24px 32px;background:#fff;border-bottom:1px solid var(--line)}
+h1{margin:0 0 4px;font-size:22px}h2{font-size:18px;margin:28px 0 10px}h3{font-size:15px;margin:18px 0 8px;color:var(--mute)}
+main{padding:8px 32px 48px;max-width:1400px}.sub{color:var(--mute);font-size:13px}
+.banner{margin:14px 0;padding:10px 14px;border-radius:8px;background:#fff4e0;border:1px solid #f3c77a}
+table{border-collapse:collapse;background:#fff;border:1px solid var(--line);border-radius:8px;overflow:hidden}
+th,td{padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top;text-align:left}
+th{background:#f2f3f8;font-weight:600;font-size:13px}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.sig{font:11px/1.3 ui-monospace,Menlo,Consolas,monospace;color:var(--mute);word-break:break-all}
+section.pair{margin:28px 0;padding:18px 20px;background:#fff;border:1px solid var(--line);border-radius:12px}
+section.pair h2{margin-top:0}.grid{display:grid;grid-template-columns:minmax(0,1fr);gap:18px}
+table.side{width:100%;table-layout:fixed}table.side td{font-size:14px}
+table.side col.c-id{width:44px}table.side col.c-score{width:60px}
+td.rtl{direction:rtl;text-align:right}tr.unaligned td{background:#fafafa;color:var(--mute)}
+mark{background:var(--hit);padding:0 1px;border-radius:2px}
+.fact{display:inline-block;margin:1px 3px 1px 0;padding:0 6px;border-radius:10px;font-size:12px;border:1px solid transparent}
+.fact.found{background:var(--ok);border-color:#9bd3ad}.fact.missing{background:var(--miss);border-color:#eea19a}
+.tag{font-size:11px;color:var(--mute);text-transform:uppercase;letter-spacing:.04em}
+.heat{overflow:auto;max-width:100%}.heat svg{background:#fff}
+.legend{font-size:12px;color:var(--mute)}details summary{cursor:pointer;color:var(--acc)}
+"""
+
+
+def _e(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _tokens(text: str) -> set[str]:
+    return {w.lower() for w in _WORD_RE.findall(text) if w.lower() not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
+
+
+def _highlight(text: str, words: set[str]) -> str:
+    """HTML-escaped `text` with the words in `words` (lower-cased) wrapped in <mark>."""
+    out, last = [], 0
+    for m in _WORD_RE.finditer(text):
+        if m.group(0).lower() in words:
+            out += [_e(text[last:m.start()]), "<mark>", _e(m.group(0)), "</mark>"]
+            last = m.end()
+    out.append(_e(text[last:]))
+    return "".join(out)
+
+
+def _highlight_indices(text: str, indices: set[int]) -> str:
+    """Escape `text`, marking whitespace-separated words by position (the word-link convention)."""
+    parts = re.split(r"(\s+)", text)
+    out, k = [], 0
+    for part in parts:
+        if not part or part.isspace():
+            out.append(_e(part))
+            continue
+        out.append(f"<mark>{_e(part)}</mark>" if k in indices else _e(part))
+        k += 1
+    return "".join(out)
+
+
+def _score_cell(score: float | None) -> str:
+    return "" if score is None else f"{score:.2f}"
+
+
+def heatmap_svg(matrix: np.ndarray, alignment: Alignment, cell: int = 12) -> str:
+    """Inline SVG of the source x English similarity matrix; linked cells are outlined."""
+    n, m = matrix.shape
+    pad = 36
+    w, h = pad + m * cell + 4, pad + n * cell + 4
+    lo, hi = float(matrix.min()) if matrix.size else 0.0, float(matrix.max()) if matrix.size else 1.0
+    span = (hi - lo) or 1.0
+    linked = {(e.src, e.tgt) for e in alignment.edges}
+    parts = [(f'<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+              f'viewBox="0 0 {w} {h}" role="img" aria-label="alignment score matrix">')]
+    parts.append(f'<text x="{pad}" y="12" font-size="10" fill="#6b6b78">English sentence →</text>')
+    parts.append(f'<text x="10" y="{pad}" font-size="10" fill="#6b6b78" transform="rotate(90 10 {pad})">source sentence →</text>')
+    for j in range(0, m, 5):
+        parts.append(f'<text x="{pad + j * cell + 2}" y="{pad - 6}" font-size="8" fill="#6b6b78">{j}</text>')
+    for i in range(0, n, 5):
+        parts.append(f'<text x="{pad - 14}" y="{pad + i * cell + 9}" font-size="8" fill="#6b6b78">{i}</text>')
+    for i in range(n):
+        for j in range(m):
+            v = (float(matrix[i, j]) - lo) / span
+            # White -> deep blue ramp: readable in print and for most colour-vision deficiencies.
+            r, g, b = int(255 - 208 * v), int(255 - 164 * v), int(255 - 44 * v)
+            stroke = ' stroke="#d6336c" stroke-width="2"' if (i, j) in linked else ""
+            parts.append(f'<rect x="{pad + j * cell}" y="{pad + i * cell}" width="{cell}" height="{cell}" '
+                         f'fill="rgb({r},{g},{b})"{stroke}><title>src {i} / en {j}: {matrix[i, j]:.3f}</title></rect>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _facts_by_sentence(facts: Sequence[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    for f in facts:
+        out.setdefault(f["sentence"], []).append(f)
+    return out
+
+
+def _fact_badges(facts: Sequence[dict[str, Any]]) -> str:
+    return "".join(
+        f'<span class="fact {_e(f["status"])}" title="{_e(f["kind"])}: {_e(f["status"])}">'
+        f'{"✗ " if f["status"] == "missing" else "✓ "}{_e(f["text"])}</span>'
+        for f in facts
+    )
+
+
+def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np.ndarray | None) -> str:
+    src, tgt = alignment.src, alignment.tgt
+    rtl = ' class="rtl" dir="rtl"' if src.lang in {"ar", "fa", "ur", "he"} else ""
+    facts = pair.get("facts") or {}
+    src_facts = _facts_by_sentence(facts.get("src", []))
+    tgt_facts = _facts_by_sentence(facts.get("tgt", []))
+    cov = pair.get("coverage") or {}
+    rows = []
+    for i, sent in enumerate(src.sentences):
+        tgt_ids = alignment.targets_of(i)
+        translation = alignment.translations[i] if alignment.translations is not None else None
+        en_texts = [tgt.sentences[j].text for j in tgt_ids]
+        word_links = {}
+        for j in tgt_ids:
+            word_links.update({(j, a, b): True for a, b in alignment.word_links.get((i, j), [])})
+        if word_links:
+            src_html = _highlight_indices(sent.text, {a for (_, a, _) in word_links})
+            en_html = "<br>".join(
+                f'<span class="tag">en {j}</span> ' + _highlight_indices(tgt.sentences[j].text, {b for (jj, _, b) in word_links if jj == j})
+                for j in tgt_ids
+            )
+            tr_html = _e(translation) if translation is not None else ""
+        else:
+            # Without word links, highlight what the English shares with the translation (or the source: names, numbers).
+            basis = translation if translation is not None else sent.text
+            shared = _tokens(basis) & _tokens(" ".join(en_texts))
+            src_html = _highlight(sent.text, shared if translation is None else set())
+            tr_html = _highlight(translation, shared) if translation is not None else ""
+            en_html = "<br>".join(
+                f'<span class="tag">en {j}</span> ' + _highlight(tgt.sentences[j].text, shared) for j in tgt_ids
+            )
+        badges = _fact_badges(src_facts.get(i, []))
+        cls = "" if tgt_ids else ' class="unaligned"'
+        en_cell = en_html or '<span class="tag">no English partner</span>'
+        rows.append(
+            f"<tr{cls}><td class=\"num\">{i}</td><td{rtl}>{src_html}"
+            f"{'<div>' + badges + '</div>' if badges else ''}</td>"
+            f"<td>{tr_html}</td><td>{en_cell}</td>"
+            f"<td class=\"num\">{_score_cell(alignment.score_of(i))}</td></tr>"
+        )
+    unaligned = []
+    for j in alignment.unaligned_tgt():
+        badges = _fact_badges(tgt_facts.get(j, []))
+        unaligned.append(f'<tr class="unaligned"><td class="num">{j}</td><td>{_e(tgt.sentences[j].text)}'
+                         f"{'<div>' + badges + '</div>' if badges else ''}</td></tr>")
+    tr_head = f"translation ({_e(alignment.model)})" if alignment.translations is not None else "translation (none: cross-lingual mode)"
+    heat = (f'<h3>Alignment heat map</h3><div class="heat">{heatmap_svg(matrix, alignment)}</div>'
+            '<p class="legend">Cosine similarity of sentence embeddings (darker is higher); outlined cells are links.</p>'
+            if matrix is not None and matrix.size else "")
+    missing_src = [f for f in facts.get("src", []) if f["status"] == "missing"]
+    missing_tgt = [f for f in facts.get("tgt", []) if f["status"] == "missing"]
+    return f"""
+<section class="pair" id="pair-{k}" data-src="{_e(src.doc_id)}" data-tgt="{_e(tgt.doc_id)}">
+<h2>{_e(src.doc_id)} ({_e(src.lang)}) → {_e(tgt.doc_id)} (en)</h2>
+<p class="sub">{_e(src.title or '')}{' — ' if src.title and tgt.title else ''}{_e(tgt.title or '')}</p>
+<p>Source sentences with an English partner: <b>{cov.get('src_aligned', '?')}/{cov.get('src_sentences', '?')}</b>;
+English sentences covered: <b>{cov.get('tgt_covered', '?')}/{cov.get('tgt_sentences', '?')}</b>;
+facts found in English: <b>{facts.get('src_found', '?')}/{facts.get('src_facts', '?')}</b>;
+English facts found in the source: <b>{facts.get('tgt_found', '?')}/{facts.get('tgt_facts', '?')}</b>.</p>
+<div class="grid">
+<table class="side"><colgroup><col class="c-id"><col><col><col><col class="c-score"></colgroup>
+<thead><tr><th>#</th><th>source ({_e(src.lang)})</th><th>{tr_head}</th><th>linked English sentence(s)</th><th>score</th></tr></thead>
+<tbody>{''.join(rows)}</tbody></table>
+<div><h3>English sentences with no source partner ({len(unaligned)})</h3>
+<table class="side unaligned-en"><colgroup><col class="c-id"><col></colgroup><tbody>{''.join(unaligned) or '<tr><td></td><td>none</td></tr>'}</tbody></table></div>
+<details><summary>Missing facts: {len(missing_src)} source, {len(missing_tgt)} English</summary>
+<ul class="missing-facts">{''.join(f'<li>source #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> ({_e(f["kind"])})</li>' for f in missing_src)}
+{''.join(f'<li>English #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> ({_e(f["kind"])})</li>' for f in missing_tgt)}</ul></details>
+{heat}
+</div></section>"""
+
+
+def _quality_table(quality: dict[str, Any]) -> str:
+    rows = []
+    for key in ("reference", "pseudo_reference"):
+        block = quality.get(key)
+        if not block or not block.get("scores"):
+            continue
+        for name, value in block["scores"].items():
+            rows.append(f'<tr><td>{_e(block["label"])}</td><td>{_e(name)}</td><td class="num">{value:.2f}</td>'
+                        f'<td class="num">{block["n"]}</td><td class="sig">{_e(block["signatures"][name])}</td></tr>')
+    comet = quality.get("comet")
+    if comet:
+        value = comet.get("score")
+        rows.append(f'<tr><td>{_e(comet.get("label", "COMET"))}</td><td>COMET</td><td class="num">'
+                    f'{"" if value is None else f"{value:.4f}"}</td><td class="num">{_e(comet.get("n", ""))}</td>'
+                    f'<td class="sig">{_e(comet.get("status"))}</td></tr>')
+    if not rows:
+        return f'<p class="banner">{_e(quality.get("note", "Translation quality was not measured."))}</p>'
+    return ('<table class="metrics quality"><thead><tr><th>against</th><th>metric</th><th>score</th><th>sentences</th>'
+            f'<th>sacrebleu signature</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _pairs_table(pairs: Sequence[dict[str, Any]]) -> str:
+    rows = []
+    for p in pairs:
+        c, f = p.get("coverage") or {}, p.get("facts") or {}
+        rows.append(
+            f'<tr><td><a href="#pair-{p["index"]}">{_e(c.get("src_doc"))} → {_e(c.get("tgt_doc"))}</a></td>'
+            f'<td class="num">{_e(p.get("pair_score", ""))}</td>'
+            f'<td class="num">{c.get("src_aligned")}/{c.get("src_sentences")} ({_pct(c.get("src_coverage"))})</td>'
+            f'<td class="num">{c.get("tgt_covered")}/{c.get("tgt_sentences")} ({_pct(c.get("tgt_coverage"))})</td>'
+            f'<td class="num">{f.get("src_found")}/{f.get("src_facts")} ({_pct(f.get("src_fact_coverage"))})</td>'
+            f'<td class="num">{f.get("tgt_found")}/{f.get("tgt_facts")} ({_pct(f.get("tgt_fact_coverage"))})</td></tr>'
+        )
+    return ('<table class="metrics coverage"><thead><tr><th>pair</th><th>pairing score</th><th>source aligned</th>'
+            '<th>English covered</th><th>source facts found</th><th>English facts found</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def render_report(
+    alignments: Sequence[Alignment],
+    metrics: dict[str, Any],
+    matrices: Sequence[np.ndarray | None] | None = None,
+    title: str = "mtk report",
+) -> str:
+    """The whole report as one HTML string; `metrics` is the metrics.json content (pairs in alignment order)."""
+    pairs = metrics.get("pairs", [])
+    quality = metrics.get("translation_quality", {})
+    banner = "" if quality.get("measured") else f'<div class="banner">{_e(quality.get("note", "Translation quality was not measured."))}</div>'
+    sections = "".join(
+        _pair_section(k, a, pairs[k] if k < len(pairs) else {}, matrices[k] if matrices else None)
+        for k, a in enumerate(alignments)
+    )
+    mode = metrics.get("mode", "")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{_e(title)}</title><style>{_CSS}</style></head>
+<body><header><h1>{_e(title)}</h1>
+<div class="sub">mode: {_e(mode)} · model: {_e(metrics.get('model') or 'none')} · {len(alignments)} article pair(s) · {_e(metrics.get('created', ''))}</div>
+{banner}</header>
+<main>
+<h2>Coverage</h2>{_pairs_table(pairs)}
+<h2>Translation quality</h2>{_quality_table(quality)}
+{sections}
+</main></body></html>
+"""
+
+
+def write_report(path: str | os.PathLike[str], alignments: Sequence[Alignment], metrics: dict[str, Any],
+                 matrices: Sequence[np.ndarray | None] | None = None, title: str = "mtk report") -> None:
+    """Write report.html atomically."""
+    page = render_report(alignments, metrics, matrices, title)
+    with atomic_output(path) as fh:
+        fh.write(page)
+
+
+def similarity_matrix(alignment: Alignment, encoder: Any) -> np.ndarray:
+    """Cosine similarities (source or its translation) x English, from the L2-normalised encoder vectors."""
+    left = alignment.translations if alignment.translations is not None else alignment.src.texts
+    a = encoder.encode(list(left))
+    b = encoder.encode(alignment.tgt.texts)
+    return (a @ b.T).astype(np.float32) if len(a) and len(b) else np.zeros((len(a), len(b)), dtype=np.float32)

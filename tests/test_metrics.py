@@ -1,0 +1,87 @@
+"""sacrebleu metrics: values equal sacrebleu called directly; references must match the sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sacrebleu
+from test_coverage import gold_alignment, needs_gold
+
+from eval.metrics import (
+    PSEUDO_LABEL,
+    corpus_scores,
+    load_references,
+    pseudo_reference_pairs,
+    score_against_pseudo_references,
+    sentence_scores,
+)
+from mt.errors import InputError
+
+HYPS = ["The cat sat on the mat.", "Morocco and Israel signed a deal in Rabat in November 2021."]
+REFS = ["The cat was sitting on the mat.", "In November 2021 Israel and Morocco signed an agreement in Rabat."]
+
+
+def test_corpus_scores_equal_sacrebleu() -> None:
+    got = corpus_scores(HYPS, REFS)
+    assert got["scores"]["BLEU"] == round(sacrebleu.corpus_bleu(HYPS, [REFS]).score, 2)
+    assert got["scores"]["chrF"] == round(sacrebleu.corpus_chrf(HYPS, [REFS]).score, 2)
+    assert got["scores"]["chrF++"] == round(sacrebleu.corpus_chrf(HYPS, [REFS], word_order=2).score, 2)
+    assert got["scores"]["TER"] == round(sacrebleu.corpus_ter(HYPS, [REFS]).score, 2)
+    assert got["signatures"]["BLEU"].startswith("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:")
+    assert "nw:2" in got["signatures"]["chrF++"] and "nw:0" in got["signatures"]["chrF"]
+    assert got["n"] == 2
+
+
+def test_hand_checked_values() -> None:
+    # Identical text: BLEU and chrF are 100, TER 0. Nothing shared: BLEU 0.
+    same = corpus_scores(["a b c d e"], ["a b c d e"])["scores"]
+    assert same == {"BLEU": 100.0, "chrF": 100.0, "chrF++": 100.0, "TER": 0.0}
+    assert corpus_scores(["x y z w"], ["a b c d"])["scores"]["BLEU"] == 0.0
+    # TER: one substitution in four words = 25.
+    assert corpus_scores(["a b c d"], ["a b c e"])["scores"]["TER"] == 25.0
+
+
+def test_sentence_scores_equal_sacrebleu() -> None:
+    got = sentence_scores(HYPS, REFS)
+    for row, h, r in zip(got, HYPS, REFS):
+        assert row["BLEU"] == round(sacrebleu.sentence_bleu(h, [r]).score, 2)  # sentence_bleu uses effective order
+        assert row["chrF"] == round(sacrebleu.sentence_chrf(h, [r]).score, 2)
+        assert row["TER"] == round(sacrebleu.sentence_ter(h, [r]).score, 2)
+
+
+def test_jsonl_references_keyed_by_source(tmp_path: Path) -> None:
+    path = tmp_path / "refs.jsonl"
+    path.write_text(json.dumps({"src": "Habari  ya Rabat.", "reference": "News from Rabat."}) + "\n", encoding="utf-8")
+    assert load_references(path, ["Kwanza.", "Habari ya Rabat."]) == {1: "News from Rabat."}
+
+
+def test_references_that_do_not_match_are_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "refs.jsonl"
+    path.write_text(json.dumps({"src": "Something else entirely", "reference": "x"}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="does not match"):
+        load_references(path, ["Kwanza."])
+    lines = tmp_path / "refs.txt"
+    lines.write_text("one\ntwo\n", encoding="utf-8")
+    with pytest.raises(InputError, match="2 lines but there are 3"):
+        load_references(lines, ["a", "b", "c"], presplit=True)
+    assert load_references(lines, ["a", "b"], presplit=True) == {0: "one", 1: "two"}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bad.jsonl:1"):
+        load_references(bad, ["a"])
+
+
+@needs_gold
+def test_pseudo_references_use_only_aligned_sentences() -> None:
+    refs = json.loads(Path("/work/shared/gold/references.json").read_text(encoding="utf-8"))["000_c34c121e1dd8a5b8"]
+    alignment, index = gold_alignment()
+    by_id = {r["id"]: r["reference"] for r in refs}
+    translations = [by_id[k] for k in sorted(index, key=index.get) if k.startswith("000")]
+    alignment.translations, alignment.mode = translations, "translations"
+    hyps, pseudo, ids = pseudo_reference_pairs(alignment)
+    assert len(ids) == 12 and index["000-s12"] not in ids  # 000-s12 has no English partner
+    result = score_against_pseudo_references([alignment])
+    assert result["label"] == PSEUDO_LABEL
+    assert result["scores"]["chrF"] == round(sacrebleu.corpus_chrf(hyps, [pseudo]).score, 2)

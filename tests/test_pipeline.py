@@ -1,0 +1,110 @@
+"""`mtk run` end to end on the seed articles: with a tiny model, and in cross-lingual mode (--no-mt)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from eval.cli import main
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An empty MTK_HOME and no network for every run of this module."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MTK_HOME", str(home))
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        yield home
+
+
+@pytest.fixture(scope="module")
+def mt_run(isolated_home: Path, tmp_path_factory: pytest.TempPathFactory, tiny_marian: Path) -> Path:
+    """OUT of `mtk run seeds -o OUT --model tiny_marian`."""
+    out = tmp_path_factory.mktemp("run_mt") / "out"
+    assert main(["run", str(SEEDS), "-o", str(out), "--model", str(tiny_marian), "--offline",
+                 "--max-length", "24"]) == 0  # random weights babble: keep their output short to embed fast
+    return out
+
+
+@pytest.fixture(scope="module")
+def nomt_run(isolated_home: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """OUT of `mtk run seeds -o OUT --no-mt --manifest` and what it said on stderr."""
+    import contextlib
+    import io
+
+    out = tmp_path_factory.mktemp("run_nomt") / "out"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["run", str(SEEDS), "-o", str(out), "--no-mt", "--manifest"]) == 0
+    return out, err.getvalue()
+
+
+def _check_common(out: Path) -> dict:
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    records = [json.loads(line) for line in (out / "alignments.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records and all("src_doc" in r and "tgt" in r for r in records)
+    tsv = (out / "corpus.tsv").read_text(encoding="utf-8").splitlines()
+    assert all(len(line.split("\t")) == 3 for line in tsv)
+    ET.parse(out / "corpus.tmx")  # well-formed XML
+    # align.export writes one line-aligned pair of files per language pair: corpus.sw-en.sw + corpus.sw-en.en.
+    moses = sorted(p.name for p in (out / "moses").iterdir())
+    assert {"corpus.sw-en.sw", "corpus.sw-en.en", "corpus.ar-en.ar", "corpus.ar-en.en"} <= set(moses)
+    for lang in ("sw", "ar"):
+        counts = {len((out / "moses" / f"corpus.{lang}-en.{x}").read_text(encoding="utf-8").splitlines())
+                  for x in (lang, "en")}
+        assert len(counts) == 1
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count('<section class="pair"') == len(metrics["pairs"]) == 3
+    assert not list(out.rglob("*.part"))  # no temporary file left behind
+    return metrics
+
+
+def test_mt_run_writes_every_output(mt_run: Path) -> None:
+    metrics = _check_common(mt_run)
+    assert metrics["mode"] == "mt" and metrics["translation_quality"]["measured"]
+    pseudo = metrics["translation_quality"]["pseudo_reference"]
+    assert pseudo["label"] == "pseudo-reference (aligned English, not a translation)"
+    assert set(pseudo["signatures"]) == {"BLEU", "chrF", "chrF++", "TER"}
+    lines = [json.loads(x) for x in (mt_run / "translations.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = {r["doc_id"] for r in lines}
+    assert len(docs) == 3 and all(isinstance(r["translation"], str) for r in lines)
+    for doc in docs:
+        n = sum(r["doc_id"] == doc for r in lines)
+        assert len((mt_run / "translations" / f"{doc}.txt").read_text(encoding="utf-8").splitlines()) == n
+    pairs = {(p["coverage"]["src_doc"][:3], p["coverage"]["tgt_doc"][:3]) for p in metrics["pairs"]}
+    assert pairs == {("000", "003"), ("001", "003"), ("002", "004")}
+
+
+def test_no_mt_run_says_quality_not_measured(nomt_run: tuple[Path, str]) -> None:
+    out, stderr = nomt_run
+    metrics = _check_common(out)
+    assert metrics["mode"] == "no-mt" and not metrics["translation_quality"]["measured"]
+    assert "not measured" in metrics["translation_quality"]["note"]
+    assert "not measured" in stderr
+    assert "translation quality was not measured" in (out / "report.html").read_text(encoding="utf-8")
+    assert not (out / "translations.jsonl").exists()
+    for p in metrics["pairs"]:
+        assert p["coverage"]["src_sentences"] > 0 and p["facts"]["src"]
+        assert all(r["status"] in ("found", "missing") and r["sentence_text"] for r in p["facts"]["src"])
+
+
+def test_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["run", str(empty), "-o", str(tmp_path / "o1"), "--no-mt"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mtk: error:") and "\n" not in err
+    only_sw = tmp_path / "only_sw"
+    only_sw.mkdir()
+    (only_sw / "a.txt").write_text((SEEDS / "000_c34c121e1dd8a5b8.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["run", str(only_sw), "-o", str(tmp_path / "o2"), "--no-mt"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "no English article" in err and "\n" not in err
+    assert not (tmp_path / "o1").exists() and not (tmp_path / "o2").exists()

@@ -1,0 +1,99 @@
+"""report.html: self-contained, escaped, one section per pair, heat map and metric tables; rendered by Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_coverage import gold_alignment, needs_gold
+
+from eval.coverage import coverage
+from eval.facts import fact_coverage
+from eval.metrics import score_against_pseudo_references
+from eval.report import render_report, write_report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _report_inputs() -> tuple[list, dict, list]:
+    refs = json.loads(Path("/work/shared/gold/references.json").read_text(encoding="utf-8"))["000_c34c121e1dd8a5b8"]
+    alignment, index = gold_alignment()
+    by_id = {r["id"]: r["reference"] for r in refs}
+    alignment.translations = [by_id[k] for k in sorted(index, key=index.get) if k.startswith("000")]
+    alignment.mode, alignment.model = "translations", "gold <references>"
+    plain, _ = gold_alignment()
+    metrics = {
+        "mode": "mt", "model": "gold <references>",
+        "pairs": [{"index": k, "pair_score": 0.9, "coverage": coverage(a), "facts": fact_coverage(a)}
+                  for k, a in enumerate([alignment, plain])],
+        "translation_quality": {"measured": True, "pseudo_reference": score_against_pseudo_references([alignment])},
+    }
+    rng = np.random.default_rng(0)
+    matrices = [rng.random((len(a.src.sentences), len(a.tgt.sentences))).astype(np.float32) for a in (alignment, plain)]
+    return [alignment, plain], metrics, matrices
+
+
+@needs_gold
+def test_report_is_self_contained_and_escaped() -> None:
+    alignments, metrics, matrices = _report_inputs()
+    alignments[1].tgt.sentences[0] = type(alignments[1].tgt.sentences[0])("<script>alert(1)</script> & co", 0, 0)
+    page = render_report(alignments, metrics, matrices)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+    assert page.count('<section class="pair"') == 2
+    assert page.count("<svg") == 2 and "gold &lt;references&gt;" in page
+    # No external asset: nothing is fetched from the network or from disk.
+    for needle in ("http://", "https://", "<link", " src=", "@import", "url("):
+        assert needle not in page.replace('xmlns="http://www.w3.org/2000/svg"', ""), needle
+    assert "<mark>" in page and 'class="fact missing"' in page and 'class="fact found"' in page
+    assert "pseudo-reference (aligned English, not a translation)" in page
+
+
+@needs_gold
+def test_not_measured_banner() -> None:
+    alignments, metrics, _ = _report_inputs()
+    metrics["translation_quality"] = {"measured": False, "note": "translation quality was not measured: no model"}
+    page = render_report(alignments[1:], metrics | {"pairs": metrics["pairs"][1:]}, None)
+    assert 'class="banner"' in page and "translation quality was not measured" in page
+
+
+def _png_is_not_blank(path: Path) -> bool:
+    """Decode the PNG's pixel rows (stdlib zlib) and check they are not all one value."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    return len(set(raw[: 2_000_000])) > 8
+
+
+@needs_gold
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    alignments, metrics, matrices = _report_inputs()
+    html_path = tmp_path / "report.html"
+    write_report(html_path, alignments, metrics, matrices)
+    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(flags + ["--dump-dom", html_path.as_uri()], capture_output=True, text=True, timeout=120, check=False)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert dom.stdout.count('<section class="pair"') == 2
+    assert 'class="heatmap"' in dom.stdout and 'class="metrics coverage"' in dom.stdout
+    assert 'class="metrics quality"' in dom.stdout
+    png = tmp_path / "shot.png"
+    shot = subprocess.run(flags + [f"--screenshot={png}", "--window-size=1280,2000", html_path.as_uri()],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert shot.returncode == 0 and png.is_file(), shot.stderr[-2000:]
+    assert _png_is_not_blank(png)
+    keep = Path("/tmp/mtk_report_shot.png")
+    keep.write_bytes(png.read_bytes())  # kept for a human look at the layout
