@@ -130,15 +130,21 @@ def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, la
 
     catalog = load_catalog()
     out: dict[str, Any] = {}
-    failed: list[str] = []
+    failed: dict[str, str] = {}  # model name -> why it is unavailable; each model is tried once
+    loaded: dict[str, Any] = {}
     for lang in langs:
         name = catalog.default_for(lang)
-        try:
-            out[lang] = Translator.load(name, offline=offline, options=options)
-        except ModelError as exc:
-            # No model pulled and none downloadable (offline or no network): align this language without MT.
-            failed.append(f"{lang}: default model {name!r} unavailable ({exc})")
-    return out, "; ".join(failed) or None
+        if name not in loaded and name not in failed:
+            try:
+                loaded[name] = Translator.load(name, offline=offline, options=options)
+            except ModelError as exc:
+                # No model pulled and none downloadable (offline or no network): align this language without MT.
+                failed[name] = str(exc)
+        if name in loaded:
+            out[lang] = loaded[name]
+    reasons = [f"default model {name!r} unavailable for {', '.join(l for l in langs if catalog.default_for(l) == name)}: {why}"
+               for name, why in failed.items()]
+    return out, "; ".join(reasons) or None
 
 
 def translate_corpus(translators: dict[str, Any], corpus: Corpus) -> tuple[dict[str, list[str]], float, dict[str, str]]:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 from pathlib import Path
 
 from mt import paths
@@ -55,6 +56,21 @@ def _sha256(path: Path) -> str:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def check_reachable(endpoint: str | None = None, timeout: float = 5.0) -> None:
+    """Fail fast with one line when the Hub cannot be reached, instead of huggingface_hub's minute of retries."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname or "", port), timeout=timeout).close()
+    except OSError as exc:
+        raise ModelError(
+            f"cannot reach {url.scheme}://{url.netloc} to download models ({exc.strerror or exc}); "
+            "connect to the internet, or pass --model PATH to a local CTranslate2 directory"
+        ) from None
 
 
 def _download_files(entry: ModelEntry, staging: Path, progress: bool) -> None:
@@ -124,6 +140,7 @@ def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool
         return target
     if offline or offline_from_env():
         raise ModelError(not_downloaded_message(name))
+    check_reachable()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{name}.partial"
     staging.mkdir(exist_ok=True)

