@@ -15,6 +15,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Point MTK_HOME at a fresh folder for the whole run, so tests never read or write the user's models and caches."""
+    import os
+    import tempfile
+
+    os.environ["MTK_HOME"] = config._mtk_home = tempfile.mkdtemp(prefix="mtk-test-home-")  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's MTK_HOME."""
+    import shutil
+
+    home = getattr(config, "_mtk_home", None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def seed_files() -> list[Path]:
     """The seed article files (Swahili, Arabic, English)."""
