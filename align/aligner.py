@@ -1,0 +1,207 @@
+"""Many-to-many, order-free sentence alignment of a source article with an English article on the same event.
+
+1. Signals per (source, English) pair (align.features) are combined into one score: ratio margin of the cosine
+   (cross-lingual, mixed with translation-vs-English when translations exist) plus shared numbers and names
+   (and chrF of the translation).
+2. Every sentence of either side links to its best partner on the other side when that score reaches the threshold
+   (a higher one when the preference is not mutual); the union of both directions gives one-to-many and many-to-one
+   links in any order, and leaves the rest unaligned.
+3. A link grows to an adjacent sentence when that sentence is itself a plausible partner and the embedding of the
+   joined sentences is clearly closer than the single one (one sentence told in two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from align.config import AlignConfig
+from align.coverage_signal import clause_coverage
+from align.encoder import Encoder, get_encoder
+from align.features import PairFeatures, compute_features
+from align.margin import ratio_margin
+from align.model import Alignment, Edge
+from mt.document import Document
+from mt.errors import InputError
+
+MODES = ("no-mt", "mt", "translations")
+
+
+def similarity(feats: PairFeatures, cfg: AlignConfig) -> np.ndarray:
+    """Cosine matrix used to judge joined groups: cross-lingual, mixed with translation-vs-English when available."""
+    if feats.mono is None:
+        return feats.cross
+    return (1.0 - cfg.w_mono) * feats.cross + cfg.w_mono * feats.mono
+
+
+def score_matrix(feats: PairFeatures, cfg: AlignConfig) -> np.ndarray:
+    """Final n_src x n_tgt link score: weighted mean of the ratio margins of each signal, plus lexical anchors.
+
+    Each signal is margin-normalised on its own before mixing, so that an unrelated pair scores about 1.0 whatever
+    the signal's scale (chrF of two unrelated English sentences is ~0.2, their cosine ~0.8): one threshold then
+    serves cross-lingual-only and translation-assisted alignment.
+    """
+    def margin(m: np.ndarray) -> np.ndarray:
+        return ratio_margin(m, cfg.k_frac, cfg.k_min, cfg.k_max)
+
+    if feats.mono is None or feats.chrf is None:
+        score = margin(feats.cross)
+    else:
+        w_cross = max(0.0, 1.0 - cfg.w_mono - cfg.w_chrf)
+        score = w_cross * margin(feats.cross) + cfg.w_mono * margin(feats.mono) + cfg.w_chrf * margin(feats.chrf)
+    return score + cfg.w_num * feats.numbers - cfg.w_num_mismatch * feats.number_mismatch + cfg.w_name * feats.names
+
+
+def _margin_only(feats: PairFeatures, cfg: AlignConfig) -> np.ndarray:
+    """score_matrix without the lexical anchors (the anchors are then score minus this)."""
+    return score_matrix(feats, cfg) - (cfg.w_num * feats.numbers - cfg.w_num_mismatch * feats.number_mismatch
+                                       + cfg.w_name * feats.names)
+
+
+def _clause_passes(row: np.ndarray, best: int, anchor: float, cfg: AlignConfig) -> bool:
+    """A clause's best partner counts when it reaches the threshold and clearly beats the clause's runner-up."""
+    # A clause is short and topical ("the two countries agreed"): without a clear gap it matches a theme, not a claim.
+    runner_up = float(np.partition(row, -2)[-2]) if len(row) > 1 else 0.0
+    return row[best] + anchor >= cfg.clause_threshold and row[best] - runner_up >= cfg.clause_gap
+
+
+class _GroupEmbedder:
+    """Embeds joined runs of adjacent sentences on demand, once each (runs are few: only plausible partners)."""
+
+    def __init__(self, encoder: Encoder, texts: list[str], translations: list[str] | None) -> None:
+        self._encoder = encoder
+        self._texts = texts
+        self._translations = translations
+        self._memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray | None]] = {}
+
+    def get(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Embedding of sentences lo..hi joined (and of their joined translations, if any)."""
+        if (lo, hi) not in self._memo:
+            batch = [" ".join(self._texts[lo: hi + 1])]
+            if self._translations is not None:
+                batch.append(" ".join(self._translations[lo: hi + 1]))
+            emb = self._encoder.encode(batch)
+            self._memo[(lo, hi)] = (emb[0], emb[1] if len(emb) > 1 else None)
+        return self._memo[(lo, hi)]
+
+
+def _group_sim(one: np.ndarray, one_tr: np.ndarray | None, group: tuple[np.ndarray, np.ndarray | None],
+               group_is_src: bool, cfg: AlignConfig) -> float:
+    """Cosine between one sentence and a joined group, mixed like `similarity` when translations exist."""
+    g, g_tr = group
+    cross = float(one @ g)
+    if group_is_src:
+        if g_tr is None:
+            return cross
+        return (1.0 - cfg.w_mono) * cross + cfg.w_mono * float(g_tr @ one)
+    if one_tr is None:
+        return cross
+    return (1.0 - cfg.w_mono) * cross + cfg.w_mono * float(one_tr @ g)
+
+
+def _grow(best: int, row_score: np.ndarray, row_sim: np.ndarray, sim_of_group: Callable[[int, int], float],
+          cfg: AlignConfig) -> list[int]:
+    """Extend [best] with adjacent indices while each newcomer is plausible and the joined group fits clearly better."""
+    lo = hi = best
+    current = float(row_sim[best])
+    while hi - lo + 1 < cfg.max_group:
+        options = [k for k in (lo - 1, hi + 1) if 0 <= k < len(row_score) and row_score[k] >= cfg.group_threshold]
+        if not options:
+            break
+        trials = [(sim_of_group(min(lo, k), max(hi, k)), k) for k in options]
+        value, k = max(trials)
+        if value < current + cfg.group_gain:
+            break
+        lo, hi, current = min(lo, k), max(hi, k), value
+    return list(range(lo, hi + 1))
+
+
+def align_texts(src_sents: list[str], tgt_sents: list[str], translations: list[str] | None = None, *,
+                config: AlignConfig | None = None, encoder: Encoder | None = None) -> list[Edge]:
+    """Align pre-split source and English sentences; returns many-to-many edges sorted by (src, tgt)."""
+    cfg = config or AlignConfig()
+    if translations is not None and len(translations) != len(src_sents):
+        raise InputError(f"got {len(translations)} translations for {len(src_sents)} source sentences")
+    if not src_sents or not tgt_sents:
+        return []
+    enc = encoder or get_encoder()
+    feats = compute_features(list(src_sents), list(tgt_sents), enc, translations)
+    score = score_matrix(feats, cfg)
+    sim = similarity(feats, cfg)
+    edges: dict[tuple[int, int], float] = {}
+    anchors = score - _margin_only(feats, cfg)
+    cov = None
+    if cfg.clause_threshold < np.inf:
+        # With translations, clauses are matched monolingually (translation clauses vs English), which is far
+        # more reliable than cross-lingual matching of short pieces.
+        mono = translations is not None and feats.tr_emb is not None and feats.mono is not None
+        cov = clause_coverage(list(translations) if mono else list(src_sents), list(tgt_sents),
+                              feats.tr_emb if mono else feats.src_emb, feats.tgt_emb,
+                              feats.mono if mono else feats.cross, enc,
+                              cfg.k_frac, cfg.k_min, cfg.k_max, cfg.clause_min_words, cfg.max_clauses,
+                              cfg.clause_budget)
+        if cfg.clause_in_best:
+            score = np.maximum(score, np.maximum(cov.covered_tgt, cov.covered_src) + anchors)
+
+    best_tgt, best_src = np.argmax(score, axis=1), np.argmax(score, axis=0)
+
+    def passes(i: int, j: int) -> bool:
+        # A one-sided best match (j is i's best, but j prefers another source) is weaker evidence than a mutual one:
+        # most such pairs are a sentence whose real partner was left out, pointing at a related one.
+        mutual = best_tgt[i] == j and best_src[j] == i
+        return score[i, j] >= cfg.threshold + (0.0 if mutual else cfg.one_sided_extra)
+
+    tgt_groups = _GroupEmbedder(enc, list(tgt_sents), None)
+    for i in range(score.shape[0]):
+        j = int(best_tgt[i])
+        if not passes(i, j):
+            continue
+        tr_i = feats.tr_emb[i] if feats.tr_emb is not None else None
+        group = _grow(j, score[i], sim[i], lambda lo, hi, i=i, tr_i=tr_i: _group_sim(
+            feats.src_emb[i], tr_i, tgt_groups.get(lo, hi), False, cfg), cfg)
+        for k in group:
+            edges[(i, k)] = max(edges.get((i, k), -np.inf), float(score[i, k]))
+
+    src_groups = _GroupEmbedder(enc, list(src_sents), list(translations) if translations is not None else None)
+    for j in range(score.shape[1]):
+        i = int(best_src[j])
+        if not passes(i, j):
+            continue
+        group = _grow(i, score[:, j], sim[:, j], lambda lo, hi, j=j: _group_sim(
+            feats.tgt_emb[j], None, src_groups.get(lo, hi), True, cfg), cfg)
+        for k in group:
+            edges[(k, j)] = max(edges.get((k, j), -np.inf), float(score[k, j]))
+
+    if cov is not None:
+        comb = np.maximum(score, np.maximum(cov.covered_tgt, cov.covered_src) + anchors)
+        comb_best_src, comb_best_tgt = np.argmax(comb, axis=0), np.argmax(comb, axis=1)
+        # A clause links its sentence to the other side's sentence it matches best, when that sentence in turn has
+        # no better partner anywhere (clause or sentence): mutual best at clause level keeps topical echoes out.
+        for i, row in cov.src_clause_rows:
+            j = int(np.argmax(row))
+            if _clause_passes(row, j, anchors[i, j], cfg) and comb_best_src[j] == i:
+                edges[(i, j)] = max(edges.get((i, j), -np.inf), float(comb[i, j]))
+        for j, col in cov.tgt_clause_rows:
+            i = int(np.argmax(col))
+            if _clause_passes(col, i, anchors[i, j], cfg) and comb_best_tgt[i] == j:
+                edges[(i, j)] = max(edges.get((i, j), -np.inf), float(comb[i, j]))
+
+    # A grown partner keeps its own pair score, which may sit below the threshold: the group, not the pair, passed.
+    return [Edge(src=i, tgt=j, score=s) for (i, j), s in sorted(edges.items())]
+
+
+def align_documents(src: Document, tgt: Document, translations: list[str] | None = None, *,
+                    config: AlignConfig | None = None, encoder: Encoder | None = None,
+                    mode: str | None = None, model: str | None = None) -> Alignment:
+    """Align a cleaned source Document with a cleaned English Document (optionally using translations of the source)."""
+    if mode is None:
+        mode = "no-mt" if translations is None else ("mt" if model else "translations")
+    if mode not in MODES:
+        raise InputError(f"unknown alignment mode {mode!r} (expected one of {', '.join(MODES)})")
+    if mode != "no-mt" and translations is None:
+        raise InputError(f"alignment mode {mode!r} needs translations")
+    edges = align_texts(src.texts, tgt.texts, translations if mode != "no-mt" else None,
+                        config=config, encoder=encoder)
+    return Alignment(src=src, tgt=tgt, edges=edges, translations=translations if mode != "no-mt" else None,
+                     mode=mode, model=model)

@@ -1,0 +1,153 @@
+"""Many-to-many, order-free alignment with nulls, on hand-made cases and on the seed pair 000 -> 003 (real encoder)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from align.aligner import align_documents, align_texts
+from align.config import AlignConfig
+from mt.document import Document, Sentence
+from mt.errors import InputError
+
+SW = [
+    "Rais wa Kenya aliwasili Nairobi siku ya Jumatatu na kutia saini mkataba wa biashara wenye thamani ya dola milioni 20.",
+    "Mvua kubwa ilisababisha mafuriko katika mji wa pwani wa Mombasa.",
+    "Bei ya mafuta ya taa imepanda sana katika masoko ya vijijini.",
+]
+EN = [
+    "The president of Kenya arrived in Nairobi on Monday.",
+    "He signed a trade agreement worth 20 million dollars.",
+    "Heavy rain caused flooding in the coastal city of Mombasa.",
+    "Football fans celebrated the national team's victory in the final.",
+]
+
+
+def _links(src: list[str], tgt: list[str], **kw) -> set[tuple[int, int]]:
+    return {(e.src, e.tgt) for e in align_texts(src, tgt, **kw)}
+
+
+def test_one_to_two_link_and_nulls_on_both_sides() -> None:
+    links = _links(SW, EN)
+    assert {(0, 0), (0, 1), (1, 2)} <= links
+    assert not any(i == 2 for i, _ in links)  # kerosene prices: no English partner
+    assert not any(j == 3 for _, j in links)  # football: no Swahili partner
+
+
+def test_two_to_one_link() -> None:
+    sw = ["Rais wa Kenya aliwasili Nairobi siku ya Jumatatu.",
+          "Alitia saini mkataba wa biashara wenye thamani ya dola milioni 20.",
+          "Mvua kubwa ilisababisha mafuriko katika mji wa pwani wa Mombasa."]
+    en = ["The president of Kenya arrived in Nairobi on Monday and signed a trade agreement worth 20 million dollars.",
+          "Heavy rain caused flooding in the coastal city of Mombasa."]
+    assert _links(sw, en) == {(0, 0), (1, 0), (2, 1)}
+
+
+def test_links_need_not_be_monotonic() -> None:
+    shuffled = [EN[2], EN[3], EN[0], EN[1]]  # English tells the flood first
+    links = _links(SW, shuffled)
+    assert {(0, 2), (0, 3), (1, 0)} <= links
+    assert not any(i == 2 or j == 1 for i, j in links)
+
+
+def test_translations_are_used_and_validated() -> None:
+    tr = ["The president of Kenya arrived in Nairobi on Monday and signed a trade deal worth 20 million dollars.",
+          "Heavy rains caused floods in the coastal city of Mombasa.",
+          "The price of kerosene has risen sharply in rural markets."]
+    links = _links(SW, EN, translations=tr)
+    assert {(0, 0), (0, 1), (1, 2)} <= links and not any(i == 2 or j == 3 for i, j in links)
+    with pytest.raises(InputError):
+        align_texts(SW, EN, translations=tr[:2])
+
+
+def test_high_threshold_leaves_everything_unaligned_and_empty_input_is_fine() -> None:
+    assert _links(SW, EN, config=AlignConfig(threshold=5.0)) == set()
+    assert align_texts([], EN) == [] and align_texts(SW, []) == []
+
+
+GOLD = Path("/work/shared/gold/sentences.json")
+
+
+def _doc(doc_id: str, lang: str, sents: list[dict]) -> Document:
+    keep = [s for s in sents if s["kind"] in ("content", "headline", "caption")]
+    return Document(doc_id=doc_id, lang=lang, sentences=[
+        Sentence(text=s["text"], paragraph=k, index=k, start=s["start"], end=s["end"]) for k, s in enumerate(keep)])
+
+
+@pytest.mark.skipif(not GOLD.is_file(), reason="gold data not present")
+def test_seed_pair_fact_sentences_link_to_their_counterparts() -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    src = _doc("000_c34c121e1dd8a5b8", "sw", gold["000_c34c121e1dd8a5b8"])
+    tgt = _doc("003_644d7ec9ad0a14b6", "en", gold["003_644d7ec9ad0a14b6"])
+    al = align_documents(src, tgt)
+    assert al.mode == "no-mt" and al.translations is None
+
+    def idx(doc: Document, needle: str) -> int:
+        return next(k for k, s in enumerate(doc.sentences) if needle in s.text)
+
+    assert idx(tgt, "Benny Gantz") in al.targets_of(idx(src, "Benny Gantz alitia saini"))
+    assert idx(tgt, "visit of former army boss Aviv Kochavi") in al.targets_of(idx(src, "Ziara yake ya kihistoria"))
+    assert idx(tgt, "Morocco controls 80%") in al.targets_of(idx(src, "80%"))
+    assert idx(tgt, "Belkhir El Farouk") in al.targets_of(idx(src, "Mkutano huo uliongozwa"))
+    # Every linked pair keeps a score, and records() covers every sentence of both sides.
+    assert all(e.score > 0 for e in al.edges)
+    recs = al.records()
+    assert len([r for r in recs if r["src"] is not None]) == len(src.sentences)
+
+
+def test_align_documents_checks_mode() -> None:
+    src = Document("a", "sw", [Sentence(SW[0], 0, 0)])
+    tgt = Document("b", "en", [Sentence(EN[0], 0, 0)])
+    with pytest.raises(InputError):
+        align_documents(src, tgt, mode="bogus")
+    with pytest.raises(InputError):
+        align_documents(src, tgt, mode="mt")
+    al = align_documents(src, tgt, translations=["The president arrived."], model="opus-mt")
+    assert al.mode == "mt" and al.model == "opus-mt"
+
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.mark.skipif(not (SEEDS / "000_c34c121e1dd8a5b8.txt").is_file(), reason="seed articles not present")
+def test_seed_files_align_without_boilerplate() -> None:
+    loader = pytest.importorskip("mt.loader")
+    src = loader.load_document(str(SEEDS / "000_c34c121e1dd8a5b8.txt"), lang="sw")
+    tgt = loader.load_document(str(SEEDS / "003_644d7ec9ad0a14b6.txt"), lang="en")
+    al = align_documents(src, tgt)
+    linked = [src.sentences[e.src].text + " || " + tgt.sentences[e.tgt].text for e in al.edges]
+    for junk in ("Matangazo ya kibiashara", "Ukurasa haipatikani", "Read Also", "trendsnafrica.com", "Subscribe"):
+        assert not any(junk in pair for pair in linked), junk
+    gantz_sw = next(k for k, s in enumerate(src.sentences) if "Benny Gantz" in s.text)
+    assert any("Benny Gantz" in tgt.sentences[j].text for j in al.targets_of(gantz_sw))
+
+
+def test_clauses_split_long_sentences_only() -> None:
+    from align.clauses import split_clauses
+
+    long_sw = ("Ukaribu huu unatazamwa kwa jicho baya na nchi jirani ya Algeria, inayounga mkono kwa dhati Wapalestina, "
+               "na hivyo kuzidisha mvutano uliopo kati ya nchi hizo mbili kuhusu Sahara Magharibi.")
+    parts = split_clauses(long_sw)
+    assert len(parts) == 3 and " ".join(parts) == long_sw
+    assert split_clauses("Mvua kubwa ilisababisha mafuriko Mombasa.") == []
+    assert len(split_clauses("قال الوزير إن الحكومة ستبني مدارس جديدة في المدن الكبرى، وأضاف أن المستشفيات "
+                             "ستحصل على تمويل إضافي خلال العام المقبل")) == 2  # Arabic comma
+
+
+def test_one_long_sentence_links_to_three_scattered_short_ones() -> None:
+    sw = ["Mvua kubwa ilinyesha jana katika mji wa Mombasa, na kusababisha mafuriko yaliyoharibu nyumba mia tano, "
+          "huku shule zote za mkoa zikifungwa kwa wiki mbili.",
+          "Rais wa Kenya aliwasili Nairobi siku ya Jumatatu kwa ziara rasmi ya siku tatu."]
+    en = ["Floods destroyed five hundred houses.",
+          "The president of Kenya arrived in Nairobi on Monday for a three-day official visit.",
+          "Heavy rain fell yesterday in the city of Mombasa.",
+          "Football fans celebrated the national team's victory in the final.",
+          "All schools in the region were closed for two weeks."]
+    links = _links(sw, en)
+    assert {(0, 0), (0, 2), (0, 4), (1, 1)} <= links
+    assert not any(j == 3 for _, j in links)
+    # Without clause coverage the long sentence reaches fewer of its three partners.
+    plain = _links(sw, en, config=AlignConfig(clause_threshold=float("inf")))
+    assert len({j for i, j in plain if i == 0}) < 3
