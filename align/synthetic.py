@@ -7,13 +7,22 @@ each side (nulls), adjacent sentences are joined on one side (1-to-2 links), blo
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mt.errors import InputError
 
-DATA_DIR = Path("/work/shared/data")
+
+def shared_dir() -> Path:
+    """The public benchmark and gold data: $MTK_SHARED, else the `shared/` folder beside the repository checkout."""
+    env = os.environ.get("MTK_SHARED")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
+
+
+SHARED_DIR = shared_dir()
+DATA_DIR = SHARED_DIR / "data"
 
 # (file of the source language, English file, document-id file or None for FLORES metadata), per language.
 _SETS: dict[str, list[tuple[str, str, str]]] = {

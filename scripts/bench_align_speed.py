@@ -18,7 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-DATA = Path("/work/shared/data")
+from align.synthetic import DATA_DIR
+
+DATA = DATA_DIR
 
 
 def load_pair(n: int, seed: int = 0) -> tuple[list[str], list[str]]:

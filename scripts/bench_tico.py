@@ -12,11 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+from align.synthetic import DATA_DIR
 from eval.metrics import corpus_scores
 from mt.atomic import atomic_output
 from mt.errors import MtkError
 
-DATA = Path("/work/shared/data/tico19")
+DATA = DATA_DIR / "tico19"
 # The two English sides differ in 6 lines (quotes), so each pair has its own reference file.
 PAIRS = {"sw": ("tico19-test.swa-eng.swa", "tico19-test.swa-eng.eng"),
          "ar": ("tico19-test.ara-eng.ara", "tico19-test.ara-eng.eng")}

@@ -24,12 +24,12 @@ from align.aligner import align_texts
 from align.config import AlignConfig
 from align.encoder import Encoder, get_encoder
 from align.margin import ratio_margin
-from align.synthetic import REALISTIC, SynthConfig, make_pairs
+from align.synthetic import REALISTIC, SHARED_DIR, SynthConfig, make_pairs
 from mt.document import Document, Sentence
 from mt.errors import MtkError
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD_DIR = Path("/work/shared/gold")
+GOLD_DIR = SHARED_DIR / "gold"
 SRC_ID, TGT_ID = "000_c34c121e1dd8a5b8", "003_644d7ec9ad0a14b6"
 # Reference threshold of the baseline, tuned like the aligner's on synthetic DEV seeds (not the reported one).
 BASELINE_THRESHOLD = 1.02

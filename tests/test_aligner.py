@@ -9,6 +9,7 @@ import pytest
 
 from align.aligner import align_documents, align_texts
 from align.config import AlignConfig
+from align.synthetic import SHARED_DIR
 from mt.document import Document, Sentence
 from mt.errors import InputError
 
@@ -67,7 +68,7 @@ def test_high_threshold_leaves_everything_unaligned_and_empty_input_is_fine() ->
     assert align_texts([], EN) == [] and align_texts(SW, []) == []
 
 
-GOLD = Path("/work/shared/gold/sentences.json")
+GOLD = SHARED_DIR / "gold" / "sentences.json"
 
 
 def _doc(doc_id: str, lang: str, sents: list[dict]) -> Document:

@@ -9,12 +9,13 @@ import pytest
 
 from align.encoder import get_encoder
 from align.pairing import DocPair, pair_documents, unpaired_sources
+from align.synthetic import DATA_DIR
 from mt.document import Document, Sentence
 from mt.errors import InputError
 from mt.loader import load_document
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-NTREX = Path("/work/shared/data/ntrex128")
+NTREX = DATA_DIR / "ntrex128"
 
 
 class _MemoEncoder:
