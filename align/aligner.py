@@ -8,6 +8,9 @@
    links in any order, and leaves the rest unaligned.
 3. A link grows to an adjacent sentence when that sentence is itself a plausible partner and the embedding of the
    joined sentences is clearly closer than the single one (one sentence told in two).
+4. With translations only: IDF-weighted content-word containment adds pairs where one side states most of the
+   other, confirms best partners the embeddings found weakly, and drops weak links that share no claim
+   (`_containment_decision`). Without translations nothing of this runs.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import numpy as np
 from align.config import AlignConfig
 from align.coverage_signal import clause_coverage
 from align.encoder import Encoder, get_encoder
-from align.features import PairFeatures, compute_features
+from align.features import PairFeatures, compute_features, content_words
 from align.margin import ratio_margin
 from align.model import Alignment, Edge
 from mt.document import Document
@@ -117,6 +120,48 @@ def _grow(best: int, row_score: np.ndarray, row_sim: np.ndarray, sim_of_group: C
     return list(range(lo, hi + 1))
 
 
+def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray, covers_tgt: np.ndarray,
+                          covers_src: np.ndarray, tgt_sents: list[str], translations: list[str],
+                          cfg: AlignConfig) -> dict[tuple[int, int], float]:
+    """Translation mode: add and drop links by how much of one sentence's content the other states.
+
+    A link means one sentence states a main claim of the other; with an English translation that is checkable word
+    by word, so content-word containment is evidence independent of the embeddings.
+    """
+    support = np.maximum(covers_tgt, covers_src)
+    out = dict(edges)
+    # 1. "More than half": a pair links when one side states most of the other's content words, best embedding
+    # partner or not (a long sentence telling two non-adjacent short ones). Too few content words make a share
+    # meaningless ("He said so." is half-contained anywhere), so the contained side needs cont_min_words.
+    n_tgt_words = np.array([len(content_words(t)) for t in tgt_sents])
+    n_src_words = np.array([len(content_words(t)) for t in translations])
+    states = ((covers_tgt > cfg.cont_link) & (n_tgt_words[None, :] >= cfg.cont_min_words)) | \
+             ((covers_src > cfg.cont_link) & (n_src_words[:, None] >= cfg.cont_min_words))
+    for i, j in zip(*np.nonzero(states)):
+        out[(int(i), int(j))] = max(out.get((int(i), int(j)), -np.inf), float(score[i, j]))
+    # 2. Agreement: a sentence's best partner by the embedding score links, even below the threshold, when it is
+    # also its best partner by containment and that containment stands out of its neighbourhood by the same ratio
+    # margin the embeddings must reach (two independent signals pointing at one partner).
+    if cfg.cont_agree:
+        cont_margin = ratio_margin(support, cfg.k_frac, cfg.k_min, cfg.k_max)
+        best_tgt, best_src = np.argmax(score, axis=1), np.argmax(score, axis=0)
+        sup_tgt, sup_src = np.argmax(support, axis=1), np.argmax(support, axis=0)
+        pairs = [(i, int(best_tgt[i])) for i in range(score.shape[0]) if best_tgt[i] == sup_tgt[i]]
+        pairs += [(int(best_src[j]), j) for j in range(score.shape[1]) if best_src[j] == sup_src[j]]
+        for i, j in pairs:
+            if cont_margin[i, j] >= cfg.threshold and support[i, j] >= cfg.cont_floor:
+                out[(i, j)] = max(out.get((i, j), -np.inf), float(score[i, j]))
+    # 3. Floor: a weak link (below what a one-sided best needs: a marginal mutual best, a clause, a grown partner)
+    # where neither side states even cont_floor of the other's content shares a topic, not a claim (headline against
+    # headline, a clause echoing "the Moroccan army"). Strong embedding links are kept: a poor machine translation
+    # must not veto what the embeddings are sure of. Nor can a translation that reaches cont_floor with no English
+    # sentence at all (a garbled translation, or a sentence with no counterpart): the signal is silent for it.
+    strong = cfg.threshold + cfg.one_sided_extra
+    visible = support.max(axis=1) >= cfg.cont_floor
+    return {pair: s for pair, s in out.items()
+            if support[pair] >= cfg.cont_floor or score[pair] >= strong or not visible[pair[0]]}
+
+
 def align_texts(src_sents: list[str], tgt_sents: list[str], translations: list[str] | None = None, *,
                 config: AlignConfig | None = None, encoder: Encoder | None = None) -> list[Edge]:
     """Align pre-split source and English sentences; returns many-to-many edges sorted by (src, tgt)."""
@@ -187,6 +232,9 @@ def align_texts(src_sents: list[str], tgt_sents: list[str], translations: list[s
             if _clause_passes(col, i, anchors[i, j], cfg) and comb_best_tgt[i] == j:
                 edges[(i, j)] = max(edges.get((i, j), -np.inf), float(comb[i, j]))
 
+    if feats.covers_tgt is not None and feats.covers_src is not None:
+        edges = _containment_decision(edges, score, feats.covers_tgt, feats.covers_src, list(tgt_sents),
+                                      list(translations or []), cfg)
     # A grown partner keeps its own pair score, which may sit below the threshold: the group, not the pair, passed.
     return [Edge(src=i, tgt=j, score=s) for (i, j), s in sorted(edges.items())]
 

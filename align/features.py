@@ -1,4 +1,5 @@
-"""Pairwise signals between source sentences and English sentences: embedding cosines, chrF, shared numbers and names."""
+"""Pairwise signals between source sentences and English sentences: embedding cosines, chrF, shared numbers and names,
+and (with translations) IDF-weighted content-word containment."""
 
 from __future__ import annotations
 
@@ -39,6 +40,56 @@ def name_set(text: str) -> frozenset[str]:
     # Sentence-initial capitals ("The", "This", "Mkutano") are grammar, not names.
     return frozenset(m.group().lower()[:_NAME_KEY_LEN] for m in _NAME.finditer(text) if m.start() > 0
                      and text[: m.start()].strip(" \"'“‘(«"))
+
+
+# English function words, dropped before containment. Hand-written rather than taken from scikit-learn or NLTK: the
+# list is short and stable, and neither library is a dependency of the toolkit.
+_STOPWORDS = frozenset("""
+a about above after again against all also am among an and another any are as at be because been before being
+between both but by can could did do does done during each either else ever every few for from further had has
+have having he her here hers herself him himself his how however i if in into is it its itself just least less
+may me might more most much must my myself neither no nor not of off on once one only onto or other our ours out
+over own per same shall she should since so some such than that the their theirs them themselves then there these
+they this those though through thus to too under until up upon us very via was we were what when where whereas
+whereby wherein whether which while who whom whose why will with within without would yet you your yours
+""".split())
+_WORD = re.compile(r"[^\W\d_]+")
+# Light stemming by prefix: "strengthen"/"strengthening", "Israel"/"Israeli", "cooperation"/"cooperate" meet, and
+# the rule is the same for every word, with no language-specific stemmer to maintain (translations are English).
+_STEM_LEN = 5
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Content-word keys of an English text: 5-letter prefixes of non-stopwords plus its normalised numbers."""
+    # Numbers and names are facts, so they count as content; numbers are taken whole ("2021" is no prefix of "2020").
+    words = {w[:_STEM_LEN] for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in _STOPWORDS}
+    return frozenset(words | number_set(text))
+
+
+def containment(translations: list[str], tgt_sents: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(C, R), both n_src x n_tgt: C[i, j] share of English j's content stated in translation i, R[i, j] the reverse.
+
+    Shares are IDF-weighted (IDF over the sentences of both documents), so a claim's rare words (names, numbers,
+    "electronic warfare") count more than the event's words every sentence repeats ("Morocco", "cooperation").
+    """
+    src_sets, tgt_sets = [content_words(t) for t in translations], [content_words(t) for t in tgt_sents]
+    n = len(src_sets) + len(tgt_sets)
+    df = Counter(tok for s in (*src_sets, *tgt_sets) for tok in s)
+    vocab = {tok: k for k, tok in enumerate(df)}
+    idf = np.array([math.log(1.0 + n / df[tok]) for tok in vocab], dtype=np.float64)
+
+    def incidence(sets: list[frozenset[str]]) -> np.ndarray:
+        out = np.zeros((len(sets), len(vocab)), dtype=np.float64)
+        for r, s in enumerate(sets):
+            out[r, [vocab[tok] for tok in s]] = 1.0
+        return out
+
+    a, b = incidence(src_sets), incidence(tgt_sets)
+    shared = (a * idf) @ b.T
+    # A sentence without content words states nothing: its shares stay 0 (the floor only avoids 0 / 0).
+    c = shared / np.maximum(b @ idf, 1e-12)[None, :]
+    r = shared / np.maximum(a @ idf, 1e-12)[:, None]
+    return c.astype(np.float32), r.astype(np.float32)
 
 
 def idf_overlap(src_sets: list[frozenset[str]], tgt_sets: list[frozenset[str]]) -> np.ndarray:
@@ -104,6 +155,8 @@ class PairFeatures:
     tr_emb: np.ndarray | None = None
     mono: np.ndarray | None = None  # cosine of translation vs English embeddings
     chrf: np.ndarray | None = None  # chrF of translation vs English
+    covers_tgt: np.ndarray | None = None  # containment C: share of English j's content stated by translation i
+    covers_src: np.ndarray | None = None  # containment R: share of translation i's content stated by English j
 
 
 def compute_features(src: list[str], tgt: list[str], encoder: Encoder,
@@ -128,4 +181,5 @@ def compute_features(src: list[str], tgt: list[str], encoder: Encoder,
         feats.tr_emb = emb[len(src) + len(tgt):]
         feats.mono = feats.tr_emb @ tgt_emb.T
         feats.chrf = chrf_matrix(list(translations), list(tgt))
+        feats.covers_tgt, feats.covers_src = containment(list(translations), list(tgt))
     return feats

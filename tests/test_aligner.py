@@ -152,3 +152,51 @@ def test_one_long_sentence_links_to_three_scattered_short_ones() -> None:
     # Without clause coverage the long sentence reaches fewer of its three partners.
     plain = _links(sw, en, config=AlignConfig(clause_threshold=float("inf")))
     assert len({j for i, j in plain if i == 0}) < 3
+
+
+def test_translation_mode_links_a_long_sentence_to_two_scattered_ones_by_content() -> None:
+    sw = [("Morocco inadhibiti asilimia 80 ya eneo la Sahara Magharibi, wakati waasi wa Polisario wanaungwa mkono "
+           "na Algeria."),
+          "Wizara ya ulinzi ilisema mkutano huo ulifanyika mjini Rabat.",
+          "Bei ya mafuta ya taa imepanda sana katika masoko ya vijijini."]
+    tr = [("Morocco controls 80 percent of the Western Sahara territory, while the Polisario rebels are backed "
+           "by Algeria."),
+          "The defence ministry said the meeting took place in Rabat.",
+          "The price of kerosene has risen sharply in rural markets."]
+    en = ["Morocco controls 80 percent of the Western Sahara territory.",
+          "The defence ministry said the meeting was held in Rabat.",
+          "The Polisario rebels are backed by Algeria.",
+          "Morocco and Algeria have long disputed the region.",  # same topic, states no claim of any source sentence
+          "Football fans celebrated the national team's victory in the final."]
+    links = _links(sw, en, translations=tr)
+    assert {(0, 0), (0, 2), (1, 1)} <= links
+    assert not any(j in (3, 4) for _, j in links) and not any(i == 2 for i, _ in links)
+    # The content rules act in translation mode only: without translations the same call never sees them.
+    assert _links(sw, en) == _links(sw, en, config=AlignConfig(cont_floor=0.0, cont_link=2.0, cont_agree=False))
+
+
+def test_containment_decision_adds_stated_pairs_and_drops_weak_topical_ones() -> None:
+    import numpy as np
+
+    from align.aligner import _containment_decision
+
+    tr = ["Morocco controls 80 percent of Western Sahara, while Algeria backs the Polisario rebels.",
+          "Officials from both countries discussed cooperation at length."]
+    en = ["The Polisario rebels are backed by Algeria.", "Morocco controls 80 percent of Western Sahara.",
+          "Both countries want broader military cooperation.", "Talks ended."]
+    # Embedding scores: source 0 prefers English 1 (English 0 is not its best); source 1 weakly prefers English 2,
+    # which shares the theme but hardly any content; source 1 states all of the two content words of English 3.
+    score = np.array([[0.98, 1.30, 0.90, 0.90], [0.95, 0.90, 1.02, 0.90]], dtype=np.float32)
+    c = np.array([[0.9, 1.0, 0.1, 0.0], [0.0, 0.0, 0.2, 1.0]], dtype=np.float32)
+    r = np.array([[0.45, 0.5, 0.05, 0.0], [0.0, 0.0, 0.1, 0.1]], dtype=np.float32)
+    edges = {(0, 1): 1.30, (1, 2): 1.02}
+    out = _containment_decision(edges, score, c, r, en, tr, AlignConfig())
+    assert (0, 0) in out  # states 90% of English 0's content: linked though not the best embedding partner
+    assert (0, 1) in out and (1, 2) not in out  # a weak link sharing a fifth of the content is a topic, not a claim
+    assert (1, 3) not in out  # "Talks ended." has too few content words for a share to mean anything
+    # A translation sharing little with every English sentence (garbled MT) gives no evidence, so vetoes nothing.
+    assert (1, 2) in _containment_decision(edges, score, np.minimum(c, 0.2), np.minimum(r, 0.2), en, tr,
+                                           AlignConfig())
+    # A strong embedding link survives even with no shared content (a poor translation must not veto it).
+    assert (1, 2) in _containment_decision({(1, 2): 1.5}, np.where(score == score[1, 2], 1.5, score), c, r, en, tr,
+                                           AlignConfig())

@@ -86,3 +86,22 @@ def test_ratio_margin_is_scale_invariant_and_penalises_hubs() -> None:
     m = ratio_margin(hub)
     assert m[3, 5] > m[3, 0]
     assert ratio_margin(np.zeros((0, 3))).shape == (0, 3)
+
+
+def test_containment_shares_are_idf_weighted_and_directional() -> None:
+    from align.features import containment, content_words
+
+    assert content_words("Morocco controls 80% of the territory.") == {"moroc", "contr", "80", "terri"}
+    tr = ["Morocco controls 80% of Western Sahara, and Algeria backs the Polisario separatists.",
+          "Heavy rain fell in Mombasa."]
+    en = ["Morocco controls 80% of the Western Sahara territory.", "Algeria supports the Polisario.", "", "Rain."]
+    c, r = containment(tr, en)
+    assert c.shape == r.shape == (2, 4) and c.dtype == np.float32
+    assert c[0, 1] > 0.5 and c[0, 0] > 0.5  # the long translation states most of both short English sentences ...
+    assert r[0, 1] < c[0, 1]  # ... while each states only part of it
+    assert np.all(c[:, 2] == 0) and np.all(r[:, 2] == 0)  # an empty sentence states nothing, and is no error
+    assert c[1, 3] == pytest.approx(1.0) and c[0, 3] == 0.0
+    assert np.all((c >= 0) & (c <= 1 + 1e-6)) and np.all((r >= 0) & (r <= 1 + 1e-6))
+    # A rare shared word outweighs a word every sentence repeats.
+    c2, _ = containment(["Morocco Kochavi", "Morocco", "Morocco"], ["Morocco Kochavi"])
+    assert c2[0, 0] == pytest.approx(1.0) and 0 < c2[1, 0] < 0.5
