@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from align.encoder import Encoder, get_encoder
-from align.export import FORMATS, format_for, write_alignments
+from align.encoder import Encoder, MemoEncoder, get_encoder
+from align.export import FORMATS, format_for, write_alignments, write_errors
 from align.model import Alignment
+from align.pairing import SOURCE_LANGS
 from mt.document import Document
-from mt.errors import InputError, MtkError
+from mt.errors import InputError
 
 if TYPE_CHECKING:
     from mt.translator import Translator
 
-SOURCE_LANGS = ("sw", "ar")
 NO_MODEL_NOTE = "no translation model available; aligning cross-lingually (--no-mt)"
 
 
@@ -66,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     """Load SRC or EN and check its language; InputError naming the file and its role."""
+    from align.inputs import split_lines
     from mt.langid import LANGUAGES, detect_language
     from mt.loader import document_from_lines, load_document
     from mt.reading import read_text
@@ -77,9 +78,7 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     try:
         if presplit:
             text = read_text(path)
-            lines = text.split("\n")
-            if lines and lines[-1] == "":
-                lines.pop()
+            lines = split_lines(text)
             detected = lang if lang != "auto" else detect_language(text)
             doc = document_from_lines([line for line in lines if line.strip()], detected, doc_id)
         else:
@@ -202,7 +201,9 @@ def run_align(args: argparse.Namespace) -> int:
         from align.words import load_aligner
 
         load_aligner(args.word_model)  # fail on a missing extra or model before the slow part
-    encoder = get_encoder(args.encoder)  # an unknown name or a missing extra fails here, before the slow part
+    # An unknown name or a missing extra fails here, before the slow part; the memo lets --auto's pairing and
+    # alignment share one embedding of each sentence.
+    encoder = MemoEncoder(get_encoder(args.encoder))
     translations = _Translations(args)
     if args.auto:
         alignments = _run_auto(args, translations, encoder)
@@ -217,8 +218,6 @@ def run_align(args: argparse.Namespace) -> int:
 
         for alignment in alignments:
             word_align(alignment, args.word_model)
-    try:
+    with write_errors(args.output):
         write_alignments(alignments, args.output, fmt)
-    except OSError as exc:
-        raise MtkError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     return 0

@@ -123,7 +123,7 @@ def sentencepiece_model(f: _E5File) -> bytes:
     # runtime dependency on `protobuf` only to write this one file (sentencepiece_model_pb2 needs it).
     special = {f.bos, f.eos, f.pad}
     body = bytearray()
-    for i, (piece, score) in enumerate(zip(f.pieces, f.scores)):
+    for i, (piece, score) in enumerate(zip(f.pieces, f.scores, strict=True)):
         kind = 2 if i == f.unk else 3 if (i in special or piece == b"<mask>") else 1  # UNKNOWN / CONTROL / NORMAL
         # SentencePiece{piece=1, score=2, type=3}, inlined: 250k pieces make the generic path slow.
         msg = b"\x0a" + _varint(len(piece)) + piece + b"\x15" + struct.pack("<f", score) + bytes((0x18, kind))

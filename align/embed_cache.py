@@ -110,7 +110,7 @@ class EmbeddingCache:
     def put(self, encoder: str, texts: list[str], vectors: np.ndarray) -> None:
         """Store one vector per text for `encoder` (replacing older entries), in one transaction."""
         rows = [(encoder, _key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                for t, v in zip(texts, vectors)]
+                for t, v in zip(texts, vectors, strict=True)]
 
         def write(db: sqlite3.Connection) -> None:
             with db:

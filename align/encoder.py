@@ -97,10 +97,28 @@ class CachedEncoder:
             part = missing[i:i + _CHUNK]
             vecs = self.base.encode(part)
             self.cache.put(self.name, part, vecs)
-            found.update(zip(part, vecs))
+            found.update(zip(part, vecs, strict=True))
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+
+class MemoEncoder:
+    """Wraps an encoder for one run and keeps every vector in memory, so pairing, aligning and scoring embed once."""
+
+    def __init__(self, base: Encoder) -> None:
+        self._base = base
+        self.name: str = getattr(base, "name", "encoder")
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed the texts not seen before, then return all vectors in order."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if todo:
+            self._memo.update(zip(todo, self._base.encode(todo), strict=True))
+        if not texts:
+            return self._base.encode([])
+        return np.stack([self._memo[t] for t in texts]).astype(np.float32)
 
 
 def ct2_model_dir() -> Path:

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -37,6 +38,15 @@ class Group:
     src: str
     tgt: str
     score: float
+
+
+@contextlib.contextmanager
+def write_errors(target: str | os.PathLike[str] | None) -> Iterator[None]:
+    """Turn an OSError raised while writing `target` (full disk, no permission) into a one-line InputError."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def format_for(path: str | os.PathLike[str] | None, requested: str | None) -> str:

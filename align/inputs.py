@@ -11,6 +11,14 @@ from mt.errors import InputError
 from mt.reading import read_text
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of `text`; a final newline ends the last line, it does not start an empty one."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
@@ -58,16 +66,14 @@ def read_translations(path: str | os.PathLike[str], src: Document, *,
     label = str(path)
     if not Path(path).is_file():
         raise InputError(f"{label}: translations file not found")
-    lines = read_text(path).split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()  # the final newline ends the last line, it does not start an empty one
+    lines = split_lines(read_text(path))
     n = len(src.sentences)
     unit = "source sentences" if source_lines is not None else "segmented source sentences"
     if _looks_like_jsonl(Path(path), lines):
         translations, sources = _jsonl_translations(lines, label)
         if len(translations) != n:
             raise InputError(f"{label}: {len(translations)} translations for {n} {unit}; the counts must match")
-        for number, (given, sentence) in enumerate(zip(sources, src.sentences), 1):
+        for number, (given, sentence) in enumerate(zip(sources, src.sentences, strict=True), 1):
             if given is not None and not _same_text(given, sentence.text):
                 raise InputError(
                     f"{label}: record {number} translates {given[:40]!r}, but source sentence {number} "
@@ -78,7 +84,7 @@ def read_translations(path: str | os.PathLike[str], src: Document, *,
         if len(lines) != len(source_lines):
             raise InputError(f"{label}: {len(lines)} translation lines for {len(source_lines)} source lines; "
                              "the counts must match")
-        return [t for t, s in zip(lines, source_lines) if s.strip()]
+        return [t for t, s in zip(lines, source_lines, strict=True) if s.strip()]
     if len(lines) != n:
         raise InputError(f"{label}: {len(lines)} translation lines for {n} {unit}; the counts must match "
                          "(with --presplit, one line per source line)")

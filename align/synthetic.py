@@ -24,16 +24,20 @@ def shared_dir() -> Path:
 SHARED_DIR = shared_dir()
 DATA_DIR = SHARED_DIR / "data"
 
-# (file of the source language, English file, document-id file or None for FLORES metadata), per language.
+# (file of the source language, English file, document-id file: for FLORES its metadata TSV), per language.
 _SETS: dict[str, list[tuple[str, str, str]]] = {
     "sw": [
-        ("ntrex128/ntrex128-newstest2019-ref.swa", "ntrex128/ntrex128-newstest2019-src.eng", "ntrex128/ntrex128-document_ids.txt"),
+        ("ntrex128/ntrex128-newstest2019-ref.swa", "ntrex128/ntrex128-newstest2019-src.eng",
+         "ntrex128/ntrex128-document_ids.txt"),
         ("mafand/mafand-test.swa", "mafand/mafand-test.eng", "mafand/mafand-test.docid"),
-        ("flores200/flores200-devtest.swh_Latn", "flores200/flores200-devtest.eng_Latn", "flores200/flores200-metadata_devtest.tsv"),
+        ("flores200/flores200-devtest.swh_Latn", "flores200/flores200-devtest.eng_Latn",
+         "flores200/flores200-metadata_devtest.tsv"),
     ],
     "ar": [
-        ("ntrex128/ntrex128-newstest2019-ref.arb", "ntrex128/ntrex128-newstest2019-src.eng", "ntrex128/ntrex128-document_ids.txt"),
-        ("flores200/flores200-devtest.arb_Arab", "flores200/flores200-devtest.eng_Latn", "flores200/flores200-metadata_devtest.tsv"),
+        ("ntrex128/ntrex128-newstest2019-ref.arb", "ntrex128/ntrex128-newstest2019-src.eng",
+         "ntrex128/ntrex128-document_ids.txt"),
+        ("flores200/flores200-devtest.arb_Arab", "flores200/flores200-devtest.eng_Latn",
+         "flores200/flores200-metadata_devtest.tsv"),
     ],
 }
 
@@ -111,10 +115,9 @@ def _units(n: int, p_drop: float, p_merge: float, rng: random.Random,
     for k in kept:
         # Join only true neighbours in the original document, as a writer merging two sentences would.
         last = units[-1] if units else []
-        if last and len(last) == 1 and last[0] == k - 1 and rng.random() < p_merge:
-            last.append(k)
-        elif (last and len(last) == 2 and last[-1] == k - 1 and p_merge and cfg.p_merge3
-              and rng.random() < cfg.p_merge3):
+        if last and last[-1] == k - 1 and (
+                (len(last) == 1 and rng.random() < p_merge)
+                or (len(last) == 2 and p_merge and cfg.p_merge3 and rng.random() < cfg.p_merge3)):
             last.append(k)
         else:
             units.append([k])

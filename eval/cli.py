@@ -26,8 +26,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `mtk`; every expected failure ends as `mtk: error: ...` on stderr with exit code 2 or 3."""
     parser = build_parser()

@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add `run` and `evaluate` to the `mtk` subcommands."""
     run = sub.add_parser("run", help="translate, pair, align and evaluate a folder; write corpora and a report",
                          description="Detect languages, pair articles, translate, align, evaluate and write "
-                                     "translations, alignments, corpora (TSV, TMX, Moses), metrics.json and report.html.")
+                                     "translations, alignments, corpora (TSV, TMX, Moses), metrics.json and "
+                                     "report.html.")
     _add_common(run)
     run.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (created)")
     run.add_argument("--model", metavar="NAME|PATH", help="translation model (default: the catalog default)")

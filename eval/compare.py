@@ -20,8 +20,8 @@ from mt.document import Document
 from mt.errors import InputError, ModelError, MtkError
 
 
-def _rss_mib() -> float:
-    # Linux reports ru_maxrss in KiB.
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, in MiB (Linux reports ru_maxrss in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -33,7 +33,7 @@ def _translate_worker(model: str, offline: bool | None, max_length: int | None, 
         from mt.translator import Translator
 
         options = TranslationOptions(max_decoding_length=max_length) if max_length else None
-        base = _rss_mib()
+        base = peak_rss_mib()
         t0 = time.perf_counter()
         translator = Translator.load(model, offline=offline, options=options, cache=False)
         load_s = time.perf_counter() - t0
@@ -42,7 +42,7 @@ def _translate_worker(model: str, offline: bool | None, max_length: int | None, 
         seconds = time.perf_counter() - t1
         conn.send({"ok": True, "name": translator.label, "path": str(translator.path),
                    "size_bytes": int(translator.size_bytes), "translations": translations,
-                   "load_s": load_s, "translate_s": seconds, "peak_rss_mib": _rss_mib(),
+                   "load_s": load_s, "translate_s": seconds, "peak_rss_mib": peak_rss_mib(),
                    "base_rss_mib": base})
     except MtkError as exc:
         conn.send({"ok": False, "error": str(exc), "exit_code": exc.exit_code})
@@ -75,13 +75,14 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
                    references: str | Path | None = None, presplit: bool = False,
                    max_length: int | None = None) -> dict[str, Any]:
     """Translate, align and score the folder with every model; one row per model."""
-    from align.encoder import get_encoder
-    from eval.pipeline import MemoEncoder, align_corpus, evaluate, load_corpus
+    from align.encoder import MemoEncoder, get_encoder
+    from eval.pipeline import align_corpus, evaluate, load_corpus
 
     if not models:
         raise InputError("give at least one --model")
-    corpus = load_corpus(folder, use_manifest)
+    # Shared by pairing and every model's alignment, so each sentence is embedded once.
     encoder = MemoEncoder(get_encoder())
+    corpus = load_corpus(folder, use_manifest, encoder)
     n_sent = sum(len(d.sentences) for d in corpus.sources)
     rows = []
     for model in models:
@@ -162,10 +163,12 @@ def print_table(result: dict[str, Any], file: Any = sys.stdout) -> None:
 
 def write_outputs(result: dict[str, Any], json_path: str | None, markdown_path: str | None) -> None:
     """Write the comparison as JSON and/or Markdown, atomically."""
+    from align.export import write_errors
+
     if json_path:
-        with atomic_output(json_path) as fh:
+        with write_errors(json_path), atomic_output(json_path) as fh:
             json.dump(result, fh, ensure_ascii=False, indent=1)
             fh.write("\n")
     if markdown_path:
-        with atomic_output(markdown_path) as fh:
+        with write_errors(markdown_path), atomic_output(markdown_path) as fh:
             fh.write(markdown_table(result))

@@ -7,7 +7,8 @@ from typing import Any
 from align.model import Alignment
 
 
-def _share(part: int, whole: int) -> float | None:
+def share(part: int, whole: int) -> float | None:
+    """`part / whole` rounded to 4 places, or None when `whole` is 0."""
     return round(part / whole, 4) if whole else None
 
 
@@ -22,9 +23,9 @@ def coverage(alignment: Alignment) -> dict[str, Any]:
         "tgt_doc": alignment.tgt.doc_id,
         "src_sentences": n_src,
         "src_aligned": src_aligned,
-        "src_coverage": _share(src_aligned, n_src),
+        "src_coverage": share(src_aligned, n_src),
         "tgt_sentences": n_tgt,
         "tgt_covered": tgt_covered,
-        "tgt_coverage": _share(tgt_covered, n_tgt),
+        "tgt_coverage": share(tgt_covered, n_tgt),
         "links": len(alignment.edges),
     }

@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from align.model import Alignment
+from eval.coverage import share
 
 MONTHS: dict[str, int] = {}
 for _n, _names in enumerate([
@@ -49,19 +50,22 @@ for _n, _names in enumerate([
         WEEKDAYS[_w] = _n
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٪٫٬", "01234567890123456789%.,")
-_AR_PREFIX = ("و", "ب", "ف", "ل")  # one-letter clitics glued to Arabic month and weekday names
+# An optional one-letter clitic (wa-, bi-, fa-, li-) glued to Arabic month and weekday names.
+_AR_CLITIC = "[وبفل]?"
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _MONTH_RE = re.compile(
-    rf"(?<![\w])(?:[وبفل]?)(?P<month>{_MONTH_ALT})\.?(?![\w])(?:\s*,?\s*(?P<year>(?:1[89]|20)\d\d)(?!\d))?",
+    rf"(?<![\w]){_AR_CLITIC}(?P<month>{_MONTH_ALT})\.?(?![\w])(?:\s*,?\s*(?P<year>(?:1[89]|20)\d\d)(?!\d))?",
     re.IGNORECASE,
 )
 _DAY_BEFORE_RE = re.compile(r"(?<![\d.,])(?P<day>[0-3]?\d)\s*$")
 _NUMBER_RE = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(?P<pct>\s*(?:%|percent\b|per cent\b|في المائة|في المئة|بالمائة|بالمئة))?",
+    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?P<pct>\s*(?:%|percent\b|per cent\b|في المائة|في المئة|بالمائة|بالمئة))?",
     re.IGNORECASE,
 )
 _PERCENT_WORD_RE = re.compile(r"\basilimia\s+(?P<num>\d+(?:[.,]\d+)?)", re.IGNORECASE)
-_AR_WEEKDAY_RE = re.compile(r"(?:[وبفل]?)يوم\s+(?:[وبفل]?)(?P<day>" + "|".join(w for w in WEEKDAYS if not w.isascii()) + r")")
+_AR_WEEKDAY_RE = re.compile(
+    _AR_CLITIC + r"يوم\s+" + _AR_CLITIC + r"(?P<day>" + "|".join(w for w in WEEKDAYS if not w.isascii()) + r")")
 _LATIN_WEEKDAY_RE = re.compile(r"\b(?P<day>" + "|".join(w for w in WEEKDAYS if w.isascii()) + r")\b", re.IGNORECASE)
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
@@ -206,7 +210,8 @@ def _names(text: str, sentence: int, known: set[str], via_translation: bool = Fa
                          or words[0].lower() in _CONNECTORS):
             words = words[1:]
             initial = False
-        words = [w for w in words if w.lower() not in MONTHS and w.lower() not in WEEKDAYS] if len(words) == 1 else words
+        if len(words) == 1:
+            words = [w for w in words if w.lower() not in MONTHS and w.lower() not in WEEKDAYS]
         while words and words[-1].lower() in _CONNECTORS:
             words = words[:-1]
         if words and not all(w.lower() in MONTHS or w.lower() in WEEKDAYS for w in words):
@@ -291,20 +296,20 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
     tgt_facts = extract_facts(tgt_texts, alignment.tgt.lang)
     src_partners = {i: alignment.targets_of(i) for i in range(len(src_texts))}
     tgt_partners = {j: alignment.sources_of(j) for j in range(len(tgt_texts))}
-    src_checks = check_facts(src_facts, tgt_facts, src_partners)
-    tgt_checks = check_facts(tgt_facts, src_facts_for_en, tgt_partners)
     # Collapse repeats of one fact in one sentence ("Morocco ... Morocco") so counts reflect distinct facts.
-    src_checks = _dedupe(src_checks)
-    tgt_checks = _dedupe(tgt_checks)
+    src_checks = _dedupe(check_facts(src_facts, tgt_facts, src_partners))
+    tgt_checks = _dedupe(check_facts(tgt_facts, src_facts_for_en, tgt_partners))
+    src_found = sum(c.found for c in src_checks)
+    tgt_found = sum(c.found for c in tgt_checks)
     return {
         "src_doc": alignment.src.doc_id,
         "tgt_doc": alignment.tgt.doc_id,
         "src_facts": len(src_checks),
-        "src_found": sum(c.found for c in src_checks),
-        "src_fact_coverage": round(sum(c.found for c in src_checks) / len(src_checks), 4) if src_checks else None,
+        "src_found": src_found,
+        "src_fact_coverage": share(src_found, len(src_checks)),
         "tgt_facts": len(tgt_checks),
-        "tgt_found": sum(c.found for c in tgt_checks),
-        "tgt_fact_coverage": round(sum(c.found for c in tgt_checks) / len(tgt_checks), 4) if tgt_checks else None,
+        "tgt_found": tgt_found,
+        "tgt_fact_coverage": share(tgt_found, len(tgt_checks)),
         "names_via_translation": alignment.src.lang in {"ar"} and alignment.translations is not None,
         "src": [_as_record(c, src_texts) for c in src_checks],
         "tgt": [_as_record(c, tgt_texts) for c in tgt_checks],

@@ -47,17 +47,8 @@ def sentence_scores(hypotheses: Sequence[str], references: Sequence[str]) -> lis
     metrics = _sentence_metrics()
     return [
         {name: round(float(m.sentence_score(h, [r]).score), 2) for name, m in metrics.items()}
-        for h, r in zip(hypotheses, references)
+        for h, r in zip(hypotheses, references, strict=True)
     ]
-
-
-def sentence_signatures() -> dict[str, str]:
-    """Signatures of the sentence-level metrics (computed on a dummy pair, as sacrebleu needs one evaluation)."""
-    out = {}
-    for name, metric in _sentence_metrics().items():
-        metric.sentence_score("a", ["a"])
-        out[name] = metric.get_signature().format()
-    return out
 
 
 def _key(text: str) -> str:

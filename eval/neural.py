@@ -1,4 +1,4 @@
-"""Optional neural quality estimate with COMET / CometKiwi: only when unbabel-comet is installed and a model is given."""
+"""Optional neural quality estimate with COMET / CometKiwi, when unbabel-comet is installed and a model is given."""
 
 from __future__ import annotations
 
@@ -37,7 +37,10 @@ def comet_scores(sources: Sequence[str], hypotheses: Sequence[str], references: 
     except Exception as exc:  # comet raises assorted errors for a bad checkpoint; the user needs one line
         raise ModelError(f"cannot load COMET model {ckpt}: {exc}") from exc
     data = [{"src": s, "mt": h, **({"ref": references[i]} if references is not None else {})}
-            for i, (s, h) in enumerate(zip(sources, hypotheses))]
-    result = model.predict(data, batch_size=16, gpus=0, progress_bar=False)
+            for i, (s, h) in enumerate(zip(sources, hypotheses, strict=True))]
+    try:
+        result = model.predict(data, batch_size=16, gpus=0, progress_bar=False)
+    except Exception as exc:  # same: torch/lightning failures (memory, a checkpoint of the wrong kind) end as one line
+        raise ModelError(f"COMET scoring with {ckpt} failed: {exc}") from exc
     return {"label": label, "score": round(float(result.system_score), 4), "n": len(data),
             "status": f"measured with {ckpt}"}

@@ -8,12 +8,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
+from align.encoder import Encoder, MemoEncoder
 from align.model import Alignment
-from eval.coverage import coverage
+from eval.coverage import coverage, share
 from eval.facts import fact_coverage
 from eval.metrics import (
     PSEUDO_LABEL,
@@ -25,7 +26,8 @@ from mt.atomic import atomic_output
 from mt.document import Document
 from mt.errors import InputError, ModelError
 
-NOT_MEASURED = "translation quality was not measured: sentences were aligned cross-lingually, without translation (no-mt mode)"
+NOT_MEASURED = ("translation quality was not measured: sentences were aligned cross-lingually, without translation "
+                "(no-mt mode)")
 
 
 @dataclass
@@ -45,26 +47,7 @@ class Corpus:
         return list(seen.values())
 
 
-class MemoEncoder:
-    """Wraps an encoder and remembers each sentence's vector, so the report's heat map costs no second embedding."""
-
-    def __init__(self, encoder: Any) -> None:
-        self._encoder = encoder
-        self.name = getattr(encoder, "name", "encoder")
-        self._memo: dict[str, np.ndarray] = {}
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Embed the texts not seen before, then return all vectors in order."""
-        todo = list(dict.fromkeys(t for t in texts if t not in self._memo))
-        if todo:
-            for t, v in zip(todo, self._encoder.encode(todo)):
-                self._memo[t] = v
-        if not texts:
-            return self._encoder.encode([])
-        return np.stack([self._memo[t] for t in texts]).astype(np.float32)
-
-
-def load_corpus(folder: str | Path, use_manifest: bool = False) -> Corpus:
+def load_corpus(folder: str | Path, use_manifest: bool = False, encoder: Encoder | None = None) -> Corpus:
     """Load every *.txt of `folder` and pair source articles with English ones (by content, or by manifest.json)."""
     from mt.loader import load_document
 
@@ -89,7 +72,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False) -> Corpus:
     else:
         from align.pairing import pair_documents
 
-        pairs = [(p.src, p.tgt, round(float(p.score), 4)) for p in pair_documents(docs)]
+        pairs = [(p.src, p.tgt, round(float(p.score), 4)) for p in pair_documents(docs, encoder=encoder)]
     if not pairs:
         raise InputError(f"no source article in {root} could be paired with an English one")
     return Corpus(docs=docs, pairs=pairs, folder=root)
@@ -142,12 +125,14 @@ def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, la
                 failed[name] = str(exc)
         if name in loaded:
             out[lang] = loaded[name]
-    reasons = [f"default model {name!r} unavailable for {', '.join(l for l in langs if catalog.default_for(l) == name)}: {why}"
+    reasons = [f"default model {name!r} unavailable for "
+               f"{', '.join(lang for lang in langs if catalog.default_for(lang) == name)}: {why}"
                for name, why in failed.items()]
     return out, "; ".join(reasons) or None
 
 
-def translate_corpus(translators: dict[str, Any], corpus: Corpus) -> tuple[dict[str, list[str]], float, dict[str, str]]:
+def translate_corpus(translators: dict[str, Any],
+                     corpus: Corpus) -> tuple[dict[str, list[str]], float, dict[str, str]]:
     """Translations of the paired source documents that have a translator, seconds spent, and model per doc."""
     out: dict[str, list[str]] = {}
     models: dict[str, str] = {}
@@ -161,7 +146,7 @@ def translate_corpus(translators: dict[str, Any], corpus: Corpus) -> tuple[dict[
 
 
 def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dict[str, str],
-                 encoder: Any) -> list[Alignment]:
+                 encoder: Encoder) -> list[Alignment]:
     """Align every pair, using the source's translation when there is one (else cross-lingually)."""
     from align.aligner import align_documents
 
@@ -177,7 +162,7 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
              presplit: bool = False, comet_model: str | None = None) -> dict[str, Any]:
     """Coverage and fact coverage per pair, and translation quality (references, pseudo-references, COMET)."""
     pairs = []
-    for k, ((_, _, pair_score), a) in enumerate(zip(corpus.pairs, alignments)):
+    for k, ((_, _, pair_score), a) in enumerate(zip(corpus.pairs, alignments, strict=True)):
         pairs.append({"index": k, "pair_score": pair_score, "mode": a.mode,
                       "coverage": coverage(a), "facts": fact_coverage(a)})
     translated = [a for a in alignments if a.translations is not None]
@@ -191,14 +176,14 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
         quality["pseudo_reference"]["note"] = (
             f"{PSEUDO_LABEL}: aligned sentences only; the English article is independent reporting, so these numbers "
             "measure agreement with it, not translation correctness")
-        if references:
-            quality["reference"] = _reference_scores(translated, references, presplit)
-        from eval.neural import comet_scores
-
         sources = [s for a in translated for s in a.src.texts]
         hyps = [t for a in translated for t in a.translations or []]
-        refs = None
-        quality["comet"] = comet_scores(sources, hyps, refs, comet_model)
+        if references:
+            quality["reference"] = score_against_references(hyps, load_references(references, sources, presplit))
+        from eval.neural import comet_scores
+
+        # No references for COMET: they may cover only some sentences, and COMET needs one per translation.
+        quality["comet"] = comet_scores(sources, hyps, None, comet_model)
     return {
         "mode": "mt" if translated else "no-mt",
         "model": ", ".join(sorted({a.model for a in translated if a.model})) or None,
@@ -208,27 +193,18 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
     }
 
 
-def _reference_scores(translated: list[Alignment], references: str | Path, presplit: bool) -> dict[str, Any]:
-    sources = [s for a in translated for s in a.src.texts]
-    hyps = [t for a in translated for t in a.translations or []]
-    refs = load_references(references, sources, presplit)
-    return score_against_references(hyps, refs)
-
-
 def _totals(pairs: list[dict[str, Any]]) -> dict[str, Any]:
-    def ratio(a: int, b: int) -> float | None:
-        return round(a / b, 4) if b else None
-
-    c = {k: sum(p["coverage"][k] for p in pairs) for k in ("src_sentences", "src_aligned", "tgt_sentences", "tgt_covered")}
+    c = {k: sum(p["coverage"][k] for p in pairs)
+         for k in ("src_sentences", "src_aligned", "tgt_sentences", "tgt_covered")}
     f = {k: sum(p["facts"][k] for p in pairs) for k in ("src_facts", "src_found", "tgt_facts", "tgt_found")}
     return {**c, **f,
-            "src_coverage": ratio(c["src_aligned"], c["src_sentences"]),
-            "tgt_coverage": ratio(c["tgt_covered"], c["tgt_sentences"]),
-            "src_fact_coverage": ratio(f["src_found"], f["src_facts"]),
-            "tgt_fact_coverage": ratio(f["tgt_found"], f["tgt_facts"])}
+            "src_coverage": share(c["src_aligned"], c["src_sentences"]),
+            "tgt_coverage": share(c["tgt_covered"], c["tgt_sentences"]),
+            "src_fact_coverage": share(f["src_found"], f["src_facts"]),
+            "tgt_fact_coverage": share(f["tgt_found"], f["tgt_facts"])}
 
 
-def heat_matrices(alignments: list[Alignment], encoder: Any) -> list[np.ndarray]:
+def heat_matrices(alignments: list[Alignment], encoder: Encoder) -> list[np.ndarray]:
     """The aligner's own link-score matrix per pair (margin + anchors), from the memoised embeddings."""
     from align.aligner import score_matrix
     from align.config import AlignConfig
@@ -256,21 +232,22 @@ class RunResult:
 def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = None, offline: bool | None = None,
                  no_mt: bool = False, use_manifest: bool = False, references: str | Path | None = None,
                  presplit: bool = False, comet_model: str | None = None, max_length: int | None = None,
-                 log: Any = None) -> RunResult:
-    """Run every stage on `folder` and write translations, alignments, corpora, metrics.json and report.html to `out`."""
+                 log: TextIO | None = None) -> RunResult:
+    """Run every stage on `folder`; write translations, alignments, corpora, metrics.json and report.html to `out`."""
     from align import export
     from align.encoder import get_encoder
 
     log = log or sys.stderr
     started = time.perf_counter()
-    corpus = load_corpus(folder, use_manifest)
+    # One in-memory encoder for pairing, alignment and the heat maps: each sentence is embedded once per run.
+    encoder = MemoEncoder(get_encoder())
+    corpus = load_corpus(folder, use_manifest, encoder)
     langs = sorted({d.lang for d in corpus.sources})
     translators, why_not = resolve_translators(model, offline, no_mt, langs, max_length)
     if why_not:
         print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} ({why_not})",
               file=log)
     translations, seconds, models = translate_corpus(translators, corpus)
-    encoder = MemoEncoder(get_encoder())
     alignments = align_corpus(corpus, translations, models, encoder)
     metrics = evaluate(corpus, alignments, references=references, presplit=presplit, comet_model=comet_model)
     if why_not:
@@ -291,19 +268,21 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create output folder {out_dir}: {exc.strerror}") from exc
-    if translations:
-        _write_translations(out_dir, corpus, translations, models)
-    export.write_jsonl(alignments, out_dir / "alignments.jsonl")
-    export.write_tsv(alignments, out_dir / "corpus.tsv")
-    export.write_tmx(alignments, out_dir / "corpus.tmx")
-    export.write_moses(alignments, out_dir / "moses")
     from eval.report import write_report
 
-    metrics["timing"]["total_s"] = round(time.perf_counter() - started, 3)
-    write_report(out_dir / "report.html", alignments, metrics, matrices, title=f"mtk report: {Path(folder).name}")
-    with atomic_output(out_dir / "metrics.json") as fh:
-        json.dump(metrics, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
+    with export.write_errors(out_dir):
+        if translations:
+            _write_translations(out_dir, corpus, translations, models)
+        export.write_jsonl(alignments, out_dir / "alignments.jsonl")
+        export.write_tsv(alignments, out_dir / "corpus.tsv")
+        export.write_tmx(alignments, out_dir / "corpus.tmx")
+        export.write_moses(alignments, out_dir / "moses")
+        metrics["timing"]["total_s"] = round(time.perf_counter() - started, 3)
+        write_report(out_dir / "report.html", alignments, metrics, matrices,
+                     title=f"mtk report: {Path(folder).name}")
+        with atomic_output(out_dir / "metrics.json") as fh:
+            json.dump(metrics, fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
     return RunResult(out=out_dir, metrics=metrics, alignments=alignments)
 
 
@@ -315,6 +294,6 @@ def _write_translations(out_dir: Path, corpus: Corpus, translations: dict[str, l
             fh.writelines(t.replace("\n", " ") + "\n" for t in translations[doc.doc_id])
     with atomic_output(out_dir / "translations.jsonl") as fh:
         for doc in done:
-            for s, t in zip(doc.sentences, translations[doc.doc_id]):
+            for s, t in zip(doc.sentences, translations[doc.doc_id], strict=True):
                 fh.write(json.dumps({"doc_id": doc.doc_id, "id": s.index, "lang": doc.lang, "src": s.text,
                                      "translation": t, "model": models[doc.doc_id]}, ensure_ascii=False) + "\n")

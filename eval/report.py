@@ -15,13 +15,22 @@ from mt.atomic import atomic_output
 
 _WORD_RE = re.compile(r"\w[\w'’\-]*", re.UNICODE)
 # Function words shared by any two English sentences say nothing about a match, so they are not highlighted.
-_STOPWORDS = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "this", "that", "these", "those", "which", "who", "whom", "whose", "their", "there", "his", "her", "they", "them", "he", "she", "we", "our", "you", "your", "not", "no", "but", "also", "than", "then", "into", "over", "under", "after", "before", "about", "between", "during", "while", "said", "says", "will", "would", "can", "could", "may", "might"}
+_STOPWORDS = {
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are",
+    "was", "were", "be", "been", "has", "have", "had", "it", "its", "this", "that", "these", "those", "which", "who",
+    "whom", "whose", "their", "there", "his", "her", "they", "them", "he", "she", "we", "our", "you", "your", "not",
+    "no", "but", "also", "than", "then", "into", "over", "under", "after", "before", "about", "between", "during",
+    "while", "said", "says", "will", "would", "can", "could", "may", "might",
+}
 
+_NOT_MEASURED = "Translation quality was not measured."
 _CSS = """
 :root{--bg:#fbfbfd;--fg:#1d1d22;--mute:#6b6b78;--line:#e3e3ea;--acc:#2f5bd3;--hit:#fff1a8;--miss:#ffd9d6;--ok:#dcf3e2}
-*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Naskh Arabic",sans-serif;
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Naskh Arabic",sans-serif;
 color:var(--fg);background:var(--bg)}header{padding:24px 32px;background:#fff;border-bottom:1px solid var(--line)}
-h1{margin:0 0 4px;font-size:22px}h2{font-size:18px;margin:28px 0 10px}h3{font-size:15px;margin:18px 0 8px;color:var(--mute)}
+h1{margin:0 0 4px;font-size:22px}h2{font-size:18px;margin:28px 0 10px}
+h3{font-size:15px;margin:18px 0 8px;color:var(--mute)}
 main{padding:8px 32px 48px;max-width:1400px}.sub{color:var(--mute);font-size:13px}
 .banner{margin:14px 0;padding:10px 14px;border-radius:8px;background:#fff4e0;border:1px solid #f3c77a}
 table{border-collapse:collapse;background:#fff;border:1px solid var(--line);border-radius:8px;overflow:hidden}
@@ -34,7 +43,8 @@ table.side{width:100%;table-layout:fixed}table.side td{font-size:14px}
 table.side col.c-id{width:44px}table.side col.c-score{width:60px}
 td.rtl{direction:rtl;text-align:right}tr.unaligned td{background:#fafafa;color:var(--mute)}
 mark{background:var(--hit);padding:0 1px;border-radius:2px}
-.fact{display:inline-block;margin:1px 3px 1px 0;padding:0 6px;border-radius:10px;font-size:12px;border:1px solid transparent}
+.fact{display:inline-block;margin:1px 3px 1px 0;padding:0 6px;border-radius:10px;font-size:12px;
+border:1px solid transparent}
 .fact.found{background:var(--ok);border-color:#9bd3ad}.fact.missing{background:var(--miss);border-color:#eea19a}
 .tag{font-size:11px;color:var(--mute);text-transform:uppercase;letter-spacing:.04em}
 .heat{overflow:auto;max-width:100%}.heat svg{background:#fff}
@@ -89,7 +99,8 @@ def heatmap_svg(matrix: np.ndarray, alignment: Alignment, cell: int = 12) -> str
     parts = [(f'<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
               f'viewBox="0 0 {w} {h}" role="img" aria-label="alignment score matrix">')]
     parts.append(f'<text x="{pad}" y="12" font-size="10" fill="#6b6b78">English sentence →</text>')
-    parts.append(f'<text x="10" y="{pad}" font-size="10" fill="#6b6b78" transform="rotate(90 10 {pad})">source sentence →</text>')
+    parts.append(f'<text x="10" y="{pad}" font-size="10" fill="#6b6b78" transform="rotate(90 10 {pad})">'
+                 'source sentence →</text>')
     for j in range(0, m, 5):
         parts.append(f'<text x="{pad + j * cell + 2}" y="{pad - 6}" font-size="8" fill="#6b6b78">{j}</text>')
     for i in range(0, n, 5):
@@ -139,12 +150,14 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
         if word_links:
             src_html = _highlight_indices(sent.text, {a for (_, a, _) in word_links})
             en_html = "<br>".join(
-                f'<span class="tag">en {j}</span> ' + _highlight_indices(tgt.sentences[j].text, {b for (jj, _, b) in word_links if jj == j})
+                f'<span class="tag">en {j}</span> '
+                + _highlight_indices(tgt.sentences[j].text, {b for (jj, _, b) in word_links if jj == j})
                 for j in tgt_ids
             )
             tr_html = _e(translation) if translation is not None else ""
         else:
-            # Without word links, highlight what the English shares with the translation (or the source: names, numbers).
+            # Without word links, highlight what the English shares with the translation
+            # (or with the source itself: names and numbers).
             basis = translation if translation is not None else sent.text
             shared = _tokens(basis) & _tokens(" ".join(en_texts))
             src_html = _highlight(sent.text, shared if translation is None else set())
@@ -166,12 +179,19 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
         badges = _fact_badges(tgt_facts.get(j, []))
         unaligned.append(f'<tr class="unaligned"><td class="num">{j}</td><td>{_e(tgt.sentences[j].text)}'
                          f"{'<div>' + badges + '</div>' if badges else ''}</td></tr>")
-    tr_head = f"translation ({_e(alignment.model)})" if alignment.translations is not None else "translation (none: cross-lingual mode)"
+    tr_head = (f"translation ({_e(alignment.model)})" if alignment.translations is not None
+               else "translation (none: cross-lingual mode)")
     heat = (f'<h3>Alignment heat map</h3><div class="heat">{heatmap_svg(matrix, alignment)}</div>'
-            '<p class="legend">Cosine similarity of sentence embeddings (darker is higher); outlined cells are links.</p>'
+            '<p class="legend">Cosine similarity of sentence embeddings (darker is higher); '
+            'outlined cells are links.</p>'
             if matrix is not None and matrix.size else "")
+    unaligned_rows = "".join(unaligned) or "<tr><td></td><td>none</td></tr>"
     missing_src = [f for f in facts.get("src", []) if f["status"] == "missing"]
     missing_tgt = [f for f in facts.get("tgt", []) if f["status"] == "missing"]
+    missing_items = "\n".join(
+        "".join(f'<li>{side} #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> '
+                f'({_e(f["kind"])})</li>' for f in group)
+        for side, group in (("source", missing_src), ("English", missing_tgt)))
     return f"""
 <section class="pair" id="pair-{k}" data-src="{_e(src.doc_id)}" data-tgt="{_e(tgt.doc_id)}">
 <h2>{_e(src.doc_id)} ({_e(src.lang)}) → {_e(tgt.doc_id)} (en)</h2>
@@ -182,13 +202,14 @@ facts found in English: <b>{facts.get('src_found', '?')}/{facts.get('src_facts',
 English facts found in the source: <b>{facts.get('tgt_found', '?')}/{facts.get('tgt_facts', '?')}</b>.</p>
 <div class="grid">
 <table class="side"><colgroup><col class="c-id"><col><col><col><col class="c-score"></colgroup>
-<thead><tr><th>#</th><th>source ({_e(src.lang)})</th><th>{tr_head}</th><th>linked English sentence(s)</th><th>score</th></tr></thead>
+<thead><tr><th>#</th><th>source ({_e(src.lang)})</th><th>{tr_head}</th><th>linked English sentence(s)</th>\
+<th>score</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
 <div><h3>English sentences with no source partner ({len(unaligned)})</h3>
-<table class="side unaligned-en"><colgroup><col class="c-id"><col></colgroup><tbody>{''.join(unaligned) or '<tr><td></td><td>none</td></tr>'}</tbody></table></div>
+<table class="side unaligned-en"><colgroup><col class="c-id"><col></colgroup>\
+<tbody>{unaligned_rows}</tbody></table></div>
 <details><summary>Missing facts: {len(missing_src)} source, {len(missing_tgt)} English</summary>
-<ul class="missing-facts">{''.join(f'<li>source #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> ({_e(f["kind"])})</li>' for f in missing_src)}
-{''.join(f'<li>English #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> ({_e(f["kind"])})</li>' for f in missing_tgt)}</ul></details>
+<ul class="missing-facts">{missing_items}</ul></details>
 {heat}
 </div></section>"""
 
@@ -209,7 +230,7 @@ def _quality_table(quality: dict[str, Any]) -> str:
                     f'{"" if value is None else f"{value:.4f}"}</td><td class="num">{_e(comet.get("n", ""))}</td>'
                     f'<td class="sig">{_e(comet.get("status"))}</td></tr>')
     if not rows:
-        return f'<p class="banner">{_e(quality.get("note", "Translation quality was not measured."))}</p>'
+        return f'<p class="banner">{_e(quality.get("note", _NOT_MEASURED))}</p>'
     return ('<table class="metrics quality"><thead><tr><th>against</th><th>metric</th><th>score</th><th>sentences</th>'
             f'<th>sacrebleu signature</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
@@ -244,7 +265,7 @@ def render_report(
     """The whole report as one HTML string; `metrics` is the metrics.json content (pairs in alignment order)."""
     pairs = metrics.get("pairs", [])
     quality = metrics.get("translation_quality", {})
-    banner = "" if quality.get("measured") else f'<div class="banner">{_e(quality.get("note", "Translation quality was not measured."))}</div>'
+    banner = "" if quality.get("measured") else f'<div class="banner">{_e(quality.get("note", _NOT_MEASURED))}</div>'
     sections = "".join(
         _pair_section(k, a, pairs[k] if k < len(pairs) else {}, matrices[k] if matrices else None)
         for k, a in enumerate(alignments)
@@ -254,7 +275,8 @@ def render_report(
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{_e(title)}</title><style>{_CSS}</style></head>
 <body><header><h1>{_e(title)}</h1>
-<div class="sub">mode: {_e(mode)} · model: {_e(metrics.get('model') or 'none')} · {len(alignments)} article pair(s) · {_e(metrics.get('created', ''))}</div>
+<div class="sub">mode: {_e(mode)} · model: {_e(metrics.get('model') or 'none')} · {len(alignments)} article pair(s) · \
+{_e(metrics.get('created', ''))}</div>
 {banner}</header>
 <main>
 <h2>Coverage</h2>{_pairs_table(pairs)}
@@ -271,10 +293,3 @@ def write_report(path: str | os.PathLike[str], alignments: Sequence[Alignment], 
     with atomic_output(path) as fh:
         fh.write(page)
 
-
-def similarity_matrix(alignment: Alignment, encoder: Any) -> np.ndarray:
-    """Cosine similarities (source or its translation) x English, from the L2-normalised encoder vectors."""
-    left = alignment.translations if alignment.translations is not None else alignment.src.texts
-    a = encoder.encode(list(left))
-    b = encoder.encode(alignment.tgt.texts)
-    return (a @ b.T).astype(np.float32) if len(a) and len(b) else np.zeros((len(a), len(b)), dtype=np.float32)

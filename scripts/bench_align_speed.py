@@ -18,9 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from align.synthetic import DATA_DIR
-
-DATA = DATA_DIR
+from align.synthetic import DATA_DIR as DATA
+from eval.compare import peak_rss_mib
+from mt.document import Document, Sentence
+from mt.errors import InputError, MtkError
 
 
 def load_pair(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
@@ -29,16 +30,14 @@ def load_pair(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
     en: list[str] = []
     for a, b in [(DATA / "flores200/flores200-devtest.swh_Latn", DATA / "flores200/flores200-devtest.eng_Latn"),
                  (DATA / "ntrex128/ntrex128-newstest2019-ref.swa", DATA / "ntrex128/ntrex128-newstest2019-src.eng")]:
+        for path in (a, b):
+            if not path.is_file():
+                raise InputError(f"test set file missing: {path} (set MTK_SHARED to the shared data folder)")
         sw += a.read_text(encoding="utf-8").splitlines()
         en += b.read_text(encoding="utf-8").splitlines()
     sw, en = sw[:n], en[:n]
     random.Random(seed).shuffle(en)
     return sw, en
-
-
-def peak_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports ru_maxrss in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def cpu_seconds() -> float:
@@ -47,28 +46,19 @@ def cpu_seconds() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
+def _document(texts: list[str], lang: str) -> Document:
+    return Document(doc_id=lang, lang=lang, sentences=[Sentence(t, 0, i) for i, t in enumerate(texts)])
+
+
 def run_once(sw: list[str], en: list[str], encoder_name: str) -> tuple[float, float, str]:
-    """Wall and CPU seconds for one full alignment (or embedding + cosine when align.aligner is unavailable)."""
+    """Wall and CPU seconds for one full alignment, and what was timed."""
+    from align.aligner import align_documents
     from align.encoder import build_encoder
 
     enc = build_encoder(encoder_name)
     start, cpu = time.perf_counter(), cpu_seconds()
-    try:
-        from align.aligner import align_documents
-        from mt.document import Document, Sentence
-
-        def doc(texts: list[str], lang: str) -> Document:
-            return Document(doc_id=lang, lang=lang, sentences=[Sentence(t, 0, i) for i, t in enumerate(texts)])
-
-        result = align_documents(doc(sw, "sw"), doc(en, "en"), encoder=enc)
-        what = f"align_documents ({len(result.edges)} edges)"
-    except ImportError:
-        import numpy as np
-
-        sim = enc.encode(sw) @ enc.encode(en).T
-        np.argmax(sim, axis=1)
-        what = "embedding + cosine matrix (align.aligner not importable)"
-    return time.perf_counter() - start, cpu_seconds() - cpu, what
+    result = align_documents(_document(sw, "sw"), _document(en, "en"), encoder=enc)
+    return time.perf_counter() - start, cpu_seconds() - cpu, f"align_documents ({len(result.edges)} edges)"
 
 
 def main() -> int:
@@ -94,12 +84,15 @@ def main() -> int:
         from align.encoder import build_encoder
 
         build_encoder(args.encoder)  # load (and if needed convert) the model outside the timings
-        print(f"model loaded; peak memory so far {peak_mb():.0f} MB", flush=True)
+        print(f"model loaded; peak memory so far {peak_rss_mib():.0f} MB", flush=True)
         for k in range(1 + args.runs):
             secs, cpu, what = run_once(sw, en, args.encoder)
             label = "cold cache" if k == 0 else "warm cache"
             print(f"{label}: {secs:.1f} s wall ({cpu:.1f} s CPU), {total / secs:.0f} sentences/s, "
-                  f"peak memory {peak_mb():.0f} MB [{what}]", flush=True)
+                  f"peak memory {peak_rss_mib():.0f} MB [{what}]", flush=True)
+    except MtkError as exc:
+        print(f"bench_align_speed: error: {exc}", file=sys.stderr)
+        return exc.exit_code
     finally:
         shutil.rmtree(home, ignore_errors=True)
     return 0

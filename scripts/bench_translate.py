@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import resource
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
+
+from align.synthetic import DATA_DIR
+from eval.compare import peak_rss_mib
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _tiny_models():
+def _tiny_models() -> ModuleType:
     """Import tests/tiny_models.py by path (tests/ is not a package)."""
     spec = importlib.util.spec_from_file_location("tiny_models", ROOT / "tests" / "tiny_models.py")
     module = importlib.util.module_from_spec(spec)
@@ -33,8 +36,8 @@ def build_model(cache_dir: Path) -> Path:
         return model_dir
     tm = _tiny_models()
     texts = sorted((ROOT / "seeds").glob("*.txt"))
-    data = ROOT.parent / "shared" / "data"
-    texts += sorted(data.glob("**/*.swa")) + sorted(data.glob("**/*.ara")) + sorted(data.glob("**/*.eng"))[:1]
+    texts += (sorted(DATA_DIR.glob("**/*.swa")) + sorted(DATA_DIR.glob("**/*.ara"))
+              + sorted(DATA_DIR.glob("**/*.eng"))[:1])
     spm = tm.train_spm(tm.seed_text(texts), cache_dir / "bench.spm", vocab_size=8000)
     return tm.build_marian(model_dir, spm, seed=0, layers=6, d_model=512, heads=8, ffn=2048)
 
@@ -96,7 +99,7 @@ def main() -> int:
     t0 = time.perf_counter()
     run_toolkit()
     kit_s = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mib()
     print(f"model: {model_dir} ({sum(f.stat().st_size for f in model_dir.iterdir()) / 1e6:.0f} MB, int8, CPU, "
           f"{args.threads} threads, beam {args.beam}, max_decoding_length {args.max_decoding_length})")
     print(f"sentences: {len(sentences)} x {args.repeat} = {n}; target tokens: {tokens}")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -25,8 +24,10 @@ from align.config import AlignConfig
 from align.encoder import Encoder, get_encoder
 from align.margin import ratio_margin
 from align.synthetic import REALISTIC, SHARED_DIR, SynthConfig, make_pairs
-from mt.document import Document, Sentence
-from mt.errors import MtkError
+from eval.compare import peak_rss_mib
+from mt.document import Document
+from mt.errors import InputError, MtkError
+from mt.loader import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = SHARED_DIR / "gold"
@@ -34,6 +35,7 @@ SRC_ID, TGT_ID = "000_c34c121e1dd8a5b8", "003_644d7ec9ad0a14b6"
 # Reference threshold of the baseline, tuned like the aligner's on synthetic DEV seeds (not the reported one).
 BASELINE_THRESHOLD = 1.02
 BASELINE_K = 4
+ORIGINAL = SynthConfig()
 
 
 def baseline_edges(src: list[str], tgt: list[str], encoder: Encoder,
@@ -59,25 +61,19 @@ def prf(pred: set, gold: set) -> tuple[float, float, float, int, int, int]:
 
 # ----------------------------------------------------------------------------- gold pair
 
-def _gold_documents() -> tuple[Document, Document, str]:
-    """The seed pair as Documents: from mt.loader when it exists, else from the gold content sentences."""
-    try:
-        from mt.loader import (
-            load_document,  # written by another engineer; optional here
-        )
-    except ImportError:
-        load_document = None
-    if load_document is not None:
-        src = load_document(str(ROOT / "seeds" / f"{SRC_ID}.txt"), lang="sw")
-        tgt = load_document(str(ROOT / "seeds" / f"{TGT_ID}.txt"), lang="en")
-        return src, tgt, "mt.loader.load_document"
-    gold = json.loads((GOLD_DIR / "sentences.json").read_text(encoding="utf-8"))
-    docs = []
-    for doc_id, lang in ((SRC_ID, "sw"), (TGT_ID, "en")):
-        keep = [s for s in gold[doc_id] if s["kind"] in ("content", "headline", "caption")]
-        docs.append(Document(doc_id=doc_id, lang=lang, sentences=[
-            Sentence(text=s["text"], paragraph=k, index=k, start=s["start"], end=s["end"]) for k, s in enumerate(keep)]))
-    return docs[0], docs[1], "gold sentences (mt.loader not available)"
+def _gold_json(name: str) -> dict:
+    """One JSON file of the gold folder; InputError when it is missing."""
+    path = GOLD_DIR / name
+    if not path.is_file():
+        raise InputError(f"gold file missing: {path} (set MTK_SHARED to the shared data folder)")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _gold_documents() -> tuple[Document, Document]:
+    """The seed pair as Documents, cleaned and segmented by mt.loader as in `mtk align`."""
+    src = load_document(str(ROOT / "seeds" / f"{SRC_ID}.txt"), lang="sw")
+    tgt = load_document(str(ROOT / "seeds" / f"{TGT_ID}.txt"), lang="en")
+    return src, tgt
 
 
 def _norm(text: str) -> str:
@@ -99,21 +95,21 @@ def map_to_gold(doc: Document, gold_sents: list[dict]) -> list[list[str]]:
 
 def gold_edges() -> set[tuple[str, str]]:
     """Gold (source id, English id) edges of pair 000 -> 003."""
-    links = json.loads((GOLD_DIR / "alignments.json").read_text(encoding="utf-8"))["000-003"]["links"]
+    links = _gold_json("alignments.json")["000-003"]["links"]
     return {(link["src"], t) for link in links for t in link["tgt"]}
 
 
 def eval_gold(encoder: Encoder, use_refs: bool, cfg: AlignConfig) -> dict[str, tuple]:
     """Scores of the aligner and the baseline on the gold pair."""
-    src, tgt, how = _gold_documents()
-    gold_sents = json.loads((GOLD_DIR / "sentences.json").read_text(encoding="utf-8"))
+    src, tgt = _gold_documents()
+    gold_sents = _gold_json("sentences.json")
     src_map, tgt_map = map_to_gold(src, gold_sents[SRC_ID]), map_to_gold(tgt, gold_sents[TGT_ID])
     translations = None
     if use_refs:
-        refs = {r["id"]: r["reference"] for r in
-                json.loads((GOLD_DIR / "references.json").read_text(encoding="utf-8"))[SRC_ID]}
+        refs = {r["id"]: r["reference"] for r in _gold_json("references.json")[SRC_ID]}
         # A predicted sentence gets the references of the gold sentences it covers; boilerplate keeps its own text.
-        translations = [" ".join(refs[g] for g in ids if g in refs) or s.text for s, ids in zip(src.sentences, src_map)]
+        translations = [" ".join(refs[g] for g in ids if g in refs) or s.text
+                        for s, ids in zip(src.sentences, src_map, strict=True)]
     gold = gold_edges()
 
     def to_gold(edges: set[tuple[int, int]]) -> set[tuple[str, str]]:
@@ -121,14 +117,14 @@ def eval_gold(encoder: Encoder, use_refs: bool, cfg: AlignConfig) -> dict[str, t
 
     pred = {(e.src, e.tgt) for e in align_texts(src.texts, tgt.texts, translations, config=cfg, encoder=encoder)}
     base = baseline_edges(src.texts, tgt.texts, encoder)
-    return {"aligner": prf(to_gold(pred), gold), "baseline": prf(to_gold(base), gold), "docs": how,
+    return {"aligner": prf(to_gold(pred), gold), "baseline": prf(to_gold(base), gold),
             "pred": sorted(to_gold(pred))}
 
 
 # ----------------------------------------------------------------------------- synthetic
 
 def eval_synthetic(lang: str, n_docs: int, seeds: list[int], encoder: Encoder, cfg: AlignConfig,
-                   synth: SynthConfig = SynthConfig()) -> dict[str, tuple]:
+                   synth: SynthConfig = ORIGINAL) -> dict[str, tuple]:
     """Micro-averaged link scores over `n_docs` synthetic pairs per seed (aligner and baseline)."""
     pred_all, base_all, gold_all = set(), set(), set()
     pairs = [p for s in seeds for p in make_pairs(lang, n_docs, s, synth)]
@@ -150,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run every evaluation and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=20, help="synthetic documents per language (default 20)")
-    ap.add_argument("--seed", default="0,3",
-                    help="held-out synthetic seed(s), comma-separated (default 0,3; seeds 1 and 2 were used for tuning)")
+    ap.add_argument("--seed", default="0,3", help="held-out synthetic seed(s), comma-separated "
+                                                  "(default 0,3; seeds 1 and 2 were used for tuning)")
     ap.add_argument("--langs", default="sw,ar", help="synthetic languages (default sw,ar)")
     ap.add_argument("--skip-gold", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
@@ -170,13 +166,13 @@ def main(argv: list[str] | None = None) -> int:
                                     (True, "gold 000->003, reference translations")):
                 t0 = time.perf_counter()
                 res = eval_gold(encoder, use_refs, cfg)
-                print(f"{title}  [docs from {res['docs']}; {time.perf_counter() - t0:.1f}s]")
+                print(f"{title}  [{time.perf_counter() - t0:.1f}s]")
                 print(_line("aligner", res["aligner"]))
                 print(_line("baseline", res["baseline"]))
                 if args.show_links:
                     print("   ", " ".join(f"{a}>{b}" for a, b in res["pred"]))
         if not args.skip_synthetic:
-            for synth, gen in ((SynthConfig(), "original generator"),
+            for synth, gen in ((ORIGINAL, "original generator"),
                                (REALISTIC, "realistic generator: 3-merges, far merges, headlines")):
                 for lang in [x for x in args.langs.split(",") if x]:
                     t0 = time.perf_counter()
@@ -188,8 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     except MtkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: {peak_mb:.0f} MB")
+    print(f"peak memory: {peak_rss_mib():.0f} MB")
     return 0
 
 

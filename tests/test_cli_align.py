@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from tiny_models import build_tiny_bert
 
 from eval.cli import main
 
@@ -49,6 +50,7 @@ def _check_records(records: list[dict], n_src: int, n_tgt: int) -> None:
 
 @pytest.fixture()
 def presplit(tmp_path: Path) -> tuple[Path, Path]:
+    """A Swahili and an English file with one sentence per line."""
     sw, en = tmp_path / "sw.txt", tmp_path / "en.txt"
     sw.write_text("\n".join(SW_LINES) + "\n", encoding="utf-8")
     en.write_text("\n".join(EN_LINES) + "\n", encoding="utf-8")
@@ -131,7 +133,7 @@ def test_formats(fmt: str, presplit: tuple[Path, Path], tmp_path: Path, capsys: 
     out = tmp_path / ("moses" if fmt == "moses" else f"a.{fmt}")
     rc, _, err = _run(capsys, *presplit, "--presplit", "--no-mt", "--format", fmt, "-o", out)
     assert rc == 0, err
-    right = set(zip(SW_LINES, EN_LINES))
+    right = set(zip(SW_LINES, EN_LINES, strict=True))
     if fmt == "tsv":
         lines = out.read_text(encoding="utf-8").splitlines()
         assert lines[0] == "src\ttgt\tscore"
@@ -144,7 +146,7 @@ def test_formats(fmt: str, presplit: tuple[Path, Path], tmp_path: Path, capsys: 
         sw_lines = (out / "corpus.sw").read_text(encoding="utf-8").splitlines()
         en_lines = (out / "corpus.en").read_text(encoding="utf-8").splitlines()
         assert len(sw_lines) == len(en_lines)
-        pairs = list(zip(sw_lines, en_lines))
+        pairs = list(zip(sw_lines, en_lines, strict=True))
     assert len(pairs) >= 2 and set(pairs) <= right
 
 
@@ -160,8 +162,6 @@ def test_format_from_output_suffix_and_stdout(presplit: tuple[Path, Path], tmp_p
 
 def test_words_field(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_words import build_tiny_bert
-
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     bert = build_tiny_bert(tmp_path / "bert", SW_LINES + EN_LINES)
     out = tmp_path / "a.jsonl"
@@ -193,7 +193,7 @@ def test_auto_pairs_the_seed_directory(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def _bad(capsys: pytest.CaptureFixture[str], out: Path, *argv: str | Path) -> str:
-    rc, stdout, err = _run(capsys, *argv, "-o", out)
+    rc, _, err = _run(capsys, *argv, "-o", out)
     assert rc == 2, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("mtk: error: "), err

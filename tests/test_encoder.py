@@ -13,7 +13,7 @@ import pytest
 
 from align.ct2_encoder import CT2E5Encoder, ensure_model
 from align.embed_cache import EmbeddingCache, default_cache_path
-from align.encoder import CachedEncoder, E5Encoder, build_encoder
+from align.encoder import CachedEncoder, E5Encoder, MemoEncoder, build_encoder
 from mt.errors import InputError, ModelError
 
 SENTENCES = [
@@ -53,6 +53,7 @@ class _NoModel:
         self.name, self.dim = name, dim
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """Fail: a cache hit must never reach the model."""
         raise AssertionError(f"model called for {texts!r}")
 
 
@@ -142,3 +143,28 @@ def test_bad_encoder_names() -> None:
     except ImportError:
         with pytest.raises(ModelError, match="labse"):
             build_encoder("labse")
+
+
+class _Counting:
+    """A fake model that records every text it is asked to embed."""
+
+    name, dim = "counting", 3
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One distinct unit vector per call position."""
+        self.calls += texts
+        return np.eye(3, dtype=np.float32)[[len(t) % 3 for t in texts]]
+
+
+def test_memo_encoder_embeds_each_text_once() -> None:
+    base = _Counting()
+    memo = MemoEncoder(base)
+    first = memo.encode(["a", "bb", "a"])
+    second = memo.encode(["bb", "ccc"])
+    assert base.calls == ["a", "bb", "ccc"]
+    np.testing.assert_array_equal(first, base.encode(["a", "bb", "a"]))
+    np.testing.assert_array_equal(second, base.encode(["bb", "ccc"]))
+    assert memo.encode([]).shape == (0, 3) and memo.name == "counting"

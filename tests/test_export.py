@@ -8,15 +8,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from tiny_models import text_document
 
 from align.export import (
     aligned_groups,
     format_for,
     tsv_unescape,
     write_alignments,
+    write_errors,
+    write_jsonl,
 )
 from align.model import Alignment, Edge
-from mt.document import Document, Sentence
 from mt.errors import InputError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -85,19 +87,15 @@ TMX14_DTD = """
 HEADER_REQUIRED = ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype")
 
 
-def _doc(doc_id: str, lang: str, texts: list[str]) -> Document:
-    return Document(doc_id=doc_id, lang=lang, sentences=[Sentence(t, 0, i) for i, t in enumerate(texts)])
-
-
 def _swahili() -> Alignment:
     """Source 0 -> English 0, sources 1+2 -> English 1 (many-to-one), source 3 unaligned, English 2 unaligned."""
-    src = _doc("000", "sw", [
+    src = text_document("000", "sw", [
         "Morocco na Israel <zimekubaliana> & \"kushirikiana\".",
         "Mkutano ulifanyika\tRabat",
         "siku ya Jumanne.\x07",
         "Matangazo ya kibiashara",
     ])
-    tgt = _doc("003", "en", [
+    tgt = text_document("003", "en", [
         "Morocco & Israel <agreed> to cooperate.",
         "The meeting took place in Rabat on Tuesday.",
         "Follow us on Twitter",
@@ -107,8 +105,8 @@ def _swahili() -> Alignment:
 
 
 def _arabic() -> Alignment:
-    src = _doc("001", "ar", ["اتفق المغرب وإسرائيل على تعزيز تعاونهما العسكري", "سطر\nجديد"])
-    tgt = _doc("003", "en", ["Morocco and Israel agreed to strengthen military ties.", "A new line."])
+    src = text_document("001", "ar", ["اتفق المغرب وإسرائيل على تعزيز تعاونهما العسكري", "سطر\nجديد"])
+    tgt = text_document("003", "en", ["Morocco and Israel agreed to strengthen military ties.", "A new line."])
     return Alignment(src, tgt, [Edge(0, 0, 0.7), Edge(1, 1, 0.5)])
 
 
@@ -247,3 +245,10 @@ def test_format_from_suffix() -> None:
     assert format_for("out.tmx", "moses") == "moses"
     with pytest.raises(InputError):
         format_for(None, "csv")
+
+
+def test_write_errors_turn_os_errors_into_one_line(tmp_path: Path) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^cannot write .*a-file/out\.jsonl: "), write_errors(target / "out.jsonl"):
+        write_jsonl([], target / "out.jsonl")  # a file stands where the parent folder should be

@@ -83,7 +83,7 @@ def test_gold_facts_found_on_dev_pair() -> None:
 
 
 def gold_facts_matched(gold: list[dict], fc: dict, index: dict[str, int]) -> int:
-    """Gold facts for which an extracted source fact in the gold sentence overlaps an anchor and is found in the gold English sentence."""
+    """Gold facts whose gold sentence has an extracted source fact that overlaps an anchor and is found in English."""
     matched = 0
     for g in gold:
         src_i, tgt_j = index[g["src"]], index[g["tgt"]]

@@ -45,7 +45,7 @@ def test_hand_checked_values() -> None:
 
 def test_sentence_scores_equal_sacrebleu() -> None:
     got = sentence_scores(HYPS, REFS)
-    for row, h, r in zip(got, HYPS, REFS):
+    for row, h, r in zip(got, HYPS, REFS, strict=True):
         assert row["BLEU"] == round(sacrebleu.sentence_bleu(h, [r]).score, 2)  # sentence_bleu uses effective order
         assert row["chrF"] == round(sacrebleu.sentence_chrf(h, [r]).score, 2)
         assert row["TER"] == round(sacrebleu.sentence_ter(h, [r]).score, 2)

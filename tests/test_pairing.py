@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from align.encoder import get_encoder
+from align.encoder import MemoEncoder, get_encoder
 from align.pairing import DocPair, pair_documents, unpaired_sources
 from align.synthetic import DATA_DIR
 from mt.document import Document, Sentence
@@ -18,28 +17,15 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 NTREX = DATA_DIR / "ntrex128"
 
 
-class _MemoEncoder:
-    """The real encoder, remembering sentences already embedded so the tests encode each seed once."""
-
-    def __init__(self) -> None:
-        self._inner = get_encoder()
-        self.name = self._inner.name
-        self._seen: dict[str, np.ndarray] = {}
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
-        if todo:
-            self._seen.update(zip(todo, self._inner.encode(todo)))
-        return np.stack([self._seen[t] for t in texts])
-
-
 @pytest.fixture(scope="module")
-def enc() -> _MemoEncoder:
-    return _MemoEncoder()
+def enc() -> MemoEncoder:
+    """The real encoder, remembering sentences already embedded so the tests encode each seed once."""
+    return MemoEncoder(get_encoder())
 
 
 @pytest.fixture(scope="module")
 def seed_docs() -> list[Document]:
+    """The five seed articles, loaded as `mtk` loads them."""
     return [load_document(p) for p in sorted(SEEDS.glob("*.txt"))]
 
 
@@ -53,25 +39,25 @@ def _unrelated_swahili() -> Document:
         pytest.skip(f"{NTREX} (shared evaluation data) is not on this machine")
     ids = (NTREX / "ntrex128-document_ids.txt").read_text(encoding="utf-8").split("\n")
     sw = (NTREX / "ntrex128-newstest2019-ref.swa").read_text(encoding="utf-8").split("\n")
-    texts = [t for t, d in zip(sw, ids) if d == ids[0]]
+    texts = [t for t, d in zip(sw, ids, strict=True) if d == ids[0]]
     return Document("ntrex-sw", "sw", [Sentence(t, 0, i) for i, t in enumerate(texts)])
 
 
-def test_seed_pairs_without_manifest(seed_docs: list[Document], enc: _MemoEncoder) -> None:
+def test_seed_pairs_without_manifest(seed_docs: list[Document], enc: MemoEncoder) -> None:
     pairs = pair_documents(seed_docs, encoder=enc)
     assert _short(pairs) == {("000", "003"), ("001", "003"), ("002", "004")}
     assert all(p.score >= 1.005 for p in pairs)
     assert unpaired_sources(seed_docs, pairs) == []
 
 
-def test_unrelated_article_is_unpaired(seed_docs: list[Document], enc: _MemoEncoder) -> None:
+def test_unrelated_article_is_unpaired(seed_docs: list[Document], enc: MemoEncoder) -> None:
     stray = _unrelated_swahili()
     pairs = pair_documents(seed_docs + [stray], encoder=enc)
     assert _short(pairs) == {("000", "003"), ("001", "003"), ("002", "004")}
     assert unpaired_sources(seed_docs + [stray], pairs) == [stray]
 
 
-def test_two_english_articles_on_one_event(seed_docs: list[Document], enc: _MemoEncoder) -> None:
+def test_two_english_articles_on_one_event(seed_docs: list[Document], enc: MemoEncoder) -> None:
     # A second English outlet with the same story (003 with its sentences in reverse order) joins 000 as well.
     en = seed_docs[3]
     copy = Document("003copy", "en", [Sentence(s.text, 0, k) for k, s in enumerate(reversed(en.sentences))])
@@ -85,5 +71,5 @@ def test_no_english_is_an_input_error(seed_docs: list[Document]) -> None:
         pair_documents(seed_docs[:3])
 
 
-def test_threshold_leaves_sources_unpaired(seed_docs: list[Document], enc: _MemoEncoder) -> None:
+def test_threshold_leaves_sources_unpaired(seed_docs: list[Document], enc: MemoEncoder) -> None:
     assert pair_documents(seed_docs, encoder=enc, threshold=2.0) == []

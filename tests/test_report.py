@@ -85,7 +85,8 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(flags + ["--dump-dom", html_path.as_uri()], capture_output=True, text=True, timeout=120, check=False)
+    dom = subprocess.run(flags + ["--dump-dom", html_path.as_uri()], capture_output=True, text=True, timeout=120,
+                         check=False)
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert dom.stdout.count('<section class="pair"') == 2
     assert 'class="heatmap"' in dom.stdout and 'class="metrics coverage"' in dom.stdout

@@ -6,44 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from tiny_models import build_tiny_bert, text_document
 
 from align.model import Alignment, Edge
 from align.words import word_align
-from mt.document import Document, Sentence
 from mt.errors import ModelError
 
 SRC = ["Morocco na Israel zimekubaliana kuimarisha ushirikiano wao", "Mkutano ulifanyika Rabat Jumanne"]
 TGT = ["Morocco and Israel agreed to strengthen their cooperation", "The meeting took place in Rabat on Tuesday"]
-
-
-def _doc(doc_id: str, lang: str, texts: list[str]) -> Document:
-    return Document(doc_id=doc_id, lang=lang, sentences=[Sentence(t, 0, i) for i, t in enumerate(texts)])
-
-
-def build_tiny_bert(out: Path, sentences: list[str]) -> Path:
-    """A random 2-layer BERT in `out` whose WordPiece vocabulary holds the words of `sentences`."""
-    pytest.importorskip("torch", reason="the 'words' extra (torch) is not installed")
-    transformers = pytest.importorskip("transformers", reason="the 'words' extra (transformers) is not installed")
-    pytest.importorskip("simalign", reason="the 'words' extra (simalign) is not installed")
-    out.mkdir(parents=True, exist_ok=True)
-    words = sorted({w for s in sentences for w in s.split()})
-    # "ushirikiano" and "cooperation" are left out as whole words so they split into word pieces.
-    pieces = ["ushiri", "##kiano", "cooper", "##ation"]
-    whole = [w for w in words if w not in ("ushirikiano", "cooperation")]
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + whole
-    vocab += pieces
-    (out / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tokenizer = transformers.BertTokenizer(str(out / "vocab.txt"), do_lower_case=False)
-    if "ushirikiano" in words:
-        assert tokenizer.tokenize("ushirikiano") == ["ushiri", "##kiano"]
-    tokenizer.save_pretrained(out)
-    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
-                                     num_attention_heads=2, intermediate_size=37)
-    import torch
-
-    torch.manual_seed(0)
-    transformers.BertModel(config).save_pretrained(out)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +31,8 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_identical_sentences_link_each_word_to_itself(tiny_bert: Path) -> None:
     # The same words in the same context get the same vectors, so argmax both ways is the diagonal:
     # this checks that word-piece positions are mapped back to whitespace-word indices.
-    alignment = Alignment(_doc("s", "sw", SRC), _doc("e", "en", SRC), [Edge(0, 0, 1.0), Edge(1, 1, 1.0)])
+    alignment = Alignment(text_document("s", "sw", SRC), text_document("e", "en", SRC),
+                          [Edge(0, 0, 1.0), Edge(1, 1, 1.0)])
     word_align(alignment, str(tiny_bert))
     assert alignment.word_links[(0, 0)] == [(k, k) for k in range(len(SRC[0].split()))]
     assert alignment.word_links[(1, 1)] == [(k, k) for k in range(len(SRC[1].split()))]
@@ -69,7 +40,7 @@ def test_identical_sentences_link_each_word_to_itself(tiny_bert: Path) -> None:
 
 def test_links_are_one_to_one_and_within_sentences(tiny_bert: Path) -> None:
     edges = [Edge(0, 0, 0.9), Edge(1, 1, 0.8), Edge(1, 0, 0.3)]
-    alignment = Alignment(_doc("s", "sw", SRC), _doc("e", "en", TGT), edges)
+    alignment = Alignment(text_document("s", "sw", SRC), text_document("e", "en", TGT), edges)
     word_align(alignment, str(tiny_bert), method="a")
     assert set(alignment.word_links) == {(0, 0), (1, 1), (1, 0)}
     for (i, j), links in alignment.word_links.items():
@@ -81,27 +52,27 @@ def test_links_are_one_to_one_and_within_sentences(tiny_bert: Path) -> None:
 
 def test_argmax_links_are_symmetric(tiny_bert: Path) -> None:
     # "a" intersects forward and backward argmax, so swapping the sides must transpose the links.
-    forward = Alignment(_doc("s", "sw", SRC), _doc("e", "en", TGT), [Edge(0, 0, 0.9)])
-    backward = Alignment(_doc("s", "sw", TGT), _doc("e", "en", SRC), [Edge(0, 0, 0.9)])
+    forward = Alignment(text_document("s", "sw", SRC), text_document("e", "en", TGT), [Edge(0, 0, 0.9)])
+    backward = Alignment(text_document("s", "sw", TGT), text_document("e", "en", SRC), [Edge(0, 0, 0.9)])
     word_align(forward, str(tiny_bert))
     word_align(backward, str(tiny_bert))
     assert sorted((b, a) for a, b in backward.word_links[(0, 0)]) == forward.word_links[(0, 0)]
 
 
 def test_unaligned_sentences_get_no_links(tiny_bert: Path) -> None:
-    alignment = Alignment(_doc("s", "sw", SRC), _doc("e", "en", TGT), [Edge(0, 0, 0.9)])
+    alignment = Alignment(text_document("s", "sw", SRC), text_document("e", "en", TGT), [Edge(0, 0, 0.9)])
     word_align(alignment, str(tiny_bert))
     assert list(alignment.word_links) == [(0, 0)]
 
 
 def test_missing_model_is_a_model_error(tmp_path: Path, tiny_bert: Path) -> None:
-    alignment = Alignment(_doc("s", "sw", SRC), _doc("e", "en", TGT), [Edge(0, 0, 0.9)])
+    alignment = Alignment(text_document("s", "sw", SRC), text_document("e", "en", TGT), [Edge(0, 0, 0.9)])
     with pytest.raises(ModelError, match="cannot load word-alignment model"):
         word_align(alignment, str(tmp_path / "no-such-model"))
 
 
 def test_missing_extra_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "simalign", None)  # makes `import simalign` raise ImportError
-    alignment = Alignment(_doc("s", "sw", SRC), _doc("e", "en", TGT), [Edge(0, 0, 0.9)])
+    alignment = Alignment(text_document("s", "sw", SRC), text_document("e", "en", TGT), [Edge(0, 0, 0.9)])
     with pytest.raises(ModelError, match=r"pip install 'mtk\[words\]'"):
         word_align(alignment, "some-other-model")

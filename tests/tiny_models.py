@@ -2,7 +2,8 @@
 
 The weights are random, so the output is garbage, but the files, vocabularies, special tokens and
 configuration match what the converted Hugging Face models ship; the engine cannot tell the difference.
-Used by tests/conftest.py (tiny sizes) and scripts/bench_translate.py (Transformer-base sizes).
+Used by tests/conftest.py (tiny sizes) and scripts/bench_translate.py (Transformer-base sizes); also a random
+BERT for SimAlign word links and plain in-memory documents for the tests.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from mt.document import Document, Sentence
 
 NLLB_LANGS = ["arb_Arab", "eng_Latn", "fra_Latn", "swh_Latn"]
 M2M_LANGS = ["__ar__", "__en__", "__fr__", "__sw__"]
@@ -63,14 +67,14 @@ def spm_pieces(spm_path: Path) -> list[str]:
     return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
 
 
-def _fill(spec, vocab_size: int, d_model: int, ffn: int, rng: np.random.Generator) -> None:
+def _fill(spec: Any, vocab_size: int, d_model: int, ffn: int, rng: np.random.Generator) -> None:
     """Give every weight of a Transformer spec a random value of the right shape."""
 
-    def linear(lin, out_dim: int, in_dim: int) -> None:
+    def linear(lin: Any, out_dim: int, in_dim: int) -> None:
         lin.weight = (rng.standard_normal((out_dim, in_dim)) / math.sqrt(in_dim)).astype(np.float32)
         lin.bias = (rng.standard_normal(out_dim) * 0.1).astype(np.float32)
 
-    def norm(ln) -> None:
+    def norm(ln: Any) -> None:
         ln.gamma = np.ones(d_model, dtype=np.float32)
         ln.beta = np.zeros(d_model, dtype=np.float32)
 
@@ -100,13 +104,46 @@ def _fill(spec, vocab_size: int, d_model: int, ffn: int, rng: np.random.Generato
             norm(layer.ffn.layer_norm)
 
 
-def _save(spec, out_dir: Path, quantization: str) -> Path:
+def _save(spec: Any, out_dir: Path, quantization: str) -> Path:
     spec.validate()
     spec.optimize(quantization=quantization)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     spec.save(str(out_dir))
     return out_dir
+
+
+def text_document(doc_id: str, lang: str, texts: list[str]) -> Document:
+    """A Document of the given sentences, one paragraph, with no cleaning or splitting."""
+    return Document(doc_id=doc_id, lang=lang, sentences=[Sentence(t, 0, i) for i, t in enumerate(texts)])
+
+
+def build_tiny_bert(out: Path, sentences: list[str]) -> Path:
+    """A random 2-layer BERT in `out` whose WordPiece vocabulary holds the words of `sentences`."""
+    import pytest  # only tests call this; the benchmark scripts import this module without pytest
+
+    pytest.importorskip("torch", reason="the 'words' extra (torch) is not installed")
+    transformers = pytest.importorskip("transformers", reason="the 'words' extra (transformers) is not installed")
+    pytest.importorskip("simalign", reason="the 'words' extra (simalign) is not installed")
+    out.mkdir(parents=True, exist_ok=True)
+    words = sorted({w for s in sentences for w in s.split()})
+    # "ushirikiano" and "cooperation" are left out as whole words so they split into word pieces.
+    pieces = ["ushiri", "##kiano", "cooper", "##ation"]
+    whole = [w for w in words if w not in ("ushirikiano", "cooperation")]
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + whole
+    vocab += pieces
+    (out / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tokenizer = transformers.BertTokenizer(str(out / "vocab.txt"), do_lower_case=False)
+    if "ushirikiano" in words:
+        assert tokenizer.tokenize("ushirikiano") == ["ushiri", "##kiano"]
+    tokenizer.save_pretrained(out)
+    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
+                                     num_attention_heads=2, intermediate_size=37)
+    import torch
+
+    torch.manual_seed(0)
+    transformers.BertModel(config).save_pretrained(out)
+    return out
 
 
 def build_marian(
@@ -120,7 +157,7 @@ def build_marian(
     ffn: int = 64,
     quantization: str = "int8",
 ) -> Path:
-    """A random OPUS-MT model as `ct2-transformers-converter` writes it: post-norm, zero-start decoder, source/target.spm."""
+    """A random OPUS-MT model as `ct2-transformers-converter` writes it (post-norm, zero-start decoder, two .spm)."""
     from ctranslate2.specs import TransformerSpec
 
     # Marian's vocab.yml puts </s> and <unk> first, then the pieces; <pad> is dropped by the converter.
