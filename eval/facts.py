@@ -299,6 +299,11 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
     # Collapse repeats of one fact in one sentence ("Morocco ... Morocco") so counts reflect distinct facts.
     src_checks = _dedupe(check_facts(src_facts, tgt_facts, src_partners))
     tgt_checks = _dedupe(check_facts(tgt_facts, src_facts_for_en, tgt_partners))
+    unchecked: list[FactCheck] = []
+    if not (_has_latin_capitals(alignment.src.lang) or alignment.translations is not None):
+        # English names cannot be looked for in Arabic script without a translation: they are unchecked, not missing.
+        unchecked = [c for c in tgt_checks if c.fact.kind == "name"]
+        tgt_checks = [c for c in tgt_checks if c.fact.kind != "name"]
     src_found = sum(c.found for c in src_checks)
     tgt_found = sum(c.found for c in tgt_checks)
     return {
@@ -310,9 +315,10 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
         "tgt_facts": len(tgt_checks),
         "tgt_found": tgt_found,
         "tgt_fact_coverage": share(tgt_found, len(tgt_checks)),
+        "tgt_unchecked": len(unchecked),
         "names_via_translation": alignment.src.lang in {"ar"} and alignment.translations is not None,
         "src": [_as_record(c, src_texts) for c in src_checks],
-        "tgt": [_as_record(c, tgt_texts) for c in tgt_checks],
+        "tgt": [_as_record(c, tgt_texts) for c in tgt_checks] + [_as_record(c, tgt_texts, "unchecked") for c in unchecked],
     }
 
 
@@ -327,10 +333,10 @@ def _dedupe(checks: list[FactCheck]) -> list[FactCheck]:
     return out
 
 
-def _as_record(check: FactCheck, texts: list[str]) -> dict[str, Any]:
+def _as_record(check: FactCheck, texts: list[str], status: str | None = None) -> dict[str, Any]:
     rec = asdict(check.fact)
     rec.update({
-        "status": "found" if check.found else "missing",
+        "status": status or ("found" if check.found else "missing"),
         "matches": check.matches,
         "in_aligned": check.in_aligned,
         "sentence_text": texts[check.fact.sentence],

@@ -24,6 +24,8 @@ _STOPWORDS = {
 }
 
 _NOT_MEASURED = "Translation quality was not measured."
+# "unchecked": an English name with no translation of an Arabic source to look for it in.
+_STATUS_MARK = {"found": "✓ ", "missing": "✗ ", "unchecked": "? "}
 _CSS = """
 :root{--bg:#fbfbfd;--fg:#1d1d22;--mute:#6b6b78;--line:#e3e3ea;--acc:#2f5bd3;--hit:#fff1a8;--miss:#ffd9d6;--ok:#dcf3e2}
 *{box-sizing:border-box}
@@ -46,6 +48,7 @@ mark{background:var(--hit);padding:0 1px;border-radius:2px}
 .fact{display:inline-block;margin:1px 3px 1px 0;padding:0 6px;border-radius:10px;font-size:12px;
 border:1px solid transparent}
 .fact.found{background:var(--ok);border-color:#9bd3ad}.fact.missing{background:var(--miss);border-color:#eea19a}
+.fact.unchecked{background:#f3f3f3;border-color:#ccc;color:var(--mute)}
 .tag{font-size:11px;color:var(--mute);text-transform:uppercase;letter-spacing:.04em}
 .heat{overflow:auto;max-width:100%}.heat svg{background:#fff}
 .legend{font-size:12px;color:var(--mute)}details summary{cursor:pointer;color:var(--acc)}
@@ -127,7 +130,7 @@ def _facts_by_sentence(facts: Sequence[dict[str, Any]]) -> dict[int, list[dict[s
 def _fact_badges(facts: Sequence[dict[str, Any]]) -> str:
     return "".join(
         f'<span class="fact {_e(f["status"])}" title="{_e(f["kind"])}: {_e(f["status"])}">'
-        f'{"✗ " if f["status"] == "missing" else "✓ "}{_e(f["text"])}</span>'
+        f'{_STATUS_MARK.get(f["status"], "")}{_e(f["text"])}</span>'
         for f in facts
     )
 
@@ -192,6 +195,9 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
         "".join(f'<li>{side} #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> '
                 f'({_e(f["kind"])})</li>' for f in group)
         for side, group in (("source", missing_src), ("English", missing_tgt)))
+    n_unchecked = facts.get("tgt_unchecked", 0)
+    unchecked = (f" ({n_unchecked} English names unchecked: an Arabic source needs a translation to look for them)"
+                 if n_unchecked else "")
     return f"""
 <section class="pair" id="pair-{k}" data-src="{_e(src.doc_id)}" data-tgt="{_e(tgt.doc_id)}">
 <h2>{_e(src.doc_id)} ({_e(src.lang)}) → {_e(tgt.doc_id)} (en)</h2>
@@ -199,7 +205,7 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
 <p>Source sentences with an English partner: <b>{cov.get('src_aligned', '?')}/{cov.get('src_sentences', '?')}</b>;
 English sentences covered: <b>{cov.get('tgt_covered', '?')}/{cov.get('tgt_sentences', '?')}</b>;
 facts found in English: <b>{facts.get('src_found', '?')}/{facts.get('src_facts', '?')}</b>;
-English facts found in the source: <b>{facts.get('tgt_found', '?')}/{facts.get('tgt_facts', '?')}</b>.</p>
+English facts found in the source: <b>{facts.get('tgt_found', '?')}/{facts.get('tgt_facts', '?')}</b>{unchecked}.</p>
 <div class="grid">
 <table class="side"><colgroup><col class="c-id"><col><col><col><col class="c-score"></colgroup>
 <thead><tr><th>#</th><th>source ({_e(src.lang)})</th><th>{tr_head}</th><th>linked English sentence(s)</th>\

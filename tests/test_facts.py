@@ -94,3 +94,18 @@ def gold_facts_matched(gold: list[dict], fc: dict, index: dict[str, int]) -> int
                 matched += 1
                 break
     return matched
+
+
+def test_english_names_are_unchecked_not_missing_for_arabic_without_translation() -> None:
+    from align.model import Alignment, Edge
+    from mt.document import Document, Sentence
+
+    src = Document("ar", "ar", [Sentence("وقع غانتس مذكرة تفاهم في 2021.", 0, 0)])
+    tgt = Document("en", "en", [Sentence("The minister Benny Gantz signed a memorandum in Rabat in 2021.", 0, 0)])
+    facts = fact_coverage(Alignment(src, tgt, [Edge(0, 0, 1.1)]))
+    statuses = {(f["kind"], f["text"]): f["status"] for f in facts["tgt"]}
+    assert statuses[("name", "Benny Gantz")] == "unchecked" and statuses[("name", "Rabat")] == "unchecked"
+    assert facts["tgt_unchecked"] == 2 and facts["tgt_facts"] == facts["tgt_found"] == 1  # only 2021 is checkable
+    translated = fact_coverage(Alignment(src, tgt, [Edge(0, 0, 1.1)], translations=["The minister Benny Gantz signed a memo in 2021."]))
+    assert translated["tgt_unchecked"] == 0
+    assert {f["text"]: f["status"] for f in translated["tgt"]}["Rabat"] == "missing"
