@@ -105,3 +105,17 @@ def test_containment_shares_are_idf_weighted_and_directional() -> None:
     # A rare shared word outweighs a word every sentence repeats.
     c2, _ = containment(["Morocco Kochavi", "Morocco", "Morocco"], ["Morocco Kochavi"])
     assert c2[0, 0] == pytest.approx(1.0) and 0 < c2[1, 0] < 0.5
+
+
+def test_chrf_on_candidates_only_matches_full_chrf_where_computed() -> None:
+    from align.features import chrf_matrix, top_k_mask
+
+    hyps = ["Morocco and Israel signed a deal.", "Algeria cut ties with Rabat.", "The weather was fine."]
+    refs = ["Israel and Morocco sign a defence deal.", "Algeria broke relations with Rabat.", "Rain fell in Rabat."]
+    full = chrf_matrix(hyps, refs)
+    sim = np.eye(3, dtype=np.float32)
+    mask = top_k_mask(sim, 1)
+    assert mask.tolist() == np.eye(3, dtype=bool).tolist()
+    part = chrf_matrix(hyps, refs, mask)
+    assert np.allclose(np.diag(part), np.diag(full))
+    assert np.allclose(part[~mask], np.repeat(np.diag(full), 2))  # the rest takes the row's lowest computed score
