@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from align.features import chrf_matrix, disjoint_nonempty, idf_overlap, name_set, number_set
+from align.features import (
+    chrf_matrix,
+    disjoint_nonempty,
+    idf_overlap,
+    name_set,
+    number_set,
+)
 from align.margin import adaptive_k, knn_mean, ratio_margin
 
 
