@@ -29,6 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--model", metavar="NAME|PATH", help="translation model (default: the catalog default)")
     run.add_argument("--no-mt", action="store_true", help="align cross-lingually without translating")
     run.add_argument("--comet-model", metavar="PATH", help="COMET/CometKiwi checkpoint (needs unbabel-comet)")
+    run.add_argument("--words", action="store_true",
+                     help="add SimAlign word links to the alignments and the report (needs mtk[words])")
+    run.add_argument("--word-model", default=None, metavar="NAME|PATH",
+                     help="model for --words (default: bert-base-multilingual-cased)")
     run.set_defaults(func=_run)
 
     ev = sub.add_parser("evaluate", help="compare translation models on a folder of articles",
@@ -42,11 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from align.words import DEFAULT_WORD_MODEL
     from eval.pipeline import run_pipeline
 
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,
-                          comet_model=args.comet_model, max_length=args.max_length)
+                          comet_model=args.comet_model, max_length=args.max_length,
+                          word_model=(args.word_model or DEFAULT_WORD_MODEL) if args.words else None)
     totals = result.metrics["totals"]
     print(f"{len(result.alignments)} pair(s), mode {result.metrics['mode']}: "
           f"{totals['src_aligned']}/{totals['src_sentences']} source sentences aligned, "

@@ -232,13 +232,17 @@ class RunResult:
 def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = None, offline: bool | None = None,
                  no_mt: bool = False, use_manifest: bool = False, references: str | Path | None = None,
                  presplit: bool = False, comet_model: str | None = None, max_length: int | None = None,
-                 log: TextIO | None = None) -> RunResult:
+                 word_model: str | None = None, log: TextIO | None = None) -> RunResult:
     """Run every stage on `folder`; write translations, alignments, corpora, metrics.json and report.html to `out`."""
     from align import export
     from align.encoder import get_encoder
 
     log = log or sys.stderr
     started = time.perf_counter()
+    if word_model:
+        from align.words import load_aligner, word_align
+
+        load_aligner(word_model)  # a missing extra or model fails here, before the slow part
     # One in-memory encoder for pairing, alignment and the heat maps: each sentence is embedded once per run.
     encoder = MemoEncoder(get_encoder())
     corpus = load_corpus(folder, use_manifest, encoder)
@@ -249,6 +253,9 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
               file=log)
     translations, seconds, models = translate_corpus(translators, corpus)
     alignments = align_corpus(corpus, translations, models, encoder)
+    if word_model:
+        for alignment in alignments:
+            word_align(alignment, word_model)
     metrics = evaluate(corpus, alignments, references=references, presplit=presplit, comet_model=comet_model)
     if why_not:
         metrics["translation_quality"]["why_not_translated"] = why_not

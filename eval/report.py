@@ -44,7 +44,7 @@ section.pair h2{margin-top:0}.grid{display:grid;grid-template-columns:minmax(0,1
 table.side{width:100%;table-layout:fixed}table.side td{font-size:14px}
 table.side col.c-id{width:44px}table.side col.c-score{width:60px}
 td.rtl{direction:rtl;text-align:right}tr.unaligned td{background:#fafafa;color:var(--mute)}
-mark{background:var(--hit);padding:0 1px;border-radius:2px}
+mark{background:var(--hit);padding:0 1px;border-radius:2px}mark.wl{box-shadow:inset 0 -2px 0 #c9a400}
 .fact{display:inline-block;margin:1px 3px 1px 0;padding:0 6px;border-radius:10px;font-size:12px;
 border:1px solid transparent}
 .fact.found{background:var(--ok);border-color:#9bd3ad}.fact.missing{background:var(--miss);border-color:#eea19a}
@@ -82,7 +82,7 @@ def _highlight_indices(text: str, indices: set[int]) -> str:
         if not part or part.isspace():
             out.append(_e(part))
             continue
-        out.append(f"<mark>{_e(part)}</mark>" if k in indices else _e(part))
+        out.append(f'<mark class="wl" title="word link (SimAlign)">{_e(part)}</mark>' if k in indices else _e(part))
         k += 1
     return "".join(out)
 

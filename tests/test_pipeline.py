@@ -108,3 +108,30 @@ def test_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], i
     err = capsys.readouterr().err.strip()
     assert "no English article" in err and "\n" not in err
     assert not (tmp_path / "o1").exists() and not (tmp_path / "o2").exists()
+
+
+def test_run_with_word_links_marks_them_in_the_report(isolated_home: Path, tmp_path: Path) -> None:
+    from tiny_models import build_tiny_bert
+
+    from mt.loader import load_document
+
+    texts = [s for f in sorted(SEEDS.glob("00[03]_*.txt")) for s in load_document(f).texts]
+    bert = build_tiny_bert(tmp_path / "bert", texts)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for f in sorted(SEEDS.glob("00[03]_*.txt")):
+        (seeds / f.name).write_bytes(f.read_bytes())
+    out = tmp_path / "out"
+    assert main(["run", str(seeds), "-o", str(out), "--no-mt", "--words", "--word-model", str(bert)]) == 0
+    records = [json.loads(line) for line in (out / "alignments.jsonl").read_text(encoding="utf-8").splitlines()]
+    linked = [r for r in records if r.get("words")]
+    assert linked and all(0 <= a and 0 <= b for r in linked for w in r["words"] for a, b in w["links"])
+    assert 'class="wl"' in (out / "report.html").read_text(encoding="utf-8")  # highlights come from word links
+
+
+def test_run_with_words_and_unusable_word_model_fails_before_writing(isolated_home: Path, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    rc = main(["run", str(SEEDS), "-o", str(out), "--no-mt", "--words", "--word-model", str(tmp_path / "nothing")])
+    err = capsys.readouterr().err
+    assert rc in (2, 3) and len(err.strip().splitlines()) == 1 and not out.exists()
