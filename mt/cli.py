@@ -38,6 +38,14 @@ def _register_translate(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--compute-type", default="default", help="CTranslate2 compute type (default: int8 on CPU, int8_float16 on CUDA)")
     p.add_argument("--max-batch-tokens", type=int, default=TranslationOptions.max_batch_tokens,
                    help="token budget per batch (default %(default)s)")
+    p.add_argument("--length-penalty", type=float, default=TranslationOptions.length_penalty,
+                   help="beam-search length penalty (default %(default)s)")
+    p.add_argument("--repetition-penalty", type=float, default=TranslationOptions.repetition_penalty,
+                   help="penalty for repeated tokens, > 1 discourages loops (default %(default)s)")
+    p.add_argument("--no-repeat-ngram-size", type=int, default=TranslationOptions.no_repeat_ngram_size,
+                   help="forbid repeating n-grams of this size, 0 = off (default %(default)s)")
+    p.add_argument("--max-length", type=int, default=TranslationOptions.max_decoding_length,
+                   help="longest translation in tokens (default %(default)s)")
     p.add_argument("-o", "--output", help="output file (default: standard output); written only if the run succeeds")
     p.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default text)")
     p.add_argument("--offline", action="store_true", help="never download; fail if the model is not present")
@@ -101,9 +109,14 @@ def run_translate(args: argparse.Namespace) -> int:
 
     if args.src != "auto" and args.src not in SOURCE_LANGUAGES:
         raise InputError(f"unsupported source language '{args.src}'; use auto, sw or ar")
+    for flag, value in (("--beam", args.beam), ("--max-batch-tokens", args.max_batch_tokens),
+                        ("--max-length", args.max_length)):
+        if value < 1:
+            raise InputError(f"{flag} must be at least 1, got {value}")
     options = TranslationOptions(
-        beam_size=args.beam, max_batch_tokens=args.max_batch_tokens,
-        device=args.device, compute_type=args.compute_type,
+        beam_size=args.beam, max_batch_tokens=args.max_batch_tokens, length_penalty=args.length_penalty,
+        repetition_penalty=args.repetition_penalty, no_repeat_ngram_size=args.no_repeat_ngram_size,
+        max_decoding_length=args.max_length, device=args.device, compute_type=args.compute_type,
     )
     docs = _load_inputs(args.inputs, args.src)
     catalog = load_catalog()

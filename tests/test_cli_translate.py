@@ -151,3 +151,19 @@ def test_models_list_info_remove(mtk_run, mtk_home: Path) -> None:
 def test_models_info_on_directory(mtk_run, tiny_marian: Path) -> None:
     code, out, _ = mtk_run("models", "info", tiny_marian)
     assert code == 0 and "detected family: marian" in out
+
+
+def test_decoding_flags_reach_the_engine(mtk_run, tiny_marian: Path, tmp_path: Path) -> None:
+    def words(*flags: object) -> list[int]:
+        out = tmp_path / "out.jsonl"
+        code, _, err = mtk_run("translate", SW_FILE, "--model", tiny_marian, "-o", out, "--format", "jsonl",
+                               "--no-cache", "--beam", "1", *flags)
+        assert code == 0, err
+        recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        return [len(r["translation"].split()) for r in recs if "translation" in r]
+
+    # Random weights babble up to the length limit, so a 3-token limit must shorten every sentence's output.
+    assert max(words("--max-length", "3")) <= 3 < max(words("--max-length", "40"))
+    out = tmp_path / "bad.txt"
+    code, _, err = mtk_run("translate", SW_FILE, "--model", tiny_marian, "--beam", "0", "-o", out)
+    assert code == 2 and "--beam must be at least 1" in err and not out.exists()
