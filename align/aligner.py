@@ -165,14 +165,20 @@ def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray
 def align_texts(src_sents: list[str], tgt_sents: list[str], translations: list[str] | None = None, *,
                 config: AlignConfig | None = None, encoder: Encoder | None = None) -> list[Edge]:
     """Align pre-split source and English sentences; returns many-to-many edges sorted by (src, tgt)."""
+    return _align(src_sents, tgt_sents, translations, config, encoder)[0]
+
+
+def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] | None,
+           config: AlignConfig | None, encoder: Encoder | None) -> tuple[list[Edge], np.ndarray]:
+    """Edges sorted by (src, tgt) and the pair score matrix (score_matrix) they were decided on."""
     cfg = config or AlignConfig()
     if translations is not None and len(translations) != len(src_sents):
         raise InputError(f"got {len(translations)} translations for {len(src_sents)} source sentences")
     if not src_sents or not tgt_sents:
-        return []
+        return [], np.zeros((len(src_sents), len(tgt_sents)), dtype=np.float32)
     enc = encoder or get_encoder()
     feats = compute_features(list(src_sents), list(tgt_sents), enc, translations)
-    score = score_matrix(feats, cfg)
+    score = pair_scores = score_matrix(feats, cfg)
     sim = similarity(feats, cfg)
     edges: dict[tuple[int, int], float] = {}
     anchors = score - _margin_only(feats, cfg)
@@ -236,7 +242,7 @@ def align_texts(src_sents: list[str], tgt_sents: list[str], translations: list[s
         edges = _containment_decision(edges, score, feats.covers_tgt, feats.covers_src, list(tgt_sents),
                                       list(translations or []), cfg)
     # A grown partner keeps its own pair score, which may sit below the threshold: the group, not the pair, passed.
-    return [Edge(src=i, tgt=j, score=s) for (i, j), s in sorted(edges.items())]
+    return [Edge(src=i, tgt=j, score=s) for (i, j), s in sorted(edges.items())], pair_scores
 
 
 def align_documents(src: Document, tgt: Document, translations: list[str] | None = None, *,
@@ -249,7 +255,7 @@ def align_documents(src: Document, tgt: Document, translations: list[str] | None
         raise InputError(f"unknown alignment mode {mode!r} (expected one of {', '.join(MODES)})")
     if mode != "no-mt" and translations is None:
         raise InputError(f"alignment mode {mode!r} needs translations")
-    edges = align_texts(src.texts, tgt.texts, translations if mode != "no-mt" else None,
-                        config=config, encoder=encoder)
-    return Alignment(src=src, tgt=tgt, edges=edges, translations=translations if mode != "no-mt" else None,
-                     mode=mode, model=model)
+    used = translations if mode != "no-mt" else None
+    edges, scores = _align(src.texts, tgt.texts, used, config, encoder)
+    return Alignment(src=src, tgt=tgt, edges=edges, translations=used, mode=mode, model=model,
+                     scores=np.asarray(scores, dtype=np.float32))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from mt.document import Document
 
 
@@ -27,6 +29,8 @@ class Alignment:
     translations: list[str] | None = None  # one per source sentence, when a translation was used
     mode: str = "no-mt"  # "no-mt", "mt" (translated by `model`) or "translations" (given by the user)
     model: str | None = None
+    # The aligner's n_src x n_tgt pair scores (margin + anchors), kept for views such as the report's heat map.
+    scores: np.ndarray | None = None
     # (src, tgt) -> list of (source word index, English word index); filled by align.words when asked for
     word_links: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
 

@@ -204,20 +204,10 @@ def _totals(pairs: list[dict[str, Any]]) -> dict[str, Any]:
             "tgt_fact_coverage": share(f["tgt_found"], f["tgt_facts"])}
 
 
-def heat_matrices(alignments: list[Alignment], encoder: Encoder) -> list[np.ndarray]:
-    """The aligner's own link-score matrix per pair (margin + anchors), from the memoised embeddings."""
-    from align.aligner import score_matrix
-    from align.config import AlignConfig
-    from align.features import compute_features
-
-    out = []
-    for a in alignments:
-        if not a.src.sentences or not a.tgt.sentences:
-            out.append(np.zeros((len(a.src.sentences), len(a.tgt.sentences)), dtype=np.float32))
-            continue
-        feats = compute_features(a.src.texts, a.tgt.texts, encoder, a.translations)
-        out.append(np.asarray(score_matrix(feats, AlignConfig()), dtype=np.float32))
-    return out
+def heat_matrices(alignments: list[Alignment]) -> list[np.ndarray]:
+    """The aligner's own link-score matrix per pair (margin + anchors), as align_documents kept it."""
+    return [a.scores if a.scores is not None else np.zeros((len(a.src.sentences), len(a.tgt.sentences)), np.float32)
+            for a in alignments]
 
 
 @dataclass
@@ -243,7 +233,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         from align.words import load_aligner, word_align
 
         load_aligner(word_model)  # a missing extra or model fails here, before the slow part
-    # One in-memory encoder for pairing, alignment and the heat maps: each sentence is embedded once per run.
+    # One in-memory encoder for pairing and alignment: each sentence is embedded once per run.
     encoder = MemoEncoder(get_encoder())
     corpus = load_corpus(folder, use_manifest, encoder)
     langs = sorted({d.lang for d in corpus.sources})
@@ -269,7 +259,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
                    "sentences_per_s": round(n_sent / seconds, 2) if seconds > 0 else None,
                    "total_s": None},
     })
-    matrices = heat_matrices(alignments, encoder)
+    matrices = heat_matrices(alignments)
     out_dir = Path(out)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

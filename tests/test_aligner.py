@@ -94,6 +94,10 @@ def test_seed_pair_fact_sentences_link_to_their_counterparts() -> None:
     assert idx(tgt, "Belkhir El Farouk") in al.targets_of(idx(src, "Mkutano huo uliongozwa"))
     # Every linked pair keeps a score, and records() covers every sentence of both sides.
     assert all(e.score > 0 for e in al.edges)
+    # The pair score matrix the links were decided on is kept (the report draws its heat map from it).
+    assert al.scores is not None and al.scores.shape == (len(src.sentences), len(tgt.sentences))
+    gantz = (idx(src, "Benny Gantz alitia saini"), idx(tgt, "Benny Gantz"))
+    assert int(al.scores[gantz[0]].argmax()) == gantz[1]
     recs = al.records()
     assert len([r for r in recs if r["src"] is not None]) == len(src.sentences)
 
