@@ -53,13 +53,12 @@ def score_matrix(feats: PairFeatures, cfg: AlignConfig) -> np.ndarray:
     else:
         w_cross = max(0.0, 1.0 - cfg.w_mono - cfg.w_chrf)
         score = w_cross * margin(feats.cross) + cfg.w_mono * margin(feats.mono) + cfg.w_chrf * margin(feats.chrf)
-    return score + cfg.w_num * feats.numbers - cfg.w_num_mismatch * feats.number_mismatch + cfg.w_name * feats.names
+    return score + _anchors(feats, cfg)
 
 
-def _margin_only(feats: PairFeatures, cfg: AlignConfig) -> np.ndarray:
-    """score_matrix without the lexical anchors (the anchors are then score minus this)."""
-    return score_matrix(feats, cfg) - (cfg.w_num * feats.numbers - cfg.w_num_mismatch * feats.number_mismatch
-                                       + cfg.w_name * feats.names)
+def _anchors(feats: PairFeatures, cfg: AlignConfig) -> np.ndarray:
+    """The lexical part of score_matrix: shared numbers and names, minus the number-mismatch penalty."""
+    return cfg.w_num * feats.numbers - cfg.w_num_mismatch * feats.number_mismatch + cfg.w_name * feats.names
 
 
 def _clause_passes(row: np.ndarray, best: int, anchor: float, cfg: AlignConfig) -> bool:
@@ -181,7 +180,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     score = pair_scores = score_matrix(feats, cfg)
     sim = similarity(feats, cfg)
     edges: dict[tuple[int, int], float] = {}
-    anchors = score - _margin_only(feats, cfg)
+    anchors = _anchors(feats, cfg)
     cov = None
     if cfg.clause_threshold < np.inf:
         # With translations, clauses are matched monolingually (translation clauses vs English), which is far
