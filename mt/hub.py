@@ -112,6 +112,10 @@ def _convert_checkpoint(entry: ModelEntry, staging: Path, progress: bool) -> Non
     shutil.rmtree(source, ignore_errors=True)
 
 
+class _CorruptDownload(ModelError):
+    """A download that completed but is wrong (checksum, unloadable): resuming into it would keep it wrong."""
+
+
 def _verify(entry: ModelEntry, staging: Path) -> None:
     for filename, expected in entry.sha256.items():
         path = staging / filename
@@ -119,7 +123,7 @@ def _verify(entry: ModelEntry, staging: Path) -> None:
             raise ModelError(f"model '{entry.name}': {filename} is missing after download")
         actual = _sha256(path)
         if actual != expected.lower():
-            raise ModelError(
+            raise _CorruptDownload(
                 f"model '{entry.name}': checksum mismatch for {filename} (expected {expected[:12]}…, got {actual[:12]}…); "
                 "nothing was stored, try again"
             )
@@ -129,7 +133,7 @@ def _verify(entry: ModelEntry, staging: Path) -> None:
 
         ctranslate2.Translator(str(staging), device="cpu", compute_type="int8")
     except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError for unloadable files
-        raise ModelError(f"model '{entry.name}' was downloaded but does not load: {_short(exc)}") from None
+        raise _CorruptDownload(f"model '{entry.name}' was downloaded but does not load: {_short(exc)}") from None
 
 
 def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool = False) -> Path:
@@ -150,10 +154,9 @@ def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool
         else:
             _download_files(entry, staging, progress)
         _verify(entry, staging)
-    except ModelError as exc:
-        # A corrupt download must not be resumed into; keep partial files only after network errors.
-        if "checksum" in str(exc) or "does not load" in str(exc):
-            shutil.rmtree(staging, ignore_errors=True)
+    except _CorruptDownload:
+        # A corrupt download must not be resumed into; partial files are kept only after network errors.
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging / ".cache", ignore_errors=True)  # huggingface_hub's bookkeeping for resumption
     meta = {"name": entry.name, "repo": entry.repo, "revision": entry.revision,
