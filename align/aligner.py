@@ -1,8 +1,8 @@
 """Many-to-many, order-free sentence alignment of a source article with an English article on the same event.
 
 1. Signals per (source, English) pair (align.features) are combined into one score: ratio margin of the cosine
-   (cross-lingual, mixed with translation-vs-English when translations exist) plus shared numbers and names
-   (and chrF of the translation).
+   (cross-lingual, mixed with word-piece coverage, and with translation-vs-English when translations exist) plus
+   shared numbers and names (and chrF of the translation).
 2. Every sentence of either side links to its best partner on the other side when that score reaches the threshold
    (a higher one when the preference is not mutual); the union of both directions gives one-to-many and many-to-one
    links in any order, and leaves the rest unaligned.
@@ -25,6 +25,7 @@ from align.encoder import Encoder, get_encoder
 from align.features import PairFeatures, compute_features, content_words
 from align.margin import ratio_margin
 from align.model import Alignment, Edge
+from align.token_encoder import token_view
 from mt.document import Document
 from mt.errors import InputError
 
@@ -48,11 +49,14 @@ def score_matrix(feats: PairFeatures, cfg: AlignConfig) -> np.ndarray:
     def margin(m: np.ndarray) -> np.ndarray:
         return ratio_margin(m, cfg.k_frac, cfg.k_min, cfg.k_max)
 
+    cross = margin(feats.cross)
+    if feats.tokens is not None:
+        cross = (1.0 - cfg.w_tokens) * cross + cfg.w_tokens * margin(feats.tokens)
     if feats.mono is None or feats.chrf is None:
-        score = margin(feats.cross)
+        score = cross
     else:
         w_cross = max(0.0, 1.0 - cfg.w_mono - cfg.w_chrf)
-        score = w_cross * margin(feats.cross) + cfg.w_mono * margin(feats.mono) + cfg.w_chrf * margin(feats.chrf)
+        score = w_cross * cross + cfg.w_mono * margin(feats.mono) + cfg.w_chrf * margin(feats.chrf)
     return score + _anchors(feats, cfg)
 
 
@@ -176,7 +180,8 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     if not src_sents or not tgt_sents:
         return [], np.zeros((len(src_sents), len(tgt_sents)), dtype=np.float32)
     enc = encoder or get_encoder()
-    feats = compute_features(list(src_sents), list(tgt_sents), enc, translations)
+    tokens = token_view(enc, cfg.token_layers) if cfg.w_tokens > 0 else None
+    feats = compute_features(list(src_sents), list(tgt_sents), enc, translations, tokens)
     score = pair_scores = score_matrix(feats, cfg)
     sim = similarity(feats, cfg)
     edges: dict[tuple[int, int], float] = {}

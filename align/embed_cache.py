@@ -36,7 +36,7 @@ def _key(text: str) -> bytes:
 
 
 class EmbeddingCache:
-    """SQLite store of float32 vectors; each put() is one transaction, so an interrupted run loses nothing written."""
+    """SQLite store of float32 vectors (and float16 word-piece matrices); each put() is one transaction, so an interrupted run loses nothing written."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
@@ -86,37 +86,54 @@ class EmbeddingCache:
             self._warned = True
         return default
 
-    def get(self, encoder: str, texts: list[str], dim: int) -> dict[str, np.ndarray]:
-        """Cached vectors of those `texts` that are in the cache for `encoder`."""
+    def _read(self, encoder: str, texts: list[str]) -> dict[str, bytes]:
+        """Stored blobs of those `texts` that are in the cache for `encoder`."""
         if not texts:
             return {}
         by_key = {_key(t): t for t in texts}
 
-        def read(db: sqlite3.Connection) -> dict[str, np.ndarray]:
-            found: dict[str, np.ndarray] = {}
+        def read(db: sqlite3.Connection) -> dict[str, bytes]:
+            found: dict[str, bytes] = {}
             keys = list(by_key)
             for i in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
                 part = keys[i:i + 500]
                 rows = db.execute(
                     f"SELECT key, vec FROM emb WHERE encoder = ? AND key IN ({','.join('?' * len(part))})",
                     [encoder, *part]).fetchall()
-                for key, vec in rows:
-                    if len(vec) == 4 * dim:  # a row of another size is stale: treat it as a miss
-                        found[by_key[key]] = np.frombuffer(vec, dtype=np.float32)
+                found.update((by_key[key], vec) for key, vec in rows)
             return found
 
         return self._run(read, {})
 
-    def put(self, encoder: str, texts: list[str], vectors: np.ndarray) -> None:
-        """Store one vector per text for `encoder` (replacing older entries), in one transaction."""
-        rows = [(encoder, _key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                for t, v in zip(texts, vectors, strict=True)]
+    def _write(self, encoder: str, texts: list[str], blobs: list[bytes]) -> None:
+        """Store one blob per text for `encoder` (replacing older entries), in one transaction."""
+        rows = [(encoder, _key(t), b) for t, b in zip(texts, blobs, strict=True)]
 
         def write(db: sqlite3.Connection) -> None:
             with db:
                 db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
 
         self._run(write, None)
+
+    def get(self, encoder: str, texts: list[str], dim: int) -> dict[str, np.ndarray]:
+        """Cached vectors of those `texts` that are in the cache for `encoder`."""
+        # A row of another size is stale (another model under the same name): treat it as a miss.
+        return {t: np.frombuffer(b, dtype=np.float32) for t, b in self._read(encoder, texts).items()
+                if len(b) == 4 * dim}
+
+    def put(self, encoder: str, texts: list[str], vectors: np.ndarray) -> None:
+        """Store one vector per text for `encoder` (replacing older entries), in one transaction."""
+        self._write(encoder, texts, [np.ascontiguousarray(v, dtype=np.float32).tobytes() for v in vectors])
+
+    def get_matrices(self, encoder: str, texts: list[str], dim: int) -> dict[str, np.ndarray]:
+        """Cached (rows, dim) matrices (word-piece vectors) of those `texts` that are in the cache for `encoder`."""
+        # Stored as float16: word-piece vectors are many, and matching them needs no more precision.
+        return {t: np.frombuffer(b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+                for t, b in self._read(encoder, texts).items() if len(b) % (2 * dim) == 0}
+
+    def put_matrices(self, encoder: str, texts: list[str], matrices: list[np.ndarray]) -> None:
+        """Store one (rows, dim) matrix per text for `encoder`, as float16, in one transaction."""
+        self._write(encoder, texts, [np.ascontiguousarray(m, dtype=np.float16).tobytes() for m in matrices])
 
     def close(self) -> None:
         """Close the database connection (reopened on next use)."""

@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from align.embed_cache import EmbeddingCache, cache_enabled
+from align.token_encoder import CachedTokenEncoder, TokenEncoder
 from mt.errors import InputError, ModelError
 from mt.paths import cache_dir
 
@@ -86,6 +87,7 @@ class CachedEncoder:
         self.name: str = base.name
         self.dim: int = int(getattr(base, "dim", 0)) or base.encode(["."]).shape[1]
         self.cache = cache or EmbeddingCache()
+        self._tokens: dict[int, CachedTokenEncoder] = {}
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embeddings of `texts`, from the cache where present, from the model otherwise (then cached)."""
@@ -101,6 +103,16 @@ class CachedEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+
+    def token_encoder(self, layers: int) -> TokenEncoder | None:
+        """The base encoder's word-piece view (align.token_encoder), cached like the sentence vectors; None if none."""
+        hook = getattr(self.base, "token_encoder", None)
+        if not callable(hook):
+            return None
+        if layers not in self._tokens:
+            self._tokens[layers] = CachedTokenEncoder(hook(layers), self.dim, self.cache)
+        return self._tokens[layers]
 
 
 class MemoEncoder:
@@ -119,6 +131,12 @@ class MemoEncoder:
         if not texts:
             return self._base.encode([])
         return np.stack([self._memo[t] for t in texts]).astype(np.float32)
+
+
+    def token_encoder(self, layers: int) -> TokenEncoder | None:
+        """The base encoder's word-piece view (align.token_encoder), or None when it has none."""
+        hook = getattr(self._base, "token_encoder", None)
+        return hook(layers) if callable(hook) else None
 
 
 def ct2_model_dir() -> Path:

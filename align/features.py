@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.encoder import Encoder
+from align.token_encoder import TokenEncoder
+from align.token_match import token_coverage
 
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic / Persian (U+06F0..) digits, plus Arabic decimal/thousands marks.
 _DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)},
@@ -159,7 +161,8 @@ def top_k_mask(sim: np.ndarray, k: int) -> np.ndarray:
     return mask
 
 
-# Articles up to this many pairs get chrF for every pair; longer ones only for each sentence's nearest candidates.
+# Articles up to this many pairs get chrF and word-piece coverage for every pair; longer ones only for each
+# sentence's nearest candidates.
 CHRF_ALL_PAIRS = 2500
 CHRF_CANDIDATES = 8
 
@@ -174,6 +177,7 @@ class PairFeatures:
     numbers: np.ndarray  # IDF-weighted shared-number overlap
     number_mismatch: np.ndarray  # both state numbers, none shared
     names: np.ndarray  # IDF-weighted shared-name overlap
+    tokens: np.ndarray | None = None  # word-piece coverage of source vs English (align.token_match)
     tr_emb: np.ndarray | None = None
     mono: np.ndarray | None = None  # cosine of translation vs English embeddings
     chrf: np.ndarray | None = None  # chrF of translation vs English
@@ -182,8 +186,8 @@ class PairFeatures:
 
 
 def compute_features(src: list[str], tgt: list[str], encoder: Encoder,
-                     translations: list[str] | None = None) -> PairFeatures:
-    """Embed both sides (and the translations) once and compute every pairwise signal."""
+                     translations: list[str] | None = None, tokens: TokenEncoder | None = None) -> PairFeatures:
+    """Embed both sides (and the translations) once and compute every pairwise signal (word pieces if `tokens`)."""
     texts = list(src) + list(tgt) + (list(translations) if translations is not None else [])
     emb = encoder.encode(texts)
     src_emb, tgt_emb = emb[: len(src)], emb[len(src): len(src) + len(tgt)]
@@ -199,10 +203,13 @@ def compute_features(src: list[str], tgt: list[str], encoder: Encoder,
         number_mismatch=disjoint_nonempty(src_nums, tgt_nums),
         names=idf_overlap(src_names, tgt_names),
     )
+    small = len(src) * len(tgt) <= CHRF_ALL_PAIRS
+    if tokens is not None:
+        feats.tokens = token_coverage(tokens.token_states(list(src)), tokens.token_states(list(tgt)),
+                                      None if small else top_k_mask(feats.cross, CHRF_CANDIDATES))
     if translations is not None:
         feats.tr_emb = emb[len(src) + len(tgt):]
         feats.mono = feats.tr_emb @ tgt_emb.T
-        small = len(translations) * len(tgt) <= CHRF_ALL_PAIRS
         feats.chrf = chrf_matrix(list(translations), list(tgt),
                                  None if small else top_k_mask(feats.mono, CHRF_CANDIDATES))
         feats.covers_tgt, feats.covers_src = containment(list(translations), list(tgt))

