@@ -275,6 +275,7 @@ class CT2E5Encoder:
         self._model = ctranslate2.Encoder(str(model_dir), device="cpu", compute_type="int8",
                                           intra_threads=threads, inter_threads=1)
         self._max_batch_tokens = max_batch_tokens
+        self._token_models: dict[int, TokenEncoder] = {}
 
     def _pieces_text(self, text: str) -> str:
         """Text as e5.c feeds its unigram search: normalised, runs of spaces collapsed, spaces as U+2581."""
@@ -334,7 +335,10 @@ class CT2E5Encoder:
         """The word-piece view for token-level matching: this model's first `layers` layers (built on first use)."""
         from align.token_encoder import e5_token_model
 
-        return e5_token_model(layers)
+        # Kept: loading the copy costs about a second, and a run aligns many article pairs.
+        if layers not in self._token_models:
+            self._token_models[layers] = e5_token_model(layers)
+        return self._token_models[layers]
 
     def token_states(self, texts: list[str]) -> list[np.ndarray]:
         """Per text, the L2-normalised hidden state of every word piece that holds a letter or digit.

