@@ -24,8 +24,8 @@ from mt.document import Document, Sentence
 from mt.errors import InputError, MtkError
 
 
-def load_pair(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
-    """n Swahili sentences and the n English ones in a shuffled order (FLORES devtest, then NTREX)."""
+def load_pair(n: int, seed: int = 0) -> tuple[list[str], list[str], set[tuple[int, int]]]:
+    """n Swahili sentences, the n English ones in a shuffled order (FLORES devtest, then NTREX), and the true links."""
     sw: list[str] = []
     en: list[str] = []
     for a, b in [(DATA / "flores200/flores200-devtest.swh_Latn", DATA / "flores200/flores200-devtest.eng_Latn"),
@@ -36,8 +36,9 @@ def load_pair(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
         sw += a.read_text(encoding="utf-8").splitlines()
         en += b.read_text(encoding="utf-8").splitlines()
     sw, en = sw[:n], en[:n]
-    random.Random(seed).shuffle(en)
-    return sw, en
+    order = list(range(len(en)))
+    random.Random(seed).shuffle(order)
+    return sw, [en[k] for k in order], {(k, pos) for pos, k in enumerate(order)}
 
 
 def cpu_seconds() -> float:
@@ -50,8 +51,8 @@ def _document(texts: list[str], lang: str) -> Document:
     return Document(doc_id=lang, lang=lang, sentences=[Sentence(t, 0, i) for i, t in enumerate(texts)])
 
 
-def run_once(sw: list[str], en: list[str], encoder_name: str) -> tuple[float, float, str]:
-    """Wall and CPU seconds for one full alignment, and what was timed."""
+def run_once(sw: list[str], en: list[str], gold: set[tuple[int, int]], encoder_name: str) -> tuple[float, float, str]:
+    """Wall and CPU seconds for one full alignment, and what was timed (with the links' precision and recall)."""
     from align.aligner import align_documents
     from align.config import AlignConfig
     from align.encoder import build_encoder
@@ -61,7 +62,12 @@ def run_once(sw: list[str], en: list[str], encoder_name: str) -> tuple[float, fl
     token_view(enc, AlignConfig().token_layers)  # loaded outside the timings, like the sentence encoder
     start, cpu = time.perf_counter(), cpu_seconds()
     result = align_documents(_document(sw, "sw"), _document(en, "en"), encoder=enc)
-    return time.perf_counter() - start, cpu_seconds() - cpu, f"align_documents ({len(result.edges)} edges)"
+    secs, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    # The two documents are parallel, so every source sentence has exactly one true partner.
+    pred = {(e.src, e.tgt) for e in result.edges}
+    right = len(pred & gold)
+    return secs, cpu, (f"align_documents: {len(pred)} links, precision {right / max(len(pred), 1):.3f}, "
+                       f"recall {right / max(len(gold), 1):.3f}")
 
 
 def main() -> int:
@@ -83,7 +89,7 @@ def main() -> int:
             for model in [real_model, *real_model.parent.glob(real_model.name + "-layers*")]:
                 if model.is_dir():
                     shutil.copytree(model, ct2_model_dir().parent / model.name)
-        sw, en = load_pair(args.n)
+        sw, en, gold = load_pair(args.n)
         total = len(sw) + len(en)
         print(f"{len(sw)} + {len(en)} sentences, encoder {args.encoder}, {os.cpu_count()} CPUs, "
               f"cache {home}", flush=True)
@@ -95,7 +101,7 @@ def main() -> int:
         token_view(build_encoder(args.encoder), AlignConfig().token_layers)
         print(f"model loaded; peak memory so far {peak_rss_mib():.0f} MB", flush=True)
         for k in range(1 + args.runs):
-            secs, cpu, what = run_once(sw, en, args.encoder)
+            secs, cpu, what = run_once(sw, en, gold, args.encoder)
             label = "cold cache" if k == 0 else "warm cache"
             print(f"{label}: {secs:.1f} s wall ({cpu:.1f} s CPU), {total / secs:.0f} sentences/s, "
                   f"peak memory {peak_rss_mib():.0f} MB [{what}]", flush=True)
