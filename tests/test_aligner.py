@@ -142,8 +142,8 @@ def test_clauses_split_long_sentences_only() -> None:
 
 
 def test_one_long_sentence_links_to_three_scattered_short_ones() -> None:
-    sw = ["Mvua kubwa ilinyesha jana katika mji wa Mombasa, na kusababisha mafuriko yaliyoharibu nyumba mia tano, "
-          "huku shule zote za mkoa zikifungwa kwa wiki mbili.",
+    sw = [("Mvua kubwa ilinyesha jana katika mji wa Mombasa, na kusababisha mafuriko yaliyoharibu nyumba mia tano, "
+           "huku shule zote za mkoa zikifungwa kwa wiki mbili."),
           "Rais wa Kenya aliwasili Nairobi siku ya Jumatatu kwa ziara rasmi ya siku tatu."]
     en = ["Floods destroyed five hundred houses.",
           "The president of Kenya arrived in Nairobi on Monday for a three-day official visit.",
