@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.encoder import Encoder
+from align.margin import fill_uncomputed
 from align.token_encoder import TokenEncoder
 from align.token_match import token_coverage
 
@@ -134,7 +135,7 @@ def chrf_matrix(hyps: list[str], refs: list[str], candidates: np.ndarray | None 
     """sacrebleu sentence chrF (0..1) of hypotheses against references, for every pair or only `candidates`.
 
     sacrebleu is the reference implementation but costs about 1 ms a pair: long articles score only the candidate
-    pairs (a boolean n_hyps x n_refs mask); the others get the row's lowest computed score, so margins are unaffected.
+    pairs (a boolean n_hyps x n_refs mask); the others get the row's lowest computed score (margin.fill_uncomputed).
     """
     from sacrebleu.metrics import CHRF
 
@@ -144,9 +145,7 @@ def chrf_matrix(hyps: list[str], refs: list[str], candidates: np.ndarray | None 
         cols = range(len(refs)) if candidates is None else np.flatnonzero(candidates[i])
         for j in cols:
             out[i, j] = chrf.sentence_score(h, [refs[j]]).score / 100.0
-        if candidates is not None and len(cols) < len(refs):
-            out[i, ~candidates[i]] = out[i, cols].min() if len(cols) else 0.0
-    return out
+    return out if candidates is None else fill_uncomputed(out, candidates)
 
 
 def top_k_mask(sim: np.ndarray, k: int) -> np.ndarray:

@@ -41,3 +41,16 @@ def ratio_margin(sim: np.ndarray, k_frac: float = 0.2, k_min: int = 2, k_max: in
     denom = (fwd[:, None] + bwd[None, :]) / 2.0
     # Cosines of e5 embeddings are positive in practice; the floor only guards a degenerate encoder.
     return sim / np.maximum(denom, 1e-6)
+
+
+def fill_uncomputed(scores: np.ndarray, computed: np.ndarray) -> np.ndarray:
+    """Give each row's pairs outside the boolean `computed` mask the row's lowest computed score (in place).
+
+    Long articles score only candidate pairs; a floor at the row's minimum leaves the row's k-NN mean in
+    `ratio_margin` (taken over its best pairs) unaffected. A row with nothing computed is left as it is.
+    """
+    for i in range(scores.shape[0]):
+        done = computed[i]
+        if done.any() and not done.all():
+            scores[i, ~done] = scores[i, done].min()
+    return scores

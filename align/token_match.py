@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from align.margin import fill_uncomputed
+
 
 def token_coverage(src: list[np.ndarray], tgt: list[np.ndarray], candidates: np.ndarray | None = None) -> np.ndarray:
     """n_src x n_tgt max(recall, precision) of greedy word-piece matching, for every pair or only `candidates`.
 
-    Pairs outside the boolean `candidates` mask get the row's lowest computed score (as align.features.chrf_matrix
-    does), so the margins of the computed pairs are unaffected.
+    Pairs outside the boolean `candidates` mask get the row's lowest computed score (margin.fill_uncomputed), so the
+    margins of the computed pairs are unaffected.
     """
     out = np.zeros((len(src), len(tgt)), dtype=np.float32)
     if not src or not tgt:
@@ -33,8 +35,8 @@ def token_coverage(src: list[np.ndarray], tgt: list[np.ndarray], candidates: np.
         recall = np.maximum.reduceat(block, starts, axis=1).mean(axis=0)
         precision = np.add.reduceat(block.max(axis=0), starts) / lengths[cols]
         out[i, cols] = np.maximum(recall, precision)
-        if candidates is not None and len(cols) < len(tgt):
-            rest = np.ones(len(tgt), dtype=bool)
-            rest[cols] = False
-            out[i, rest] = out[i, cols].min()
-    return out
+    if candidates is None:
+        return out
+    # Pairs with a sentence without word pieces were skipped above: they are filled like the non-candidates.
+    computed = candidates & (lengths > 0)[None, :] & np.array([len(a) > 0 for a in src])[:, None]
+    return fill_uncomputed(out, computed)
