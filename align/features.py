@@ -70,6 +70,13 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(words | number_set(text))
 
 
+def _idf(src_sets: list[frozenset[str]], tgt_sets: list[frozenset[str]]) -> dict[str, float]:
+    """IDF of every item, counted over the sentences of both documents: log(1 + n_sentences / sentences with it)."""
+    n = len(src_sets) + len(tgt_sets)
+    df = Counter(tok for s in (*src_sets, *tgt_sets) for tok in s)
+    return {tok: math.log(1.0 + n / c) for tok, c in df.items()}
+
+
 def containment(translations: list[str], tgt_sents: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(C, R), both n_src x n_tgt: C[i, j] share of English j's content stated in translation i, R[i, j] the reverse.
 
@@ -77,10 +84,9 @@ def containment(translations: list[str], tgt_sents: list[str]) -> tuple[np.ndarr
     "electronic warfare") count more than the event's words every sentence repeats ("Morocco", "cooperation").
     """
     src_sets, tgt_sets = [content_words(t) for t in translations], [content_words(t) for t in tgt_sents]
-    n = len(src_sets) + len(tgt_sets)
-    df = Counter(tok for s in (*src_sets, *tgt_sets) for tok in s)
-    vocab = {tok: k for k, tok in enumerate(df)}
-    idf = np.array([math.log(1.0 + n / df[tok]) for tok in vocab], dtype=np.float64)
+    weights = _idf(src_sets, tgt_sets)
+    vocab = {tok: k for k, tok in enumerate(weights)}
+    idf = np.array(list(weights.values()), dtype=np.float64)
 
     def incidence(sets: list[frozenset[str]]) -> np.ndarray:
         out = np.zeros((len(sets), len(vocab)), dtype=np.float64)
@@ -102,9 +108,7 @@ def idf_overlap(src_sets: list[frozenset[str]], tgt_sets: list[frozenset[str]]) 
     IDF is counted over the sentences of both documents, so a name that every sentence repeats ("Morocco") weighs little
     and a rare one ("Kochavi", "80") weighs a lot.
     """
-    n = len(src_sets) + len(tgt_sets)
-    df = Counter(tok for s in (*src_sets, *tgt_sets) for tok in s)
-    idf = {tok: math.log(1.0 + n / c) for tok, c in df.items()}
+    idf = _idf(src_sets, tgt_sets)
     out = np.zeros((len(src_sets), len(tgt_sets)), dtype=np.float32)
     src_mass = [sum(idf[t] for t in s) for s in src_sets]
     tgt_mass = [sum(idf[t] for t in s) for s in tgt_sets]
@@ -163,8 +167,8 @@ def top_k_mask(sim: np.ndarray, k: int) -> np.ndarray:
 
 # Articles up to this many pairs get chrF and word-piece coverage for every pair; longer ones only for each
 # sentence's nearest candidates.
-CHRF_ALL_PAIRS = 2500
-CHRF_CANDIDATES = 8
+ALL_PAIRS_LIMIT = 2500
+CANDIDATES_PER_SENTENCE = 8
 
 
 @dataclass
@@ -203,14 +207,14 @@ def compute_features(src: list[str], tgt: list[str], encoder: Encoder,
         number_mismatch=disjoint_nonempty(src_nums, tgt_nums),
         names=idf_overlap(src_names, tgt_names),
     )
-    small = len(src) * len(tgt) <= CHRF_ALL_PAIRS
+    small = len(src) * len(tgt) <= ALL_PAIRS_LIMIT
     if tokens is not None:
         feats.tokens = token_coverage(tokens.token_states(list(src)), tokens.token_states(list(tgt)),
-                                      None if small else top_k_mask(feats.cross, CHRF_CANDIDATES))
+                                      None if small else top_k_mask(feats.cross, CANDIDATES_PER_SENTENCE))
     if translations is not None:
         feats.tr_emb = emb[len(src) + len(tgt):]
         feats.mono = feats.tr_emb @ tgt_emb.T
         feats.chrf = chrf_matrix(list(translations), list(tgt),
-                                 None if small else top_k_mask(feats.mono, CHRF_CANDIDATES))
+                                 None if small else top_k_mask(feats.mono, CANDIDATES_PER_SENTENCE))
         feats.covers_tgt, feats.covers_src = containment(list(translations), list(tgt))
     return feats
