@@ -278,7 +278,10 @@ class CT2E5Encoder:
         self._model = ctranslate2.Encoder(str(model_dir), device="cpu", compute_type="int8",
                                           intra_threads=threads, inter_threads=1)
         self._max_batch_tokens = max_batch_tokens
-        self._token_models: dict[int, TokenEncoder] = {}
+        # Per layer count: the loaded word-piece copy, or why it could not be built (not retried: each try is a
+        # conversion in a child process).
+        self._token_models: dict[int, TokenEncoder | ModelError] = {}
+        self._prefix_len = len(self.token_ids([""])[0])
 
     def _pieces_text(self, text: str) -> str:
         """Text as e5.c feeds its unigram search: normalised, runs of spaces collapsed, spaces as U+2581."""
@@ -340,20 +343,25 @@ class CT2E5Encoder:
 
         # Kept: loading the copy costs about a second, and a run aligns many article pairs.
         if layers not in self._token_models:
-            self._token_models[layers] = e5_token_model(layers)
-        return self._token_models[layers]
+            try:
+                self._token_models[layers] = e5_token_model(layers)
+            except ModelError as exc:
+                self._token_models[layers] = exc
+        found = self._token_models[layers]
+        if isinstance(found, ModelError):
+            raise found
+        return found
 
     def token_states(self, texts: list[str]) -> list[np.ndarray]:
         """Per text, the L2-normalised hidden state of every word piece that holds a letter or digit.
 
         The 'passage: ' prefix, <s>, </s> and pieces of bare punctuation are left out: they match everything.
         """
-        prefix = len(self.token_ids([""])[0])
         parts: list[dict[int, np.ndarray]] = [{} for _ in texts]
         for i, k, ids, hidden in self._forward(self._windows(texts)):
             content = ids[1:-1]
             pieces = self._sp.id_to_piece(content)
-            keep = [x for x in range(prefix if k == 0 else 0, len(content)) if _WORDLIKE.search(pieces[x])]
+            keep = [x for x in range(self._prefix_len if k == 0 else 0, len(content)) if _WORDLIKE.search(pieces[x])]
             parts[i][k] = hidden[1:-1][keep]
         out = []
         for chunks in parts:

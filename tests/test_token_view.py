@@ -132,3 +132,20 @@ def test_failed_conversion_is_announced_and_reported(tmp_path: Path, capsys: pyt
         ensure_model(tmp_path / "m", n_layers=13)
     assert "preparing the e5-small encoder (13-layer word-piece copy)" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()  # nothing half-built is left under the final name
+
+
+def test_failed_token_copy_is_not_rebuilt_on_every_call(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import align.token_encoder
+
+    calls: list[int] = []
+
+    def failing(layers: int) -> TokenEncoder:
+        calls.append(layers)
+        raise ModelError("disk full while converting")
+
+    monkeypatch.setattr(align.token_encoder, "e5_token_model", failing)
+    enc = build_encoder("e5", cache=False)
+    assert token_view(enc, 5) is None and token_view(enc, 5) is None
+    assert calls == [5]  # each try is a conversion in a child process: done once per encoder
+    assert capsys.readouterr().err.count("disk full while converting") == 1
