@@ -113,6 +113,20 @@ def _save(spec: Any, out_dir: Path, quantization: str) -> Path:
     return out_dir
 
 
+def _finish(spec: Any, vocab: list[str], out_dir: Path, quantization: str, spm_path: Path,
+            spm_names: list[str]) -> Path:
+    """Shared vocabulary and </s>/<unk> tokens on both sides, saved, with the SentencePiece model under each name."""
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    spec.config.eos_token = "</s>"
+    spec.config.unk_token = "<unk>"
+    spec.config.decoder_start_token = "</s>"
+    out = _save(spec, out_dir, quantization)
+    for name in spm_names:
+        shutil.copyfile(spm_path, out / name)
+    return out
+
+
 def text_document(doc_id: str, lang: str, texts: list[str]) -> Document:
     """A Document of the given sentences, one paragraph, with no cleaning or splitting."""
     return Document(doc_id=doc_id, lang=lang, sentences=[Sentence(t, 0, i) for i, t in enumerate(texts)])
@@ -166,15 +180,7 @@ def build_marian(
     spec = TransformerSpec.from_config(layers, heads, pre_norm=False)
     spec.decoder.start_from_zero_embedding = True
     _fill(spec, len(vocab), d_model, ffn, np.random.default_rng(seed))
-    spec.register_source_vocabulary(vocab)
-    spec.register_target_vocabulary(vocab)
-    spec.config.eos_token = "</s>"
-    spec.config.unk_token = "<unk>"
-    spec.config.decoder_start_token = "</s>"
-    out = _save(spec, out_dir, quantization)
-    shutil.copyfile(spm_path, out / "source.spm")
-    shutil.copyfile(spm_path, out / "target.spm")
-    return out
+    return _finish(spec, vocab, out_dir, quantization, spm_path, ["source.spm", "target.spm"])
 
 
 def _fairseq_vocab(spm_path: Path, lang_tokens: list[str]) -> list[str]:
@@ -201,15 +207,8 @@ def _build_fairseq(
     vocab = _fairseq_vocab(spm_path, lang_tokens)
     spec = TransformerSpec.from_config(layers, heads, pre_norm=True)
     _fill(spec, len(vocab), d_model, ffn, np.random.default_rng(seed))
-    spec.register_source_vocabulary(vocab)
-    spec.register_target_vocabulary(vocab)
     spec.config.bos_token = "<s>"
-    spec.config.eos_token = "</s>"
-    spec.config.unk_token = "<unk>"
-    spec.config.decoder_start_token = "</s>"
-    out = _save(spec, out_dir, quantization)
-    shutil.copyfile(spm_path, out / spm_name)
-    return out
+    return _finish(spec, vocab, out_dir, quantization, spm_path, [spm_name])
 
 
 def build_nllb(
