@@ -7,7 +7,8 @@
    (a higher one when the preference is not mutual); the union of both directions gives one-to-many and many-to-one
    links in any order, and leaves the rest unaligned.
 3. A link grows to an adjacent sentence when that sentence is itself a plausible partner and the embedding of the
-   joined sentences is clearly closer than the single one (one sentence told in two).
+   joined sentences is clearly closer than the single one (one sentence told in two). A one-sided best match that
+   reaches the threshold joins its partner's group by the same test, adjacent or not (`_far_partners`).
 4. With translations only: IDF-weighted content-word containment adds pairs where one side states most of the
    other, confirms best partners the embeddings found weakly, and drops weak links that share no claim
    (`_containment_decision`). Without translations nothing of this runs.
@@ -73,23 +74,24 @@ def _clause_passes(row: np.ndarray, best: int, anchor: float, cfg: AlignConfig) 
 
 
 class _GroupEmbedder:
-    """Embeds joined runs of adjacent sentences on demand, once each (runs are few: only plausible partners)."""
+    """Embeds joined groups of sentences on demand, once each (groups are few: only plausible partners)."""
 
     def __init__(self, encoder: Encoder, texts: list[str], translations: list[str] | None) -> None:
         self._encoder = encoder
         self._texts = texts
         self._translations = translations
-        self._memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray | None]] = {}
+        self._memo: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray | None]] = {}
 
-    def get(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray | None]:
-        """Embedding of sentences lo..hi joined (and of their joined translations, if any)."""
-        if (lo, hi) not in self._memo:
-            batch = [" ".join(self._texts[lo: hi + 1])]
+    def get(self, members: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Embedding of the sentences `members` joined in document order (and of their joined translations, if any)."""
+        members = tuple(sorted(members))
+        if members not in self._memo:
+            batch = [" ".join(self._texts[k] for k in members)]
             if self._translations is not None:
-                batch.append(" ".join(self._translations[lo: hi + 1]))
+                batch.append(" ".join(self._translations[k] for k in members))
             emb = self._encoder.encode(batch)
-            self._memo[(lo, hi)] = (emb[0], emb[1] if len(emb) > 1 else None)
-        return self._memo[(lo, hi)]
+            self._memo[members] = (emb[0], emb[1] if len(emb) > 1 else None)
+        return self._memo[members]
 
 
 def _group_sim(one: np.ndarray, one_tr: np.ndarray | None, group: tuple[np.ndarray, np.ndarray | None],
@@ -121,6 +123,42 @@ def _grow(best: int, row_score: np.ndarray, row_sim: np.ndarray, sim_of_group: C
             break
         lo, hi, current = min(lo, k), max(hi, k), value
     return list(range(lo, hi + 1))
+
+
+def _far_partners(edges: dict[tuple[int, int], float], score: np.ndarray,
+                  fits_src: Callable[[int, tuple[int, ...]], float], fits_tgt: Callable[[int, tuple[int, ...]], float],
+                  cfg: AlignConfig) -> dict[tuple[int, int], float]:
+    """One-sided best matches that complete a partner's group, adjacent or not (one sentence told in several).
+
+    A sentence j whose best partner i reaches the threshold but prefers another sentence is usually held to the
+    stricter one-sided bar: most such j lost their real partner and point at a related sentence. When i states j
+    together with what it is already linked to, the evidence differs: the joined text of i's partners and j fits i
+    better than i's partners alone. Comparable articles split one sentence into several that need not be adjacent,
+    which the adjacent-only growth in `_grow` cannot reach. Both directions; groups stay within cfg.max_group.
+    """
+    best_tgt, best_src = np.argmax(score, axis=1), np.argmax(score, axis=0)
+    partners_of_src: dict[int, set[int]] = {}
+    partners_of_tgt: dict[int, set[int]] = {}
+    for i, j in edges:
+        partners_of_src.setdefault(i, set()).add(j)
+        partners_of_tgt.setdefault(j, set()).add(i)
+    found: dict[tuple[int, int], float] = {}
+    candidates = [(int(best_src[j]), j, True) for j in range(score.shape[1])]
+    candidates += [(i, int(best_tgt[i]), False) for i in range(score.shape[0])]
+    for i, j, tgt_joins in candidates:
+        if (i, j) in edges or score[i, j] < cfg.threshold:
+            continue
+        group = partners_of_src.get(i, set()) if tgt_joins else partners_of_tgt.get(j, set())
+        if not group or len(group) >= cfg.max_group:
+            continue
+        members = tuple(sorted(group))
+        if tgt_joins:
+            better = fits_src(i, tuple(sorted(group | {j}))) > fits_src(i, members) + cfg.group_gain
+        else:
+            better = fits_tgt(j, tuple(sorted(group | {i}))) > fits_tgt(j, members) + cfg.group_gain
+        if better:
+            found[(i, j)] = float(score[i, j])
+    return found
 
 
 def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray, covers_tgt: np.ndarray,
@@ -214,7 +252,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
             continue
         tr_i = feats.tr_emb[i] if feats.tr_emb is not None else None
         group = _grow(j, score[i], sim[i], lambda lo, hi, i=i, tr_i=tr_i: _group_sim(
-            feats.src_emb[i], tr_i, tgt_groups.get(lo, hi), False, cfg), cfg)
+            feats.src_emb[i], tr_i, tgt_groups.get(tuple(range(lo, hi + 1))), False, cfg), cfg)
         for k in group:
             edges[(i, k)] = max(edges.get((i, k), -np.inf), float(score[i, k]))
 
@@ -224,7 +262,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         if not passes(i, j):
             continue
         group = _grow(i, score[:, j], sim[:, j], lambda lo, hi, j=j: _group_sim(
-            feats.tgt_emb[j], None, src_groups.get(lo, hi), True, cfg), cfg)
+            feats.tgt_emb[j], None, src_groups.get(tuple(range(lo, hi + 1))), True, cfg), cfg)
         for k in group:
             edges[(k, j)] = max(edges.get((k, j), -np.inf), float(score[k, j]))
 
@@ -241,6 +279,18 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
             i = int(np.argmax(col))
             if _clause_passes(col, i, anchors[i, j], cfg) and comb_best_tgt[i] == j:
                 edges[(i, j)] = max(edges.get((i, j), -np.inf), float(comb[i, j]))
+
+    if cfg.far_partners:
+        tr_emb = feats.tr_emb
+
+        def fits_src(i: int, members: tuple[int, ...]) -> float:
+            return _group_sim(feats.src_emb[i], tr_emb[i] if tr_emb is not None else None,
+                              tgt_groups.get(members), False, cfg)
+
+        def fits_tgt(j: int, members: tuple[int, ...]) -> float:
+            return _group_sim(feats.tgt_emb[j], None, src_groups.get(members), True, cfg)
+
+        edges.update(_far_partners(edges, score, fits_src, fits_tgt, cfg))
 
     if feats.covers_tgt is not None and feats.covers_src is not None:
         edges = _containment_decision(edges, score, feats.covers_tgt, feats.covers_src, list(tgt_sents),

@@ -57,6 +57,9 @@ class AlignConfig:
     group_gain: float = 0.0
     # Largest number of adjacent sentences one sentence can link to (e.g. one long sentence told in three).
     max_group: int = 3
+    # Whether a one-sided best match reaching the threshold links when it completes its partner's group (adjacent or
+    # not) by the same test as growth: the joined text fits the partner better (align.aligner._far_partners).
+    far_partners: bool = True
 
     # --- clause coverage (align.coverage_signal) ---
     # A clause of a long sentence links its sentence to its best partner at this margin (inf: off) ...

@@ -153,8 +153,12 @@ def test_one_long_sentence_links_to_three_scattered_short_ones() -> None:
     links = _links(sw, en)
     assert {(0, 0), (0, 2), (0, 4), (1, 1)} <= links
     assert not any(j == 3 for _, j in links)
-    # Without clause coverage the long sentence reaches fewer of its three partners.
-    plain = _links(sw, en, config=AlignConfig(clause_threshold=float("inf")))
+    # Clause coverage and far-partner completion each reach all three scattered partners on their own; with
+    # neither, the long sentence keeps only its best one.
+    no_clauses = AlignConfig(clause_threshold=float("inf"))
+    assert {(0, 0), (0, 2), (0, 4)} <= _links(sw, en, config=no_clauses)
+    assert {(0, 0), (0, 2), (0, 4)} <= _links(sw, en, config=AlignConfig(far_partners=False))
+    plain = _links(sw, en, config=AlignConfig(clause_threshold=float("inf"), far_partners=False))
     assert len({j for i, j in plain if i == 0}) < 3
 
 
@@ -204,3 +208,33 @@ def test_containment_decision_adds_stated_pairs_and_drops_weak_topical_ones() ->
     # A strong embedding link survives even with no shared content (a poor translation must not veto it).
     assert (1, 2) in _containment_decision({(1, 2): 1.5}, np.where(score == score[1, 2], 1.5, score), c, r, en, tr,
                                            AlignConfig())
+
+
+def test_far_partners_complete_a_group_only_when_the_joined_text_fits_better() -> None:
+    import numpy as np
+
+    from align.aligner import _far_partners
+
+    # Source 0 is linked to English 0; English 2 (not adjacent) prefers source 0, which prefers English 0: a
+    # one-sided best above the threshold. Source 1 prefers English 1, whose best is source 2 (linked to it).
+    score = np.array([[1.30, 0.90, 1.05, 0.90],
+                      [0.90, 1.04, 0.90, 0.90],
+                      [0.90, 1.20, 0.90, 1.00]], dtype=np.float32)
+    edges = {(0, 0): 1.30, (2, 1): 1.20}
+    fit_src = {(0,): 0.80, (0, 2): 0.85}  # English 0 and 2 joined fit source 0 better than English 0 alone
+    fit_tgt = {(2,): 0.80, (1, 2): 0.78}  # sources 1 and 2 joined fit English 1 worse than source 2 alone
+    found = _far_partners(edges, score, lambda i, m: fit_src[m], lambda j, m: fit_tgt[m], AlignConfig())
+    assert found == {(0, 2): pytest.approx(1.05)}
+    # The other direction: sources 1 and 2 joined fit English 1 better, so source 1 joins English 1's group.
+    better_tgt = {**fit_tgt, (1, 2): 0.83}
+    assert (1, 1) in _far_partners(edges, score, lambda i, m: fit_src[m], lambda j, m: better_tgt[m], AlignConfig())
+    # The same pair is left out when the joined text fits no better, when it stays below the threshold, and when
+    # the group is already as large as max_group.
+    fit_src[(0, 2)] = 0.80
+    assert _far_partners(edges, score, lambda i, m: fit_src[m], lambda j, m: fit_tgt[m], AlignConfig()) == {}
+    fit_src[(0, 2)] = 0.85
+    assert _far_partners(edges, score, lambda i, m: fit_src[m], lambda j, m: fit_tgt[m],
+                         AlignConfig(threshold=1.06)) == {}
+    assert _far_partners(edges, score, lambda i, m: fit_src[m], lambda j, m: fit_tgt[m], AlignConfig(max_group=1)) == {}
+    # English 3's best is source 2 at exactly 1.0, below the threshold: never a candidate.
+    assert (2, 3) not in found
