@@ -76,22 +76,33 @@ def _clause_passes(row: np.ndarray, best: int, anchor: float, cfg: AlignConfig) 
 class _GroupEmbedder:
     """Embeds joined groups of sentences on demand, once each (groups are few: only plausible partners)."""
 
-    def __init__(self, encoder: Encoder, texts: list[str], translations: list[str] | None) -> None:
+    def __init__(self, encoder: Encoder, texts: list[str], translations: list[str] | None,
+                 singles: tuple[np.ndarray, np.ndarray | None] | None = None) -> None:
+        """`singles`: the embeddings (and translation embeddings) already computed for each sentence alone."""
         self._encoder = encoder
         self._texts = texts
         self._translations = translations
         self._memo: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray | None]] = {}
+        if singles is not None:
+            emb, tr_emb = singles
+            self._memo = {(k,): (emb[k], tr_emb[k] if tr_emb is not None else None) for k in range(len(texts))}
 
     def get(self, members: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray | None]:
         """Embedding of the sentences `members` joined in document order (and of their joined translations, if any)."""
-        members = tuple(sorted(members))
-        if members not in self._memo:
-            batch = [" ".join(self._texts[k] for k in members)]
+        return self.get_many([members])[0]
+
+    def get_many(self, groups: list[tuple[int, ...]]) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """`get` for many groups, with the new ones embedded in one encoder call (one call per group is slow)."""
+        keys = [tuple(sorted(g)) for g in groups]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._memo))
+        if missing:
+            texts = [" ".join(self._texts[k] for k in members) for members in missing]
             if self._translations is not None:
-                batch.append(" ".join(self._translations[k] for k in members))
-            emb = self._encoder.encode(batch)
-            self._memo[members] = (emb[0], emb[1] if len(emb) > 1 else None)
-        return self._memo[members]
+                texts += [" ".join(self._translations[k] for k in members) for members in missing]
+            emb = self._encoder.encode(texts)
+            for n, members in enumerate(missing):
+                self._memo[members] = (emb[n], emb[len(missing) + n] if self._translations is not None else None)
+        return [self._memo[k] for k in keys]
 
 
 def _group_sim(one: np.ndarray, one_tr: np.ndarray | None, group: tuple[np.ndarray, np.ndarray | None],
@@ -125,8 +136,10 @@ def _grow(best: int, row_score: np.ndarray, row_sim: np.ndarray, sim_of_group: C
     return list(range(lo, hi + 1))
 
 
-def _far_partners(edges: dict[tuple[int, int], float], score: np.ndarray,
-                  fits_src: Callable[[int, tuple[int, ...]], float], fits_tgt: Callable[[int, tuple[int, ...]], float],
+FitsFn = Callable[[list[tuple[int, tuple[int, ...]]]], list[float]]
+
+
+def _far_partners(edges: dict[tuple[int, int], float], score: np.ndarray, fits_src: FitsFn, fits_tgt: FitsFn,
                   cfg: AlignConfig) -> dict[tuple[int, int], float]:
     """One-sided best matches that complete a partner's group, adjacent or not (one sentence told in several).
 
@@ -134,7 +147,10 @@ def _far_partners(edges: dict[tuple[int, int], float], score: np.ndarray,
     stricter one-sided bar: most such j lost their real partner and point at a related sentence. When i states j
     together with what it is already linked to, the evidence differs: the joined text of i's partners and j fits i
     better than i's partners alone. Comparable articles split one sentence into several that need not be adjacent,
-    which the adjacent-only growth in `_grow` cannot reach. Both directions; groups stay within cfg.max_group.
+    which the adjacent-only growth in `_grow` cannot reach. Both directions; groups stay within cfg.max_group, and
+    at most cfg.far_budget candidates are tested.
+    `fits_src([(i, english_ids), ...])` gives the similarity of source i to those English sentences joined, for a
+    whole batch at once; `fits_tgt` the same the other way.
     """
     best_tgt, best_src = np.argmax(score, axis=1), np.argmax(score, axis=0)
     partners_of_src: dict[int, set[int]] = {}
@@ -142,22 +158,31 @@ def _far_partners(edges: dict[tuple[int, int], float], score: np.ndarray,
     for i, j in edges:
         partners_of_src.setdefault(i, set()).add(j)
         partners_of_tgt.setdefault(j, set()).add(i)
+    # (pair, the sentence the group belongs to, its group now, its group with the newcomer), per side of the group.
+    tgt_groups: list[tuple[tuple[int, int], int, tuple[int, ...], tuple[int, ...]]] = []
+    src_groups: list[tuple[tuple[int, int], int, tuple[int, ...], tuple[int, ...]]] = []
+    for j in range(score.shape[1]):
+        i = int(best_src[j])
+        group = partners_of_src.get(i, set())
+        if (i, j) not in edges and score[i, j] >= cfg.threshold and 0 < len(group) < cfg.max_group:
+            tgt_groups.append(((i, j), i, tuple(sorted(group)), tuple(sorted(group | {j}))))
+    for i in range(score.shape[0]):
+        j = int(best_tgt[i])
+        group = partners_of_tgt.get(j, set())
+        if (i, j) not in edges and score[i, j] >= cfg.threshold and 0 < len(group) < cfg.max_group:
+            src_groups.append(((i, j), j, tuple(sorted(group)), tuple(sorted(group | {i}))))
+    # Each test embeds a joined text: on long inputs only the best-scoring cfg.far_budget candidates are tested.
+    ranked = sorted([(score[q[0]], n, side) for side, queries in enumerate((tgt_groups, src_groups))
+                     for n, q in enumerate(queries)], reverse=True)[: cfg.far_budget]
+    kept = {(side, n) for _, n, side in ranked}
+    tgt_groups = [q for n, q in enumerate(tgt_groups) if (0, n) in kept]
+    src_groups = [q for n, q in enumerate(src_groups) if (1, n) in kept]
     found: dict[tuple[int, int], float] = {}
-    candidates = [(int(best_src[j]), j, True) for j in range(score.shape[1])]
-    candidates += [(i, int(best_tgt[i]), False) for i in range(score.shape[0])]
-    for i, j, tgt_joins in candidates:
-        if (i, j) in edges or score[i, j] < cfg.threshold:
-            continue
-        group = partners_of_src.get(i, set()) if tgt_joins else partners_of_tgt.get(j, set())
-        if not group or len(group) >= cfg.max_group:
-            continue
-        members = tuple(sorted(group))
-        if tgt_joins:
-            better = fits_src(i, tuple(sorted(group | {j}))) > fits_src(i, members) + cfg.group_gain
-        else:
-            better = fits_tgt(j, tuple(sorted(group | {i}))) > fits_tgt(j, members) + cfg.group_gain
-        if better:
-            found[(i, j)] = float(score[i, j])
+    for queries, fits in ((tgt_groups, fits_src), (src_groups, fits_tgt)):
+        values = fits([(k, g) for _, k, now, joined in queries for g in (now, joined)])
+        for n, (pair, _, _, _) in enumerate(queries):
+            if values[2 * n + 1] > values[2 * n] + cfg.group_gain:
+                found[pair] = float(score[pair])
     return found
 
 
@@ -245,7 +270,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         mutual = best_tgt[i] == j and best_src[j] == i
         return score[i, j] >= cfg.threshold + (0.0 if mutual else cfg.one_sided_extra)
 
-    tgt_groups = _GroupEmbedder(enc, list(tgt_sents), None)
+    tgt_groups = _GroupEmbedder(enc, list(tgt_sents), None, (feats.tgt_emb, None))
     for i in range(score.shape[0]):
         j = int(best_tgt[i])
         if not passes(i, j):
@@ -256,7 +281,8 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         for k in group:
             edges[(i, k)] = max(edges.get((i, k), -np.inf), float(score[i, k]))
 
-    src_groups = _GroupEmbedder(enc, list(src_sents), list(translations) if translations is not None else None)
+    src_groups = _GroupEmbedder(enc, list(src_sents), list(translations) if translations is not None else None,
+                                (feats.src_emb, feats.tr_emb))
     for j in range(score.shape[1]):
         i = int(best_src[j])
         if not passes(i, j):
@@ -283,12 +309,14 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     if cfg.far_partners:
         tr_emb = feats.tr_emb
 
-        def fits_src(i: int, members: tuple[int, ...]) -> float:
-            return _group_sim(feats.src_emb[i], tr_emb[i] if tr_emb is not None else None,
-                              tgt_groups.get(members), False, cfg)
+        def fits_src(items: list[tuple[int, tuple[int, ...]]]) -> list[float]:
+            groups = tgt_groups.get_many([members for _, members in items])
+            return [_group_sim(feats.src_emb[i], tr_emb[i] if tr_emb is not None else None, g, False, cfg)
+                    for (i, _), g in zip(items, groups, strict=True)]
 
-        def fits_tgt(j: int, members: tuple[int, ...]) -> float:
-            return _group_sim(feats.tgt_emb[j], None, src_groups.get(members), True, cfg)
+        def fits_tgt(items: list[tuple[int, tuple[int, ...]]]) -> list[float]:
+            groups = src_groups.get_many([members for _, members in items])
+            return [_group_sim(feats.tgt_emb[j], None, g, True, cfg) for (j, _), g in zip(items, groups, strict=True)]
 
         edges.update(_far_partners(edges, score, fits_src, fits_tgt, cfg))
 
