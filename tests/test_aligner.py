@@ -233,6 +233,9 @@ def test_far_partners_complete_a_group_only_when_the_joined_text_fits_better() -
     # The other direction: sources 1 and 2 joined fit English 1 better, so source 1 joins English 1's group.
     better_tgt = {**fit_tgt, (1, 2): 0.83}
     assert (1, 1) in _far_partners(edges, score, _table(fit_src), _table(better_tgt), AlignConfig())
+    # With a budget of one test, only the best-scoring candidate (1.05 against 1.04) is tried.
+    assert _far_partners(edges, score, _table(fit_src), _table(better_tgt), AlignConfig(far_budget=1)) == {
+        (0, 2): pytest.approx(1.05)}
     # The same pair is left out when the joined text fits no better, when it stays below the threshold, and when
     # the group is already as large as max_group.
     fit_src[(0, 2)] = 0.80
