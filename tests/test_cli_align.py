@@ -269,3 +269,28 @@ def test_encoder_is_swappable_and_unknown_one_is_refused(presplit: tuple[Path, P
     rc, _, err = _run(capsys, sw, en, "--presplit", "--no-mt", "--encoder", "no-such-encoder", "-o", bad)
     assert rc == 2 and "unknown encoder" in err and len(err.strip().splitlines()) == 1
     assert not bad.exists()
+
+
+def test_interrupted_auto_run_leaves_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import align.aligner
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    real = align.aligner.align_documents
+    calls = []
+
+    def second_pair_interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C while the second pair was aligned
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(align.aligner, "align_documents", second_pair_interrupted)
+    for fmt, out in (("jsonl", tmp_path / "all.jsonl"), ("moses", tmp_path / "corpus")):
+        calls.clear()
+        rc, _, err = _run(capsys, "--auto", folder, "--no-mt", "--format", fmt, "-o", out)
+        assert rc == 130 and len(calls) == 2 and "interrupted" in err and "Traceback" not in err
+        assert not out.exists() and not list(tmp_path.glob(f".{out.name}*"))
