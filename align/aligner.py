@@ -8,7 +8,7 @@
    links in any order, and leaves the rest unaligned.
 3. A link grows to an adjacent sentence when that sentence is itself a plausible partner and the embedding of the
    joined sentences is clearly closer than the single one (one sentence told in two). A one-sided best match that
-   reaches the threshold joins its partner's group by the same test, adjacent or not (`_far_partners`).
+   reaches the threshold joins its partner's group by the same test, adjacent or not (`align.groups`).
 4. With translations only: IDF-weighted content-word containment adds pairs where one side states most of the
    other, confirms best partners the embeddings found weakly, and drops weak links that share no claim
    (`_containment_decision`). Without translations nothing of this runs.
@@ -16,14 +16,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from align.config import AlignConfig
 from align.coverage_signal import clause_coverage
 from align.encoder import Encoder, get_encoder
 from align.features import PairFeatures, compute_features, content_words
+from align.groups import GroupFits, far_partners, grow
 from align.margin import ratio_margin
 from align.model import Alignment, Edge
 from align.token_encoder import token_view
@@ -71,119 +70,6 @@ def _clause_passes(row: np.ndarray, best: int, anchor: float, cfg: AlignConfig) 
     # A clause is short and topical ("the two countries agreed"): without a clear gap it matches a theme, not a claim.
     runner_up = float(np.partition(row, -2)[-2]) if len(row) > 1 else 0.0
     return row[best] + anchor >= cfg.clause_threshold and row[best] - runner_up >= cfg.clause_gap
-
-
-class _GroupEmbedder:
-    """Embeds joined groups of sentences on demand, once each (groups are few: only plausible partners)."""
-
-    def __init__(self, encoder: Encoder, texts: list[str], translations: list[str] | None,
-                 singles: tuple[np.ndarray, np.ndarray | None] | None = None) -> None:
-        """`singles`: the embeddings (and translation embeddings) already computed for each sentence alone."""
-        self._encoder = encoder
-        self._texts = texts
-        self._translations = translations
-        self._memo: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray | None]] = {}
-        if singles is not None:
-            emb, tr_emb = singles
-            self._memo = {(k,): (emb[k], tr_emb[k] if tr_emb is not None else None) for k in range(len(texts))}
-
-    def get(self, members: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray | None]:
-        """Embedding of the sentences `members` joined in document order (and of their joined translations, if any)."""
-        return self.get_many([members])[0]
-
-    def get_many(self, groups: list[tuple[int, ...]]) -> list[tuple[np.ndarray, np.ndarray | None]]:
-        """`get` for many groups, with the new ones embedded in one encoder call (one call per group is slow)."""
-        keys = [tuple(sorted(g)) for g in groups]
-        missing = list(dict.fromkeys(k for k in keys if k not in self._memo))
-        if missing:
-            texts = [" ".join(self._texts[k] for k in members) for members in missing]
-            if self._translations is not None:
-                texts += [" ".join(self._translations[k] for k in members) for members in missing]
-            emb = self._encoder.encode(texts)
-            for n, members in enumerate(missing):
-                self._memo[members] = (emb[n], emb[len(missing) + n] if self._translations is not None else None)
-        return [self._memo[k] for k in keys]
-
-
-def _group_sim(one: np.ndarray, one_tr: np.ndarray | None, group: tuple[np.ndarray, np.ndarray | None],
-               group_is_src: bool, cfg: AlignConfig) -> float:
-    """Cosine between one sentence and a joined group, mixed like `similarity` when translations exist."""
-    g, g_tr = group
-    cross = float(one @ g)
-    if group_is_src:
-        if g_tr is None:
-            return cross
-        return (1.0 - cfg.w_mono) * cross + cfg.w_mono * float(g_tr @ one)
-    if one_tr is None:
-        return cross
-    return (1.0 - cfg.w_mono) * cross + cfg.w_mono * float(one_tr @ g)
-
-
-def _grow(best: int, row_score: np.ndarray, row_sim: np.ndarray, sim_of_group: Callable[[int, int], float],
-          cfg: AlignConfig) -> list[int]:
-    """Extend [best] with adjacent indices while each newcomer is plausible and the joined group fits clearly better."""
-    lo = hi = best
-    current = float(row_sim[best])
-    while hi - lo + 1 < cfg.max_group:
-        options = [k for k in (lo - 1, hi + 1) if 0 <= k < len(row_score) and row_score[k] >= cfg.group_threshold]
-        if not options:
-            break
-        trials = [(sim_of_group(min(lo, k), max(hi, k)), k) for k in options]
-        value, k = max(trials)
-        if value < current + cfg.group_gain:
-            break
-        lo, hi, current = min(lo, k), max(hi, k), value
-    return list(range(lo, hi + 1))
-
-
-FitsFn = Callable[[list[tuple[int, tuple[int, ...]]]], list[float]]
-
-
-def _far_partners(edges: dict[tuple[int, int], float], score: np.ndarray, fits_src: FitsFn, fits_tgt: FitsFn,
-                  cfg: AlignConfig) -> dict[tuple[int, int], float]:
-    """One-sided best matches that complete a partner's group, adjacent or not (one sentence told in several).
-
-    A sentence j whose best partner i reaches the threshold but prefers another sentence is usually held to the
-    stricter one-sided bar: most such j lost their real partner and point at a related sentence. When i states j
-    together with what it is already linked to, the evidence differs: the joined text of i's partners and j fits i
-    better than i's partners alone. Comparable articles split one sentence into several that need not be adjacent,
-    which the adjacent-only growth in `_grow` cannot reach. Both directions; groups stay within cfg.max_group, and
-    at most cfg.far_budget candidates are tested.
-    `fits_src([(i, english_ids), ...])` gives the similarity of source i to those English sentences joined, for a
-    whole batch at once; `fits_tgt` the same the other way.
-    """
-    best_tgt, best_src = np.argmax(score, axis=1), np.argmax(score, axis=0)
-    partners_of_src: dict[int, set[int]] = {}
-    partners_of_tgt: dict[int, set[int]] = {}
-    for i, j in edges:
-        partners_of_src.setdefault(i, set()).add(j)
-        partners_of_tgt.setdefault(j, set()).add(i)
-    # (pair, the sentence the group belongs to, its group now, its group with the newcomer), per side of the group.
-    tgt_groups: list[tuple[tuple[int, int], int, tuple[int, ...], tuple[int, ...]]] = []
-    src_groups: list[tuple[tuple[int, int], int, tuple[int, ...], tuple[int, ...]]] = []
-    for j in range(score.shape[1]):
-        i = int(best_src[j])
-        group = partners_of_src.get(i, set())
-        if (i, j) not in edges and score[i, j] >= cfg.threshold and 0 < len(group) < cfg.max_group:
-            tgt_groups.append(((i, j), i, tuple(sorted(group)), tuple(sorted(group | {j}))))
-    for i in range(score.shape[0]):
-        j = int(best_tgt[i])
-        group = partners_of_tgt.get(j, set())
-        if (i, j) not in edges and score[i, j] >= cfg.threshold and 0 < len(group) < cfg.max_group:
-            src_groups.append(((i, j), j, tuple(sorted(group)), tuple(sorted(group | {i}))))
-    # Each test embeds a joined text: on long inputs only the best-scoring cfg.far_budget candidates are tested.
-    ranked = sorted([(score[q[0]], n, side) for side, queries in enumerate((tgt_groups, src_groups))
-                     for n, q in enumerate(queries)], reverse=True)[: cfg.far_budget]
-    kept = {(side, n) for _, n, side in ranked}
-    tgt_groups = [q for n, q in enumerate(tgt_groups) if (0, n) in kept]
-    src_groups = [q for n, q in enumerate(src_groups) if (1, n) in kept]
-    found: dict[tuple[int, int], float] = {}
-    for queries, fits in ((tgt_groups, fits_src), (src_groups, fits_tgt)):
-        values = fits([(k, g) for _, k, now, joined in queries for g in (now, joined)])
-        for n, (pair, _, _, _) in enumerate(queries):
-            if values[2 * n + 1] > values[2 * n] + cfg.group_gain:
-                found[pair] = float(score[pair])
-    return found
 
 
 def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray, covers_tgt: np.ndarray,
@@ -270,25 +156,23 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         mutual = best_tgt[i] == j and best_src[j] == i
         return score[i, j] >= cfg.threshold + (0.0 if mutual else cfg.one_sided_extra)
 
-    tgt_groups = _GroupEmbedder(enc, list(tgt_sents), None, (feats.tgt_emb, None))
+    fits = GroupFits(enc, list(src_sents), list(tgt_sents), list(translations) if translations is not None else None,
+                     feats, cfg)
     for i in range(score.shape[0]):
         j = int(best_tgt[i])
         if not passes(i, j):
             continue
-        tr_i = feats.tr_emb[i] if feats.tr_emb is not None else None
-        group = _grow(j, score[i], sim[i], lambda lo, hi, i=i, tr_i=tr_i: _group_sim(
-            feats.src_emb[i], tr_i, tgt_groups.get(tuple(range(lo, hi + 1))), False, cfg), cfg)
+        group = grow(j, score[i], sim[i], lambda lo, hi, i=i: fits.src_to_tgt([(i, tuple(range(lo, hi + 1)))])[0],
+                     cfg)
         for k in group:
             edges[(i, k)] = max(edges.get((i, k), -np.inf), float(score[i, k]))
 
-    src_groups = _GroupEmbedder(enc, list(src_sents), list(translations) if translations is not None else None,
-                                (feats.src_emb, feats.tr_emb))
     for j in range(score.shape[1]):
         i = int(best_src[j])
         if not passes(i, j):
             continue
-        group = _grow(i, score[:, j], sim[:, j], lambda lo, hi, j=j: _group_sim(
-            feats.tgt_emb[j], None, src_groups.get(tuple(range(lo, hi + 1))), True, cfg), cfg)
+        group = grow(i, score[:, j], sim[:, j], lambda lo, hi, j=j: fits.tgt_to_src([(j, tuple(range(lo, hi + 1)))])[0],
+                     cfg)
         for k in group:
             edges[(k, j)] = max(edges.get((k, j), -np.inf), float(score[k, j]))
 
@@ -307,18 +191,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
                 edges[(i, j)] = max(edges.get((i, j), -np.inf), float(comb[i, j]))
 
     if cfg.far_partners:
-        tr_emb = feats.tr_emb
-
-        def fits_src(items: list[tuple[int, tuple[int, ...]]]) -> list[float]:
-            groups = tgt_groups.get_many([members for _, members in items])
-            return [_group_sim(feats.src_emb[i], tr_emb[i] if tr_emb is not None else None, g, False, cfg)
-                    for (i, _), g in zip(items, groups, strict=True)]
-
-        def fits_tgt(items: list[tuple[int, tuple[int, ...]]]) -> list[float]:
-            groups = src_groups.get_many([members for _, members in items])
-            return [_group_sim(feats.tgt_emb[j], None, g, True, cfg) for (j, _), g in zip(items, groups, strict=True)]
-
-        edges.update(_far_partners(edges, score, fits_src, fits_tgt, cfg))
+        edges.update(far_partners(edges, score, fits.src_to_tgt, fits.tgt_to_src, cfg))
 
     if feats.covers_tgt is not None and feats.covers_src is not None:
         edges = _containment_decision(edges, score, feats.covers_tgt, feats.covers_src, list(tgt_sents),

@@ -58,7 +58,7 @@ class AlignConfig:
     # Largest number of adjacent sentences one sentence can link to (e.g. one long sentence told in three).
     max_group: int = 3
     # Whether a one-sided best match reaching the threshold links when it completes its partner's group (adjacent or
-    # not) by the same test as growth: the joined text fits the partner better (align.aligner._far_partners).
+    # not) by the same test as growth: the joined text fits the partner better (align.groups.far_partners).
     # DEV seeds 1 and 2: realistic generator sw 0.916 -> 0.924, ar 0.913 -> 0.927; original generator unchanged
     # (0.942, 0.954 -> 0.955). Testing from group_threshold (1.0) instead of the threshold added as many wrong links.
     far_partners: bool = True

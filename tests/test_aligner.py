@@ -218,7 +218,7 @@ def _table(fits: dict[tuple[int, ...], float]):
 def test_far_partners_complete_a_group_only_when_the_joined_text_fits_better() -> None:
     import numpy as np
 
-    from align.aligner import _far_partners
+    from align.groups import far_partners
 
     # Source 0 is linked to English 0; English 2 (not adjacent) prefers source 0, which prefers English 0: a
     # one-sided best above the threshold. Source 1 prefers English 1, whose best is source 2 (linked to it).
@@ -228,21 +228,21 @@ def test_far_partners_complete_a_group_only_when_the_joined_text_fits_better() -
     edges = {(0, 0): 1.30, (2, 1): 1.20}
     fit_src = {(0,): 0.80, (0, 2): 0.85}  # English 0 and 2 joined fit source 0 better than English 0 alone
     fit_tgt = {(2,): 0.80, (1, 2): 0.78}  # sources 1 and 2 joined fit English 1 worse than source 2 alone
-    found = _far_partners(edges, score, _table(fit_src), _table(fit_tgt), AlignConfig())
+    found = far_partners(edges, score, _table(fit_src), _table(fit_tgt), AlignConfig())
     assert found == {(0, 2): pytest.approx(1.05)}
     # The other direction: sources 1 and 2 joined fit English 1 better, so source 1 joins English 1's group.
     better_tgt = {**fit_tgt, (1, 2): 0.83}
-    assert (1, 1) in _far_partners(edges, score, _table(fit_src), _table(better_tgt), AlignConfig())
+    assert (1, 1) in far_partners(edges, score, _table(fit_src), _table(better_tgt), AlignConfig())
     # With a budget of one test, only the best-scoring candidate (1.05 against 1.04) is tried.
-    assert _far_partners(edges, score, _table(fit_src), _table(better_tgt), AlignConfig(far_budget=1)) == {
+    assert far_partners(edges, score, _table(fit_src), _table(better_tgt), AlignConfig(far_budget=1)) == {
         (0, 2): pytest.approx(1.05)}
     # The same pair is left out when the joined text fits no better, when it stays below the threshold, and when
     # the group is already as large as max_group.
     fit_src[(0, 2)] = 0.80
-    assert _far_partners(edges, score, _table(fit_src), _table(fit_tgt), AlignConfig()) == {}
+    assert far_partners(edges, score, _table(fit_src), _table(fit_tgt), AlignConfig()) == {}
     fit_src[(0, 2)] = 0.85
-    assert _far_partners(edges, score, _table(fit_src), _table(fit_tgt), AlignConfig(threshold=1.06)) == {}
-    assert _far_partners(edges, score, _table(fit_src), _table(fit_tgt), AlignConfig(max_group=1)) == {}
+    assert far_partners(edges, score, _table(fit_src), _table(fit_tgt), AlignConfig(threshold=1.06)) == {}
+    assert far_partners(edges, score, _table(fit_src), _table(fit_tgt), AlignConfig(max_group=1)) == {}
     # English 3's best is source 2 at exactly 1.0, below the threshold: never a candidate.
     assert (2, 3) not in found
 
@@ -250,7 +250,7 @@ def test_far_partners_complete_a_group_only_when_the_joined_text_fits_better() -
 def test_group_embedder_embeds_many_new_groups_in_one_call() -> None:
     import numpy as np
 
-    from align.aligner import _GroupEmbedder
+    from align.groups import GroupEmbedder
 
     class Recorder:
         """An encoder that records its calls and embeds a text as (length, word count)."""
@@ -263,7 +263,7 @@ def test_group_embedder_embeds_many_new_groups_in_one_call() -> None:
             return np.array([[len(t), len(t.split())] for t in texts], dtype=np.float32)
 
     enc = Recorder()
-    groups = _GroupEmbedder(enc, ["a b", "c", "d e f"], ["A B", "C", "D E F"])
+    groups = GroupEmbedder(enc, ["a b", "c", "d e f"], ["A B", "C", "D E F"])
     out = groups.get_many([(2, 0), (1,), (0, 2)])
     # One call for the two distinct groups (members joined in document order), translations in the same call.
     assert enc.calls == [["a b d e f", "c", "A B D E F", "C"]]
@@ -272,5 +272,5 @@ def test_group_embedder_embeds_many_new_groups_in_one_call() -> None:
     # Known groups are not embedded again.
     assert groups.get((0, 2))[0].tolist() == [9, 5] and len(enc.calls) == 1
     # Sentences alone reuse the embeddings the aligner already has: no encoder call for them.
-    known = _GroupEmbedder(enc, ["a b", "c"], None, (np.array([[7.0, 7.0], [8.0, 8.0]]), None))
+    known = GroupEmbedder(enc, ["a b", "c"], None, (np.array([[7.0, 7.0], [8.0, 8.0]]), None))
     assert known.get((1,))[0].tolist() == [8.0, 8.0] and len(enc.calls) == 1
