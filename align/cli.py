@@ -220,4 +220,12 @@ def run_align(args: argparse.Namespace) -> int:
             word_align(alignment, args.word_model)
     with write_errors(args.output):
         write_alignments(alignments, args.output, fmt)
+    if args.output not in (None, "-"):
+        # Said after the write succeeded: the output file is complete when this line appears.
+        for a in alignments:
+            n_src, n_tgt = len(a.src.sentences), len(a.tgt.sentences)
+            print(f"mtk: {a.src.doc_id} -> {a.tgt.doc_id} ({a.mode}): {n_src - len(a.unaligned_src())}/{n_src} "
+                  f"source and {n_tgt - len(a.unaligned_tgt())}/{n_tgt} English sentences aligned, "
+                  f"{len(a.edges)} links", file=sys.stderr)
+        print(f"mtk: wrote {args.output} ({fmt})", file=sys.stderr)
     return 0

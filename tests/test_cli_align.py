@@ -69,6 +69,14 @@ def test_seed_pair_no_mt_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert {r["mode"] for r in records} == {"no-mt"}
     assert any(r["tgt_ids"] for r in records if r["src"] is not None), "the seed pair has aligned sentences"
     assert all(r["src_doc"] == SW.stem and r["tgt_doc"] == EN.stem for r in records)
+    # The summary on stderr agrees with the file it describes.
+    aligned_src = sum(1 for r in records if r["src"] is not None and r["tgt_ids"])
+    covered = len({j for r in records if r["src"] is not None for j in r["tgt_ids"]})
+    assert f"{aligned_src}/{n_src} source and {covered}/{n_tgt} English sentences aligned" in err
+    assert err.strip().splitlines()[-1] == f"mtk: wrote {out} (jsonl)"
+    # Written to stdout, the output stays the only thing there and stderr says nothing.
+    rc, stdout, err = _run(capsys, SW, EN, "--no-mt", "--format", "jsonl")
+    assert rc == 0 and err == "" and len(stdout.splitlines()) == len(records)
 
 
 def test_seed_pair_with_translations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
