@@ -4,7 +4,10 @@ Reports, each with the plain baseline (e5 cosine + ratio margin + best match bot
   1. gold pair 000 -> 003, cross-lingual only (--no-mt);
   2. the same with the gold reference translations given as translations (isolates the aligner from MT quality);
   3. synthetic sw and ar documents (align.synthetic), no MT, on held-out seed --seed (defaults were tuned on
-     other seeds: see align/config.py).
+     other seeds: see align/config.py);
+  4. document pairing (align.pairing, as `mtk align --auto`) on synthetic collections: the source and English
+     documents of those pairs, a fifth of the sources without their English article and a fifth of the English
+     articles without their source, all in one folder.
 Gold scoring follows /work/shared/gold/README.md: each predicted sentence is mapped onto the gold sentences it
 overlaps (character offsets; text containment when offsets are unknown), so segmentation alone is not penalised.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -23,11 +27,12 @@ from align.aligner import align_texts
 from align.config import AlignConfig
 from align.encoder import Encoder, get_encoder
 from align.margin import ratio_margin
+from align.pairing import DEFAULT_THRESHOLD, document_scores, pair_documents
 from align.synthetic import REALISTIC, SHARED_DIR, SynthConfig, make_pairs
 from eval.compare import peak_rss_mib
 from mt.document import Document
 from mt.errors import InputError, MtkError
-from mt.loader import load_document
+from mt.loader import document_from_lines, load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = SHARED_DIR / "gold"
@@ -137,6 +142,22 @@ def eval_synthetic(lang: str, n_docs: int, seeds: list[int], encoder: Encoder, c
     return {"aligner": prf(pred_all, gold_all), "baseline": prf(base_all, gold_all)}
 
 
+def eval_pairing(lang: str, n_docs: int, seed: int, encoder: Encoder) -> dict:
+    """Pairing precision / recall on one synthetic collection, and the closest right and wrong document scores."""
+    pairs = make_pairs(lang, n_docs, seed, REALISTIC)
+    order = list(range(len(pairs)))
+    random.Random(f"pairing:{lang}:{seed}").shuffle(order)
+    cut = max(1, len(pairs) // 5)
+    no_english, no_source = set(order[:cut]), set(order[cut: 2 * cut])
+    sources = [document_from_lines(p.src, lang, f"{k}") for k, p in enumerate(pairs) if k not in no_source]
+    english = [document_from_lines(p.tgt, "en", f"{k}") for k, p in enumerate(pairs) if k not in no_english]
+    pred = {(p.src.doc_id, p.tgt.doc_id) for p in pair_documents(sources + english, encoder=encoder)}
+    gold = {(d.doc_id, d.doc_id) for d in sources if int(d.doc_id) not in no_english}
+    scores = document_scores(sources, english, encoder)
+    same = np.array([[s.doc_id == e.doc_id for e in english] for s in sources])
+    return {"prf": prf(pred, gold), "right_min": float(scores[same].min()), "wrong_max": float(scores[~same].max())}
+
+
 def _line(name: str, scores: tuple) -> str:
     p, r, f, tp, fp, fn = scores
     return f"  {name:<9} P={p:.3f} R={r:.3f} F1={f:.3f}  (tp={tp} fp={fp} fn={fn})"
@@ -151,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--langs", default="sw,ar", help="synthetic languages (default sw,ar)")
     ap.add_argument("--skip-gold", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--skip-pairing", action="store_true")
     ap.add_argument("--show-links", action="store_true", help="print the predicted gold-id links of the gold pair")
     args = ap.parse_args(argv)
     try:
@@ -181,6 +203,14 @@ def main(argv: list[str] | None = None) -> int:
                           f"  [{time.perf_counter() - t0:.1f}s]")
                     print(_line("aligner", res["aligner"]))
                     print(_line("baseline", res["baseline"]))
+        if not args.skip_pairing:
+            for lang in [x for x in args.langs.split(",") if x]:
+                for seed in seeds:
+                    res = eval_pairing(lang, args.docs, seed, encoder)
+                    p, r, _, tp, fp, fn = res["prf"]
+                    print(f"document pairing {lang}, seed {seed}, {args.docs} synthetic pairs, "
+                          f"threshold {DEFAULT_THRESHOLD}: P={p:.3f} R={r:.3f} (tp={tp} fp={fp} fn={fn}); "
+                          f"lowest right pair {res['right_min']:.4f}, highest wrong pair {res['wrong_max']:.4f}")
     except MtkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
