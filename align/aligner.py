@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from align.config import AlignConfig
@@ -139,10 +141,11 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     if cfg.clause_threshold < np.inf:
         # With translations, clauses are matched monolingually (translation clauses vs English), which is far
         # more reliable than cross-lingual matching of short pieces.
-        mono = translations is not None and feats.tr_emb is not None and feats.mono is not None
-        cov = clause_coverage(list(translations) if mono else list(src_sents), list(tgt_sents),
-                              feats.tr_emb if mono else feats.src_emb, feats.tgt_emb,
-                              feats.mono if mono else feats.cross, enc,
+        if translations is not None and feats.tr_emb is not None and feats.mono is not None:
+            clause_texts, clause_emb, clause_sim = list(translations), feats.tr_emb, feats.mono
+        else:
+            clause_texts, clause_emb, clause_sim = list(src_sents), feats.src_emb, feats.cross
+        cov = clause_coverage(clause_texts, list(tgt_sents), clause_emb, feats.tgt_emb, clause_sim, enc,
                               cfg.k_frac, cfg.k_min, cfg.k_max, cfg.clause_min_words, cfg.max_clauses,
                               cfg.clause_budget)
         if cfg.clause_in_best:
@@ -162,8 +165,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         j = int(best_tgt[i])
         if not passes(i, j):
             continue
-        group = grow(j, score[i], sim[i], lambda lo, hi, i=i: fits.src_to_tgt([(i, tuple(range(lo, hi + 1)))])[0],
-                     cfg)
+        group = grow(j, score[i], sim[i], partial(fits.src_to_run, i), cfg)
         for k in group:
             edges[(i, k)] = max(edges.get((i, k), -np.inf), float(score[i, k]))
 
@@ -171,8 +173,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         i = int(best_src[j])
         if not passes(i, j):
             continue
-        group = grow(i, score[:, j], sim[:, j], lambda lo, hi, j=j: fits.tgt_to_src([(j, tuple(range(lo, hi + 1)))])[0],
-                     cfg)
+        group = grow(i, score[:, j], sim[:, j], partial(fits.tgt_to_run, j), cfg)
         for k in group:
             edges[(k, j)] = max(edges.get((k, j), -np.inf), float(score[k, j]))
 

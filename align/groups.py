@@ -147,6 +147,14 @@ class GroupFits:
         return [group_sim(self._feats.src_emb[i], tr[i] if tr is not None else None, g, False, self._cfg)
                 for (i, _), g in zip(items, groups, strict=True)]
 
+    def src_to_run(self, i: int, lo: int, hi: int) -> float:
+        """Similarity of source i to English sentences lo..hi joined (for `grow`)."""
+        return self.src_to_tgt([(i, tuple(range(lo, hi + 1)))])[0]
+
+    def tgt_to_run(self, j: int, lo: int, hi: int) -> float:
+        """Similarity of English j to source sentences lo..hi joined (for `grow`)."""
+        return self.tgt_to_src([(j, tuple(range(lo, hi + 1)))])[0]
+
     def tgt_to_src(self, items: list[tuple[int, tuple[int, ...]]]) -> list[float]:
         """For each (English j, source ids): similarity of English j to those source sentences joined."""
         groups = self._src_groups.get_many([members for _, members in items])

@@ -17,7 +17,7 @@ from align.model import Alignment
 from eval.coverage import share
 
 MONTHS: dict[str, int] = {}
-for _n, _names in enumerate([
+for _n, _spellings in enumerate([
     "january jan januari يناير جانفي كانون_الثاني",
     "february feb februari فبراير فيفري شباط",
     "march mar machi مارس آذار",
@@ -31,13 +31,13 @@ for _n, _names in enumerate([
     "november nov novemba نوفمبر نونبر تشرين_الثاني",
     "december dec desemba disemba ديسمبر دجنبر دحنبر كانون_الأول",
 ], 1):
-    for _w in _names.split():
+    for _w in _spellings.split():
         MONTHS[_w.replace("_", " ")] = _n
 # English three-letter abbreviations collide with words ("may", "mar", "dec"); only full names count alone.
 _AMBIGUOUS_MONTHS = {"jan", "feb", "mar", "apr", "may", "mei", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 WEEKDAYS: dict[str, int] = {}
-for _n, _names in enumerate([
+for _n, _spellings in enumerate([
     "monday jumatatu الاثنين الإثنين",
     "tuesday jumanne الثلاثاء",
     "wednesday jumatano الأربعاء الاربعاء",
@@ -46,7 +46,7 @@ for _n, _names in enumerate([
     "saturday jumamosi السبت",
     "sunday jumapili الأحد الاحد",
 ], 1):
-    for _w in _names.split():
+    for _w in _spellings.split():
         WEEKDAYS[_w] = _n
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٪٫٬", "01234567890123456789%.,")

@@ -87,7 +87,7 @@ def _manifest_pairs(root: Path, by_file: dict[str, Document]) -> list[tuple[Docu
         links = [(a["file"], a.get("same_event_as")) for a in articles]
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: expected {{'articles': [{{'file', 'same_event_as'}}]}}") from exc
-    pairs = []
+    pairs: list[tuple[Document, Document, float | None]] = []
     for src, tgt in links:
         if not tgt:
             continue
