@@ -1,0 +1,30 @@
+"""scripts/eval_alignment.py end to end on a small run: every section prints its scores (guards the script)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from align.synthetic import DATA_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(not DATA_DIR.is_dir(), reason="shared data not present")
+
+
+def test_eval_alignment_prints_every_section() -> None:
+    # The run's MTK_HOME (tests/conftest.py) is inherited, so the encoder built by other tests is reused.
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "eval_alignment.py"), "--docs", "3", "--seed", "5", "--langs", "sw"],
+        check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    f1 = [float(x) for x in re.findall(r"aligner +P=\S+ R=\S+ F1=([0-9.]+)", out)]
+    assert len(f1) == 4  # gold without MT, gold with references, two synthetic generators
+    assert all(0.0 <= f <= 1.0 for f in f1)
+    assert f1[1] >= 0.85  # the gold pair with its reference translations (0.903 when this was written)
+    assert re.search(r"document pairing sw, seed 5, 3 synthetic pairs, threshold [0-9.]+: P=", out)
+    assert "peak memory" in out
