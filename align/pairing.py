@@ -66,7 +66,12 @@ def pair_documents(docs: list[Document], *, encoder: Encoder | None = None,
         raise InputError("no English article to pair with")
     if not sources:
         return []
-    scores = document_scores(sources, english, encoder)
+    return pairs_from_scores(sources, english, document_scores(sources, english, encoder), threshold)
+
+
+def pairs_from_scores(sources: list[Document], english: list[Document], scores: np.ndarray,
+                      threshold: float = DEFAULT_THRESHOLD) -> list[DocPair]:
+    """The pairing decision of `pair_documents` on a document_scores matrix already computed."""
     best_src_of = scores.argmax(axis=0)
     pairs = []
     for i, src in enumerate(sources):

@@ -27,7 +27,7 @@ from align.aligner import align_texts
 from align.config import AlignConfig
 from align.encoder import Encoder, get_encoder
 from align.margin import ratio_margin
-from align.pairing import DEFAULT_THRESHOLD, document_scores, pair_documents
+from align.pairing import DEFAULT_THRESHOLD, document_scores, pairs_from_scores
 from align.synthetic import REALISTIC, SHARED_DIR, SynthConfig, make_pairs
 from eval.compare import peak_rss_mib
 from mt.document import Document
@@ -151,9 +151,9 @@ def eval_pairing(lang: str, n_docs: int, seed: int, encoder: Encoder) -> dict:
     no_english, no_source = set(order[:cut]), set(order[cut: 2 * cut])
     sources = [document_from_lines(p.src, lang, f"{k}") for k, p in enumerate(pairs) if k not in no_source]
     english = [document_from_lines(p.tgt, "en", f"{k}") for k, p in enumerate(pairs) if k not in no_english]
-    pred = {(p.src.doc_id, p.tgt.doc_id) for p in pair_documents(sources + english, encoder=encoder)}
-    gold = {(d.doc_id, d.doc_id) for d in sources if int(d.doc_id) not in no_english}
     scores = document_scores(sources, english, encoder)
+    pred = {(p.src.doc_id, p.tgt.doc_id) for p in pairs_from_scores(sources, english, scores)}
+    gold = {(d.doc_id, d.doc_id) for d in sources if int(d.doc_id) not in no_english}
     same = np.array([[s.doc_id == e.doc_id for e in english] for s in sources])
     return {"prf": prf(pred, gold), "right_min": float(scores[same].min()), "wrong_max": float(scores[~same].max())}
 
