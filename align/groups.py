@@ -9,6 +9,7 @@ adjacent sentences; `far_partners` lets a one-sided best match join its partner'
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,12 +32,9 @@ class GroupEmbedder:
             emb, tr_emb = singles
             self._memo = {(k,): (emb[k], tr_emb[k] if tr_emb is not None else None) for k in range(len(texts))}
 
-    def get(self, members: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray | None]:
-        """Embedding of the sentences `members` joined in document order (and of their joined translations, if any)."""
-        return self.get_many([members])[0]
-
     def get_many(self, groups: list[tuple[int, ...]]) -> list[tuple[np.ndarray, np.ndarray | None]]:
-        """`get` for many groups, with the new ones embedded in one encoder call (one call per group is slow)."""
+        """Embeddings of each group's sentences joined in document order (and of their joined translations, if any);
+        groups not seen before are embedded together in one encoder call (one call per group is slow)."""
         keys = [tuple(sorted(g)) for g in groups]
         missing = list(dict.fromkeys(k for k in keys if k not in self._memo))
         if missing:
@@ -83,6 +81,16 @@ def grow(best: int, row_score: np.ndarray, row_sim: np.ndarray, sim_of_group: Ca
 FitsFn = Callable[[list[tuple[int, tuple[int, ...]]]], list[float]]
 
 
+class _Candidate(NamedTuple):
+    """A one-sided best match that may complete the group of `owner` (a source when tgt_joins, else an English one)."""
+
+    pair: tuple[int, int]
+    tgt_joins: bool
+    owner: int
+    group: set[int]
+    newcomer: int
+
+
 def far_partners(edges: dict[tuple[int, int], float], score: np.ndarray, fits_src: FitsFn, fits_tgt: FitsFn,
                  cfg: AlignConfig) -> dict[tuple[int, int], float]:
     """One-sided best matches that complete a partner's group, adjacent or not (one sentence told in several).
@@ -102,31 +110,22 @@ def far_partners(edges: dict[tuple[int, int], float], score: np.ndarray, fits_sr
     for i, j in edges:
         partners_of_src.setdefault(i, set()).add(j)
         partners_of_tgt.setdefault(j, set()).add(i)
-    # (pair, the sentence the group belongs to, its group now, its group with the newcomer), per side of the group.
-    tgt_groups: list[tuple[tuple[int, int], int, tuple[int, ...], tuple[int, ...]]] = []
-    src_groups: list[tuple[tuple[int, int], int, tuple[int, ...], tuple[int, ...]]] = []
-    for j in range(score.shape[1]):
-        i = int(best_src[j])
-        group = partners_of_src.get(i, set())
-        if (i, j) not in edges and score[i, j] >= cfg.threshold and 0 < len(group) < cfg.max_group:
-            tgt_groups.append(((i, j), i, tuple(sorted(group)), tuple(sorted(group | {j}))))
-    for i in range(score.shape[0]):
-        j = int(best_tgt[i])
-        group = partners_of_tgt.get(j, set())
-        if (i, j) not in edges and score[i, j] >= cfg.threshold and 0 < len(group) < cfg.max_group:
-            src_groups.append(((i, j), j, tuple(sorted(group)), tuple(sorted(group | {i}))))
+    candidates = [_Candidate((int(best_src[j]), j), True, int(best_src[j]),
+                             partners_of_src.get(int(best_src[j]), set()), j) for j in range(score.shape[1])]
+    candidates += [_Candidate((i, int(best_tgt[i])), False, int(best_tgt[i]),
+                              partners_of_tgt.get(int(best_tgt[i]), set()), i) for i in range(score.shape[0])]
+    candidates = [c for c in candidates
+                  if c.pair not in edges and score[c.pair] >= cfg.threshold and 0 < len(c.group) < cfg.max_group]
     # Each test embeds a joined text: on long inputs only the best-scoring cfg.far_budget candidates are tested.
-    ranked = sorted([(score[q[0]], n, side) for side, queries in enumerate((tgt_groups, src_groups))
-                     for n, q in enumerate(queries)], reverse=True)[: cfg.far_budget]
-    kept = {(side, n) for _, n, side in ranked}
-    tgt_groups = [q for n, q in enumerate(tgt_groups) if (0, n) in kept]
-    src_groups = [q for n, q in enumerate(src_groups) if (1, n) in kept]
+    candidates = sorted(candidates, key=lambda c: -score[c.pair])[: cfg.far_budget]
     found: dict[tuple[int, int], float] = {}
-    for queries, fits in ((tgt_groups, fits_src), (src_groups, fits_tgt)):
-        values = fits([(k, g) for _, k, now, joined in queries for g in (now, joined)])
-        for n, (pair, _, _, _) in enumerate(queries):
+    for tgt_joins, fits in ((True, fits_src), (False, fits_tgt)):
+        queries = [c for c in candidates if c.tgt_joins is tgt_joins]
+        values = fits([(c.owner, g) for c in queries
+                       for g in (tuple(sorted(c.group)), tuple(sorted(c.group | {c.newcomer})))])
+        for n, c in enumerate(queries):
             if values[2 * n + 1] > values[2 * n] + cfg.group_gain:
-                found[pair] = float(score[pair])
+                found[c.pair] = float(score[c.pair])
     return found
 
 
@@ -147,6 +146,12 @@ class GroupFits:
         return [group_sim(self._feats.src_emb[i], tr[i] if tr is not None else None, g, False, self._cfg)
                 for (i, _), g in zip(items, groups, strict=True)]
 
+    def tgt_to_src(self, items: list[tuple[int, tuple[int, ...]]]) -> list[float]:
+        """For each (English j, source ids): similarity of English j to those source sentences joined."""
+        groups = self._src_groups.get_many([members for _, members in items])
+        return [group_sim(self._feats.tgt_emb[j], None, g, True, self._cfg)
+                for (j, _), g in zip(items, groups, strict=True)]
+
     def src_to_run(self, i: int, lo: int, hi: int) -> float:
         """Similarity of source i to English sentences lo..hi joined (for `grow`)."""
         return self.src_to_tgt([(i, tuple(range(lo, hi + 1)))])[0]
@@ -154,9 +159,3 @@ class GroupFits:
     def tgt_to_run(self, j: int, lo: int, hi: int) -> float:
         """Similarity of English j to source sentences lo..hi joined (for `grow`)."""
         return self.tgt_to_src([(j, tuple(range(lo, hi + 1)))])[0]
-
-    def tgt_to_src(self, items: list[tuple[int, tuple[int, ...]]]) -> list[float]:
-        """For each (English j, source ids): similarity of English j to those source sentences joined."""
-        groups = self._src_groups.get_many([members for _, members in items])
-        return [group_sim(self._feats.tgt_emb[j], None, g, True, self._cfg)
-                for (j, _), g in zip(items, groups, strict=True)]

@@ -270,7 +270,7 @@ def test_group_embedder_embeds_many_new_groups_in_one_call() -> None:
     assert [v.tolist() for v, _ in out] == [[9, 5], [1, 1], [9, 5]]
     assert out[0][1] is not None and out[0][1].tolist() == [9, 5]
     # Known groups are not embedded again.
-    assert groups.get((0, 2))[0].tolist() == [9, 5] and len(enc.calls) == 1
+    assert groups.get_many([(0, 2)])[0][0].tolist() == [9, 5] and len(enc.calls) == 1
     # Sentences alone reuse the embeddings the aligner already has: no encoder call for them.
     known = GroupEmbedder(enc, ["a b", "c"], None, (np.array([[7.0, 7.0], [8.0, 8.0]]), None))
-    assert known.get((1,))[0].tolist() == [8.0, 8.0] and len(enc.calls) == 1
+    assert known.get_many([(1,)])[0][0].tolist() == [8.0, 8.0] and len(enc.calls) == 1
