@@ -23,6 +23,18 @@ STORE_CHUNK = 256
 _SCHEMA = "CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key BLOB, vec BLOB, PRIMARY KEY (encoder, key))"
 
 
+def compute_missing(found: dict[str, T], unique: list[str], compute: Callable[[list[str]], list[T]],
+                    store: Callable[[list[str], list[T]], None]) -> None:
+    """Compute the texts of `unique` that `found` lacks, STORE_CHUNK at a time, store each chunk before the next
+    starts (an interrupted run keeps its work), and add them to `found`."""
+    missing = [t for t in unique if t not in found]
+    for i in range(0, len(missing), STORE_CHUNK):
+        part = missing[i:i + STORE_CHUNK]
+        values = compute(part)
+        store(part, values)
+        found.update(zip(part, values, strict=True))
+
+
 def default_cache_path() -> Path:
     """Where the embedding cache lives: <cache_dir>/embeddings.sqlite3."""
     return cache_dir() / "embeddings.sqlite3"
@@ -124,7 +136,7 @@ class EmbeddingCache:
         return {t: np.frombuffer(b, dtype=np.float32) for t, b in self._read(encoder, texts).items()
                 if len(b) == 4 * dim}
 
-    def put(self, encoder: str, texts: list[str], vectors: np.ndarray) -> None:
+    def put(self, encoder: str, texts: list[str], vectors: list[np.ndarray] | np.ndarray) -> None:
         """Store one vector per text for `encoder` (replacing older entries), in one transaction."""
         self._write(encoder, texts, [np.ascontiguousarray(v, dtype=np.float32).tobytes() for v in vectors])
 

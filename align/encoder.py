@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from align.embed_cache import STORE_CHUNK, EmbeddingCache, cache_enabled
+from align.embed_cache import EmbeddingCache, cache_enabled, compute_missing
 from align.token_encoder import CachedTokenEncoder, TokenEncoder, own_token_encoder
 from mt.errors import InputError, ModelError
 from mt.paths import cache_dir
@@ -90,12 +90,8 @@ class CachedEncoder:
         texts = list(texts)
         unique = list(dict.fromkeys(texts))
         found = self.cache.get(self.name, unique, self.dim)
-        missing = [t for t in unique if t not in found]
-        for i in range(0, len(missing), STORE_CHUNK):
-            part = missing[i:i + STORE_CHUNK]
-            vecs = self.base.encode(part)
-            self.cache.put(self.name, part, vecs)
-            found.update(zip(part, vecs, strict=True))
+        compute_missing(found, unique, lambda part: list(self.base.encode(part)),
+                        lambda part, vecs: self.cache.put(self.name, part, vecs))
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)

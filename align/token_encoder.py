@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from align.embed_cache import STORE_CHUNK, EmbeddingCache
+from align.embed_cache import EmbeddingCache, compute_missing
 from mt.errors import ModelError
 from mt.paths import cache_dir
 
@@ -53,13 +53,10 @@ class CachedTokenEncoder:
         """Word-piece matrices of `texts`, from the cache where present, from the model otherwise (then cached)."""
         unique = list(dict.fromkeys(texts))
         found = self.cache.get_matrices(self.name, unique, self.dim)
-        missing = [t for t in unique if t not in found]
-        for i in range(0, len(missing), STORE_CHUNK):
-            part = missing[i:i + STORE_CHUNK]
-            mats = self.base.token_states(part)
-            self.cache.put_matrices(self.name, part, mats)
-            # Read back through float16, so a cached and a fresh run give the same scores.
-            found.update((t, m.astype(np.float16).astype(np.float32)) for t, m in zip(part, mats, strict=True))
+        # Rounded through float16 as the cache stores them, so a cached and a fresh run give the same scores.
+        compute_missing(found, unique,
+                        lambda part: [m.astype(np.float16).astype(np.float32) for m in self.base.token_states(part)],
+                        lambda part, mats: self.cache.put_matrices(self.name, part, mats))
         return [found[t] for t in texts]
 
 
