@@ -16,8 +16,13 @@ from typing import Any
 from align.model import Alignment
 from eval.coverage import share
 
-MONTHS: dict[str, int] = {}
-for _n, _spellings in enumerate([
+
+def _numbered(rows: list[str]) -> dict[str, int]:
+    """Spelling -> 1-based row number, for rows of space-separated spellings ('_' joins a two-word spelling)."""
+    return {word.replace("_", " "): n for n, row in enumerate(rows, 1) for word in row.split()}
+
+
+MONTHS = _numbered([
     "january jan januari يناير جانفي كانون_الثاني",
     "february feb februari فبراير فيفري شباط",
     "march mar machi مارس آذار",
@@ -30,14 +35,11 @@ for _n, _spellings in enumerate([
     "october oct oktoba أكتوبر اكتوبر تشرين_الأول",
     "november nov novemba نوفمبر نونبر تشرين_الثاني",
     "december dec desemba disemba ديسمبر دجنبر دحنبر كانون_الأول",
-], 1):
-    for _w in _spellings.split():
-        MONTHS[_w.replace("_", " ")] = _n
+])
 # English three-letter abbreviations collide with words ("may", "mar", "dec"); only full names count alone.
 _AMBIGUOUS_MONTHS = {"jan", "feb", "mar", "apr", "may", "mei", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
-WEEKDAYS: dict[str, int] = {}
-for _n, _spellings in enumerate([
+WEEKDAYS = _numbered([
     "monday jumatatu الاثنين الإثنين",
     "tuesday jumanne الثلاثاء",
     "wednesday jumatano الأربعاء الاربعاء",
@@ -45,9 +47,7 @@ for _n, _spellings in enumerate([
     "friday ijumaa الجمعة",
     "saturday jumamosi السبت",
     "sunday jumapili الأحد الاحد",
-], 1):
-    for _w in _spellings.split():
-        WEEKDAYS[_w] = _n
+])
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٪٫٬", "01234567890123456789%.,")
 # An optional one-letter clitic (wa-, bi-, fa-, li-) glued to Arabic month and weekday names.
