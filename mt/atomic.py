@@ -11,6 +11,17 @@ from pathlib import Path
 from typing import IO
 
 
+def _mode_for(target: Path) -> int:
+    """Permissions the finished file gets: those of the file it replaces, else what a plain open() would give."""
+    # mkstemp creates its file 0600; without this every output would be unreadable to the user's group and others.
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Iterator[IO]:
     """Yield a file handle that replaces `path` only when the block finishes; `None` or '-' means stdout."""
@@ -26,6 +37,7 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

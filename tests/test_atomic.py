@@ -1,0 +1,52 @@
+"""mt.atomic.atomic_output: the finished file appears whole, with ordinary permissions, or not at all."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from mt.atomic import atomic_output
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_new_file_gets_the_permissions_open_would_give(tmp_path):
+    target = tmp_path / "out.txt"
+    with atomic_output(target) as fh:
+        fh.write("hello\n")
+    assert target.read_text(encoding="utf-8") == "hello\n"
+    # mkstemp's 0600 would make every output unreadable to the group and others.
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~_umask()
+
+
+def test_replacing_a_file_keeps_its_permissions(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    with atomic_output(target) as fh:
+        fh.write("new\n")
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_failure_inside_the_block_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with atomic_output(target) as fh:
+            fh.write("half")
+            raise RuntimeError("interrupted")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_dash_means_stdout(capsys):
+    with atomic_output("-") as fh:
+        fh.write("to stdout\n")
+    assert capsys.readouterr().out == "to stdout\n"
