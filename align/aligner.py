@@ -2,7 +2,8 @@
 
 1. Signals per (source, English) pair (align.features) are combined into one score: ratio margin of the cosine
    (cross-lingual, mixed with word-piece coverage, and with translation-vs-English when translations exist) plus
-   shared numbers and names (and chrF of the translation).
+   shared numbers and names (and chrF of the translation). Source vectors first lose their language's mean offset
+   from English (align.language_offset).
 2. Every sentence of either side links to its best partner on the other side when that score reaches the threshold
    (a higher one when the preference is not mutual); the union of both directions gives one-to-many and many-to-one
    links in any order, and leaves the rest unaligned.
@@ -25,6 +26,7 @@ from align.coverage_signal import clause_coverage
 from align.encoder import Encoder, get_encoder
 from align.features import PairFeatures, compute_features, content_words
 from align.groups import GroupFits, far_partners, grow
+from align.language_offset import source_encoder
 from align.margin import ratio_margin
 from align.model import Alignment, Edge
 from align.token_encoder import token_view
@@ -117,13 +119,18 @@ def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray
 
 
 def align_texts(src_sents: list[str], tgt_sents: list[str], translations: list[str] | None = None, *,
-                config: AlignConfig | None = None, encoder: Encoder | None = None) -> list[Edge]:
-    """Align pre-split source and English sentences; returns many-to-many edges sorted by (src, tgt)."""
-    return _align(src_sents, tgt_sents, translations, config, encoder)[0]
+                config: AlignConfig | None = None, encoder: Encoder | None = None,
+                src_lang: str | None = None) -> list[Edge]:
+    """Align pre-split source and English sentences; returns many-to-many edges sorted by (src, tgt).
+
+    `src_lang` (sw, ar) picks the language offset removed from source vectors; None detects it from the text.
+    """
+    return _align(src_sents, tgt_sents, translations, config, encoder, src_lang)[0]
 
 
 def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] | None,
-           config: AlignConfig | None, encoder: Encoder | None) -> tuple[list[Edge], np.ndarray]:
+           config: AlignConfig | None, encoder: Encoder | None,
+           src_lang: str | None = None) -> tuple[list[Edge], np.ndarray]:
     """Edges sorted by (src, tgt) and the pair score matrix (score_matrix) they were decided on."""
     cfg = config or AlignConfig()
     if translations is not None and len(translations) != len(src_sents):
@@ -132,7 +139,8 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         return [], np.zeros((len(src_sents), len(tgt_sents)), dtype=np.float32)
     enc = encoder or get_encoder()
     tokens = token_view(enc, cfg.token_layers) if cfg.w_tokens > 0 else None
-    feats = compute_features(list(src_sents), list(tgt_sents), enc, translations, tokens)
+    src_enc = source_encoder(enc, src_lang, list(src_sents)) if cfg.language_offsets else enc
+    feats = compute_features(list(src_sents), list(tgt_sents), enc, translations, tokens, src_encoder=src_enc)
     score = pair_scores = score_matrix(feats, cfg)
     sim = similarity(feats, cfg)
     edges: dict[tuple[int, int], float] = {}
@@ -142,12 +150,12 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         # With translations, clauses are matched monolingually (translation clauses vs English), which is far
         # more reliable than cross-lingual matching of short pieces.
         if translations is not None and feats.tr_emb is not None and feats.mono is not None:
-            clause_texts, clause_emb, clause_sim = list(translations), feats.tr_emb, feats.mono
+            clause_texts, clause_emb, clause_sim, clause_enc = list(translations), feats.tr_emb, feats.mono, enc
         else:
-            clause_texts, clause_emb, clause_sim = list(src_sents), feats.src_emb, feats.cross
+            clause_texts, clause_emb, clause_sim, clause_enc = list(src_sents), feats.src_emb, feats.cross, src_enc
         cov = clause_coverage(clause_texts, list(tgt_sents), clause_emb, feats.tgt_emb, clause_sim, enc,
                               cfg.k_frac, cfg.k_min, cfg.k_max, cfg.clause_min_words, cfg.max_clauses,
-                              cfg.clause_budget)
+                              cfg.clause_budget, src_encoder=clause_enc)
         if cfg.clause_in_best:
             score = np.maximum(score, np.maximum(cov.covered_tgt, cov.covered_src) + anchors)
 
@@ -160,7 +168,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         return score[i, j] >= cfg.threshold + (0.0 if mutual else cfg.one_sided_extra)
 
     fits = GroupFits(enc, list(src_sents), list(tgt_sents), list(translations) if translations is not None else None,
-                     feats, cfg)
+                     feats, cfg, src_encoder=src_enc)
     for i in range(score.shape[0]):
         j = int(best_tgt[i])
         if not passes(i, j):
@@ -212,6 +220,6 @@ def align_documents(src: Document, tgt: Document, translations: list[str] | None
     if mode != "no-mt" and translations is None:
         raise InputError(f"alignment mode {mode!r} needs translations")
     used = translations if mode != "no-mt" else None
-    edges, scores = _align(src.texts, tgt.texts, used, config, encoder)
+    edges, scores = _align(src.texts, tgt.texts, used, config, encoder, src.lang)
     return Alignment(src=src, tgt=tgt, edges=edges, translations=used, mode=mode, model=model,
                      scores=np.asarray(scores, dtype=np.float32))

@@ -52,13 +52,15 @@ def _clause_margins(texts: list[str], other_emb: np.ndarray, other_knn: np.ndarr
 
 def clause_coverage(texts_src: list[str], texts_tgt: list[str], src_emb: np.ndarray, tgt_emb: np.ndarray,
                     cross: np.ndarray, encoder: Encoder, k_frac: float, k_min: int, k_max: int,
-                    min_words: int = 14, max_clauses: int = 4, budget: int = 64) -> ClauseCoverage:
-    """Clause coverage in both directions for one article pair (clauses of long sentences only)."""
+                    min_words: int = 14, max_clauses: int = 4, budget: int = 64,
+                    src_encoder: Encoder | None = None) -> ClauseCoverage:
+    """Clause coverage in both directions for one article pair (clauses of long sentences only); `src_encoder`
+    embeds the source clauses (default `encoder`)."""
     n_src, n_tgt = cross.shape
     k_tgt, k_src = adaptive_k(n_tgt, k_frac, k_min, k_max), adaptive_k(n_src, k_frac, k_min, k_max)
     src_knn = knn_mean(cross, k_tgt, axis=1)
     tgt_knn = knn_mean(cross, k_src, axis=0)
-    src_rows = _clause_margins(texts_src, tgt_emb, tgt_knn, encoder, k_tgt, min_words, max_clauses, budget)
+    src_rows = _clause_margins(texts_src, tgt_emb, tgt_knn, src_encoder or encoder, k_tgt, min_words, max_clauses, budget)
     tgt_rows = _clause_margins(texts_tgt, src_emb, src_knn, encoder, k_src, min_words, max_clauses, budget)
     covered_tgt = np.zeros((n_src, n_tgt), dtype=np.float32)
     covered_src = np.zeros((n_src, n_tgt), dtype=np.float32)

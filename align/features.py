@@ -190,11 +190,15 @@ class PairFeatures:
 
 
 def compute_features(src: list[str], tgt: list[str], encoder: Encoder,
-                     translations: list[str] | None = None, tokens: TokenEncoder | None = None) -> PairFeatures:
-    """Embed both sides (and the translations) once and compute every pairwise signal (word pieces if `tokens`)."""
-    texts = list(src) + list(tgt) + (list(translations) if translations is not None else [])
-    emb = encoder.encode(texts)
-    src_emb, tgt_emb = emb[: len(src)], emb[len(src): len(src) + len(tgt)]
+                     translations: list[str] | None = None, tokens: TokenEncoder | None = None,
+                     src_encoder: Encoder | None = None) -> PairFeatures:
+    """Embed both sides (and the translations) once and compute every pairwise signal (word pieces if `tokens`).
+
+    `src_encoder` embeds the source sentences (default `encoder`; align.language_offset gives one per language).
+    """
+    src_emb = (src_encoder or encoder).encode(list(src))
+    emb = encoder.encode(list(tgt) + (list(translations) if translations is not None else []))
+    tgt_emb = emb[: len(tgt)]
     # Numbers and names are read from the translation too: MT may spell a name the English way.
     src_lex = [s + " " + t for s, t in zip(src, translations)] if translations is not None else list(src)
     src_nums, tgt_nums = [number_set(s) for s in src_lex], [number_set(t) for t in tgt]
@@ -212,7 +216,7 @@ def compute_features(src: list[str], tgt: list[str], encoder: Encoder,
         feats.tokens = token_coverage(tokens.token_states(list(src)), tokens.token_states(list(tgt)),
                                       None if small else top_k_mask(feats.cross, CANDIDATES_PER_SENTENCE))
     if translations is not None:
-        feats.tr_emb = emb[len(src) + len(tgt):]
+        feats.tr_emb = emb[len(tgt):]
         feats.mono = feats.tr_emb @ tgt_emb.T
         feats.chrf = chrf_matrix(list(translations), list(tgt),
                                  None if small else top_k_mask(feats.mono, CANDIDATES_PER_SENTENCE))

@@ -22,9 +22,12 @@ class GroupEmbedder:
     """Embeds joined groups of sentences on demand, once each (groups are few: only plausible partners)."""
 
     def __init__(self, encoder: Encoder, texts: list[str], translations: list[str] | None,
-                 singles: tuple[np.ndarray, np.ndarray | None] | None = None) -> None:
-        """`singles`: the embeddings (and translation embeddings) already computed for each sentence alone."""
+                 singles: tuple[np.ndarray, np.ndarray | None] | None = None,
+                 tr_encoder: Encoder | None = None) -> None:
+        """`singles`: the embeddings (and translation embeddings) already computed for each sentence alone;
+        `tr_encoder` embeds the (English) translations when `encoder` is a source-language one."""
         self._encoder = encoder
+        self._tr_encoder = tr_encoder or encoder
         self._texts = texts
         self._translations = translations
         self._memo: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray | None]] = {}
@@ -34,16 +37,17 @@ class GroupEmbedder:
 
     def get_many(self, groups: list[tuple[int, ...]]) -> list[tuple[np.ndarray, np.ndarray | None]]:
         """Embeddings of each group's sentences joined in document order (and of their joined translations, if any);
-        groups not seen before are embedded together in one encoder call (one call per group is slow)."""
+        groups not seen before are embedded together in one encoder call per side (one call per group is slow)."""
         keys = [tuple(sorted(g)) for g in groups]
         missing = list(dict.fromkeys(k for k in keys if k not in self._memo))
         if missing:
-            texts = [" ".join(self._texts[k] for k in members) for members in missing]
+            emb = self._encoder.encode([" ".join(self._texts[k] for k in members) for members in missing])
+            tr_emb = None
             if self._translations is not None:
-                texts += [" ".join(self._translations[k] for k in members) for members in missing]
-            emb = self._encoder.encode(texts)
+                tr_emb = self._tr_encoder.encode([" ".join(self._translations[k] for k in members)
+                                                  for members in missing])
             for n, members in enumerate(missing):
-                self._memo[members] = (emb[n], emb[len(missing) + n] if self._translations is not None else None)
+                self._memo[members] = (emb[n], tr_emb[n] if tr_emb is not None else None)
         return [self._memo[k] for k in keys]
 
 
@@ -133,11 +137,13 @@ class GroupFits:
     """Similarity of one sentence to joined groups of the other side's sentences (embedded on demand, once each)."""
 
     def __init__(self, encoder: Encoder, src_sents: list[str], tgt_sents: list[str], translations: list[str] | None,
-                 feats: PairFeatures, cfg: AlignConfig) -> None:
+                 feats: PairFeatures, cfg: AlignConfig, src_encoder: Encoder | None = None) -> None:
+        """`src_encoder` embeds joined source sentences (default `encoder`), as it embedded them alone in `feats`."""
         self._feats = feats
         self._cfg = cfg
         self._tgt_groups = GroupEmbedder(encoder, tgt_sents, None, (feats.tgt_emb, None))
-        self._src_groups = GroupEmbedder(encoder, src_sents, translations, (feats.src_emb, feats.tr_emb))
+        self._src_groups = GroupEmbedder(src_encoder or encoder, src_sents, translations, (feats.src_emb, feats.tr_emb),
+                                         tr_encoder=encoder)
 
     def src_to_tgt(self, items: list[tuple[int, tuple[int, ...]]]) -> list[float]:
         """For each (source i, English ids): similarity of source i to those English sentences joined."""

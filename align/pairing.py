@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.encoder import Encoder, get_encoder
+from align.language_offset import source_encoder
 from align.margin import ratio_margin
 from mt.document import Document
 from mt.errors import InputError
@@ -43,7 +44,7 @@ def _best_margin_per_doc(rows: np.ndarray, cols: np.ndarray, owners: np.ndarray,
 def document_scores(sources: list[Document], english: list[Document], encoder: Encoder | None = None) -> np.ndarray:
     """(n_sources, n_english) similarity of every source article with every English article (about 1.0 = unrelated)."""
     encoder = encoder or get_encoder()
-    src_emb = [encoder.encode(d.texts) for d in sources]
+    src_emb = [source_encoder(encoder, d.lang).encode(d.texts) for d in sources]
     en_emb = [encoder.encode(d.texts) for d in english]
     all_src, all_en = np.vstack(src_emb), np.vstack(en_emb)
     src_owner = np.concatenate([np.full(len(e), k) for k, e in enumerate(src_emb)])

@@ -262,11 +262,13 @@ def test_group_embedder_embeds_many_new_groups_in_one_call() -> None:
             self.calls.append(list(texts))
             return np.array([[len(t), len(t.split())] for t in texts], dtype=np.float32)
 
-    enc = Recorder()
-    groups = GroupEmbedder(enc, ["a b", "c", "d e f"], ["A B", "C", "D E F"])
+    enc, tr_enc = Recorder(), Recorder()
+    groups = GroupEmbedder(enc, ["a b", "c", "d e f"], ["A B", "C", "D E F"], tr_encoder=tr_enc)
     out = groups.get_many([(2, 0), (1,), (0, 2)])
-    # One call for the two distinct groups (members joined in document order), translations in the same call.
-    assert enc.calls == [["a b d e f", "c", "A B D E F", "C"]]
+    # One call for the two distinct groups (members joined in document order); their translations, which are
+    # English, in one call to the encoder for English (the source one removes the source language's offset).
+    assert enc.calls == [["a b d e f", "c"]]
+    assert tr_enc.calls == [["A B D E F", "C"]]
     assert [v.tolist() for v, _ in out] == [[9, 5], [1, 1], [9, 5]]
     assert out[0][1] is not None and out[0][1].tolist() == [9, 5]
     # Known groups are not embedded again.

@@ -38,10 +38,9 @@ def test_replacing_a_file_keeps_its_permissions(tmp_path):
 def test_failure_inside_the_block_leaves_the_old_file_and_no_temporary(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("old\n", encoding="utf-8")
-    with pytest.raises(RuntimeError):
-        with atomic_output(target) as fh:
-            fh.write("half")
-            raise RuntimeError("interrupted")
+    with pytest.raises(RuntimeError), atomic_output(target) as fh:
+        fh.write("half")
+        raise RuntimeError("interrupted")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
 
