@@ -120,7 +120,8 @@ def eval_gold(encoder: Encoder, use_refs: bool, cfg: AlignConfig) -> dict[str, t
     def to_gold(edges: set[tuple[int, int]]) -> set[tuple[str, str]]:
         return {(a, b) for i, j in edges for a in src_map[i] for b in tgt_map[j]}
 
-    pred = {(e.src, e.tgt) for e in align_texts(src.texts, tgt.texts, translations, config=cfg, encoder=encoder)}
+    pred = {(e.src, e.tgt) for e in align_texts(src.texts, tgt.texts, translations, config=cfg, encoder=encoder,
+                                                src_lang=src.lang)}
     base = baseline_edges(src.texts, tgt.texts, encoder)
     return {"aligner": prf(to_gold(pred), gold), "baseline": prf(to_gold(base), gold),
             "pred": sorted(to_gold(pred))}
@@ -134,7 +135,7 @@ def eval_synthetic(lang: str, n_docs: int, seeds: list[int], encoder: Encoder, c
     pred_all, base_all, gold_all = set(), set(), set()
     pairs = [p for s in seeds for p in make_pairs(lang, n_docs, s, synth)]
     for d, pair in enumerate(pairs):
-        pred = {(e.src, e.tgt) for e in align_texts(pair.src, pair.tgt, config=cfg, encoder=encoder)}
+        pred = {(e.src, e.tgt) for e in align_texts(pair.src, pair.tgt, config=cfg, encoder=encoder, src_lang=lang)}
         base = baseline_edges(pair.src, pair.tgt, encoder)
         pred_all |= {(d, i, j) for i, j in pred}
         base_all |= {(d, i, j) for i, j in base}
