@@ -71,6 +71,8 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     from mt.loader import document_from_lines, load_document
     from mt.reading import read_text
 
+    if path != "-" and Path(path).is_dir():
+        raise InputError(f"{role} {path}: is a directory (mtk align --auto DIR aligns a whole folder)")
     if path != "-" and not Path(path).is_file():
         raise InputError(f"{role} {path}: no such file")
     doc_id = Path(path).stem if path != "-" else "stdin"

@@ -263,7 +263,10 @@ def test_bad_usage(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.C
     rc, _, err = _run(capsys, *presplit, "--no-mt", "--format", "moses")
     assert rc == 2 and "-o DIR" in err
     _bad(capsys, tmp_path / "o.jsonl", presplit[0], "--no-mt")  # EN missing
-    _bad(capsys, tmp_path / "o.jsonl", tmp_path / "nope.txt", presplit[1], "--no-mt")
+    assert "no such file" in _bad(capsys, tmp_path / "o.jsonl", tmp_path / "nope.txt", presplit[1], "--no-mt")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    assert "is a directory (mtk align --auto DIR" in _bad(capsys, tmp_path / "o.jsonl", folder, presplit[1], "--no-mt")
 
 
 def test_encoder_is_swappable_and_unknown_one_is_refused(presplit: tuple[Path, Path], tmp_path: Path,
