@@ -204,18 +204,21 @@ def run_align(args: argparse.Namespace) -> int:
         from align.words import load_aligner
 
         load_aligner(args.word_model)  # fail on a missing extra or model before the slow part
+    sides = None
+    if not args.auto:
+        # Bad usage and unreadable inputs are reported before the encoder is prepared (about 10 s on first use).
+        if not (args.src_path and args.en_path):
+            raise InputError("give SRC and EN (or --auto DIR)")
+        sides = (_load_side(args.src_path, "SRC", args.src_lang, args.presplit),
+                 _load_side(args.en_path, "EN", "auto", args.presplit))
     # An unknown name or a missing extra fails here, before the slow part; the memo lets --auto's pairing and
     # alignment share one embedding of each sentence.
     encoder = MemoEncoder(get_encoder(args.encoder))
     translations = _Translations(args)
-    if args.auto:
+    if sides is None:
         alignments = _run_auto(args, translations, encoder)
     else:
-        if not (args.src_path and args.en_path):
-            raise InputError("give SRC and EN (or --auto DIR)")
-        src = _load_side(args.src_path, "SRC", args.src_lang, args.presplit)
-        tgt = _load_side(args.en_path, "EN", "auto", args.presplit)
-        alignments = [_align_pair(src, tgt, translations, encoder)]
+        alignments = [_align_pair(*sides, translations, encoder)]
     if args.words:
         from align.words import word_align
 
