@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +40,11 @@ def _load(path: Path) -> dict[str, dict[str, np.ndarray]]:
             for name in entry["names"]:
                 table[name] = offsets
         return table
-    except (OSError, ValueError, KeyError, TypeError):
-        # A missing or damaged table costs accuracy, not correctness: alignment then uses the raw vectors.
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        # A missing or damaged table costs accuracy, not correctness: alignment goes on with the raw vectors, and
+        # says so once (the cache makes this run once per path).
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+        print(f"mtk: language offsets unusable ({path}: {reason}); comparing raw sentence vectors", file=sys.stderr)
         return {}
 
 

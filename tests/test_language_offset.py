@@ -86,13 +86,17 @@ def test_language_detected_when_not_given() -> None:
 
 
 @pytest.mark.parametrize("content", ["", "not json", '{"encoders": [{"names": ["e5-small:ct2-int8"]}]}'])
-def test_missing_or_damaged_table_leaves_vectors_unchanged(tmp_path: Path, content: str) -> None:
+def test_missing_or_damaged_table_leaves_vectors_unchanged(tmp_path: Path, content: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "offsets.json"
     if content:
         path.write_text(content, encoding="utf-8")
     e5 = _Fixed(E5_NAME)
     assert language_offset(e5, "sw", path) is None
     assert source_encoder(e5, "sw", path=path) is e5
+    # Said once, in one line, naming the file.
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("mtk: language offsets unusable (") and str(path) in err[0]
 
 
 @pytest.mark.skipif(not DATA_DIR.is_dir(), reason="shared data not present")
