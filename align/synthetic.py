@@ -76,6 +76,9 @@ class SyntheticPair:
     src: list[str]
     tgt: list[str]
     gold: set[tuple[int, int]] = field(default_factory=set)
+    # English of a second outlet on the same document (its own drops, merges, order and distractors), when asked for:
+    # two English articles on one event, for document pairing.
+    second_outlet: list[str] | None = None
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -181,8 +184,10 @@ def make_pair(doc: tuple[str, list[str], list[str]], distractors: tuple[list[str
     return SyntheticPair(lang=lang, doc_id=doc_id, src=src, tgt=tgt, gold=gold)
 
 
-def make_pairs(lang: str, n_docs: int, seed: int, cfg: SynthConfig = SynthConfig()) -> list[SyntheticPair]:
-    """`n_docs` reproducible synthetic comparable pairs for `lang` ("sw" or "ar") drawn with `seed`."""
+def make_pairs(lang: str, n_docs: int, seed: int, cfg: SynthConfig = SynthConfig(),
+               second_outlets: int = 0) -> list[SyntheticPair]:
+    """`n_docs` reproducible synthetic comparable pairs for `lang` ("sw" or "ar") drawn with `seed`; the first
+    `second_outlets` of them also get a second English outlet (`SyntheticPair.second_outlet`)."""
     docs = load_documents(lang)
     if n_docs < 1 or n_docs > len(docs) - 2:
         raise InputError(f"n_docs must be between 1 and {len(docs) - 2} for {lang!r}, got {n_docs}")
@@ -194,4 +199,10 @@ def make_pairs(lang: str, n_docs: int, seed: int, cfg: SynthConfig = SynthConfig
         others = [o for o in range(len(docs)) if o != d]
         o_src, o_tgt = rng.sample(others, 2)
         pairs.append(make_pair(docs[d], (docs[o_src][1], docs[o_tgt][2]), lang, rng, cfg))
+    for k, pair in enumerate(pairs[:second_outlets]):
+        # A random stream of its own, so asking for outlets leaves every pair above exactly as it was.
+        outlet_rng = random.Random(f"{lang}:{seed}:outlet:{k}")
+        d = picked[k]
+        o_src, o_tgt = outlet_rng.sample([o for o in range(len(docs)) if o != d], 2)
+        pair.second_outlet = make_pair(docs[d], (docs[o_src][1], docs[o_tgt][2]), lang, outlet_rng, cfg).tgt
     return pairs

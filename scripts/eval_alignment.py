@@ -7,7 +7,8 @@ Reports, each with the plain baseline (e5 cosine + ratio margin + best match bot
      other seeds: see align/config.py);
   4. document pairing (align.pairing, as `mtk align --auto`) on synthetic collections: the source and English
      documents of those pairs, a fifth of the sources without their English article and a fifth of the English
-     articles without their source, all in one folder.
+     articles without their source, all in one folder; then the same with a quarter of the events also reported
+     by a second English outlet (two English articles for one source).
 Gold scoring follows /work/shared/gold/README.md: each predicted sentence is mapped onto the gold sentences it
 overlaps (character offsets; text containment when offsets are unknown), so segmentation alone is not penalised.
 """
@@ -143,19 +144,25 @@ def eval_synthetic(lang: str, n_docs: int, seeds: list[int], encoder: Encoder, c
     return {"aligner": prf(pred_all, gold_all), "baseline": prf(base_all, gold_all)}
 
 
-def eval_pairing(lang: str, n_docs: int, seed: int, encoder: Encoder) -> dict:
-    """Pairing precision / recall on one synthetic collection, and the closest right and wrong document scores."""
-    pairs = make_pairs(lang, n_docs, seed, REALISTIC)
+def eval_pairing(lang: str, n_docs: int, seed: int, encoder: Encoder, second_outlets: int = 0) -> dict:
+    """Pairing precision / recall on one synthetic collection, and the closest right and wrong document scores.
+
+    With `second_outlets`, that many events (among those keeping their English article) also have a second English
+    article ("{k}b"), which belongs to the source as well.
+    """
+    pairs = make_pairs(lang, n_docs, seed, REALISTIC, second_outlets=n_docs)
     order = list(range(len(pairs)))
     random.Random(f"pairing:{lang}:{seed}").shuffle(order)
     cut = max(1, len(pairs) // 5)
     no_english, no_source = set(order[:cut]), set(order[cut: 2 * cut])
+    with_outlet = set(order[2 * cut: 2 * cut + second_outlets])
     sources = [document_from_lines(p.src, lang, f"{k}") for k, p in enumerate(pairs) if k not in no_source]
     english = [document_from_lines(p.tgt, "en", f"{k}") for k, p in enumerate(pairs) if k not in no_english]
+    english += [document_from_lines(pairs[k].second_outlet or [], "en", f"{k}b") for k in sorted(with_outlet)]
     scores = document_scores(sources, english, encoder)
     pred = {(p.src.doc_id, p.tgt.doc_id) for p in pairs_from_scores(sources, english, scores)}
-    gold = {(d.doc_id, d.doc_id) for d in sources if int(d.doc_id) not in no_english}
-    same = np.array([[s.doc_id == e.doc_id for e in english] for s in sources])
+    same = np.array([[e.doc_id.rstrip("b") == s.doc_id for e in english] for s in sources])
+    gold = {(sources[i].doc_id, english[j].doc_id) for i, j in zip(*np.nonzero(same))}
     return {"prf": prf(pred, gold), "right_min": float(scores[same].min()), "wrong_max": float(scores[~same].max())}
 
 
@@ -207,11 +214,14 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_pairing:
             for lang in [x for x in args.langs.split(",") if x]:
                 for seed in seeds:
-                    res = eval_pairing(lang, args.docs, seed, encoder)
-                    p, r, _, tp, fp, fn = res["prf"]
-                    print(f"document pairing {lang}, seed {seed}, {args.docs} synthetic pairs, "
-                          f"threshold {DEFAULT_THRESHOLD}: P={p:.3f} R={r:.3f} (tp={tp} fp={fp} fn={fn}); "
-                          f"lowest right pair {res['right_min']:.4f}, highest wrong pair {res['wrong_max']:.4f}")
+                    for outlets in (0, max(1, args.docs // 4)):
+                        res = eval_pairing(lang, args.docs, seed, encoder, outlets)
+                        p, r, _, tp, fp, fn = res["prf"]
+                        extra = f" + {outlets} second English outlet{'s' * (outlets > 1)}" if outlets else ""
+                        print(f"document pairing {lang}, seed {seed}, {args.docs} synthetic pairs{extra}, "
+                              f"threshold {DEFAULT_THRESHOLD}: P={p:.3f} R={r:.3f} (tp={tp} fp={fp} fn={fn}); "
+                              f"lowest right pair {res['right_min']:.4f}, "
+                              f"highest wrong pair {res['wrong_max']:.4f}")
     except MtkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -27,4 +27,5 @@ def test_eval_alignment_prints_every_section() -> None:
     assert all(0.0 <= f <= 1.0 for f in f1)
     assert f1[1] >= 0.85  # the gold pair with its reference translations (0.903 when this was written)
     assert re.search(r"document pairing sw, seed 5, 3 synthetic pairs, threshold [0-9.]+: P=", out)
+    assert re.search(r"document pairing sw, seed 5, 3 synthetic pairs \+ 1 second English outlet, threshold", out)
     assert "peak memory" in out

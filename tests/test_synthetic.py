@@ -74,3 +74,17 @@ def test_realistic_generator_adds_three_merges_far_merges_and_headlines() -> Non
     assert three and far
     # The default generator is unchanged by the new options (same random stream as before they existed).
     assert make_pairs("sw", 3, 0)[0].gold == make_pairs("sw", 3, 0, SynthConfig())[0].gold
+
+
+def test_second_outlets_leave_the_pairs_unchanged() -> None:
+    plain = make_pairs("sw", 6, seed=4)
+    with_outlets = make_pairs("sw", 6, seed=4, second_outlets=2)
+    assert [(p.doc_id, p.src, p.tgt, p.gold) for p in plain] == \
+        [(p.doc_id, p.src, p.tgt, p.gold) for p in with_outlets]
+    assert all(p.second_outlet is None for p in plain + with_outlets[2:])
+    for pair in with_outlets[:2]:
+        outlet = pair.second_outlet
+        assert outlet and outlet != pair.tgt
+        # Another telling of the same document: many of its sentences also appear in the first English article.
+        original = set(pair.tgt)
+        assert sum(s in original for s in outlet) >= len(outlet) // 3
