@@ -8,8 +8,9 @@
    (a higher one when the preference is not mutual); the union of both directions gives one-to-many and many-to-one
    links in any order, and leaves the rest unaligned.
 3. A link grows to an adjacent sentence when that sentence is itself a plausible partner and the embedding of the
-   joined sentences is clearly closer than the single one (one sentence told in two). A one-sided best match that
-   reaches the threshold joins its partner's group by the same test, adjacent or not (`align.groups`).
+   joined sentences is clearly closer than the single one (one sentence told in two); a headline never grows into
+   the group of the lead next to it. A one-sided best match that reaches the threshold joins its partner's group by
+   the same test, adjacent or not (`align.groups`).
 4. With translations only: IDF-weighted content-word containment adds pairs where one side states most of the
    other, confirms best partners the embeddings found weakly, and drops weak links that share no claim
    (`_containment_decision`). Without translations nothing of this runs.
@@ -25,7 +26,7 @@ from align.config import AlignConfig
 from align.coverage_signal import clause_coverage
 from align.encoder import Encoder, get_encoder
 from align.features import PairFeatures, compute_features, content_words
-from align.groups import GroupFits, far_partners, grow
+from align.groups import GroupFits, barred, far_partners, grow, headline_index
 from align.language_offset import source_encoder
 from align.margin import ratio_margin
 from align.model import Alignment, Edge
@@ -167,13 +168,14 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         mutual = best_tgt[i] == j and best_src[j] == i
         return score[i, j] >= cfg.threshold + (0.0 if mutual else cfg.one_sided_extra)
 
+    src_head, tgt_head = headline_index(list(src_sents)), headline_index(list(tgt_sents))
     fits = GroupFits(enc, list(src_sents), list(tgt_sents), list(translations) if translations is not None else None,
                      feats, cfg, src_encoder=src_enc)
     for i in range(score.shape[0]):
         j = int(best_tgt[i])
         if not passes(i, j):
             continue
-        group = grow(j, score[i], sim[i], partial(fits.src_to_run, i), cfg)
+        group = grow(j, barred(score[i], tgt_head, j), sim[i], partial(fits.src_to_run, i), cfg)
         for k in group:
             edges[(i, k)] = max(edges.get((i, k), -np.inf), float(score[i, k]))
 
@@ -181,7 +183,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         i = int(best_src[j])
         if not passes(i, j):
             continue
-        group = grow(i, score[:, j], sim[:, j], partial(fits.tgt_to_run, j), cfg)
+        group = grow(i, barred(score[:, j], src_head, i), sim[:, j], partial(fits.tgt_to_run, j), cfg)
         for k in group:
             edges[(k, j)] = max(edges.get((k, j), -np.inf), float(score[k, j]))
 

@@ -276,3 +276,28 @@ def test_group_embedder_embeds_many_new_groups_in_one_call() -> None:
     # Sentences alone reuse the embeddings the aligner already has: no encoder call for them.
     known = GroupEmbedder(enc, ["a b", "c"], None, (np.array([[7.0, 7.0], [8.0, 8.0]]), None))
     assert known.get_many([(1,)])[0][0].tolist() == [8.0, 8.0] and len(enc.calls) == 1
+
+
+def test_headline_is_found_and_never_grown_into_a_group() -> None:
+    import numpy as np
+
+    from align.groups import barred, grow, headline_index
+
+    assert headline_index(["Morocco and Israel to expand cooperation in 'electronic warfare'", "Body."]) == 0
+    assert headline_index(["Israel and Morocco sign a defence deal.", "Body."]) is None  # ends like a sentence
+    assert headline_index(["A first line of very many words that goes on and on well past any headline length"]) \
+        is None
+    assert headline_index([]) is None
+    # Sentence 1 (the lead) is the best partner; the headline (0) scores high enough and, joined with the lead, fits
+    # better: plain growth takes it, growth with the headline barred does not. A headline that is itself the best
+    # partner stays eligible.
+    row = np.array([1.02, 1.08, 0.95])
+    joined = {(0, 1): 0.93, (1, 2): 0.80}
+
+    def fits(lo: int, hi: int) -> float:
+        return joined.get((lo, hi), 0.5)
+
+    cfg = AlignConfig()
+    assert grow(1, row, np.array([0.9, 0.9, 0.8]), fits, cfg) == [0, 1]
+    assert grow(1, barred(row, 0, 1), np.array([0.9, 0.9, 0.8]), fits, cfg) == [1]
+    assert barred(row, 0, 0) is row and barred(row, None, 1) is row
