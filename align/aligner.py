@@ -14,6 +14,8 @@
 4. With translations only: IDF-weighted content-word containment adds pairs where one side states most of the
    other, confirms best partners the embeddings found weakly, and drops weak links that share no claim
    (`_containment_decision`). Without translations nothing of this runs.
+5. An English sentence that only attributes the one before it ("This was revealed by ...") takes that sentence's
+   links instead of its own (`align.attribution`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from functools import partial
 
 import numpy as np
 
+from align.attribution import inherit_attributions
 from align.config import AlignConfig
 from align.coverage_signal import clause_coverage
 from align.encoder import Encoder, get_encoder
@@ -207,6 +210,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     if feats.covers_tgt is not None and feats.covers_src is not None:
         edges = _containment_decision(edges, score, feats.covers_tgt, feats.covers_src, list(tgt_sents),
                                       list(translations or []), cfg)
+    edges = inherit_attributions(edges, list(tgt_sents))
     # A grown partner keeps its own pair score, which may sit below the threshold: the group, not the pair, passed.
     return [Edge(src=i, tgt=j, score=s) for (i, j), s in sorted(edges.items())], pair_scores
 
