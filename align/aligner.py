@@ -9,7 +9,7 @@
    links in any order, and leaves the rest unaligned.
 3. A link grows to an adjacent sentence when that sentence is itself a plausible partner and the embedding of the
    joined sentences is clearly closer than the single one (one sentence told in two); a headline never grows into
-   the group of the lead next to it. A one-sided best match that reaches the threshold joins its partner's group by
+   the group of the lead next to it, and two headlines link at the plain threshold. A one-sided best match that reaches the threshold joins its partner's group by
    the same test, adjacent or not (`align.groups`).
 4. With translations only: IDF-weighted content-word containment adds pairs where one side states most of the
    other, confirms best partners the embeddings found weakly, and drops weak links that share no claim
@@ -204,6 +204,11 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
             if _clause_passes(col, i, anchors[i, j], cfg) and comb_best_tgt[i] == j:
                 edges[(i, j)] = max(edges.get((i, j), -np.inf), float(comb[i, j]))
 
+    # Two headlines are each other's natural partner: one that prefers the other article's lead says that the lead
+    # restates it, not that its own partner is missing, so the one-sided extra does not apply to the headline pair.
+    if src_head is not None and tgt_head is not None and score[src_head, tgt_head] >= cfg.threshold:
+        pair = (src_head, tgt_head)
+        edges[pair] = max(edges.get(pair, -np.inf), float(score[pair]))
     if cfg.far_partners:
         edges.update(far_partners(edges, score, fits.src_to_tgt, fits.tgt_to_src, cfg))
 

@@ -129,6 +129,21 @@ def test_seed_files_align_without_boilerplate() -> None:
     assert any("Benny Gantz" in tgt.sentences[j].text for j in al.targets_of(gantz_sw))
 
 
+@pytest.mark.skipif(not (SEEDS / "002_c72093ee3c81bb2f.txt").is_file(), reason="seed articles not present")
+def test_seed_headlines_link_when_they_state_the_same_fact() -> None:
+    loader = pytest.importorskip("mt.loader")
+    # 002 "Morocco and Israel sign a historic defence memorandum" and 004 "Israel and Morocco sign military cooperation
+    # agreement": the English headline prefers the Arabic lead, so without the headline rule they stay apart.
+    ar = loader.load_document(str(SEEDS / "002_c72093ee3c81bb2f.txt"), lang="ar")
+    en = loader.load_document(str(SEEDS / "004_12f480076838e1d3.txt"), lang="en")
+    assert (0, 0) in {(e.src, e.tgt) for e in align_documents(ar, en).edges}
+    # 000's headline ("... want to expand their cooperation in 'electronic warfare'") and 003's ("... sign bilateral
+    # defence deal") state different facts and stay apart (the gold leaves 003's headline unaligned).
+    sw = loader.load_document(str(SEEDS / "000_c34c121e1dd8a5b8.txt"), lang="sw")
+    en3 = loader.load_document(str(SEEDS / "003_644d7ec9ad0a14b6.txt"), lang="en")
+    assert not any(e.tgt == 0 for e in align_documents(sw, en3).edges)
+
+
 def test_clauses_split_long_sentences_only() -> None:
     from align.clauses import split_clauses
 
