@@ -193,16 +193,17 @@ def make_pairs(lang: str, n_docs: int, seed: int, cfg: SynthConfig = SynthConfig
         raise InputError(f"n_docs must be between 1 and {len(docs) - 2} for {lang!r}, got {n_docs}")
     rng = random.Random(f"{lang}:{seed}")
     picked = rng.sample(range(len(docs)), n_docs)
-    pairs = []
-    for d in picked:
-        # Source and English distractors come from two different other documents, so they never align to each other.
-        others = [o for o in range(len(docs)) if o != d]
-        o_src, o_tgt = rng.sample(others, 2)
-        pairs.append(make_pair(docs[d], (docs[o_src][1], docs[o_tgt][2]), lang, rng, cfg))
+    pairs = [_pair_of(docs, d, lang, rng, cfg) for d in picked]
     for k, pair in enumerate(pairs[:second_outlets]):
         # A random stream of its own, so asking for outlets leaves every pair above exactly as it was.
-        outlet_rng = random.Random(f"{lang}:{seed}:outlet:{k}")
-        d = picked[k]
-        o_src, o_tgt = outlet_rng.sample([o for o in range(len(docs)) if o != d], 2)
-        pair.second_outlet = make_pair(docs[d], (docs[o_src][1], docs[o_tgt][2]), lang, outlet_rng, cfg).tgt
+        pair.second_outlet = _pair_of(docs, picked[k], lang, random.Random(f"{lang}:{seed}:outlet:{k}"), cfg).tgt
     return pairs
+
+
+def _pair_of(docs: list[tuple[str, list[str], list[str]]], d: int, lang: str, rng: random.Random,
+             cfg: SynthConfig) -> SyntheticPair:
+    """The comparable pair of document `d`, with distractors drawn from other documents."""
+    # Source and English distractors come from two different other documents, so they never align to each other.
+    others = [o for o in range(len(docs)) if o != d]
+    o_src, o_tgt = rng.sample(others, 2)
+    return make_pair(docs[d], (docs[o_src][1], docs[o_tgt][2]), lang, rng, cfg)
