@@ -48,11 +48,14 @@ def _load(path: Path) -> dict[str, dict[str, np.ndarray]]:
         return {}
 
 
+def _offsets_of(encoder: Encoder, path: Path) -> dict[str, np.ndarray]:
+    """{language: offset} measured for `encoder` (empty when it has none)."""
+    return _load(path).get(getattr(encoder, "name", ""), {})
+
+
 def language_offset(encoder: Encoder, lang: str | None, path: Path = OFFSETS_FILE) -> np.ndarray | None:
     """The offset to remove from `encoder`'s vectors of `lang` sentences, or None when none is known."""
-    if lang is None:
-        return None
-    return _load(path).get(getattr(encoder, "name", ""), {}).get(lang)
+    return _offsets_of(encoder, path).get(lang) if lang is not None else None
 
 
 def remove_offset(emb: np.ndarray, offset: np.ndarray) -> np.ndarray:
@@ -86,7 +89,8 @@ def source_encoder(encoder: Encoder, lang: str | None, texts: list[str] | None =
 
     `lang` None: the language is detected from `texts` (only when the encoder has offsets at all).
     """
-    if lang is None and texts and _load(path).get(getattr(encoder, "name", "")):
+    offsets = _offsets_of(encoder, path)
+    if lang is None and texts and offsets:
         lang = detect_language(" ".join(texts))
-    offset = language_offset(encoder, lang, path)
+    offset = offsets.get(lang) if lang is not None else None
     return encoder if offset is None else OffsetEncoder(encoder, offset)
