@@ -150,7 +150,8 @@ def eval_pairing(lang: str, n_docs: int, seed: int, encoder: Encoder, second_out
     With `second_outlets`, that many events (among those keeping their English article) also have a second English
     article ("{k}b"), which belongs to the source as well.
     """
-    pairs = make_pairs(lang, n_docs, seed, REALISTIC, second_outlets=n_docs)
+    # The events given a second outlet are drawn below, so every pair gets one when any is asked for.
+    pairs = make_pairs(lang, n_docs, seed, REALISTIC, second_outlets=n_docs if second_outlets else 0)
     order = list(range(len(pairs)))
     random.Random(f"pairing:{lang}:{seed}").shuffle(order)
     cut = max(1, len(pairs) // 5)
