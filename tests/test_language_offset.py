@@ -23,11 +23,9 @@ class _Fixed:
 
     def __init__(self, name: str, dim: int = 384) -> None:
         self.name, self.dim = name, dim
-        self.calls: list[list[str]] = []
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Deterministic unit vectors (seeded by the text's length and first letter)."""
-        self.calls.append(list(texts))
         rows = [np.random.default_rng(len(t) * 131 + (ord(t[0]) if t else 0)).normal(size=self.dim) for t in texts]
         out = np.array(rows, dtype=np.float32).reshape(len(texts), self.dim)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
