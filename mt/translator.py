@@ -7,6 +7,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mt import hub
 from mt.batching import make_batches, split_pieces
@@ -18,6 +19,9 @@ from mt.families import Family, detect_family, read_metadata
 from mt.options import TranslationOptions
 from mt.progress import progress_bar
 from mt.spm import Tokenizer
+
+if TYPE_CHECKING:  # ctranslate2 itself is imported by Translator.load, when a model is first needed
+    import ctranslate2
 
 
 @dataclass
@@ -105,7 +109,7 @@ class Translator:
         label: str | None = None,
         family: Family,
         tokenizer: Tokenizer,
-        engine,
+        engine: ctranslate2.Translator,
         options: TranslationOptions,
         model_id: str,
         cache: TranslationCache | None,
