@@ -67,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     """Load SRC or EN and check its language; InputError naming the file and its role."""
     from align.inputs import split_lines
-    from mt.langid import LANGUAGES, detect_language
+    from mt.langid import LANGUAGES, resolve_language
     from mt.loader import document_from_lines, load_document
     from mt.reading import read_text
 
@@ -81,13 +81,14 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
         if presplit:
             text = read_text(path)
             lines = split_lines(text)
-            detected = lang if lang != "auto" else detect_language(text)
+            detected = resolve_language(text, lang)
             doc = document_from_lines([line for line in lines if line.strip()], detected, doc_id)
         else:
             doc = load_document(path, lang=lang, doc_id=doc_id)
     except InputError as exc:
         message = str(exc)
-        raise InputError(message if path in message else f"{role} {path}: {message}") from None
+        # Errors that already name the file ("x.txt: file is empty") only gain the role.
+        raise InputError(f"{role} {message}" if message.startswith(path) else f"{role} {path}: {message}") from None
     wanted = {"EN": ("en",), "SRC": SOURCE_LANGS}.get(role, SOURCE_LANGS + ("en",))
     if doc.lang not in wanted:
         names = " or ".join(LANGUAGES[c] for c in wanted)

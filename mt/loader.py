@@ -47,7 +47,7 @@ def document_from_text(
     label = path or doc_id
     if not cleaned.paragraphs:
         raise InputError(f"{label}: no content sentences after removing boilerplate")
-    code = resolve_language(cleaned.text, lang, allowed)
+    code = _language(cleaned.text, lang, allowed, label)
     dropped = list(cleaned.dropped)
     sentences: list[Sentence] = []
     seen: set[str] = set()
@@ -82,8 +82,16 @@ def document_from_lines(lines: list[str], lang: str, doc_id: str, allowed: Itera
         offset += len(line) + 1
     if not any(s.text for s in sentences):
         raise InputError(f"{doc_id}: all lines are empty")
-    code = resolve_language("\n".join(s.text for s in sentences), lang, allowed)
+    code = _language("\n".join(s.text for s in sentences), lang, allowed, doc_id)
     return Document(doc_id=doc_id, lang=code, sentences=sentences)
+
+
+def _language(text: str, lang: str, allowed: Iterable[str] | None, label: str) -> str:
+    """resolve_language, with the file or document named in its error (several may be read in one run)."""
+    try:
+        return resolve_language(text, lang, allowed)
+    except InputError as exc:
+        raise InputError(f"{label}: {exc}") from None
 
 
 def _original_span(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:

@@ -224,6 +224,18 @@ def test_bad_language(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytes
     assert "EN" in _bad(capsys, tmp_path / "o.jsonl", SW, SW, "--no-mt")
 
 
+@pytest.mark.parametrize("presplit_flag", [[], ["--presplit"]], ids=["article", "presplit"])
+def test_bad_text_in_no_language(presplit_flag: list[str], presplit: tuple[Path, Path], tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    noise = tmp_path / "noise.txt"
+    noise.write_text("a" * 3000 + "\n", encoding="utf-8")
+    msg = _bad(capsys, tmp_path / "o.jsonl", noise, presplit[1], "--no-mt", *presplit_flag)
+    assert "SRC" in msg and "noise.txt" in msg and "cannot identify the language" in msg
+    # Given explicitly, the language is the user's word: the same text then aligns (to nothing).
+    rc, _, err = _run(capsys, noise, presplit[1], "--no-mt", "--src", "sw", *presplit_flag, "-o", tmp_path / "o.jsonl")
+    assert rc == 0, err
+
+
 def test_bad_translation_counts(presplit: tuple[Path, Path], tmp_path: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     tr = tmp_path / "tr.txt"

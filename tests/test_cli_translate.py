@@ -61,8 +61,9 @@ def test_stdin(mtk_home: Path, tiny_marian: Path) -> None:
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
         (b"Habari za leo " * 20 + b"\xff\xfe\xfa broken", "UTF-8"),
         (FRENCH.encode(), "unsupported language"),
+        (b"asdf qwer zxcv " * 40, "bad.txt: cannot identify the language"),
     ],
-    ids=["empty", "binary", "invalid-utf8", "french"],
+    ids=["empty", "binary", "invalid-utf8", "french", "no-language"],
 )
 def test_bad_input_exits_2(mtk_run, tiny_nllb: Path, tmp_path: Path, content: bytes, message: str) -> None:
     bad = tmp_path / "bad.txt"

@@ -47,6 +47,25 @@ def test_text_without_letters_is_undetermined() -> None:
 
 
 @pytest.mark.parametrize(
+    "noise",
+    ["a" * 2000, "asdf qwer zxcv " * 50, "Morocco Israel Rabat Gantz Kochavi Belkhir El Farouk Dror Shalom FAR " * 10,
+     "".join("abcdefghijklmnopqrstuvwxyz "[(i * 7919) % 27] for i in range(2000))],
+    ids=["one-letter", "keyboard", "names-only", "letter-soup"],
+)
+def test_a_paragraph_in_no_language_is_undetermined(noise: str) -> None:
+    assert detect_language(noise) == "und"
+    with pytest.raises(InputError, match="cannot identify the language: the text reads as none of Swahili"):
+        resolve_language(noise)
+    assert resolve_language(noise, "sw") == "sw"  # an explicit language is taken as given
+
+
+def test_short_text_still_gets_a_guess() -> None:
+    # Below a paragraph the fallback guesses among the toolkit's languages, as for a headline or a name.
+    assert detect_language("a" * 150) in {"sw", "en"}
+    assert detect_language("Rabat") in {"sw", "en"}
+
+
+@pytest.mark.parametrize(
     ("alias", "code"),
     [
         ("swh", "sw"),
