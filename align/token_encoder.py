@@ -32,10 +32,9 @@ class TokenEncoder(Protocol):
 
 def e5_token_model(layers: int = DEFAULT_LAYERS) -> TokenEncoder:
     """The first `layers` layers of the CTranslate2 e5-small copy, converted into the cache directory on first use."""
-    from align.ct2_encoder import MODEL_NAME, CT2E5Encoder, ensure_model
+    from align.ct2_encoder import MODEL_NAME, open_model
 
-    model_dir = ensure_model(cache_dir() / f"{MODEL_NAME}-layers{layers}", n_layers=layers)
-    model = CT2E5Encoder(model_dir, build=False)
+    model = open_model(cache_dir() / f"{MODEL_NAME}-layers{layers}", n_layers=layers)
     model.name = f"e5-small:ct2-int8:layers{layers}"
     return model
 

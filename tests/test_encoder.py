@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.ct2_encoder import CT2E5Encoder, ensure_model
+from align import ct2_encoder
+from align.ct2_encoder import CT2E5Encoder, ensure_model, open_model
 from align.embed_cache import EmbeddingCache, default_cache_path
 from align.encoder import CachedEncoder, E5Encoder, MemoEncoder, build_encoder
 from mt.errors import InputError, ModelError
@@ -114,6 +116,32 @@ def test_corrupt_cache_is_rebuilt(fast: CT2E5Encoder, tmp_path: Path, capsys: py
     assert "rebuilding" in capsys.readouterr().err
     again = CachedEncoder(_NoModel(fast.name), EmbeddingCache(path)).encode(SENTENCES[:2])
     np.testing.assert_array_equal(again, vecs)
+
+
+def test_damaged_converted_copy_is_rebuilt(fast_dir: Path, fast: CT2E5Encoder, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "e5"
+    shutil.copytree(fast_dir, copy)
+    (copy / "model.bin").write_bytes((copy / "model.bin").read_bytes()[:100_000])  # an interrupted copy, a full disk
+    enc = open_model(copy)
+    assert "is damaged" in capsys.readouterr().err
+    np.testing.assert_allclose(enc.encode(SENTENCES), fast.encode(SENTENCES), atol=1e-6)
+    open_model(copy)
+    assert capsys.readouterr().err == ""  # a sound copy is used as it is
+
+
+def test_copy_that_never_loads_is_a_model_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    class Unloadable:
+        def __init__(self, model_dir: Path, build: bool = True) -> None:
+            raise RuntimeError("invalid payload size")
+
+    built: list[Path] = []
+    monkeypatch.setattr(ct2_encoder, "ensure_model", lambda d, n_layers=None: built.append(d) or d)
+    monkeypatch.setattr(ct2_encoder, "CT2E5Encoder", Unloadable)
+    with pytest.raises(ModelError, match="does not load even after a fresh conversion: invalid payload size"):
+        open_model(tmp_path / "e5")
+    assert len(built) == 2  # converted again once, not in a loop
 
 
 def test_cache_location_and_switch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
