@@ -237,11 +237,38 @@ def _is_built(model_dir: Path) -> bool:
         return False
 
 
+def _pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_builds(model_dir: Path) -> list[Path]:
+    """Delete the half-built copies (`NAME.tmpPID`) that killed conversions left beside `model_dir`; return them.
+
+    A conversion killed with the machine, by Ctrl-C or by the OOM killer cannot clean up after itself, and each
+    leftover holds up to 125 MB of the user's cache; builds of live processes are left alone.
+    """
+    removed = []
+    for tmp in model_dir.parent.glob(f"{model_dir.name}.tmp*"):
+        pid = tmp.name[len(model_dir.name) + 4:]
+        if tmp.is_dir() and pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp)
+    return removed
+
+
 def ensure_model(model_dir: Path, n_layers: int | None = None) -> Path:
     """Return `model_dir`, converting the model into it first (in a child process, to keep this one small)."""
     if _is_built(model_dir):
         return model_dir
     model_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(model_dir)
     # The float32 copy of the 250k-row embedding table needs ~1 GB for a few seconds; a child
     # process keeps that out of the caller's peak memory.
     root = str(Path(__file__).resolve().parent.parent)  # so the child imports this very package

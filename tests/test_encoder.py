@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from align import ct2_encoder
-from align.ct2_encoder import CT2E5Encoder, ensure_model, open_model
+from align.ct2_encoder import CT2E5Encoder, ensure_model, open_model, remove_stale_builds
 from align.embed_cache import EmbeddingCache, default_cache_path
 from align.encoder import CachedEncoder, E5Encoder, MemoEncoder, build_encoder
 from mt.errors import InputError, ModelError
@@ -142,6 +142,17 @@ def test_copy_that_never_loads_is_a_model_error(monkeypatch: pytest.MonkeyPatch,
     with pytest.raises(ModelError, match="does not load even after a fresh conversion: invalid payload size"):
         open_model(tmp_path / "e5")
     assert len(built) == 2  # converted again once, not in a loop
+
+
+def test_killed_conversions_leave_no_lasting_leftovers(tmp_path: Path) -> None:
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                              check=True)
+    dead, alive = int(finished.stdout), os.getpid()
+    for name in (f"e5.tmp{dead}", f"e5.tmp{alive}", "e5-other.tmp1", "e5.tmpx"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "model.bin").write_bytes(b"half")
+    assert remove_stale_builds(tmp_path / "e5") == [tmp_path / f"e5.tmp{dead}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["e5-other.tmp1", f"e5.tmp{alive}", "e5.tmpx"])
 
 
 def test_cache_location_and_switch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
