@@ -9,8 +9,9 @@
    links in any order, and leaves the rest unaligned.
 3. A link grows to an adjacent sentence when that sentence is itself a plausible partner and the embedding of the
    joined sentences is clearly closer than the single one (one sentence told in two); a headline never grows into
-   the group of the lead next to it, and two headlines link at the plain threshold. A one-sided best match that reaches the threshold joins its partner's group by
-   the same test, adjacent or not (`align.groups`).
+   the group of the lead next to it, and two headlines link at the plain threshold. A one-sided best match that
+   reaches the threshold joins its partner's group by the same test, adjacent or not (`align.groups`). A clause of
+   a long sentence links it to the sentence the clause clearly matches best (`align.coverage_signal`).
 4. With translations only: IDF-weighted content-word containment adds pairs where one side states most of the
    other, confirms best partners the embeddings found weakly, and drops weak links that share no claim
    (`_containment_decision`). Without translations nothing of this runs.
@@ -26,7 +27,7 @@ import numpy as np
 
 from align.attribution import inherit_attributions
 from align.config import AlignConfig
-from align.coverage_signal import clause_coverage
+from align.coverage_signal import ClauseCoverage, clause_coverage
 from align.encoder import Encoder, get_encoder
 from align.features import PairFeatures, compute_features, content_words
 from align.groups import GroupFits, barred, far_partners, grow, headline_index
@@ -122,6 +123,51 @@ def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray
             if support[pair] >= cfg.cont_floor or score[pair] >= strong or not visible[pair[0]]}
 
 
+def _keep(edges: dict[tuple[int, int], float], pair: tuple[int, int], score: float) -> None:
+    """Record a link, keeping the higher score when several rules find the same pair."""
+    edges[pair] = max(edges.get(pair, -np.inf), score)
+
+
+def _best_partner_links(edges: dict[tuple[int, int], float], score: np.ndarray, sim: np.ndarray, fits: GroupFits,
+                        heads: tuple[int | None, int | None], cfg: AlignConfig) -> None:
+    """Step 2 and the growth of step 3: each sentence's best partner, grown into an adjacent group where it fits."""
+    best_tgt, best_src = np.argmax(score, axis=1), np.argmax(score, axis=0)
+    src_head, tgt_head = heads
+
+    def passes(i: int, j: int) -> bool:
+        # A one-sided best match (j is i's best, but j prefers another source) is weaker evidence than a mutual one:
+        # most such pairs are a sentence whose real partner was left out, pointing at a related one.
+        mutual = best_tgt[i] == j and best_src[j] == i
+        return score[i, j] >= cfg.threshold + (0.0 if mutual else cfg.one_sided_extra)
+
+    for i in range(score.shape[0]):
+        j = int(best_tgt[i])
+        if passes(i, j):
+            for k in grow(j, barred(score[i], tgt_head, j), sim[i], partial(fits.src_to_run, i), cfg):
+                _keep(edges, (i, k), float(score[i, k]))
+    for j in range(score.shape[1]):
+        i = int(best_src[j])
+        if passes(i, j):
+            for k in grow(i, barred(score[:, j], src_head, i), sim[:, j], partial(fits.tgt_to_run, j), cfg):
+                _keep(edges, (k, j), float(score[k, j]))
+
+
+def _clause_links(edges: dict[tuple[int, int], float], score: np.ndarray, cov: ClauseCoverage, anchors: np.ndarray,
+                  cfg: AlignConfig) -> None:
+    """A clause links its sentence to the other side's sentence it matches best, when that sentence in turn has no
+    better partner anywhere (clause or sentence): mutual best at clause level keeps topical echoes out."""
+    comb = np.maximum(score, np.maximum(cov.covered_tgt, cov.covered_src) + anchors)
+    comb_best_src, comb_best_tgt = np.argmax(comb, axis=0), np.argmax(comb, axis=1)
+    for i, row in cov.src_clause_rows:
+        j = int(np.argmax(row))
+        if _clause_passes(row, j, anchors[i, j], cfg) and comb_best_src[j] == i:
+            _keep(edges, (i, j), float(comb[i, j]))
+    for j, col in cov.tgt_clause_rows:
+        i = int(np.argmax(col))
+        if _clause_passes(col, i, anchors[i, j], cfg) and comb_best_tgt[i] == j:
+            _keep(edges, (i, j), float(comb[i, j]))
+
+
 def align_texts(src_sents: list[str], tgt_sents: list[str], translations: list[str] | None = None, *,
                 config: AlignConfig | None = None, encoder: Encoder | None = None,
                 src_lang: str | None = None) -> list[Edge]:
@@ -163,52 +209,17 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         if cfg.clause_in_best:
             score = np.maximum(score, np.maximum(cov.covered_tgt, cov.covered_src) + anchors)
 
-    best_tgt, best_src = np.argmax(score, axis=1), np.argmax(score, axis=0)
-
-    def passes(i: int, j: int) -> bool:
-        # A one-sided best match (j is i's best, but j prefers another source) is weaker evidence than a mutual one:
-        # most such pairs are a sentence whose real partner was left out, pointing at a related one.
-        mutual = best_tgt[i] == j and best_src[j] == i
-        return score[i, j] >= cfg.threshold + (0.0 if mutual else cfg.one_sided_extra)
-
     src_head, tgt_head = headline_index(list(src_sents)), headline_index(list(tgt_sents))
     fits = GroupFits(enc, list(src_sents), list(tgt_sents), list(translations) if translations is not None else None,
                      feats, cfg, src_encoder=src_enc)
-    for i in range(score.shape[0]):
-        j = int(best_tgt[i])
-        if not passes(i, j):
-            continue
-        group = grow(j, barred(score[i], tgt_head, j), sim[i], partial(fits.src_to_run, i), cfg)
-        for k in group:
-            edges[(i, k)] = max(edges.get((i, k), -np.inf), float(score[i, k]))
-
-    for j in range(score.shape[1]):
-        i = int(best_src[j])
-        if not passes(i, j):
-            continue
-        group = grow(i, barred(score[:, j], src_head, i), sim[:, j], partial(fits.tgt_to_run, j), cfg)
-        for k in group:
-            edges[(k, j)] = max(edges.get((k, j), -np.inf), float(score[k, j]))
-
+    _best_partner_links(edges, score, sim, fits, (src_head, tgt_head), cfg)
     if cov is not None:
-        comb = np.maximum(score, np.maximum(cov.covered_tgt, cov.covered_src) + anchors)
-        comb_best_src, comb_best_tgt = np.argmax(comb, axis=0), np.argmax(comb, axis=1)
-        # A clause links its sentence to the other side's sentence it matches best, when that sentence in turn has
-        # no better partner anywhere (clause or sentence): mutual best at clause level keeps topical echoes out.
-        for i, row in cov.src_clause_rows:
-            j = int(np.argmax(row))
-            if _clause_passes(row, j, anchors[i, j], cfg) and comb_best_src[j] == i:
-                edges[(i, j)] = max(edges.get((i, j), -np.inf), float(comb[i, j]))
-        for j, col in cov.tgt_clause_rows:
-            i = int(np.argmax(col))
-            if _clause_passes(col, i, anchors[i, j], cfg) and comb_best_tgt[i] == j:
-                edges[(i, j)] = max(edges.get((i, j), -np.inf), float(comb[i, j]))
+        _clause_links(edges, score, cov, anchors, cfg)
 
     # Two headlines are each other's natural partner: one that prefers the other article's lead says that the lead
     # restates it, not that its own partner is missing, so the one-sided extra does not apply to the headline pair.
     if src_head is not None and tgt_head is not None and score[src_head, tgt_head] >= cfg.threshold:
-        pair = (src_head, tgt_head)
-        edges[pair] = max(edges.get(pair, -np.inf), float(score[pair]))
+        _keep(edges, (src_head, tgt_head), float(score[src_head, tgt_head]))
     if cfg.far_partners:
         edges.update(far_partners(edges, score, fits.src_to_tgt, fits.tgt_to_src, cfg))
 
