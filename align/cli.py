@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
 from align.export import FORMATS, format_for, write_alignments, write_errors
 from align.model import Alignment
@@ -55,6 +56,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--words", action="store_true", help="add SimAlign word links (needs mtk[words])")
     p.add_argument("--word-model", default=DEFAULT_WORD_MODEL, metavar="NAME|PATH",
                    help=f"model for --words (default: {DEFAULT_WORD_MODEL})")
+    p.add_argument("--threshold", type=_link_threshold, default=None, metavar="X",
+                   help=f"link score a sentence pair needs (default {AlignConfig.threshold}; unrelated pairs score "
+                        "about 1.0): lower finds more links, higher keeps the surer ones (1.03-1.05 for a corpus that "
+                        "must be clean)")
     p.add_argument("--pair-threshold", type=float, default=None, metavar="X",
                    help="with --auto: least document similarity to pair two articles")
     p.add_argument("--device", default="auto", help="device for translation: auto, cpu or cuda")
@@ -96,6 +101,19 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     if not doc.sentences:
         raise InputError(f"{role} {path}: no sentences left after cleaning")
     return Side(doc, lines)
+
+
+def _link_threshold(text: str) -> float:
+    """argparse type of --threshold: a margin score, so near 1.0 (unrelated pairs score about that)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    # Outside this range every pair or no pair would link: surely a typo (a percentage, a cosine like 0.8).
+    if not 0.9 <= value <= 1.5:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0.9-1.5 (unrelated pairs score about 1.0; "
+                                         f"the default is {AlignConfig.threshold})")
+    return value
 
 
 def _default_model(lang: str) -> str | None:
@@ -141,11 +159,12 @@ class _Translations:
         return translator.translate_sentences(src.doc.texts, src.doc.lang), "mt", translator.label
 
 
-def _align_pair(src: Side, tgt: Side, translations: _Translations, encoder: Encoder) -> Alignment:
+def _align_pair(src: Side, tgt: Side, translations: _Translations, encoder: Encoder, config: AlignConfig
+                ) -> Alignment:
     from align.aligner import align_documents
 
     texts, mode, model = translations.for_source(src)
-    return align_documents(src.doc, tgt.doc, texts, mode=mode, model=model, encoder=encoder)
+    return align_documents(src.doc, tgt.doc, texts, mode=mode, model=model, encoder=encoder, config=config)
 
 
 def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]:
@@ -173,7 +192,8 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
     return sources, english
 
 
-def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: Encoder) -> list[Alignment]:
+def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: Encoder, config: AlignConfig
+              ) -> list[Alignment]:
     from align.pairing import DEFAULT_THRESHOLD, pair_documents
 
     if args.src_path or args.en_path:
@@ -193,7 +213,7 @@ def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: En
                   file=sys.stderr)
     if not pairs:
         raise InputError(f"--auto {args.auto}: no source article matches an English article")
-    return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], translations, encoder) for p in pairs]
+    return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], translations, encoder, config) for p in pairs]
 
 
 def run_align(args: argparse.Namespace) -> int:
@@ -216,10 +236,11 @@ def run_align(args: argparse.Namespace) -> int:
     # alignment share one embedding of each sentence.
     encoder = MemoEncoder(get_encoder(args.encoder))
     translations = _Translations(args)
+    config = AlignConfig() if args.threshold is None else AlignConfig(threshold=args.threshold)
     if sides is None:
-        alignments = _run_auto(args, translations, encoder)
+        alignments = _run_auto(args, translations, encoder, config)
     else:
-        alignments = [_align_pair(*sides, translations, encoder)]
+        alignments = [_align_pair(*sides, translations, encoder, config)]
     if args.words:
         from align.words import word_align
 

@@ -281,6 +281,25 @@ def test_bad_usage(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.C
     assert "is a directory (mtk align --auto DIR" in _bad(capsys, tmp_path / "o.jsonl", folder, presplit[1], "--no-mt")
 
 
+def test_threshold_trades_recall_for_precision(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    links = {}
+    for threshold in ("1.0", "1.01", "1.05"):
+        out = tmp_path / f"{threshold}.jsonl"
+        rc, _, err = _run(capsys, SW, EN, "--no-mt", "--threshold", threshold, "-o", out)
+        assert rc == 0, err
+        links[threshold] = {(i, j) for r in _records(out) if r["src"] is not None for i in r["src_ids"]
+                            for j in r["tgt_ids"]}
+    assert len(links["1.0"]) > len(links["1.01"]) > len(links["1.05"]) > 0
+
+
+@pytest.mark.parametrize("value", ["80", "0.5", "x"])
+def test_threshold_out_of_range_is_a_usage_error(value: str, presplit: tuple[Path, Path],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        _run(capsys, *presplit, "--no-mt", "--threshold", value)
+    assert exc.value.code == 2 and "--threshold" in capsys.readouterr().err
+
+
 def test_encoder_is_swappable_and_unknown_one_is_refused(presplit: tuple[Path, Path], tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     sw, en = presplit
