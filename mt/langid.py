@@ -52,7 +52,7 @@ _MIN_CONFIDENCE = 0.5
 # Real articles score 1.0 (the seeds, all 40 MAFAND test documents); noise of that length scores under 0.02.
 _PARAGRAPH_LETTERS = 200
 _MIN_GUESS = 0.1
-# py3langid's label for content with no linguistic content (random letters score 1.0 on it).
+# py3langid's label for text with no linguistic content (random letters score 1.0 on it).
 _NO_LANGUAGE = "zxx"
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
