@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from mt.translator import Translator
 
 NO_MODEL_NOTE = "no translation model available; aligning cross-lingually (--no-mt)"
+THRESHOLD_HELP = (f"link score a sentence pair needs (default {AlignConfig.threshold}; unrelated pairs score about "
+                  "1.0): lower finds more links, higher keeps the surer ones (1.03-1.05 for a corpus that must be "
+                  "clean)")
 
 
 @dataclass
@@ -56,10 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--words", action="store_true", help="add SimAlign word links (needs mtk[words])")
     p.add_argument("--word-model", default=DEFAULT_WORD_MODEL, metavar="NAME|PATH",
                    help=f"model for --words (default: {DEFAULT_WORD_MODEL})")
-    p.add_argument("--threshold", type=_link_threshold, default=None, metavar="X",
-                   help=f"link score a sentence pair needs (default {AlignConfig.threshold}; unrelated pairs score "
-                        "about 1.0): lower finds more links, higher keeps the surer ones (1.03-1.05 for a corpus that "
-                        "must be clean)")
+    p.add_argument("--threshold", type=link_threshold, default=None, metavar="X", help=THRESHOLD_HELP)
     p.add_argument("--pair-threshold", type=float, default=None, metavar="X",
                    help="with --auto: least document similarity to pair two articles")
     p.add_argument("--device", default="auto", help="device for translation: auto, cpu or cuda")
@@ -103,8 +103,8 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     return Side(doc, lines)
 
 
-def _link_threshold(text: str) -> float:
-    """argparse type of --threshold: a margin score, so near 1.0 (unrelated pairs score about that)."""
+def link_threshold(text: str) -> float:
+    """argparse type of --threshold (mtk align, mtk run): a margin score, so near 1.0 (unrelated pairs score about that)."""
     try:
         value = float(text)
     except ValueError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from align.cli import THRESHOLD_HELP, link_threshold
+
 
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", help="folder of .txt articles (Swahili/Arabic sources and English articles)")
@@ -28,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (created)")
     run.add_argument("--model", metavar="NAME|PATH", help="translation model (default: the catalog default)")
     run.add_argument("--no-mt", action="store_true", help="align cross-lingually without translating")
+    run.add_argument("--threshold", type=link_threshold, default=None, metavar="X", help=THRESHOLD_HELP)
     run.add_argument("--comet-model", metavar="PATH", help="COMET/CometKiwi checkpoint (needs unbabel-comet)")
     run.add_argument("--words", action="store_true",
                      help="add SimAlign word links to the alignments and the report (needs mtk[words])")
@@ -52,7 +55,8 @@ def _run(args: argparse.Namespace) -> int:
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,
                           comet_model=args.comet_model, max_length=args.max_length,
-                          word_model=(args.word_model or DEFAULT_WORD_MODEL) if args.words else None)
+                          word_model=(args.word_model or DEFAULT_WORD_MODEL) if args.words else None,
+                          threshold=args.threshold)
     totals = result.metrics["totals"]
     print(f"{len(result.alignments)} pair(s), mode {result.metrics['mode']}: "
           f"{totals['src_aligned']}/{totals['src_sentences']} source sentences aligned, "

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder
 from align.model import Alignment
 from eval.coverage import coverage, share
@@ -146,7 +147,7 @@ def translate_corpus(translators: dict[str, Any],
 
 
 def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dict[str, str],
-                 encoder: Encoder) -> list[Alignment]:
+                 encoder: Encoder, config: AlignConfig | None = None) -> list[Alignment]:
     """Align every pair, using the source's translation when there is one (else cross-lingually)."""
     from align.aligner import align_documents
 
@@ -154,7 +155,7 @@ def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dic
     for src, tgt, _ in corpus.pairs:
         tr = translations.get(src.doc_id)
         alignments.append(align_documents(src, tgt, tr, encoder=encoder, mode="mt" if tr is not None else "no-mt",
-                                          model=models.get(src.doc_id) if tr is not None else None))
+                                          model=models.get(src.doc_id) if tr is not None else None, config=config))
     return alignments
 
 
@@ -222,8 +223,12 @@ class RunResult:
 def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = None, offline: bool | None = None,
                  no_mt: bool = False, use_manifest: bool = False, references: str | Path | None = None,
                  presplit: bool = False, comet_model: str | None = None, max_length: int | None = None,
-                 word_model: str | None = None, log: TextIO | None = None) -> RunResult:
-    """Run every stage on `folder`; write translations, alignments, corpora, metrics.json and report.html to `out`."""
+                 word_model: str | None = None, log: TextIO | None = None,
+                 threshold: float | None = None) -> RunResult:
+    """Run every stage on `folder`; write translations, alignments, corpora, metrics.json and report.html to `out`.
+
+    `threshold` is the aligner's link threshold (align.config.AlignConfig.threshold; None keeps the default).
+    """
     from align import export
     from align.encoder import get_encoder
 
@@ -242,7 +247,8 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} ({why_not})",
               file=log)
     translations, seconds, models = translate_corpus(translators, corpus)
-    alignments = align_corpus(corpus, translations, models, encoder)
+    config = AlignConfig() if threshold is None else AlignConfig(threshold=threshold)
+    alignments = align_corpus(corpus, translations, models, encoder, config)
     if word_model:
         for alignment in alignments:
             word_align(alignment, word_model)

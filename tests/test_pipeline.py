@@ -95,6 +95,15 @@ def test_no_mt_run_says_quality_not_measured(nomt_run: tuple[Path, str]) -> None
         assert all(r["status"] in ("found", "missing") and r["sentence_text"] for r in p["facts"]["src"])
 
 
+def test_run_threshold_keeps_fewer_surer_links(nomt_run: tuple[Path, str], isolated_home: Path,
+                                               tmp_path: Path) -> None:
+    out = tmp_path / "strict"
+    assert main(["run", str(SEEDS), "-o", str(out), "--no-mt", "--manifest", "--threshold", "1.05"]) == 0
+    default = json.loads((nomt_run[0] / "metrics.json").read_text(encoding="utf-8"))["totals"]
+    strict = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["totals"]
+    assert 0 < strict["src_aligned"] < default["src_aligned"]
+
+
 def test_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
