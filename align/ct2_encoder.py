@@ -263,8 +263,11 @@ def remove_stale_builds(model_dir: Path) -> list[Path]:
     return removed
 
 
-def ensure_model(model_dir: Path, n_layers: int | None = None) -> Path:
-    """Return `model_dir`, converting the model into it first (in a child process, to keep this one small)."""
+def ensure_model(model_dir: Path, n_layers: int | None = None, why: str = "first use only") -> Path:
+    """Return `model_dir`, converting the model into it first (in a child process, to keep this one small).
+
+    `why` ends the line said on stderr before a conversion.
+    """
     if _is_built(model_dir):
         return model_dir
     model_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -276,7 +279,7 @@ def ensure_model(model_dir: Path, n_layers: int | None = None) -> Path:
     layers = [] if n_layers is None else [str(n_layers)]
     # Said because the first run is otherwise silent for several seconds.
     print(f"mtk: preparing the e5-small encoder{f' ({n_layers}-layer word-piece copy)' if layers else ''} in "
-          f"{model_dir} (first use only)", file=sys.stderr)
+          f"{model_dir} ({why})", file=sys.stderr)
     proc = subprocess.run([sys.executable, "-m", "align.ct2_encoder", str(model_dir), *layers],
                           check=False, capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not _is_built(model_dir):
@@ -300,9 +303,9 @@ def open_model(model_dir: Path, n_layers: int | None = None) -> CT2E5Encoder:
     try:
         return CT2E5Encoder(model_dir, build=False)
     except _DAMAGED as exc:
-        print(f"mtk: the converted e5 copy in {model_dir} is damaged ({exc}); converting it again", file=sys.stderr)
+        damage = str(exc)
     shutil.rmtree(model_dir, ignore_errors=True)
-    ensure_model(model_dir, n_layers)
+    ensure_model(model_dir, n_layers, why=f"the copy there was damaged: {damage}")
     try:
         return CT2E5Encoder(model_dir, build=False)
     except _DAMAGED as exc:
