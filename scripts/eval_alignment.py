@@ -16,6 +16,7 @@ overlaps (character offsets; text containment when offsets are unknown), so segm
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
@@ -183,11 +184,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--skip-pairing", action="store_true")
     ap.add_argument("--show-links", action="store_true", help="print the predicted gold-id links of the gold pair")
+    ap.add_argument("--thresholds", default="",
+                    help="also print the synthetic precision/recall at these link thresholds (comma-separated, as "
+                         "mtk align --threshold; e.g. 1.0,1.01,1.03,1.05)")
     args = ap.parse_args(argv)
     try:
         seeds = [int(x) for x in args.seed.split(",") if x.strip()]
     except ValueError:
         ap.error(f"--seed must be integers separated by commas, got {args.seed!r}")
+    try:
+        thresholds = [float(x) for x in args.thresholds.split(",") if x.strip()]
+    except ValueError:
+        ap.error(f"--thresholds must be numbers separated by commas, got {args.thresholds!r}")
     try:
         # get_encoder() keeps embeddings in the toolkit's persistent cache, so a second run re-embeds nothing.
         encoder: Encoder = get_encoder()
@@ -212,6 +220,16 @@ def main(argv: list[str] | None = None) -> int:
                           f"  [{time.perf_counter() - t0:.1f}s]")
                     print(_line("aligner", res["aligner"]))
                     print(_line("baseline", res["baseline"]))
+        if thresholds and not args.skip_synthetic:
+            langs = [x for x in args.langs.split(",") if x]
+            columns = ", ".join(f"{lang} {gen}" for gen in ("original", "realistic") for lang in langs)
+            print(f"synthetic precision / recall by link threshold, seed(s) {args.seed}, no-mt "
+                  f"(default {cfg.threshold}; columns: {columns})")
+            for threshold in thresholds:
+                at = dataclasses.replace(cfg, threshold=threshold)
+                cells = [eval_synthetic(lang, args.docs, seeds, encoder, at, synth)["aligner"][:2]
+                         for synth in (ORIGINAL, REALISTIC) for lang in langs]
+                print(f"  {threshold:<5} " + "  ".join(f"{p:.3f} / {r:.3f}" for p, r in cells))
         if not args.skip_pairing:
             for lang in [x for x in args.langs.split(",") if x]:
                 for seed in seeds:

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.skipif(not DATA_DIR.is_dir(), reason="shared data not p
 def test_eval_alignment_prints_every_section() -> None:
     # The run's MTK_HOME (tests/conftest.py) is inherited, so the encoder built by other tests is reused.
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "eval_alignment.py"), "--docs", "3", "--seed", "5", "--langs", "sw"],
+        [sys.executable, str(ROOT / "scripts" / "eval_alignment.py"), "--docs", "3", "--seed", "5", "--langs", "sw",
+         "--thresholds", "1.0,1.05"],
         check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
@@ -28,4 +29,8 @@ def test_eval_alignment_prints_every_section() -> None:
     assert f1[1] >= 0.85  # the gold pair with its reference translations (0.903 when this was written)
     assert re.search(r"document pairing sw, seed 5, 3 synthetic pairs, threshold [0-9.]+: P=", out)
     assert re.search(r"document pairing sw, seed 5, 3 synthetic pairs \+ 1 second English outlet, threshold", out)
+    sweep = re.findall(r"^  (1\.0|1\.05) +([0-9.]+) / ([0-9.]+)  ([0-9.]+) / ([0-9.]+)$", out, re.MULTILINE)
+    assert [row[0] for row in sweep] == ["1.0", "1.05"]  # one row per threshold: sw original, sw realistic
+    recall = {row[0]: float(row[2]) for row in sweep}
+    assert recall["1.0"] >= recall["1.05"]
     assert "peak memory" in out
