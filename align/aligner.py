@@ -33,6 +33,7 @@ from align.features import PairFeatures, compute_features, content_words
 from align.groups import GroupFits, barred, far_partners, grow, headline_index
 from align.language_offset import source_encoder
 from align.margin import ratio_margin
+from align.memory_check import check_memory
 from align.model import Alignment, Edge
 from align.token_encoder import token_view
 from mt.document import Document
@@ -187,6 +188,7 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         raise InputError(f"got {len(translations)} translations for {len(src_sents)} source sentences")
     if not src_sents or not tgt_sents:
         return [], np.zeros((len(src_sents), len(tgt_sents)), dtype=np.float32)
+    check_memory(len(src_sents), len(tgt_sents))
     enc = encoder or get_encoder()
     tokens = token_view(enc, cfg.token_layers) if cfg.w_tokens > 0 else None
     src_enc = source_encoder(enc, src_lang, list(src_sents)) if cfg.language_offsets else enc

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
 from align.export import FORMATS, format_for, write_alignments, write_errors
+from align.memory_check import check_memory
 from align.model import Alignment
 from align.pairing import SOURCE_LANGS
 from mt.document import Document
@@ -227,11 +228,13 @@ def run_align(args: argparse.Namespace) -> int:
         load_aligner(args.word_model)  # fail on a missing extra or model before the slow part
     sides = None
     if not args.auto:
-        # Bad usage and unreadable inputs are reported before the encoder is prepared (about 10 s on first use).
+        # Bad usage, unreadable inputs and inputs too large for memory are reported before the encoder is prepared
+        # (about 10 s on first use).
         if not (args.src_path and args.en_path):
             raise InputError("give SRC and EN (or --auto DIR)")
         sides = (_load_side(args.src_path, "SRC", args.src_lang, args.presplit),
                  _load_side(args.en_path, "EN", "auto", args.presplit))
+        check_memory(len(sides[0].doc.sentences), len(sides[1].doc.sentences))
     # An unknown name or a missing extra fails here, before the slow part; the memo lets --auto's pairing and
     # alignment share one embedding of each sentence.
     encoder = MemoEncoder(get_encoder(args.encoder))
