@@ -82,6 +82,11 @@ def _clause_passes(row: np.ndarray, best: int, anchor: float, cfg: AlignConfig) 
     return row[best] + anchor >= cfg.clause_threshold and row[best] - runner_up >= cfg.clause_gap
 
 
+def _keep(edges: dict[tuple[int, int], float], pair: tuple[int, int], score: float) -> None:
+    """Record a link, keeping the higher score when several rules find the same pair."""
+    edges[pair] = max(edges.get(pair, -np.inf), score)
+
+
 def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray, covers_tgt: np.ndarray,
                           covers_src: np.ndarray, tgt_sents: list[str], translations: list[str],
                           cfg: AlignConfig) -> dict[tuple[int, int], float]:
@@ -100,7 +105,7 @@ def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray
     states = ((covers_tgt > cfg.cont_link) & (n_tgt_words[None, :] >= cfg.cont_min_words)) | \
              ((covers_src > cfg.cont_link) & (n_src_words[:, None] >= cfg.cont_min_words))
     for i, j in zip(*np.nonzero(states)):
-        out[(int(i), int(j))] = max(out.get((int(i), int(j)), -np.inf), float(score[i, j]))
+        _keep(out, (int(i), int(j)), float(score[i, j]))
     # 2. Agreement: a sentence's best partner by the embedding score links, even below the threshold, when it is
     # also its best partner by containment and that containment stands out of its neighbourhood by the same ratio
     # margin the embeddings must reach (two independent signals pointing at one partner).
@@ -112,7 +117,7 @@ def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray
         pairs += [(int(best_src[j]), j) for j in range(score.shape[1]) if best_src[j] == sup_src[j]]
         for i, j in pairs:
             if cont_margin[i, j] >= cfg.threshold and support[i, j] >= cfg.cont_floor:
-                out[(i, j)] = max(out.get((i, j), -np.inf), float(score[i, j]))
+                _keep(out, (i, j), float(score[i, j]))
     # 3. Floor: a weak link (below what a one-sided best needs: a marginal mutual best, a clause, a grown partner)
     # where neither side states even cont_floor of the other's content shares a topic, not a claim (headline against
     # headline, a clause echoing "the Moroccan army"). Strong embedding links are kept: a poor machine translation
@@ -122,11 +127,6 @@ def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray
     visible = support.max(axis=1) >= cfg.cont_floor
     return {pair: s for pair, s in out.items()
             if support[pair] >= cfg.cont_floor or score[pair] >= strong or not visible[pair[0]]}
-
-
-def _keep(edges: dict[tuple[int, int], float], pair: tuple[int, int], score: float) -> None:
-    """Record a link, keeping the higher score when several rules find the same pair."""
-    edges[pair] = max(edges.get(pair, -np.inf), score)
 
 
 def _best_partner_links(edges: dict[tuple[int, int], float], score: np.ndarray, sim: np.ndarray, fits: GroupFits,
@@ -189,10 +189,12 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     if not src_sents or not tgt_sents:
         return [], np.zeros((len(src_sents), len(tgt_sents)), dtype=np.float32)
     check_memory(len(src_sents), len(tgt_sents))
+    src, tgt = list(src_sents), list(tgt_sents)
+    tr = list(translations) if translations is not None else None
     enc = encoder or get_encoder()
     tokens = token_view(enc, cfg.token_layers) if cfg.w_tokens > 0 else None
-    src_enc = source_encoder(enc, src_lang, list(src_sents)) if cfg.language_offsets else enc
-    feats = compute_features(list(src_sents), list(tgt_sents), enc, translations, tokens, src_encoder=src_enc)
+    src_enc = source_encoder(enc, src_lang, src) if cfg.language_offsets else enc
+    feats = compute_features(src, tgt, enc, tr, tokens, src_encoder=src_enc)
     score = pair_scores = score_matrix(feats, cfg)
     sim = similarity(feats, cfg)
     edges: dict[tuple[int, int], float] = {}
@@ -201,19 +203,18 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     if cfg.clause_threshold < np.inf:
         # With translations, clauses are matched monolingually (translation clauses vs English), which is far
         # more reliable than cross-lingual matching of short pieces.
-        if translations is not None and feats.tr_emb is not None and feats.mono is not None:
-            clause_texts, clause_emb, clause_sim, clause_enc = list(translations), feats.tr_emb, feats.mono, enc
+        if tr is not None and feats.tr_emb is not None and feats.mono is not None:
+            clause_texts, clause_emb, clause_sim, clause_enc = tr, feats.tr_emb, feats.mono, enc
         else:
-            clause_texts, clause_emb, clause_sim, clause_enc = list(src_sents), feats.src_emb, feats.cross, src_enc
-        cov = clause_coverage(clause_texts, list(tgt_sents), clause_emb, feats.tgt_emb, clause_sim, enc,
+            clause_texts, clause_emb, clause_sim, clause_enc = src, feats.src_emb, feats.cross, src_enc
+        cov = clause_coverage(clause_texts, tgt, clause_emb, feats.tgt_emb, clause_sim, enc,
                               cfg.k_frac, cfg.k_min, cfg.k_max, cfg.clause_min_words, cfg.max_clauses,
                               cfg.clause_budget, src_encoder=clause_enc)
         if cfg.clause_in_best:
             score = np.maximum(score, np.maximum(cov.covered_tgt, cov.covered_src) + anchors)
 
-    src_head, tgt_head = headline_index(list(src_sents)), headline_index(list(tgt_sents))
-    fits = GroupFits(enc, list(src_sents), list(tgt_sents), list(translations) if translations is not None else None,
-                     feats, cfg, src_encoder=src_enc)
+    src_head, tgt_head = headline_index(src), headline_index(tgt)
+    fits = GroupFits(enc, src, tgt, tr, feats, cfg, src_encoder=src_enc)
     _best_partner_links(edges, score, sim, fits, (src_head, tgt_head), cfg)
     if cov is not None:
         _clause_links(edges, score, cov, anchors, cfg)
@@ -226,9 +227,8 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
         edges.update(far_partners(edges, score, fits.src_to_tgt, fits.tgt_to_src, cfg))
 
     if feats.covers_tgt is not None and feats.covers_src is not None:
-        edges = _containment_decision(edges, score, feats.covers_tgt, feats.covers_src, list(tgt_sents),
-                                      list(translations or []), cfg)
-    edges = inherit_attributions(edges, list(tgt_sents))
+        edges = _containment_decision(edges, score, feats.covers_tgt, feats.covers_src, tgt, tr or [], cfg)
+    edges = inherit_attributions(edges, tgt)
     # A grown partner keeps its own pair score, which may sit below the threshold: the group, not the pair, passed.
     return [Edge(src=i, tgt=j, score=s) for (i, j), s in sorted(edges.items())], pair_scores
 
