@@ -96,7 +96,6 @@ class CachedEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
-
     def token_encoder(self, layers: int) -> TokenEncoder | None:
         """The base encoder's word-piece view (align.token_encoder), cached like the sentence vectors; None if none."""
         if layers not in self._tokens:
@@ -123,7 +122,6 @@ class MemoEncoder:
         if not texts:
             return self._base.encode([])
         return np.stack([self._memo[t] for t in texts]).astype(np.float32)
-
 
     def token_encoder(self, layers: int) -> TokenEncoder | None:
         """The base encoder's word-piece view (align.token_encoder), or None when it has none."""
