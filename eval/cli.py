@@ -5,8 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from mt.errors import MtkError
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line that points at --help, like every other mtk error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `PROG: error: MESSAGE (see PROG --help)` on stderr and exit 2."""
+        # argparse's default prints the whole usage block first: for `mtk align` that is six lines above the one
+        # that says what went wrong. Subparsers inherit this class (add_subparsers uses type(self)).
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     from eval import commands as eval_commands
     from mt import cli as mt_cli
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="mtk",
         description="Translate Swahili/Arabic news into English, align it with English articles, and evaluate.",
     )
@@ -29,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `mtk`; every expected failure ends as `mtk: error: ...` on stderr with exit code 2 or 3."""
     parser = build_parser()
-    args = parser.parse_args(argv)  # argparse itself exits 2 with a usage line on bad usage
+    args = parser.parse_args(argv)  # bad usage exits 2 here (OneLineParser.error)
     try:
         return int(args.func(args) or 0)
     except MtkError as exc:

@@ -297,7 +297,18 @@ def test_threshold_out_of_range_is_a_usage_error(value: str, presplit: tuple[Pat
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         _run(capsys, *presplit, "--no-mt", "--threshold", value)
-    assert exc.value.code == 2 and "--threshold" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "--threshold" in err
+    assert err.startswith("mtk align: error:") and len(err.strip().splitlines()) == 1  # no usage block above it
+
+
+@pytest.mark.parametrize("argv", [["align", "--format", "xml", "a", "b"], ["frobnicate"], [], ["models", "pull"]])
+def test_usage_errors_are_one_line_pointing_at_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and len(err.strip().splitlines()) == 1
+    assert "error:" in err and err.rstrip().endswith("--help')")
 
 
 def test_encoder_is_swappable_and_unknown_one_is_refused(presplit: tuple[Path, Path], tmp_path: Path,
