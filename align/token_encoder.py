@@ -32,7 +32,7 @@ class TokenEncoder(Protocol):
 
 def e5_token_model(layers: int = DEFAULT_LAYERS) -> TokenEncoder:
     """The first `layers` layers of the CTranslate2 e5-small copy, converted into the cache directory on first use."""
-    from align.ct2_encoder import MODEL_NAME, open_model
+    from align.e5_conversion import MODEL_NAME, open_model
 
     model = open_model(cache_dir() / f"{MODEL_NAME}-layers{layers}", n_layers=layers)
     model.name = f"e5-small:ct2-int8:layers{layers}"

@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align import ct2_encoder
-from align.ct2_encoder import CT2E5Encoder, ensure_model, open_model, remove_stale_builds
+from align import e5_conversion
+from align.ct2_encoder import CT2E5Encoder
+from align.e5_conversion import ensure_model, open_model, remove_stale_builds
 from align.embed_cache import EmbeddingCache, default_cache_path
 from align.encoder import CachedEncoder, E5Encoder, MemoEncoder, build_encoder
 from mt.errors import InputError, ModelError
@@ -137,8 +138,8 @@ def test_copy_that_never_loads_is_a_model_error(monkeypatch: pytest.MonkeyPatch,
             raise RuntimeError("invalid payload size")
 
     built: list[Path] = []
-    monkeypatch.setattr(ct2_encoder, "ensure_model", lambda d, n_layers=None, why="": built.append(d) or d)
-    monkeypatch.setattr(ct2_encoder, "CT2E5Encoder", Unloadable)
+    monkeypatch.setattr(e5_conversion, "ensure_model", lambda d, n_layers=None, why="": built.append(d) or d)
+    monkeypatch.setattr(e5_conversion, "CT2E5Encoder", Unloadable)
     with pytest.raises(ModelError, match="does not load even after a fresh conversion: invalid payload size"):
         open_model(tmp_path / "e5")
     assert len(built) == 2  # converted again once, not in a loop

