@@ -1,107 +1,15 @@
-"""Fact coverage: numbers, dates and names on each side of an aligned pair, each marked found or missing.
-
-Hand-written rules, because no maintained library extracts dates and names for Swahili and Maghrebi Arabic
-(Moroccan month names such as "نونبر" or "يوليوز" are unknown to dateparser-style tools) and the facts
-only need to be compared across languages, not fully parsed.
-"""
+"""Fact coverage: the facts of each side of an aligned pair (eval.fact_extraction), each marked found or missing."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
 from align.model import Alignment
 from eval.coverage import share
-
-
-def _numbered(rows: list[str]) -> dict[str, int]:
-    """Spelling -> 1-based row number, for rows of space-separated spellings ('_' joins a two-word spelling)."""
-    return {word.replace("_", " "): n for n, row in enumerate(rows, 1) for word in row.split()}
-
-
-MONTHS = _numbered([
-    "january jan januari يناير جانفي كانون_الثاني",
-    "february feb februari فبراير فيفري شباط",
-    "march mar machi مارس آذار",
-    "april apr aprili أبريل ابريل إبريل أفريل نيسان",
-    "may mei ماي مايو أيار",
-    "june jun juni يونيو يونيه جوان حزيران",
-    "july jul julai يوليو يوليه يوليوز جويلية تموز",
-    "august aug agosti أغسطس غشت أوت آب",
-    "september sep sept septemba سبتمبر شتنبر أيلول",
-    "october oct oktoba أكتوبر اكتوبر تشرين_الأول",
-    "november nov novemba نوفمبر نونبر تشرين_الثاني",
-    "december dec desemba disemba ديسمبر دجنبر دحنبر كانون_الأول",
-])
-# English three-letter abbreviations collide with words ("may", "mar", "dec"); only full names count alone.
-_AMBIGUOUS_MONTHS = {"jan", "feb", "mar", "apr", "may", "mei", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
-
-WEEKDAYS = _numbered([
-    "monday jumatatu الاثنين الإثنين",
-    "tuesday jumanne الثلاثاء",
-    "wednesday jumatano الأربعاء الاربعاء",
-    "thursday alhamisi الخميس",
-    "friday ijumaa الجمعة",
-    "saturday jumamosi السبت",
-    "sunday jumapili الأحد الاحد",
-])
-
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٪٫٬", "01234567890123456789%.,")
-# An optional one-letter clitic (wa-, bi-, fa-, li-) glued to Arabic month and weekday names.
-_AR_CLITIC = "[وبفل]?"
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-_MONTH_RE = re.compile(
-    rf"(?<![\w]){_AR_CLITIC}(?P<month>{_MONTH_ALT})\.?(?![\w])(?:\s*,?\s*(?P<year>(?:1[89]|20)\d\d)(?!\d))?",
-    re.IGNORECASE,
-)
-_DAY_BEFORE_RE = re.compile(r"(?<![\d.,])(?P<day>[0-3]?\d)\s*$")
-_NUMBER_RE = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
-    r"(?P<pct>\s*(?:%|percent\b|per cent\b|في المائة|في المئة|بالمائة|بالمئة))?",
-    re.IGNORECASE,
-)
-_PERCENT_WORD_RE = re.compile(r"\basilimia\s+(?P<num>\d+(?:[.,]\d+)?)", re.IGNORECASE)
-_AR_WEEKDAY_RE = re.compile(
-    _AR_CLITIC + r"يوم\s+" + _AR_CLITIC + r"(?P<day>" + "|".join(w for w in WEEKDAYS if not w.isascii()) + r")")
-_LATIN_WEEKDAY_RE = re.compile(r"\b(?P<day>" + "|".join(w for w in WEEKDAYS if w.isascii()) + r")\b", re.IGNORECASE)
-
-_TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
-_CONNECTORS = {"of", "the", "ya", "wa", "la", "za", "cha", "vya", "al", "el", "de", "du", "bin", "ibn", "bint"}
-_STOP_INITIAL = {"the", "a", "an", "in", "on", "this", "that", "these", "it", "he", "she", "they", "we", "but", "and"}
-_OPENERS = {'"', "“", "«", ":", ";", "(", "["}
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One checkable fact as it occurs in one sentence."""
-
-    kind: str  # "number", "percent", "year", "date", "month", "weekday", "name"
-    value: str  # language-neutral form: "80%", "2021-11", "month:7", "Benny Gantz"
-    text: str  # the words as written
-    sentence: int  # index of the sentence in its document
-    via_translation: bool = False  # extracted from the machine translation, not from the original text
-
-    def offered(self) -> set[str]:
-        """Keys this fact offers to facts of the other side (a date offers its month and its year too)."""
-        if self.kind == "date":
-            year, month = self.value.split("-")
-            return {f"date:{self.value}", f"month:{int(month)}", f"year:{year}", f"number:{year}"}
-        if self.kind == "year":
-            return {f"year:{self.value}", f"number:{self.value}"}
-        if self.kind == "month":
-            return {self.value}
-        return {f"{self.kind}:{self.value}"}
-
-    def wanted(self) -> str:
-        """The key the other side must offer for this fact to count as found."""
-        if self.kind == "date":
-            return f"date:{self.value}"
-        if self.kind == "month":
-            return self.value
-        return f"{self.kind}:{self.value}"
+from eval.fact_extraction import CONNECTORS, Fact, extract_facts, has_latin_capitals
 
 
 @dataclass
@@ -114,132 +22,8 @@ class FactCheck:
     in_aligned: bool = False  # found in a sentence aligned with the fact's sentence
 
 
-def normalise_digits(text: str) -> str:
-    """Map Arabic-Indic and Persian digits, and the Arabic percent/decimal signs, to ASCII."""
-    return unicodedata.normalize("NFKC", text).translate(_ARABIC_DIGITS)
-
-
-def _clean_number(raw: str) -> str:
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
-        raw = raw.replace(",", "")
-    raw = raw.replace(",", ".")
-    if "." in raw:
-        raw = raw.rstrip("0").rstrip(".")
-    return raw.lstrip("0") or "0"
-
-
-def _dates_and_numbers(text: str, sentence: int) -> list[Fact]:
-    text = normalise_digits(text)
-    facts: list[Fact] = []
-    taken: list[tuple[int, int]] = []
-    for m in _MONTH_RE.finditer(text):
-        word = m.group("month").lower()
-        if word in _AMBIGUOUS_MONTHS or (word == "march" and m.group("month")[0].islower()):
-            continue
-        if word.isascii() and not m.group("month")[0].isupper() and not m.group("year"):
-            continue  # lower-case English "may"/"march" is a verb far more often than a month
-        month = MONTHS[word]
-        start = m.start()
-        day = _DAY_BEFORE_RE.search(text[max(0, start - 4):start])
-        if day and 1 <= int(day.group("day")) <= 31:
-            start -= len(text[max(0, start - 4):start]) - day.start()
-        if m.group("year"):
-            facts.append(Fact("date", f"{m.group('year')}-{month:02d}", text[start:m.end()].strip(), sentence))
-        else:
-            facts.append(Fact("month", f"month:{month}", text[start:m.end()].strip(), sentence))
-        taken.append((start, m.end()))
-    for rx in (_AR_WEEKDAY_RE, _LATIN_WEEKDAY_RE):
-        for m in rx.finditer(text):
-            facts.append(Fact("weekday", str(WEEKDAYS[m.group("day").lower()]), m.group(0), sentence))
-    for m in _PERCENT_WORD_RE.finditer(text):
-        facts.append(Fact("percent", _clean_number(m.group("num")) + "%", m.group(0), sentence))
-        taken.append(m.span())
-    for m in _NUMBER_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        value = _clean_number(m.group("num"))
-        if m.group("pct"):
-            facts.append(Fact("percent", value + "%", m.group(0), sentence))
-        elif re.fullmatch(r"(?:1[89]|20)\d\d", value):
-            facts.append(Fact("year", value, m.group(0), sentence))
-        else:
-            facts.append(Fact("number", value, m.group(0), sentence))
-    return facts
-
-
-def _is_cap(token: str) -> bool:
-    return token[:1].isupper() and token[:1].isalpha()
-
-
-def _mid_sentence_capitals(texts: list[str]) -> set[str]:
-    """Words written capitalised somewhere other than at the start of a sentence or quote: likely names."""
-    seen: set[str] = set()
-    for text in texts:
-        tokens = _TOKEN_RE.findall(text)
-        for k, tok in enumerate(tokens):
-            if k > 0 and tokens[k - 1] not in _OPENERS and tokens[k - 1] not in ".!?" and _is_cap(tok):
-                seen.add(tok)
-    return seen
-
-
-def _names(text: str, sentence: int, known: set[str], via_translation: bool = False) -> list[Fact]:
-    tokens = _TOKEN_RE.findall(text)
-    facts: list[Fact] = []
-    k = 0
-    while k < len(tokens):
-        if not _is_cap(tokens[k]):
-            k += 1
-            continue
-        run = [k]
-        j = k + 1
-        while j < len(tokens):
-            if _is_cap(tokens[j]):
-                run.append(j)
-                j += 1
-            elif tokens[j].lower() in _CONNECTORS and j + 1 < len(tokens) and _is_cap(tokens[j + 1]):
-                run += [j, j + 1]
-                j += 2
-            else:
-                break
-        words = [tokens[i] for i in run]
-        initial = k == 0 or tokens[k - 1] in _OPENERS or tokens[k - 1] in ".!?"
-        # A capital at the start of a sentence proves nothing: keep that word only if it is capitalised elsewhere.
-        # (A run of two or more capitalised words, "Benny Gantz met", is a name even at the start.)
-        initial = initial and not (len(run) >= 2 and run[1] == k + 1 and _is_cap(tokens[k + 1]))
-        while words and ((initial and words[0] not in known) or words[0].lower() in _STOP_INITIAL
-                         or words[0].lower() in _CONNECTORS):
-            words = words[1:]
-            initial = False
-        if len(words) == 1:
-            words = [w for w in words if w.lower() not in MONTHS and w.lower() not in WEEKDAYS]
-        while words and words[-1].lower() in _CONNECTORS:
-            words = words[:-1]
-        if words and not all(w.lower() in MONTHS or w.lower() in WEEKDAYS for w in words):
-            facts.append(Fact("name", " ".join(words), " ".join(words), sentence, via_translation))
-        k = j
-    return facts
-
-
-def _has_latin_capitals(lang: str) -> bool:
-    return lang not in {"ar", "fa", "ur", "he"}
-
-
-def extract_facts(texts: list[str], lang: str, translations: list[str] | None = None) -> list[Fact]:
-    """Facts of every sentence: numbers and dates from the text, names from it (or from the translation in Arabic)."""
-    facts: list[Fact] = []
-    known = _mid_sentence_capitals(texts) if _has_latin_capitals(lang) else set()
-    known_tr = _mid_sentence_capitals(translations) if translations else set()
-    for i, text in enumerate(texts):
-        facts += _dates_and_numbers(text, i)
-        if _has_latin_capitals(lang):
-            facts += _names(text, i, known)
-        elif translations is not None and i < len(translations):
-            facts += _names(translations[i], i, known_tr, via_translation=True)
-    return facts
-
-
 def _name_tokens(name: str) -> list[str]:
-    return [t.lower() for t in re.findall(r"[^\W\d_]+", name) if t.lower() not in _CONNECTORS]
+    return [t.lower() for t in re.findall(r"[^\W\d_]+", name) if t.lower() not in CONNECTORS]
 
 
 def _variants(word: str) -> list[str]:
@@ -285,7 +69,7 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
     src_texts = alignment.src.texts
     tgt_texts = alignment.tgt.texts
     src_facts = extract_facts(src_texts, alignment.src.lang, alignment.translations)
-    if _has_latin_capitals(alignment.src.lang) and alignment.translations is not None:
+    if has_latin_capitals(alignment.src.lang) and alignment.translations is not None:
         # A name translated into English form ("Sahara Magharibi" -> "Western Sahara") is still the same name.
         src_facts_for_en = src_facts + [
             Fact("name", f.value, f.text, f.sentence, True)
@@ -300,7 +84,7 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
     src_checks = _dedupe(check_facts(src_facts, tgt_facts, src_partners))
     tgt_checks = _dedupe(check_facts(tgt_facts, src_facts_for_en, tgt_partners))
     unchecked: list[FactCheck] = []
-    if not (_has_latin_capitals(alignment.src.lang) or alignment.translations is not None):
+    if not (has_latin_capitals(alignment.src.lang) or alignment.translations is not None):
         # English names cannot be looked for in Arabic script without a translation: they are unchecked, not missing.
         unchecked = [c for c in tgt_checks if c.fact.kind == "name"]
         tgt_checks = [c for c in tgt_checks if c.fact.kind != "name"]

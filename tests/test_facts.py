@@ -7,7 +7,8 @@ import json
 import pytest
 from test_coverage import GOLD, gold_alignment, needs_gold
 
-from eval.facts import extract_facts, fact_coverage, names_match, normalise_digits
+from eval.fact_extraction import extract_facts, normalise_digits
+from eval.facts import fact_coverage, names_match
 
 
 def _values(text: str, lang: str, kind: str | None = None) -> list[str]:
