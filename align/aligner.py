@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -179,6 +180,21 @@ def align_texts(src_sents: list[str], tgt_sents: list[str], translations: list[s
     return _align(src_sents, tgt_sents, translations, config, encoder, src_lang)[0]
 
 
+def _cross_lingual_rows(feats: PairFeatures, rows: np.ndarray) -> None:
+    """Make the source sentences in boolean `rows`, which have an empty translation, count as untranslated (in place).
+
+    An MT model can return nothing for a sentence, and a translation file may leave one blank. An empty string's embedding is noise, not "no evidence": it would
+    pull that row's links towards arbitrary sentences. Its source vector stands in for it (so joined groups and the
+    similarity are cross-lingual there) and its chrF row is lowered to each column's floor, which leaves every other
+    row's margins as they were; the caller scores the row like no-MT mode.
+    """
+    if feats.tr_emb is None or feats.mono is None or feats.chrf is None:
+        return
+    feats.tr_emb[rows] = feats.src_emb[rows]
+    feats.mono[rows] = feats.cross[rows]
+    feats.chrf[rows] = feats.chrf.min(axis=0)[None, :]
+
+
 def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] | None,
            config: AlignConfig | None, encoder: Encoder | None,
            src_lang: str | None = None) -> tuple[list[Edge], np.ndarray]:
@@ -195,7 +211,12 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     tokens = token_view(enc, cfg.token_layers) if cfg.w_tokens > 0 else None
     src_enc = source_encoder(enc, src_lang, src) if cfg.language_offsets else enc
     feats = compute_features(src, tgt, enc, tr, tokens, src_encoder=src_enc)
+    untranslated = np.array([not t.strip() for t in tr]) if tr is not None else np.zeros(len(src), dtype=bool)
+    if untranslated.any():
+        _cross_lingual_rows(feats, untranslated)
     score = pair_scores = score_matrix(feats, cfg)
+    if untranslated.any():
+        score[untranslated] = score_matrix(replace(feats, mono=None, chrf=None), cfg)[untranslated]
     sim = similarity(feats, cfg)
     edges: dict[tuple[int, int], float] = {}
     anchors = _anchors(feats, cfg)

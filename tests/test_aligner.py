@@ -316,3 +316,22 @@ def test_headline_is_found_and_never_grown_into_a_group() -> None:
     assert grow(1, row, np.array([0.9, 0.9, 0.8]), fits, cfg) == [0, 1]
     assert grow(1, barred(row, 0, 1), np.array([0.9, 0.9, 0.8]), fits, cfg) == [1]
     assert barred(row, 0, 0) is row and barred(row, None, 1) is row
+
+
+@pytest.mark.skipif(not GOLD.is_file(), reason="gold data not present")
+@pytest.mark.parametrize("blank", ["Ukaribu huu", "Maelewano kati ya", "Mnamo mwezi Novemba"])
+def test_an_empty_translation_leaves_its_sentence_to_cross_lingual_evidence(blank: str) -> None:
+    # An MT model can return "" for a sentence; its embedding is noise that pulled the sentence to no partner at all.
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    refs = {r["id"]: r["reference"]
+            for r in json.loads((GOLD.parent / "references.json").read_text(encoding="utf-8"))["000_c34c121e1dd8a5b8"]}
+    src = _doc("000_c34c121e1dd8a5b8", "sw", gold["000_c34c121e1dd8a5b8"])
+    tgt = _doc("003_644d7ec9ad0a14b6", "en", gold["003_644d7ec9ad0a14b6"])
+    ids = [s["id"] for s in gold["000_c34c121e1dd8a5b8"] if s["kind"] in ("content", "headline", "caption")]
+    translations = [refs[i] for i in ids]
+    k = next(i for i, s in enumerate(src.sentences) if s.text.startswith(blank))
+    full = align_documents(src, tgt, translations)
+    translations[k] = " "
+    holed = align_documents(src, tgt, translations)
+    assert holed.targets_of(k) == full.targets_of(k) != []
+    assert {(e.src, e.tgt) for e in holed.edges} == {(e.src, e.tgt) for e in full.edges}
