@@ -52,7 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     how = p.add_mutually_exclusive_group()
     how.add_argument("--model", metavar="NAME|PATH", help="translate SRC with this model, then align")
     how.add_argument("--translations", metavar="FILE",
-                     help="translations of SRC made elsewhere: JSONL with 'translation' (and 'src'), or one per line")
+                     help="translations of SRC made elsewhere: JSONL with 'translation' (and 'src'), one per line, "
+                          "or the whole translated article as text (matched to SRC's sentences by meaning)")
     how.add_argument("--no-mt", action="store_true", help="align cross-lingually, without translating")
     p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning or splitting")
     p.add_argument("--src", dest="src_lang", choices=("auto",) + SOURCE_LANGS, default="auto",
@@ -129,8 +130,10 @@ def _default_model(lang: str) -> str | None:
 class _Translations:
     """Chooses and runs the translation source once per run: --model, --translations, --no-mt or the default."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, encoder: Encoder) -> None:
+        """`encoder` matches a translated article to the source sentences (align.translation_map)."""
         self.args = args
+        self.encoder = encoder
         self._translators: dict[str, Translator] = {}
         self._noted = False
 
@@ -149,7 +152,10 @@ class _Translations:
         if args.no_mt:
             return None, "no-mt", None
         if args.translations:
-            return read_translations(args.translations, src.doc, source_lines=src.lines), "translations", None
+            texts, note = read_translations(args.translations, src.doc, source_lines=src.lines, encoder=self.encoder)
+            if note:
+                print(f"mtk: {note}", file=sys.stderr)
+            return texts, "translations", None
         name = args.model or _default_model(src.doc.lang)
         if name is None:
             if not self._noted:
@@ -238,7 +244,7 @@ def run_align(args: argparse.Namespace) -> int:
     # An unknown name or a missing extra fails here, before the slow part; the memo lets --auto's pairing and
     # alignment share one embedding of each sentence.
     encoder = MemoEncoder(get_encoder(args.encoder))
-    translations = _Translations(args)
+    translations = _Translations(args, encoder)
     config = AlignConfig() if args.threshold is None else AlignConfig(threshold=args.threshold)
     if sides is None:
         alignments = _run_auto(args, translations, encoder, config)

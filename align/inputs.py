@@ -1,14 +1,22 @@
-"""Read translations produced elsewhere (`mtk align --translations FILE`), one per source sentence."""
+"""Read translations produced elsewhere (`mtk align --translations FILE`), one per source sentence.
+
+A file is read line by line when it has one line per source sentence (or JSONL records); a plain-text file of any
+other shape is taken as a translated article and matched to the source sentences by meaning (align.translation_map).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mt.document import Document
 from mt.errors import InputError
 from mt.reading import read_text
+
+if TYPE_CHECKING:
+    from align.encoder import Encoder
 
 
 def split_lines(text: str) -> list[str]:
@@ -56,17 +64,20 @@ def _looks_like_jsonl(path: Path, lines: list[str]) -> bool:
         return False
 
 
-def read_translations(path: str | os.PathLike[str], src: Document, *,
-                      source_lines: list[str] | None = None) -> list[str]:
-    """One translation per sentence of `src`, from JSONL (`translation`, optional `src`) or plain text lines.
+def read_translations(path: str | os.PathLike[str], src: Document, *, source_lines: list[str] | None = None,
+                      encoder: Encoder | None = None) -> tuple[list[str], str | None]:
+    """One translation per sentence of `src`, and a note for the user when they had to be matched by meaning.
 
-    With `source_lines` (the raw lines of a --presplit source, blank ones included) a plain file must have one line
-    per source line, and the lines facing blank source lines are dropped; otherwise one line per source sentence.
+    JSONL (`translation`, optional `src`) needs one record per source sentence. With `source_lines` (the raw lines of
+    a --presplit source, blank ones included) a plain file must have one line per source line, and the lines facing
+    blank source lines are dropped. Otherwise a plain file with one line per source sentence is read as such, and one
+    of any other shape, given an `encoder`, is a translated article whose sentences are matched to the source's.
     """
     label = str(path)
     if not Path(path).is_file():
         raise InputError(f"{label}: translations file not found")
-    lines = split_lines(read_text(path))
+    text = read_text(path)
+    lines = split_lines(text)
     n = len(src.sentences)
     unit = "source sentences" if source_lines is not None else "segmented source sentences"
     if _looks_like_jsonl(Path(path), lines):
@@ -79,13 +90,40 @@ def read_translations(path: str | os.PathLike[str], src: Document, *,
                     f"{label}: record {number} translates {given[:40]!r}, but source sentence {number} "
                     f"is {sentence.text[:40]!r}; the translations do not match this source"
                 )
-        return translations
+        return translations, None
     if source_lines is not None:
         if len(lines) != len(source_lines):
             raise InputError(f"{label}: {len(lines)} translation lines for {len(source_lines)} source lines; "
                              "the counts must match")
-        return [t for t, s in zip(lines, source_lines, strict=True) if s.strip()]
-    if len(lines) != n:
+        return [t for t, s in zip(lines, source_lines, strict=True) if s.strip()], None
+    if len(lines) == n:
+        return lines, None
+    if encoder is None:
         raise InputError(f"{label}: {len(lines)} translation lines for {n} {unit}; the counts must match "
                          "(with --presplit, one line per source line)")
-    return lines
+    return _translated_article(text, src, encoder, label)
+
+
+# Below this share of source sentences with a counterpart, the file is not a translation of this source.
+_MIN_MATCHED = 0.5
+
+
+def _translated_article(text: str, src: Document, encoder: Encoder, label: str) -> tuple[list[str], str]:
+    """Translations per source sentence from a translated article, matched by meaning; a note says how it went."""
+    from align.translation_map import map_translation
+    from mt.loader import document_from_text
+
+    # Cleaned and segmented like an English article: a translated "Share this:" or link list goes as it did in SRC.
+    article = document_from_text(text, lang="auto", doc_id=label, allowed=("en", "sw", "ar"), path=label)
+    if article.lang != "en":
+        raise InputError(f"{label}: the translations look like {article.lang!r}, not English")
+    mapped = map_translation(src.texts, article.texts, encoder, src.lang)
+    n = len(src.sentences)
+    matched = n - mapped.unmatched_src
+    if matched < _MIN_MATCHED * n:
+        raise InputError(f"{label}: not one line per source sentence ({n}), and read as a translated article only "
+                         f"{matched} of {n} source sentences find a counterpart in it: it does not translate this source")
+    note = (f"{label} has {len(article.sentences)} sentences for {n} source sentences: read as a translated article "
+            f"and matched by meaning, in order; {matched} of {n} source sentences found their translation"
+            + (f" (the other {n - matched} are aligned cross-lingually)" if matched < n else ""))
+    return mapped.translations, note

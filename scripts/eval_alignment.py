@@ -8,7 +8,12 @@ Reports, each with the plain baseline (e5 cosine + ratio margin + best match bot
   4. document pairing (align.pairing, as `mtk align --auto`) on synthetic collections: the source and English
      documents of those pairs, a fifth of the sources without their English article and a fifth of the English
      articles without their source, all in one folder; then the same with a quarter of the events also reported
-     by a second English outlet (two English articles for one source).
+     by a second English outlet (two English articles for one source);
+  5. translated articles matched to their source sentences (align.translation_map, as `mtk align --translations
+     ARTICLE`): the English side of whole FLORES/NTREX/MAFAND documents with sentence pairs joined and split, lines
+     left out and added; the share of source sentences given exactly their translation.
+Between 2 and 3, the gold pair is also aligned with its reference translations handed over as one article (one
+paragraph per source paragraph), matched to the source sentences by meaning first.
 Gold scoring follows /work/shared/gold/README.md: each predicted sentence is mapped onto the gold sentences it
 overlaps (character offsets; text containment when offsets are unknown), so segmentation alone is not penalised.
 """
@@ -30,11 +35,12 @@ from align.config import AlignConfig
 from align.encoder import Encoder, get_encoder
 from align.margin import ratio_margin
 from align.pairing import DEFAULT_THRESHOLD, document_scores, pairs_from_scores
-from align.synthetic import REALISTIC, SHARED_DIR, SynthConfig, make_pairs
+from align.synthetic import REALISTIC, SHARED_DIR, SynthConfig, load_documents, make_pairs
+from align.translation_map import map_translation
 from eval.compare import peak_rss_mib
 from mt.document import Document
 from mt.errors import InputError, MtkError
-from mt.loader import document_from_lines, load_document
+from mt.loader import document_from_lines, document_from_text, load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = SHARED_DIR / "gold"
@@ -106,8 +112,17 @@ def gold_edges() -> set[tuple[str, str]]:
     return {(link["src"], t) for link in links for t in link["tgt"]}
 
 
-def eval_gold(encoder: Encoder, use_refs: bool, cfg: AlignConfig) -> dict[str, tuple]:
-    """Scores of the aligner and the baseline on the gold pair."""
+def _as_article(src: Document, translations: list[str], encoder: Encoder) -> list[str]:
+    """The translations written out as one article (a paragraph per source paragraph), then matched back."""
+    paragraphs: dict[int, list[str]] = {}
+    for sentence, text in zip(src.sentences, translations, strict=True):
+        paragraphs.setdefault(sentence.paragraph, []).append(text)
+    article = document_from_text("\n\n".join(" ".join(p) for p in paragraphs.values()), lang="en")
+    return map_translation(src.texts, article.texts, encoder, src.lang).translations
+
+
+def eval_gold(encoder: Encoder, use_refs: bool, cfg: AlignConfig, as_article: bool = False) -> dict[str, tuple]:
+    """Scores of the aligner and the baseline on the gold pair (references as one article if `as_article`)."""
     src, tgt = _gold_documents()
     gold_sents = _gold_json("sentences.json")
     src_map, tgt_map = map_to_gold(src, gold_sents[SRC_ID]), map_to_gold(tgt, gold_sents[TGT_ID])
@@ -117,6 +132,11 @@ def eval_gold(encoder: Encoder, use_refs: bool, cfg: AlignConfig) -> dict[str, t
         # A predicted sentence gets the references of the gold sentences it covers; boilerplate keeps its own text.
         translations = [" ".join(refs[g] for g in ids if g in refs) or s.text
                         for s, ids in zip(src.sentences, src_map, strict=True)]
+        if as_article:
+            # Boilerplate has no reference: a translator's article would hold its translation, which we lack.
+            has_ref = [any(g in refs for g in ids) for ids in src_map]
+            translations = _as_article(src, [t if ok else "" for t, ok in zip(translations, has_ref, strict=True)],
+                                       encoder)
     gold = gold_edges()
 
     def to_gold(edges: set[tuple[int, int]]) -> set[tuple[str, str]]:
@@ -127,6 +147,52 @@ def eval_gold(encoder: Encoder, use_refs: bool, cfg: AlignConfig) -> dict[str, t
     base = baseline_edges(src.texts, tgt.texts, encoder)
     return {"aligner": prf(to_gold(pred), gold), "baseline": prf(to_gold(base), gold),
             "pred": sorted(to_gold(pred))}
+
+
+# ----------------------------------------------------------------------------- translated articles
+
+def translated_article(english: list[str], rng: random.Random, others: list[str]) -> list[tuple[str, set[int]]]:
+    """A translator's version of a document: (sentence, source sentences it translates), with 15% of neighbouring
+    pairs joined, 10% of sentences split at a comma, 5% left out and 5% unrelated lines added after a sentence."""
+    out: list[tuple[str, set[int]]] = []
+    k = 0
+    while k < len(english):
+        r = rng.random()
+        if r < 0.05:
+            k += 1
+            continue
+        if r < 0.20 and k + 1 < len(english):
+            second = english[k + 1]
+            out.append((english[k].rstrip(".") + ", and " + second[:1].lower() + second[1:], {k, k + 1}))
+            k += 2
+            continue
+        if r < 0.30 and ", " in english[k]:
+            first, second = english[k].split(", ", 1)
+            out += [(first + ".", {k}), (second[:1].upper() + second[1:], {k})]
+        else:
+            out.append((english[k], {k}))
+        k += 1
+        if others and rng.random() < 0.05:
+            out.append((rng.choice(others), set()))
+    return out
+
+
+def eval_translation_map(lang: str, n_docs: int, seeds: list[int], encoder: Encoder) -> tuple[int, int, int]:
+    """(source sentences given exactly their translation, source sentences, left without one) over the documents."""
+    right = total = unmatched = 0
+    for seed in seeds:
+        rng = random.Random(seed)
+        docs = load_documents(lang)
+        rng.shuffle(docs)
+        others = [s for _, _, en in docs[n_docs:n_docs + 50] for s in en]
+        for _, src, english in docs[:n_docs]:
+            pieces = translated_article(english, rng, others)
+            mapped = map_translation(src, [p for p, _ in pieces], encoder, lang)
+            for k, text in enumerate(mapped.translations):
+                right += text == " ".join(p for p, ids in pieces if k in ids)
+            total += len(src)
+            unmatched += mapped.unmatched_src
+    return right, total, unmatched
 
 
 # ----------------------------------------------------------------------------- synthetic
@@ -201,10 +267,12 @@ def main(argv: list[str] | None = None) -> int:
         encoder: Encoder = get_encoder()
         cfg = AlignConfig()
         if not args.skip_gold:
-            for use_refs, title in ((False, "gold 000->003, no-mt (cross-lingual only)"),
-                                    (True, "gold 000->003, reference translations")):
+            for use_refs, as_article, title in (
+                    (False, False, "gold 000->003, no-mt (cross-lingual only)"),
+                    (True, False, "gold 000->003, reference translations"),
+                    (True, True, "gold 000->003, reference translations as one article, matched by meaning")):
                 t0 = time.perf_counter()
-                res = eval_gold(encoder, use_refs, cfg)
+                res = eval_gold(encoder, use_refs, cfg, as_article)
                 print(f"{title}  [{time.perf_counter() - t0:.1f}s]")
                 print(_line("aligner", res["aligner"]))
                 print(_line("baseline", res["baseline"]))
@@ -230,6 +298,12 @@ def main(argv: list[str] | None = None) -> int:
                 cells = [eval_synthetic(lang, args.docs, seeds, encoder, at, synth)["aligner"][:2]
                          for synth in (ORIGINAL, REALISTIC) for lang in langs]
                 print(f"  {threshold:<5} " + "  ".join(f"{p:.3f} / {r:.3f}" for p, r in cells))
+        if not args.skip_synthetic:
+            for lang in [x for x in args.langs.split(",") if x]:
+                right, total, unmatched = eval_translation_map(lang, args.docs * 2, seeds, encoder)
+                print(f"translated articles matched to the source, {lang}, {args.docs * 2} docs x seed(s) {args.seed}: "
+                      f"{right / max(total, 1):.3f} of source sentences exact ({right}/{total}), "
+                      f"{unmatched} left without a translation")
         if not args.skip_pairing:
             for lang in [x for x in args.langs.split(",") if x]:
                 for seed in seeds:

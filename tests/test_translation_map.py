@@ -1,0 +1,92 @@
+"""A translated article, segmented its own way, is matched to the source sentences it translates (in order)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from align.encoder import get_encoder
+from align.translation_map import _best_path, _collect, map_translation
+from eval.cli import main
+
+SW = ["Rais wa Kenya aliwasili Nairobi siku ya Jumatatu.",
+      "Alitia saini mkataba wa biashara wenye thamani ya dola milioni 20.",
+      "Mvua kubwa ilisababisha mafuriko katika mji wa pwani wa Mombasa, na mamia ya familia walihamishwa.",
+      "Bei ya mafuta ya taa imepanda sana katika masoko ya vijijini.",
+      "Wakulima wanasema mavuno ya mahindi yatakuwa mazuri mwaka huu."]
+# As a translator hands it back: the first two sentences joined, the third split, the fourth left out, a line added.
+MERGED = "The president of Kenya arrived in Nairobi on Monday and signed a trade agreement worth 20 million dollars."
+SPLIT = ["Heavy rain caused flooding in the coastal city of Mombasa.", "Hundreds of families were evacuated."]
+ADDED = "Football fans celebrated the national team's victory in the final."
+FARMERS = "Farmers say this year's maize harvest will be good."
+TRANSLATED = [MERGED, *SPLIT, ADDED, FARMERS]
+
+
+def test_path_takes_every_kind_of_step() -> None:
+    # Source 0 = translated 0; source 1 = translated 1 + 2; translated 3 is an added line; sources 2 + 3 = translated 4.
+    g11 = np.full((4, 5), -0.08)
+    g11[0, 0], g11[1, 1], g11[1, 2], g11[2, 4], g11[3, 4] = 0.10, 0.02, 0.01, 0.03, 0.02
+    g12 = np.full((4, 4), -0.08)
+    g12[1, 1] = 0.09
+    g21 = np.full((3, 5), -0.08)
+    g21[2, 4] = 0.08
+    path = _best_path(g11, g12, g21)
+    assert [(i, j, di, dj) for i, j, di, dj in path] == [(0, 0, 1, 1), (1, 1, 1, 2), (2, 3, 0, 1), (2, 4, 2, 1)]
+    mapped = _collect(path, ["a", "b", "c", "d"], ["A", "B1", "B2", "junk", "CD"])
+    assert mapped.translations == ["A", "B1 B2", "CD", "CD"]
+    assert (mapped.unmatched_src, mapped.unused_translated) == (0, 1)
+
+
+def test_joins_splits_omissions_and_additions_are_recovered() -> None:
+    mapped = map_translation(SW, TRANSLATED, get_encoder(), "sw")
+    assert mapped.translations == [MERGED, MERGED, " ".join(SPLIT), "", FARMERS]
+    assert (mapped.unmatched_src, mapped.unused_translated) == (1, 1)
+
+
+def test_nothing_to_match() -> None:
+    assert map_translation(SW[:2], [], get_encoder(), "sw").translations == ["", ""]
+    assert map_translation([], TRANSLATED, get_encoder(), "sw").unused_translated == len(TRANSLATED)
+
+
+def _article(tmp_path: Path, name: str, paragraphs: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cli_reads_a_translated_article(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _article(tmp_path, "sw.txt", [" ".join(SW[:2]), " ".join(SW[2:])])
+    en = _article(tmp_path, "en.txt", ["Kenya's president signed a 20 million dollar trade deal in Nairobi.",
+                                        "Floods hit Mombasa after heavy rain, forcing hundreds of families out.",
+                                        "Maize farmers expect a good harvest this year.", ADDED])
+    translated = _article(tmp_path, "tr.txt", [MERGED, " ".join(SPLIT), ADDED, FARMERS])
+    out = tmp_path / "a.jsonl"
+    rc = main(["align", str(src), str(en), "--translations", str(translated), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    assert "read as a translated article" in err and "4 of 5 source sentences found their translation" in err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    by_src = {r["src"]: r for r in records if r["src"] is not None}
+    assert [by_src[s]["translation"] for s in SW] == [MERGED, MERGED, " ".join(SPLIT), "", FARMERS]
+    assert by_src[SW[4]]["tgt"] == ["Maize farmers expect a good harvest this year."]
+
+
+@pytest.mark.parametrize(("paragraphs", "message"), [
+    (SW, "the translations look like 'sw', not English"),
+    (["The central bank raised interest rates by half a percentage point on Tuesday.",
+      "Analysts expect inflation to slow next year as fuel prices fall across the region."],
+     "does not translate this source"),
+])
+def test_cli_refuses_what_is_no_translation_of_the_source(paragraphs: list[str], message: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    src = _article(tmp_path, "sw.txt", [" ".join(SW)])
+    en = _article(tmp_path, "en.txt", [MERGED, " ".join(SPLIT), FARMERS])
+    translated = _article(tmp_path, "tr.txt", paragraphs)
+    out = tmp_path / "a.jsonl"
+    rc = main(["align", str(src), str(en), "--translations", str(translated), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
