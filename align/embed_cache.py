@@ -14,6 +14,7 @@ from typing import TypeVar
 import numpy as np
 
 from mt.paths import cache_dir
+from mt.progress import progress_bar
 
 DISABLE_ENV = "MTK_NO_EMBED_CACHE"
 T = TypeVar("T")
@@ -24,15 +25,18 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key BLOB, vec BLOB, PRI
 
 
 def compute_missing(found: dict[str, T], unique: list[str], compute: Callable[[list[str]], list[T]],
-                    store: Callable[[list[str], list[T]], None]) -> None:
+                    store: Callable[[list[str], list[T]], None], description: str = "embedding sentences") -> None:
     """Compute the texts of `unique` that `found` lacks, STORE_CHUNK at a time, store each chunk before the next
-    starts (an interrupted run keeps its work), and add them to `found`."""
+    starts (an interrupted run keeps its work), and add them to `found`; a progress bar when there is much to do."""
     missing = [t for t in unique if t not in found]
-    for i in range(0, len(missing), STORE_CHUNK):
-        part = missing[i:i + STORE_CHUNK]
-        values = compute(part)
-        store(part, values)
-        found.update(zip(part, values, strict=True))
+    # An article embeds in a second or two; a bar only for the long first run on a big input (about 10 s and more).
+    with progress_bar(len(missing) if len(missing) > STORE_CHUNK else 0, description) as advance:
+        for i in range(0, len(missing), STORE_CHUNK):
+            part = missing[i:i + STORE_CHUNK]
+            values = compute(part)
+            store(part, values)
+            found.update(zip(part, values, strict=True))
+            advance(len(part))
 
 
 def default_cache_path() -> Path:

@@ -55,7 +55,7 @@ class CachedTokenEncoder:
         # Rounded through float16 as the cache stores them, so a cached and a fresh run give the same scores.
         compute_missing(found, unique,
                         lambda part: [m.astype(np.float16).astype(np.float32) for m in self.base.token_states(part)],
-                        lambda part, mats: self.cache.put_matrices(self.name, part, mats))
+                        lambda part, mats: self.cache.put_matrices(self.name, part, mats), "matching word pieces")
         return [found[t] for t in texts]
 
 

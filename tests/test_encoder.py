@@ -208,3 +208,29 @@ def test_memo_encoder_embeds_each_text_once() -> None:
     np.testing.assert_array_equal(first, base.encode(["a", "bb", "a"]))
     np.testing.assert_array_equal(second, base.encode(["bb", "ccc"]))
     assert memo.encode([]).shape == (0, 3) and memo.name == "counting"
+
+
+def test_progress_is_shown_only_for_long_embedding_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+
+    from align import embed_cache
+
+    shown: list[tuple[int, str, int]] = []
+
+    @contextlib.contextmanager
+    def recorder(total: int, description: str):  # type: ignore[no-untyped-def]
+        done = [0]
+
+        def advance(n: int = 1) -> None:
+            done[0] += n
+
+        yield advance
+        shown.append((total, description, done[0]))
+
+    monkeypatch.setattr(embed_cache, "progress_bar", recorder)
+    store: dict[str, int] = {}
+    texts = [f"sentence {k}" for k in range(embed_cache.STORE_CHUNK * 2 + 5)]
+    embed_cache.compute_missing(store, texts, lambda part: [len(t) for t in part], lambda part, v: None)
+    embed_cache.compute_missing(store, texts[:3] + ["one more"], lambda part: [0] * len(part), lambda p, v: None)
+    # The long run has a bar that ends full; the short one has none (total 0 disables it).
+    assert shown == [(len(texts), "embedding sentences", len(texts)), (0, "embedding sentences", 1)]
