@@ -1,4 +1,4 @@
-"""Data flows one way (mt -> align -> eval): a lower stage never imports a higher one."""
+"""Data flows one way (mt -> align -> eval): a lower stage never imports a higher one; public code is typed and documented."""
 
 import ast
 from pathlib import Path
@@ -27,3 +27,35 @@ def test_stage_does_not_import_later_stages(package: str) -> None:
         for p in (ROOT / package).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def _public_api_gaps(path: Path) -> list[str]:
+    """Public functions and methods of `path` without a docstring or a type hint, and public classes without a docstring."""
+    gaps: list[str] = []
+
+    def visit(body: list[ast.stmt], owner: str) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                if not ast.get_docstring(node):
+                    gaps.append(f"{owner}{node.name}: no docstring")
+                visit(node.body, f"{owner}{node.name}.")
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if node.name.startswith("_") and node.name != "__init__":
+                    continue
+                name = owner + node.name
+                if node.name != "__init__" and not ast.get_docstring(node):
+                    gaps.append(f"{name}: no docstring")
+                args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                gaps.extend(f"{name}: argument {a.arg} has no type" for a in args
+                            if a.annotation is None and a.arg not in ("self", "cls"))
+                if node.returns is None and node.name != "__init__":
+                    gaps.append(f"{name}: no return type")
+
+    visit(ast.parse(path.read_text(encoding="utf-8")).body, "")
+    return gaps
+
+
+@pytest.mark.parametrize("package", ["mt", "align", "eval"])
+def test_public_functions_have_type_hints_and_a_docstring(package: str) -> None:
+    gaps = {str(p.relative_to(ROOT)): _public_api_gaps(p) for p in sorted((ROOT / package).rglob("*.py"))}
+    assert {k: v for k, v in gaps.items() if v} == {}
