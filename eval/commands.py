@@ -20,6 +20,10 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                    help="longest translation in tokens (default: the translator's, 256)")
 
 
+TRANSLATIONS_DIR_HELP = ("translations made elsewhere, one file per source article: DIR/<name>.jsonl or "
+                         "DIR/<name>.txt, as mtk align --translations reads them")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add `run` and `evaluate` to the `mtk` subcommands."""
     run = sub.add_parser("run", help="translate, pair, align and evaluate a folder; write corpora and a report",
@@ -28,8 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                                      "report.html.")
     _add_common(run)
     run.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (created)")
-    run.add_argument("--model", metavar="NAME|PATH", help="translation model (default: the catalog default)")
-    run.add_argument("--no-mt", action="store_true", help="align cross-lingually without translating")
+    how = run.add_mutually_exclusive_group()
+    how.add_argument("--model", metavar="NAME|PATH", help="translation model (default: the catalog default)")
+    how.add_argument("--no-mt", action="store_true", help="align cross-lingually without translating")
+    how.add_argument("--translations", metavar="DIR", help=TRANSLATIONS_DIR_HELP)
     run.add_argument("--threshold", type=link_threshold, default=None, metavar="X", help=THRESHOLD_HELP)
     run.add_argument("--comet-model", metavar="PATH", help="COMET/CometKiwi checkpoint (needs unbabel-comet)")
     run.add_argument("--words", action="store_true",
@@ -39,10 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.set_defaults(func=_run)
 
     ev = sub.add_parser("evaluate", help="compare translation models on a folder of articles",
-                        description="For each --model: translate, align and score; print one table.")
+                        description="For each --model (translated here) and each --translations DIR (translated "
+                                    "elsewhere): align and score; print one table.")
     _add_common(ev)
-    ev.add_argument("--model", action="append", required=True, metavar="NAME|PATH", dest="models",
+    ev.add_argument("--model", action="append", default=[], metavar="NAME|PATH", dest="models",
                     help="a model to compare (repeat the option)")
+    ev.add_argument("--translations", action="append", default=[], metavar="DIR", dest="systems",
+                    help=TRANSLATIONS_DIR_HELP + "; compared like a model (repeat the option)")
     ev.add_argument("--json", metavar="FILE", help="also write the table as JSON")
     ev.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown")
     ev.set_defaults(func=_evaluate)
@@ -56,7 +65,7 @@ def _run(args: argparse.Namespace) -> int:
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,
                           comet_model=args.comet_model, max_length=args.max_length,
                           word_model=(args.word_model or DEFAULT_WORD_MODEL) if args.words else None,
-                          threshold=args.threshold)
+                          threshold=args.threshold, translations_dir=args.translations)
     totals = result.metrics["totals"]
     print(f"{len(result.alignments)} pair(s), mode {result.metrics['mode']}: "
           f"{totals['src_aligned']}/{totals['src_sentences']} source sentences aligned, "
@@ -69,7 +78,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     from eval.compare import compare_models, print_table, write_outputs
 
     result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
-                            references=args.references, presplit=args.presplit, max_length=args.max_length)
+                            references=args.references, presplit=args.presplit, max_length=args.max_length,
+                            systems=args.systems)
     print_table(result)
     write_outputs(result, args.json, args.markdown)
     return 0

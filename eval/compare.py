@@ -73,13 +73,15 @@ def translate_in_subprocess(model: str, docs: list[Document], offline: bool | No
 
 def compare_models(folder: str | Path, models: list[str], *, offline: bool | None = None, use_manifest: bool = False,
                    references: str | Path | None = None, presplit: bool = False,
-                   max_length: int | None = None) -> dict[str, Any]:
-    """Translate, align and score the folder with every model; one row per model."""
+                   max_length: int | None = None, systems: list[str] | None = None) -> dict[str, Any]:
+    """Translate, align and score the folder with every model; one row per model, then one per folder of
+    translations made elsewhere (`systems`: a web MT service, a translator), scored the same way."""
     from align.encoder import MemoEncoder, get_encoder
-    from eval.pipeline import align_corpus, evaluate, load_corpus
+    from eval.pipeline import align_corpus, load_corpus, read_translation_dir
 
-    if not models:
-        raise InputError("give at least one --model")
+    systems = list(systems or [])
+    if not models and not systems:
+        raise InputError("give at least one --model or --translations DIR")
     # Shared by pairing and every model's alignment, so each sentence is embedded once.
     encoder = MemoEncoder(get_encoder())
     corpus = load_corpus(folder, use_manifest, encoder)
@@ -88,20 +90,10 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     for model in models:
         res = translate_in_subprocess(model, corpus.sources, offline, max_length)
         alignments = align_corpus(corpus, res["translations"], {d: res["name"] for d in res["translations"]}, encoder)
-        metrics = evaluate(corpus, alignments, references=references, presplit=presplit)
-        quality = metrics["translation_quality"]
-        scored = quality.get("reference") or quality.get("pseudo_reference") or {}
         rows.append({
             "model": res["name"],
             "path": res["path"],
-            "quality_against": scored.get("label"),
-            "chrF": scored.get("scores", {}).get("chrF"),
-            "BLEU": scored.get("scores", {}).get("BLEU"),
-            "signatures": scored.get("signatures", {}),
-            "scored_sentences": scored.get("n"),
-            "src_coverage": metrics["totals"]["src_coverage"],
-            "tgt_coverage": metrics["totals"]["tgt_coverage"],
-            "src_fact_coverage": metrics["totals"]["src_fact_coverage"],
+            **_scores(corpus, alignments, references, presplit),
             "sentences": n_sent,
             "sentences_per_s": round(n_sent / res["translate_s"], 2) if res["translate_s"] > 0 else None,
             "load_s": round(res["load_s"], 3),
@@ -109,11 +101,39 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
             "peak_rss_mib": round(res["peak_rss_mib"], 1),
             "rss_over_baseline_mib": round(res["peak_rss_mib"] - res["base_rss_mib"], 1),
         })
+    for system in systems:
+        translations = read_translation_dir(system, corpus, encoder)
+        name = Path(system).name or system
+        alignments = align_corpus(corpus, translations, dict.fromkeys(translations, name), encoder,
+                                  mode="translations")
+        # Made elsewhere: speed, size and memory were not measured here, so they stay empty rather than zero.
+        rows.append({"model": name, "path": str(system), **_scores(corpus, alignments, references, presplit),
+                     "sentences": n_sent, "sentences_per_s": None, "load_s": None, "size_mib": None,
+                     "peak_rss_mib": None, "rss_over_baseline_mib": None})
     return {
         "input": str(folder),
         "memory_method": "peak RSS (getrusage ru_maxrss) of a fresh subprocess that loads the model and translates; "
                          "rss_over_baseline subtracts the subprocess's RSS before loading",
         "models": rows,
+    }
+
+
+def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, presplit: bool) -> dict[str, Any]:
+    """The quality and coverage columns of one row: against references when given, else pseudo-references."""
+    from eval.pipeline import evaluate
+
+    metrics = evaluate(corpus, alignments, references=references, presplit=presplit)
+    quality = metrics["translation_quality"]
+    scored = quality.get("reference") or quality.get("pseudo_reference") or {}
+    return {
+        "quality_against": scored.get("label"),
+        "chrF": scored.get("scores", {}).get("chrF"),
+        "BLEU": scored.get("scores", {}).get("BLEU"),
+        "signatures": scored.get("signatures", {}),
+        "scored_sentences": scored.get("n"),
+        "src_coverage": metrics["totals"]["src_coverage"],
+        "tgt_coverage": metrics["totals"]["tgt_coverage"],
+        "src_fact_coverage": metrics["totals"]["src_fact_coverage"],
     }
 
 
@@ -143,8 +163,8 @@ def markdown_table(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def print_table(result: dict[str, Any], file: Any = sys.stdout) -> None:
-    """Print the comparison as a rich table."""
+def print_table(result: dict[str, Any], file: Any = None) -> None:
+    """Print the comparison as a rich table (on `file`, default the current sys.stdout)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -153,7 +173,8 @@ def print_table(result: dict[str, Any], file: Any = sys.stdout) -> None:
         table.add_column(header, justify="left" if key in ("model", "quality_against") else "right")
     for row in result["models"]:
         table.add_row(*(_cell(row[k]) for k, _ in _COLUMNS))
-    console = Console(file=file, width=160)
+    # sys.stdout looked up now, not bound at import: a caller may have replaced it since (tests, redirection).
+    console = Console(file=file or sys.stdout, width=160)
     console.print(table)
     sigs = {sig for row in result["models"] for sig in row["signatures"].values()}
     for sig in sorted(sigs):

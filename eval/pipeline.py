@@ -146,15 +146,46 @@ def translate_corpus(translators: dict[str, Any],
     return out, time.perf_counter() - start, models
 
 
+# Where `--translations DIR` looks for a source article's translation, in this order.
+TRANSLATION_SUFFIXES = (".jsonl", ".txt", ".en.txt")
+
+
+def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
+                         log: TextIO | None = None) -> dict[str, list[str]]:
+    """Translations made elsewhere of every paired source article: FOLDER/<doc_id>.jsonl or .txt, in any form
+    `mtk align --translations` reads (JSONL, one line per sentence, or the translated article as text)."""
+    from align.inputs import read_translations
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"--translations {root}: not a folder")
+    out: dict[str, list[str]] = {}
+    for doc in corpus.sources:
+        candidates = [root / f"{doc.doc_id}{suffix}" for suffix in TRANSLATION_SUFFIXES]
+        found = next((p for p in candidates if p.is_file()), None)
+        if found is None:
+            # Every article or none: a system scored on the articles it happened to translate is not comparable.
+            raise InputError(f"--translations {root}: no translation of {doc.doc_id} "
+                             f"(expected {' or '.join(p.name for p in candidates)})")
+        texts, note = read_translations(found, doc, encoder=encoder)
+        if note:
+            print(f"mtk: {note}", file=log or sys.stderr)
+        out[doc.doc_id] = texts
+    return out
+
+
 def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dict[str, str],
-                 encoder: Encoder, config: AlignConfig | None = None) -> list[Alignment]:
-    """Align every pair, using the source's translation when there is one (else cross-lingually)."""
+                 encoder: Encoder, config: AlignConfig | None = None, mode: str = "mt") -> list[Alignment]:
+    """Align every pair, using the source's translation when there is one (else cross-lingually).
+
+    `mode` names where translations came from: "mt" (a model of ours) or "translations" (made elsewhere).
+    """
     from align.aligner import align_documents
 
     alignments = []
     for src, tgt, _ in corpus.pairs:
         tr = translations.get(src.doc_id)
-        alignments.append(align_documents(src, tgt, tr, encoder=encoder, mode="mt" if tr is not None else "no-mt",
+        alignments.append(align_documents(src, tgt, tr, encoder=encoder, mode=mode if tr is not None else "no-mt",
                                           model=models.get(src.doc_id) if tr is not None else None, config=config))
     return alignments
 
@@ -185,8 +216,9 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
 
         # No references for COMET: they may cover only some sentences, and COMET needs one per translation.
         quality["comet"] = comet_scores(sources, hyps, None, comet_model)
+    modes = {a.mode for a in translated}
     return {
-        "mode": "mt" if translated else "no-mt",
+        "mode": "no-mt" if not translated else ("translations" if modes == {"translations"} else "mt"),
         "model": ", ".join(sorted({a.model for a in translated if a.model})) or None,
         "pairs": pairs,
         "translation_quality": quality,
@@ -224,10 +256,11 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
                  no_mt: bool = False, use_manifest: bool = False, references: str | Path | None = None,
                  presplit: bool = False, comet_model: str | None = None, max_length: int | None = None,
                  word_model: str | None = None, log: TextIO | None = None,
-                 threshold: float | None = None) -> RunResult:
+                 threshold: float | None = None, translations_dir: str | Path | None = None) -> RunResult:
     """Run every stage on `folder`; write translations, alignments, corpora, metrics.json and report.html to `out`.
 
     `threshold` is the aligner's link threshold (align.config.AlignConfig.threshold; None keeps the default).
+    `translations_dir` holds translations made elsewhere (read_translation_dir), used instead of a model.
     """
     from align import export
     from align.encoder import get_encoder
@@ -241,14 +274,22 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     # One in-memory encoder for pairing and alignment: each sentence is embedded once per run.
     encoder = MemoEncoder(get_encoder())
     corpus = load_corpus(folder, use_manifest, encoder)
-    langs = sorted({d.lang for d in corpus.sources})
-    translators, why_not = resolve_translators(model, offline, no_mt, langs, max_length)
-    if why_not:
-        print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} ({why_not})",
-              file=log)
-    translations, seconds, models = translate_corpus(translators, corpus)
     config = AlignConfig() if threshold is None else AlignConfig(threshold=threshold)
-    alignments = align_corpus(corpus, translations, models, encoder, config)
+    if translations_dir is not None:
+        if model or no_mt:
+            raise InputError("--translations cannot be combined with --model or --no-mt")
+        translations = read_translation_dir(translations_dir, corpus, encoder, log)
+        label = Path(translations_dir).name or str(translations_dir)
+        seconds, models, why_not = 0.0, dict.fromkeys(translations, label), None
+        alignments = align_corpus(corpus, translations, models, encoder, config, mode="translations")
+    else:
+        langs = sorted({d.lang for d in corpus.sources})
+        translators, why_not = resolve_translators(model, offline, no_mt, langs, max_length)
+        if why_not:
+            print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} "
+                  f"({why_not})", file=log)
+        translations, seconds, models = translate_corpus(translators, corpus)
+        alignments = align_corpus(corpus, translations, models, encoder, config)
     if word_model:
         for alignment in alignments:
             word_align(alignment, word_model)
@@ -261,7 +302,8 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         "input": str(Path(folder)),
         "documents": [{"doc_id": d.doc_id, "lang": d.lang, "sentences": len(d.sentences), "dropped": len(d.dropped),
                        "title": d.title, "path": d.path} for d in corpus.docs],
-        "timing": {"translate_s": round(seconds, 3),
+        # Translations made elsewhere took no time here: their speed is not measured, not zero.
+        "timing": {"translate_s": round(seconds, 3) if translations_dir is None else None,
                    "sentences_per_s": round(n_sent / seconds, 2) if seconds > 0 else None,
                    "total_s": None},
     })

@@ -1,0 +1,83 @@
+"""Translations made elsewhere (`mtk run/evaluate --translations DIR`) are aligned and scored like a model's."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from align.synthetic import SHARED_DIR
+from eval.cli import main
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+GOLD = SHARED_DIR / "gold"
+SRC_ID = "000_c34c121e1dd8a5b8"
+pytestmark = pytest.mark.skipif(not (GOLD / "references.json").is_file(), reason="gold data not present")
+
+
+@pytest.fixture
+def folder_and_system(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A folder with the seed pair 000/003, a 'system' folder holding the gold references of 000 written as an
+    article, and those references as a references file."""
+    folder, system = tmp_path / "articles", tmp_path / "human"
+    folder.mkdir()
+    system.mkdir()
+    for name in (f"{SRC_ID}.txt", "003_644d7ec9ad0a14b6.txt"):
+        shutil.copy(SEEDS / name, folder / name)
+    refs = json.loads((GOLD / "references.json").read_text(encoding="utf-8"))[SRC_ID]
+    sentences = {s["id"]: s["text"] for s in json.loads((GOLD / "sentences.json").read_text(encoding="utf-8"))[SRC_ID]}
+    (system / f"{SRC_ID}.txt").write_text("\n\n".join(r["reference"] for r in refs) + "\n", encoding="utf-8")
+    references = tmp_path / "refs.jsonl"
+    references.write_text("".join(json.dumps({"src": sentences[r["id"]], "reference": r["reference"]},
+                                             ensure_ascii=False) + "\n" for r in refs), encoding="utf-8")
+    return folder, system, references
+
+
+def test_evaluate_scores_a_folder_of_translations_like_a_model(folder_and_system: tuple[Path, Path, Path],
+                                                               tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    folder, system, references = folder_and_system
+    js = tmp_path / "cmp.json"
+    assert main(["evaluate", str(folder), "--translations", str(system), "--references", str(references),
+                 "--json", str(js)]) == 0
+    out, err = capsys.readouterr()
+    assert "human" in out and "read as a translated article" in err
+    row = json.loads(js.read_text(encoding="utf-8"))["models"][0]
+    # The references scored against themselves: the article was matched back to the right sentences.
+    assert row["model"] == "human" and row["BLEU"] == 100.0 and row["chrF"] == 100.0
+    assert row["quality_against"] == "reference translation"
+    # Translated elsewhere: speed, size and memory were not measured here.
+    assert row["sentences_per_s"] is None and row["size_mib"] is None and row["peak_rss_mib"] is None
+
+
+def test_run_uses_the_translations_and_says_where_they_came_from(folder_and_system: tuple[Path, Path, Path],
+                                                                 tmp_path: Path) -> None:
+    folder, system, _ = folder_and_system
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "-o", str(out), "--translations", str(system)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["mode"] == "translations" and metrics["model"] == "human"
+    assert metrics["translation_quality"]["measured"] and metrics["timing"]["translate_s"] is None
+    records = [json.loads(line) for line in (out / "translations.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records[0]["translation"].startswith("Morocco and Israel want to expand")
+    assert all(r["model"] == "human" for r in records)
+
+
+def test_missing_translation_and_bad_combinations_are_refused(folder_and_system: tuple[Path, Path, Path],
+                                                              tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    folder, _, _ = folder_and_system
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "-o", str(out), "--translations", str(empty)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mtk: error:") and f"no translation of {SRC_ID}" in err and "\n" not in err
+    assert not (out / "metrics.json").exists()
+    assert main(["evaluate", str(folder)]) == 2
+    assert "give at least one --model or --translations DIR" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["run", str(folder), "-o", str(out), "--translations", str(empty), "--no-mt"])
+    assert exc.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
