@@ -53,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     how.add_argument("--model", metavar="NAME|PATH", help="translate SRC with this model, then align")
     how.add_argument("--translations", metavar="FILE",
                      help="translations of SRC made elsewhere: JSONL with 'translation' (and 'src'), one per line, "
-                          "or the whole translated article as text (matched to SRC's sentences by meaning)")
+                          "or the whole translated article as text (matched to SRC's sentences by meaning); "
+                          "a folder holds one such file per article (DIR/<article>.txt or .jsonl)")
     how.add_argument("--no-mt", action="store_true", help="align cross-lingually, without translating")
     p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning or splitting")
     p.add_argument("--src", dest="src_lang", choices=("auto",) + SOURCE_LANGS, default="auto",
@@ -146,13 +147,16 @@ class _Translations:
 
     def for_source(self, src: Side) -> tuple[list[str] | None, str, str | None]:
         """(translations, mode, model name) for one source document."""
-        from align.inputs import read_translations
+        from align.inputs import read_translations, translation_file
 
         args = self.args
         if args.no_mt:
             return None, "no-mt", None
         if args.translations:
-            texts, note = read_translations(args.translations, src.doc, source_lines=src.lines, encoder=self.encoder)
+            path = args.translations
+            if Path(path).is_dir():  # a folder of translations, one per article (needed with --auto)
+                path = translation_file(path, src.doc.doc_id)
+            texts, note = read_translations(path, src.doc, source_lines=src.lines, encoder=self.encoder)
             if note:
                 print(f"mtk: {note}", file=sys.stderr)
             return texts, "translations", None
@@ -205,8 +209,9 @@ def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: En
 
     if args.src_path or args.en_path:
         raise InputError("give either SRC and EN, or --auto DIR, not both")
-    if args.translations:
-        raise InputError("--translations cannot be used with --auto (one file cannot match several articles)")
+    if args.translations and not Path(args.translations).is_dir():
+        raise InputError("with --auto, --translations takes a folder (DIR/<article>.txt or .jsonl for each source "
+                         "article): one file cannot match several articles")
     sources, english = _auto_sides(args.auto, args.presplit)
     threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
     by_id = {side.doc.doc_id: side for side in sources + english}

@@ -104,6 +104,21 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
     return _translated_article(text, src, encoder, label)
 
 
+# Where a folder of translations (`--translations DIR`) keeps a source article's translation, in this order.
+TRANSLATION_SUFFIXES = (".jsonl", ".txt", ".en.txt")
+
+
+def translation_file(folder: str | os.PathLike[str], doc_id: str) -> Path:
+    """The file of `folder` that holds the translation of article `doc_id` (its file name without .txt)."""
+    root = Path(folder)
+    candidates = [root / f"{doc_id}{suffix}" for suffix in TRANSLATION_SUFFIXES]
+    found = next((p for p in candidates if p.is_file()), None)
+    if found is None:
+        raise InputError(f"--translations {root}: no translation of {doc_id} "
+                         f"(expected {' or '.join(p.name for p in candidates)})")
+    return found
+
+
 # Below this share of source sentences with a counterpart, the file is not a translation of this source.
 _MIN_MATCHED = 0.5
 

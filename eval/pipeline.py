@@ -146,28 +146,19 @@ def translate_corpus(translators: dict[str, Any],
     return out, time.perf_counter() - start, models
 
 
-# Where `--translations DIR` looks for a source article's translation, in this order.
-TRANSLATION_SUFFIXES = (".jsonl", ".txt", ".en.txt")
-
-
 def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
                          log: TextIO | None = None) -> dict[str, list[str]]:
     """Translations made elsewhere of every paired source article: FOLDER/<doc_id>.jsonl or .txt, in any form
     `mtk align --translations` reads (JSONL, one line per sentence, or the translated article as text)."""
-    from align.inputs import read_translations
+    from align.inputs import read_translations, translation_file
 
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"--translations {root}: not a folder")
     out: dict[str, list[str]] = {}
     for doc in corpus.sources:
-        candidates = [root / f"{doc.doc_id}{suffix}" for suffix in TRANSLATION_SUFFIXES]
-        found = next((p for p in candidates if p.is_file()), None)
-        if found is None:
-            # Every article or none: a system scored on the articles it happened to translate is not comparable.
-            raise InputError(f"--translations {root}: no translation of {doc.doc_id} "
-                             f"(expected {' or '.join(p.name for p in candidates)})")
-        texts, note = read_translations(found, doc, encoder=encoder)
+        # Every article or none: a system scored on the articles it happened to translate is not comparable.
+        texts, note = read_translations(translation_file(root, doc.doc_id), doc, encoder=encoder)
         if note:
             print(f"mtk: {note}", file=log or sys.stderr)
         out[doc.doc_id] = texts

@@ -81,3 +81,18 @@ def test_missing_translation_and_bad_combinations_are_refused(folder_and_system:
     with pytest.raises(SystemExit) as exc:
         main(["run", str(folder), "-o", str(out), "--translations", str(empty), "--no-mt"])
     assert exc.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_align_auto_takes_a_folder_of_translations(folder_and_system: tuple[Path, Path, Path], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    folder, system, _ = folder_and_system
+    out = tmp_path / "a.jsonl"
+    assert main(["align", "--auto", str(folder), "--translations", str(system), "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    translated = [r["translation"] for r in records if r["src"] is not None]
+    assert translated[0].startswith("Morocco and Israel want to expand") and all(translated)
+    assert "(translations)" in capsys.readouterr().err
+    # One file cannot translate every article of a folder.
+    single = system / f"{SRC_ID}.txt"
+    assert main(["align", "--auto", str(folder), "--translations", str(single), "-o", str(out)]) == 2
+    assert "with --auto, --translations takes a folder" in capsys.readouterr().err
