@@ -77,7 +77,8 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     """Translate, align and score the folder with every model; one row per model, then one per folder of
     translations made elsewhere (`systems`: a web MT service, a translator), scored the same way."""
     from align.encoder import MemoEncoder, get_encoder
-    from eval.pipeline import align_corpus, load_corpus, read_translation_dir
+    from eval.corpus import load_corpus
+    from eval.corpus_translation import align_corpus, read_translation_dir
 
     systems = list(systems or [])
     if not models and not systems:

@@ -13,8 +13,10 @@ from typing import Any, TextIO
 import numpy as np
 
 from align.config import AlignConfig
-from align.encoder import Encoder, MemoEncoder
+from align.encoder import MemoEncoder
 from align.model import Alignment
+from eval.corpus import Corpus, load_corpus
+from eval.corpus_translation import align_corpus, read_translation_dir, resolve_translators, translate_corpus
 from eval.coverage import coverage, share
 from eval.facts import fact_coverage
 from eval.metrics import (
@@ -24,161 +26,10 @@ from eval.metrics import (
     score_against_references,
 )
 from mt.atomic import atomic_output
-from mt.document import Document
-from mt.errors import InputError, ModelError
+from mt.errors import InputError
 
 NOT_MEASURED = ("translation quality was not measured: sentences were aligned cross-lingually, without translation "
                 "(no-mt mode)")
-
-
-@dataclass
-class Corpus:
-    """The documents of an input folder and the (source, English) pairs to align."""
-
-    docs: list[Document]
-    pairs: list[tuple[Document, Document, float | None]]  # (source, English, pairing score or None from a manifest)
-    folder: Path
-
-    @property
-    def sources(self) -> list[Document]:
-        """Source documents that take part in a pair, each once, in folder order."""
-        seen: dict[str, Document] = {}
-        for src, _, _ in self.pairs:
-            seen.setdefault(src.doc_id, src)
-        return list(seen.values())
-
-
-def load_corpus(folder: str | Path, use_manifest: bool = False, encoder: Encoder | None = None) -> Corpus:
-    """Load every *.txt of `folder` and pair source articles with English ones (by content, or by manifest.json)."""
-    from mt.loader import load_document
-
-    root = Path(folder)
-    if not root.is_dir():
-        raise InputError(f"not a folder: {root}")
-    files = sorted(p for p in root.glob("*.txt") if p.is_file())
-    if not files:
-        raise InputError(f"no .txt articles in {root}")
-    docs: list[Document] = []
-    by_file: dict[str, Document] = {}
-    for path in files:
-        doc = load_document(str(path))
-        docs.append(doc)
-        by_file[path.name] = doc
-    if not any(d.lang == "en" for d in docs):
-        raise InputError(f"no English article in {root}: nothing to align the sources with")
-    if not any(d.lang != "en" for d in docs):
-        raise InputError(f"no Swahili or Arabic article in {root}: nothing to translate")
-    if use_manifest:
-        pairs = _manifest_pairs(root, by_file)
-    else:
-        from align.pairing import pair_documents
-
-        pairs = [(p.src, p.tgt, round(float(p.score), 4)) for p in pair_documents(docs, encoder=encoder)]
-    if not pairs:
-        raise InputError(f"no source article in {root} could be paired with an English one")
-    return Corpus(docs=docs, pairs=pairs, folder=root)
-
-
-def _manifest_pairs(root: Path, by_file: dict[str, Document]) -> list[tuple[Document, Document, float | None]]:
-    path = root / "manifest.json"
-    if not path.is_file():
-        raise InputError(f"--manifest given but {path} does not exist")
-    try:
-        articles = json.loads(path.read_text(encoding="utf-8"))["articles"]
-        links = [(a["file"], a.get("same_event_as")) for a in articles]
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: expected {{'articles': [{{'file', 'same_event_as'}}]}}") from exc
-    pairs: list[tuple[Document, Document, float | None]] = []
-    for src, tgt in links:
-        if not tgt:
-            continue
-        if src not in by_file or tgt not in by_file:
-            raise InputError(f"{path}: {src} -> {tgt} names a file that is not in {root}")
-        pairs.append((by_file[src], by_file[tgt], None))
-    return pairs
-
-
-def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, langs: list[str],
-                        max_length: int | None = None) -> tuple[dict[str, Any], str | None]:
-    """Translator per source language ({} for cross-lingual mode, with the reason); a named model must load."""
-    if no_mt:
-        return {}, "cross-lingual mode requested (--no-mt)"
-    from mt.options import TranslationOptions
-    from mt.translator import Translator
-
-    options = TranslationOptions(max_decoding_length=max_length) if max_length else None
-    if model:
-        translator = Translator.load(model, offline=offline, options=options)
-        return {lang: translator for lang in langs}, None
-    from mt.catalog import load_catalog
-
-    catalog = load_catalog()
-    out: dict[str, Any] = {}
-    failed: dict[str, str] = {}  # model name -> why it is unavailable; each model is tried once
-    loaded: dict[str, Any] = {}
-    for lang in langs:
-        name = catalog.default_for(lang)
-        if name not in loaded and name not in failed:
-            try:
-                loaded[name] = Translator.load(name, offline=offline, options=options)
-            except ModelError as exc:
-                # No model pulled and none downloadable (offline or no network): align this language without MT.
-                failed[name] = str(exc)
-        if name in loaded:
-            out[lang] = loaded[name]
-    reasons = [f"default model {name!r} unavailable for "
-               f"{', '.join(lang for lang in langs if catalog.default_for(lang) == name)}: {why}"
-               for name, why in failed.items()]
-    return out, "; ".join(reasons) or None
-
-
-def translate_corpus(translators: dict[str, Any],
-                     corpus: Corpus) -> tuple[dict[str, list[str]], float, dict[str, str]]:
-    """Translations of the paired source documents that have a translator, seconds spent, and model per doc."""
-    out: dict[str, list[str]] = {}
-    models: dict[str, str] = {}
-    start = time.perf_counter()
-    for doc in corpus.sources:
-        translator = translators.get(doc.lang)
-        if translator is not None:
-            out[doc.doc_id] = translator.translate_sentences(doc.texts, doc.lang)
-            models[doc.doc_id] = translator.label
-    return out, time.perf_counter() - start, models
-
-
-def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
-                         log: TextIO | None = None) -> dict[str, list[str]]:
-    """Translations made elsewhere of every paired source article: FOLDER/<doc_id>.jsonl or .txt, in any form
-    `mtk align --translations` reads (JSONL, one line per sentence, or the translated article as text)."""
-    from align.inputs import read_translations, translation_file
-
-    root = Path(folder)
-    if not root.is_dir():
-        raise InputError(f"--translations {root}: not a folder")
-    out: dict[str, list[str]] = {}
-    for doc in corpus.sources:
-        # Every article or none: a system scored on the articles it happened to translate is not comparable.
-        texts, note = read_translations(translation_file(root, doc.doc_id), doc, encoder=encoder)
-        if note:
-            print(f"mtk: {note}", file=log or sys.stderr)
-        out[doc.doc_id] = texts
-    return out
-
-
-def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dict[str, str],
-                 encoder: Encoder, config: AlignConfig | None = None, mode: str = "mt") -> list[Alignment]:
-    """Align every pair, using the source's translation when there is one (else cross-lingually).
-
-    `mode` names where translations came from: "mt" (a model of ours) or "translations" (made elsewhere).
-    """
-    from align.aligner import align_documents
-
-    alignments = []
-    for src, tgt, _ in corpus.pairs:
-        tr = translations.get(src.doc_id)
-        alignments.append(align_documents(src, tgt, tr, encoder=encoder, mode=mode if tr is not None else "no-mt",
-                                          model=models.get(src.doc_id) if tr is not None else None, config=config))
-    return alignments
 
 
 def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | Path | None = None,

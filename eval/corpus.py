@@ -1,0 +1,78 @@
+"""The input of `mtk run` and `mtk evaluate`: a folder of articles, read and paired (by content or by manifest)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from align.encoder import Encoder
+from mt.document import Document
+from mt.errors import InputError
+
+
+@dataclass
+class Corpus:
+    """The documents of an input folder and the (source, English) pairs to align."""
+
+    docs: list[Document]
+    pairs: list[tuple[Document, Document, float | None]]  # (source, English, pairing score or None from a manifest)
+    folder: Path
+
+    @property
+    def sources(self) -> list[Document]:
+        """Source documents that take part in a pair, each once, in folder order."""
+        seen: dict[str, Document] = {}
+        for src, _, _ in self.pairs:
+            seen.setdefault(src.doc_id, src)
+        return list(seen.values())
+
+
+def load_corpus(folder: str | Path, use_manifest: bool = False, encoder: Encoder | None = None) -> Corpus:
+    """Load every *.txt of `folder` and pair source articles with English ones (by content, or by manifest.json)."""
+    from mt.loader import load_document
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"not a folder: {root}")
+    files = sorted(p for p in root.glob("*.txt") if p.is_file())
+    if not files:
+        raise InputError(f"no .txt articles in {root}")
+    docs: list[Document] = []
+    by_file: dict[str, Document] = {}
+    for path in files:
+        doc = load_document(str(path))
+        docs.append(doc)
+        by_file[path.name] = doc
+    if not any(d.lang == "en" for d in docs):
+        raise InputError(f"no English article in {root}: nothing to align the sources with")
+    if not any(d.lang != "en" for d in docs):
+        raise InputError(f"no Swahili or Arabic article in {root}: nothing to translate")
+    if use_manifest:
+        pairs = _manifest_pairs(root, by_file)
+    else:
+        from align.pairing import pair_documents
+
+        pairs = [(p.src, p.tgt, round(float(p.score), 4)) for p in pair_documents(docs, encoder=encoder)]
+    if not pairs:
+        raise InputError(f"no source article in {root} could be paired with an English one")
+    return Corpus(docs=docs, pairs=pairs, folder=root)
+
+
+def _manifest_pairs(root: Path, by_file: dict[str, Document]) -> list[tuple[Document, Document, float | None]]:
+    path = root / "manifest.json"
+    if not path.is_file():
+        raise InputError(f"--manifest given but {path} does not exist")
+    try:
+        articles = json.loads(path.read_text(encoding="utf-8"))["articles"]
+        links = [(a["file"], a.get("same_event_as")) for a in articles]
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: expected {{'articles': [{{'file', 'same_event_as'}}]}}") from exc
+    pairs: list[tuple[Document, Document, float | None]] = []
+    for src, tgt in links:
+        if not tgt:
+            continue
+        if src not in by_file or tgt not in by_file:
+            raise InputError(f"{path}: {src} -> {tgt} names a file that is not in {root}")
+        pairs.append((by_file[src], by_file[tgt], None))
+    return pairs

@@ -1,0 +1,97 @@
+"""Where a folder's translations come from (a model of ours, or files made elsewhere), and aligning each pair."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from align.config import AlignConfig
+from align.encoder import Encoder
+from align.model import Alignment
+from eval.corpus import Corpus
+from mt.errors import InputError, ModelError
+
+
+def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, langs: list[str],
+                        max_length: int | None = None) -> tuple[dict[str, Any], str | None]:
+    """Translator per source language ({} for cross-lingual mode, with the reason); a named model must load."""
+    if no_mt:
+        return {}, "cross-lingual mode requested (--no-mt)"
+    from mt.options import TranslationOptions
+    from mt.translator import Translator
+
+    options = TranslationOptions(max_decoding_length=max_length) if max_length else None
+    if model:
+        translator = Translator.load(model, offline=offline, options=options)
+        return {lang: translator for lang in langs}, None
+    from mt.catalog import load_catalog
+
+    catalog = load_catalog()
+    out: dict[str, Any] = {}
+    failed: dict[str, str] = {}  # model name -> why it is unavailable; each model is tried once
+    loaded: dict[str, Any] = {}
+    for lang in langs:
+        name = catalog.default_for(lang)
+        if name not in loaded and name not in failed:
+            try:
+                loaded[name] = Translator.load(name, offline=offline, options=options)
+            except ModelError as exc:
+                # No model pulled and none downloadable (offline or no network): align this language without MT.
+                failed[name] = str(exc)
+        if name in loaded:
+            out[lang] = loaded[name]
+    reasons = [f"default model {name!r} unavailable for "
+               f"{', '.join(lang for lang in langs if catalog.default_for(lang) == name)}: {why}"
+               for name, why in failed.items()]
+    return out, "; ".join(reasons) or None
+
+
+def translate_corpus(translators: dict[str, Any],
+                     corpus: Corpus) -> tuple[dict[str, list[str]], float, dict[str, str]]:
+    """Translations of the paired source documents that have a translator, seconds spent, and model per doc."""
+    out: dict[str, list[str]] = {}
+    models: dict[str, str] = {}
+    start = time.perf_counter()
+    for doc in corpus.sources:
+        translator = translators.get(doc.lang)
+        if translator is not None:
+            out[doc.doc_id] = translator.translate_sentences(doc.texts, doc.lang)
+            models[doc.doc_id] = translator.label
+    return out, time.perf_counter() - start, models
+
+
+def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
+                         log: TextIO | None = None) -> dict[str, list[str]]:
+    """Translations made elsewhere of every paired source article: FOLDER/<doc_id>.jsonl or .txt, in any form
+    `mtk align --translations` reads (JSONL, one line per sentence, or the translated article as text)."""
+    from align.inputs import read_translations, translation_file
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"--translations {root}: not a folder")
+    out: dict[str, list[str]] = {}
+    for doc in corpus.sources:
+        # Every article or none: a system scored on the articles it happened to translate is not comparable.
+        texts, note = read_translations(translation_file(root, doc.doc_id), doc, encoder=encoder)
+        if note:
+            print(f"mtk: {note}", file=log or sys.stderr)
+        out[doc.doc_id] = texts
+    return out
+
+
+def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dict[str, str],
+                 encoder: Encoder, config: AlignConfig | None = None, mode: str = "mt") -> list[Alignment]:
+    """Align every pair, using the source's translation when there is one (else cross-lingually).
+
+    `mode` names where translations came from: "mt" (a model of ours) or "translations" (made elsewhere).
+    """
+    from align.aligner import align_documents
+
+    alignments = []
+    for src, tgt, _ in corpus.pairs:
+        tr = translations.get(src.doc_id)
+        alignments.append(align_documents(src, tgt, tr, encoder=encoder, mode=mode if tr is not None else "no-mt",
+                                          model=models.get(src.doc_id) if tr is not None else None, config=config))
+    return alignments
