@@ -15,18 +15,19 @@ from itertools import pairwise
 
 import numpy as np
 
+from align.config import AlignConfig
 from align.encoder import Encoder
 from align.language_offset import source_encoder
 from align.margin import adaptive_k, knn_mean
 
 # Steps (source sentences, translated sentences) a path may take; a 1-0 or 0-1 step leaves a sentence unmatched.
 _STEPS = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1))
-# Neighbourhood sizes of the margins, as the aligner's defaults (AlignConfig.k_frac, k_min, k_max).
-_K_FRAC, _K_MIN, _K_MAX = 0.2, 2, 3
+# Margins over the same neighbourhoods as the aligner's.
+_K = AlignConfig()
 # What leaving one sentence unmatched costs, in margin units, and the lowest margin gain a member of a joined pair
 # may have on its own. Set on synthetic translated articles (FLORES/NTREX documents with 15% of sentence pairs
 # joined, 10% split, 5% left out and 5% lines added), tuning seed 0: sentences matched exactly 0.929 -> 0.960 (sw)
-# and 0.959 -> 0.967 (ar) against no penalty and no floor; held-out seed 1: 0.955 and 0.966.
+# and 0.959 -> 0.967 (ar) against no penalty and no floor; held-out seed 1: 0.953 and 0.967.
 SKIP_PENALTY = 0.02
 MEMBER_FLOOR = -0.04
 # Margins are relative: an article that translates something else still has pairs above its own average. So a step
@@ -62,8 +63,8 @@ def map_translation(src: list[str], translated: list[str], encoder: Encoder, src
     cos, cos12, cos21 = s1 @ t1.T, s1 @ t2.T, s2 @ t1.T
     # Ratio margins: a step gains (margin - 1), so it beats leaving both sentences unmatched only when the pair stands
     # out of the topical floor every sentence of one article shares with every other.
-    fwd = knn_mean(cos, adaptive_k(m, _K_FRAC, _K_MIN, _K_MAX), axis=1)
-    bwd = knn_mean(cos, adaptive_k(n, _K_FRAC, _K_MIN, _K_MAX), axis=0)
+    fwd = knn_mean(cos, adaptive_k(m, _K.k_frac, _K.k_min, _K.k_max), axis=1)
+    bwd = knn_mean(cos, adaptive_k(n, _K.k_frac, _K.k_min, _K.k_max), axis=0)
     gain11 = cos / np.maximum((fwd[:, None] + bwd[None, :]) / 2, 1e-6) - 1.0
     # A joined pair's neighbourhood is the mean of its members' neighbourhoods.
     bwd2 = (bwd[:-1] + bwd[1:]) / 2
