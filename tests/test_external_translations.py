@@ -65,6 +65,19 @@ def test_run_uses_the_translations_and_says_where_they_came_from(folder_and_syst
     assert all(r["model"] == "human" for r in records)
 
 
+def test_a_runs_translations_folder_can_be_scored_again(folder_and_system: tuple[Path, Path, Path],
+                                                        tmp_path: Path) -> None:
+    folder, system, references = folder_and_system
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "-o", str(out), "--translations", str(system)]) == 0
+    js = tmp_path / "cmp.json"
+    # translations/<doc_id>.txt has one line per segmented sentence: read line by line, no matching needed.
+    assert main(["evaluate", str(folder), "--translations", str(out / "translations"), "--references",
+                 str(references), "--json", str(js)]) == 0
+    row = json.loads(js.read_text(encoding="utf-8"))["models"][0]
+    assert row["model"] == "translations" and row["BLEU"] == 100.0
+
+
 def test_missing_translation_and_bad_combinations_are_refused(folder_and_system: tuple[Path, Path, Path],
                                                               tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
