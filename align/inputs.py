@@ -97,7 +97,9 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
                              "the counts must match")
         return [t for t, s in zip(lines, source_lines, strict=True) if s.strip()], None
     if len(lines) == n:
-        return lines, None
+        if encoder is None or all(line.strip() for line in lines):
+            return lines, None
+        return _lines_or_article(text, lines, src, encoder, label)
     if encoder is None:
         raise InputError(f"{label}: {len(lines)} translation lines for {n} {unit}; the counts must match "
                          "(with --presplit, one line per source line)")
@@ -117,6 +119,28 @@ def translation_file(folder: str | os.PathLike[str], doc_id: str) -> Path:
         raise InputError(f"--translations {root}: no translation of {doc_id} "
                          f"(expected {' or '.join(p.name for p in candidates)})")
     return found
+
+
+# How much better (mean cosine per source sentence) the article reading must fit to replace the line reading.
+_ARTICLE_GAIN = 0.02
+
+
+def _lines_or_article(text: str, lines: list[str], src: Document, encoder: Encoder,
+                      label: str) -> tuple[list[str], str | None]:
+    """Read a file with one line per source sentence, some blank, as lines or as an article, whichever fits.
+
+    Blank lines are either sentences left untranslated or the gaps between an article's paragraphs; an article of p
+    paragraphs has 2p - 1 lines, which often equals the number of source sentences (two sentences a paragraph).
+    """
+    from align.translation_map import agreement
+
+    try:
+        article, note = _translated_article(text, src, encoder, label)
+    except InputError:
+        return lines, None  # not readable as a translated article: the documented line format stands
+    if agreement(src.texts, article, encoder, src.lang) > agreement(src.texts, lines, encoder, src.lang) + _ARTICLE_GAIN:
+        return article, note
+    return lines, None
 
 
 # Below this share of source sentences with a counterpart, the file is not a translation of this source.

@@ -7,6 +7,7 @@ Alignment and scoring then run in this process with one shared encoder.
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing as mp
 import resource
@@ -79,13 +80,16 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     from align.encoder import MemoEncoder, get_encoder
     from eval.corpus import load_corpus
     from eval.corpus_translation import align_corpus, read_translation_dir
+    from eval.pipeline import check_references
 
     systems = list(systems or [])
     if not models and not systems:
         raise InputError("give at least one --model or --translations DIR")
-    # Shared by pairing and every model's alignment, so each sentence is embedded once.
-    encoder = MemoEncoder(get_encoder())
-    corpus = load_corpus(folder, use_manifest, encoder)
+    # Shared by pairing and every model's alignment, so each sentence is embedded once; made after the folder is read.
+    make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
+    corpus = load_corpus(folder, use_manifest, make_encoder)
+    check_references(references, presplit, corpus)  # before any model translates
+    encoder = make_encoder()
     n_sent = sum(len(d.sentences) for d in corpus.sources)
     rows = []
     for model in models:

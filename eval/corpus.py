@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +29,13 @@ class Corpus:
         return list(seen.values())
 
 
-def load_corpus(folder: str | Path, use_manifest: bool = False, encoder: Encoder | None = None) -> Corpus:
-    """Load every *.txt of `folder` and pair source articles with English ones (by content, or by manifest.json)."""
+def load_corpus(folder: str | Path, use_manifest: bool = False,
+                encoder: Encoder | Callable[[], Encoder] | None = None) -> Corpus:
+    """Load every *.txt of `folder` and pair source articles with English ones (by content, or by manifest.json).
+
+    `encoder` may be a function that makes one: it is called only once the folder is known to hold articles to pair,
+    so a wrong folder fails at once, not after the encoder's first-use preparation (about 10 s).
+    """
     from mt.loader import load_document
 
     root = Path(folder)
@@ -53,7 +59,8 @@ def load_corpus(folder: str | Path, use_manifest: bool = False, encoder: Encoder
     else:
         from align.pairing import pair_documents
 
-        pairs = [(p.src, p.tgt, round(float(p.score), 4)) for p in pair_documents(docs, encoder=encoder)]
+        made = encoder() if callable(encoder) else encoder
+        pairs = [(p.src, p.tgt, round(float(p.score), 4)) for p in pair_documents(docs, encoder=made)]
     if not pairs:
         raise InputError(f"no source article in {root} could be paired with an English one")
     return Corpus(docs=docs, pairs=pairs, folder=root)

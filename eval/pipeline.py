@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -68,6 +69,13 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
     }
 
 
+def check_references(references: str | Path | None, presplit: bool, corpus: Corpus) -> None:
+    """Refuse a references file that matches no sentence of the folder now, before anything is translated."""
+    # JSONL only: a --presplit file must match the translated sentences, which are known only after translating.
+    if references and not presplit:
+        load_references(references, [s for d in corpus.sources for s in d.texts])
+
+
 def _totals(pairs: list[dict[str, Any]]) -> dict[str, Any]:
     c = {k: sum(p["coverage"][k] for p in pairs)
          for k in ("src_sentences", "src_aligned", "tgt_sentences", "tgt_covered")}
@@ -113,9 +121,12 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         from align.words import load_aligner, word_align
 
         load_aligner(word_model)  # a missing extra or model fails here, before the slow part
-    # One in-memory encoder for pairing and alignment: each sentence is embedded once per run.
-    encoder = MemoEncoder(get_encoder())
-    corpus = load_corpus(folder, use_manifest, encoder)
+    # One in-memory encoder for pairing and alignment: each sentence is embedded once per run. Made only once the
+    # folder has been read, so bad input fails before the encoder's first-use preparation.
+    make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
+    corpus = load_corpus(folder, use_manifest, make_encoder)
+    check_references(references, presplit, corpus)
+    encoder = make_encoder()
     config = AlignConfig() if threshold is None else AlignConfig(threshold=threshold)
     if translations_dir is not None:
         if model or no_mt:
