@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from mt.document import Document
 from mt.errors import InputError
 from mt.reading import read_text
@@ -121,7 +123,8 @@ def translation_file(folder: str | os.PathLike[str], doc_id: str) -> Path:
     return found
 
 
-# How much better (mean cosine per source sentence) the article reading must fit to replace the line reading.
+# How much better (mean cosine of a source sentence with its translation) the article reading must fit to replace
+# the line reading.
 _ARTICLE_GAIN = 0.02
 
 
@@ -138,7 +141,11 @@ def _lines_or_article(text: str, lines: list[str], src: Document, encoder: Encod
         article, note = _translated_article(text, src, encoder, label)
     except InputError:
         return lines, None  # not readable as a translated article: the documented line format stands
-    if agreement(src.texts, article, encoder, src.lang) > agreement(src.texts, lines, encoder, src.lang) + _ARTICLE_GAIN:
+    as_article, as_lines = (agreement(src.texts, reading, encoder, src.lang) for reading in (article, lines))
+    # Compared on the sentences both readings translate: the article reading may give a blank line's sentence its
+    # neighbour's translation, which fits a little and must not count as a better reading.
+    both = ~np.isnan(as_article) & ~np.isnan(as_lines)
+    if both.any() and float(np.mean(as_article[both] - as_lines[both])) > _ARTICLE_GAIN:
         return article, note
     return lines, None
 

@@ -128,13 +128,12 @@ def _collect(path: list[tuple[int, int, int, int]], src: list[str], translated: 
     return TranslationMap(out, sum(1 for t in out if not t), len(translated) - used)
 
 
-def agreement(src: list[str], translations: list[str], encoder: Encoder, src_lang: str | None) -> float:
-    """Mean cosine of each source sentence with its translation (0 for an empty one): how well a reading fits."""
-    if not src:
-        return 0.0
-    vectors = source_encoder(encoder, src_lang, src).encode(src)
+def agreement(src: list[str], translations: list[str], encoder: Encoder, src_lang: str | None) -> np.ndarray:
+    """Cosine of each source sentence with its translation (NaN where the translation is empty): how well a reading
+    of a translations file fits its source."""
+    out = np.full(len(src), np.nan, dtype=np.float32)
     given = [k for k, t in enumerate(translations) if t.strip()]
-    if not given:
-        return 0.0
-    cos = np.sum(vectors[given] * encoder.encode([translations[k] for k in given]), axis=1)
-    return float(cos.sum() / len(src))
+    if given:
+        vectors = source_encoder(encoder, src_lang, src).encode([src[k] for k in given])
+        out[given] = np.sum(vectors * encoder.encode([translations[k] for k in given]), axis=1)
+    return out

@@ -96,19 +96,24 @@ def test_cli_refuses_what_is_no_translation_of_the_source(paragraphs: list[str],
 
 def test_paragraphs_that_number_as_many_lines_as_sentences_are_read_as_an_article(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Three paragraphs and the two blank lines between them: five lines for five source sentences.
+    # Three paragraphs and the two blank lines between them: five lines for five source sentences, but read line by
+    # line the second paragraph (kerosene) would face the third source sentence (the floods).
+    kerosene = "The price of kerosene has risen sharply in rural markets."
     src = _article(tmp_path, "sw.txt", [" ".join(SW)])
     en = _article(tmp_path, "en.txt", [MERGED, " ".join(SPLIT), FARMERS])
-    paragraphs = _article(tmp_path, "tr.txt", [MERGED, " ".join(SPLIT), FARMERS])
+    paragraphs = _article(tmp_path, "tr.txt", [f"{MERGED} {' '.join(SPLIT)}", kerosene, FARMERS])
     assert len(paragraphs.read_text(encoding="utf-8").splitlines()) == len(SW)
     out = tmp_path / "a.jsonl"
     assert main(["align", str(src), str(en), "--translations", str(paragraphs), "-o", str(out)]) == 0
     assert "read as a translated article" in capsys.readouterr().err
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["translation"] for r in records if r["src"] is not None] == [MERGED, MERGED, " ".join(SPLIT), "",
+    assert [r["translation"] for r in records if r["src"] is not None] == [MERGED, MERGED, " ".join(SPLIT), kerosene,
                                                                            FARMERS]
-    # One line per sentence with one left untranslated keeps the line reading.
+    # One line per sentence with one left untranslated keeps the line reading, although the article reading would
+    # give that sentence its neighbour's translation.
     lines = tmp_path / "lines.txt"
-    lines.write_text("\n".join([MERGED, MERGED, " ".join(SPLIT), "", FARMERS]) + "\n", encoding="utf-8")
+    lines.write_text("\n".join([MERGED, "", " ".join(SPLIT), kerosene, FARMERS]) + "\n", encoding="utf-8")
     assert main(["align", str(src), str(en), "--translations", str(lines), "-o", str(out)]) == 0
     assert "read as a translated article" not in capsys.readouterr().err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["translation"] for r in records if r["src"] is not None][1] == ""
