@@ -209,9 +209,10 @@ def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: En
 
     if args.src_path or args.en_path:
         raise InputError("give either SRC and EN, or --auto DIR, not both")
-    if args.translations and not Path(args.translations).is_dir():
+    if args.translations and not (Path(args.translations).is_dir() or args.translations.endswith(".jsonl")):
         raise InputError("with --auto, --translations takes a folder (DIR/<article>.txt or .jsonl for each source "
-                         "article): one file cannot match several articles")
+                         "article) or a JSONL file with a 'doc' field (as mtk translate --format jsonl writes): "
+                         "one text file cannot match several articles")
     sources, english = _auto_sides(args.auto, args.presplit)
     threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
     by_id = {side.doc.doc_id: side for side in sources + english}

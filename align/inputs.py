@@ -33,10 +33,13 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-def _jsonl_translations(lines: list[str], label: str) -> tuple[list[str], list[str | None]]:
-    """(translations, src texts or None) of a JSONL file; InputError naming the first bad line."""
-    translations: list[str] = []
-    sources: list[str | None] = []
+def _jsonl_translations(lines: list[str], label: str, doc_id: str) -> tuple[list[str], list[str | None]]:
+    """(translations, src texts or None) of a JSONL file; InputError naming the first bad line.
+
+    `mtk translate --format jsonl` writes a record per sentence with "doc", then one "dropped" record per article
+    (what cleaning removed): those are skipped, and a file holding several articles gives the records of `doc_id`.
+    """
+    records: list[tuple[int, dict]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -44,8 +47,19 @@ def _jsonl_translations(lines: list[str], label: str) -> tuple[list[str], list[s
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{label}: line {number} is not valid JSON ({exc.msg})") from None
+        if isinstance(record, dict) and "dropped" in record and "translation" not in record:
+            continue
         if not isinstance(record, dict) or not isinstance(record.get("translation"), str):
             raise InputError(f"{label}: line {number} has no string field 'translation'")
+        records.append((number, record))
+    docs = list(dict.fromkeys(str(r["doc"]) for _, r in records if "doc" in r))
+    if len(docs) > 1 or (docs and doc_id in docs):
+        if doc_id not in docs:
+            raise InputError(f"{label}: holds translations of {', '.join(docs)}, none of {doc_id}")
+        records = [(n, r) for n, r in records if str(r.get("doc")) == doc_id]
+    translations: list[str] = []
+    sources: list[str | None] = []
+    for number, record in records:
         src = record.get("src")
         if src is not None and not isinstance(src, str):
             raise InputError(f"{label}: line {number}: field 'src' must be a string")
@@ -83,7 +97,7 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
     n = len(src.sentences)
     unit = "source sentences" if source_lines is not None else "segmented source sentences"
     if _looks_like_jsonl(Path(path), lines):
-        translations, sources = _jsonl_translations(lines, label)
+        translations, sources = _jsonl_translations(lines, label, src.doc_id)
         if len(translations) != n:
             raise InputError(f"{label}: {len(translations)} translations for {n} {unit}; the counts must match")
         for number, (given, sentence) in enumerate(zip(sources, src.sentences, strict=True), 1):

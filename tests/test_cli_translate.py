@@ -168,3 +168,44 @@ def test_decoding_flags_reach_the_engine(mtk_run, tiny_marian: Path, tmp_path: P
     out = tmp_path / "bad.txt"
     code, _, err = mtk_run("translate", SW_FILE, "--model", tiny_marian, "--beam", "0", "-o", out)
     assert code == 2 and "--beam must be at least 1" in err and not out.exists()
+
+
+def test_translate_jsonl_feeds_align_translations(mtk_run, tiny_nllb: Path, tmp_path: Path) -> None:
+    # mtk translate's JSONL (sentence records of two articles, then a "dropped" record each) is what mtk align
+    # --translations reads: the records of the article being aligned are picked by their "doc" field.
+    translated = tmp_path / "tr.jsonl"
+    code, _, err = mtk_run("translate", SW_FILE, AR_FILE, "--model", tiny_nllb, "-o", translated, "--format", "jsonl",
+                           "--beam", "1", "--max-length", "8")
+    assert code == 0, err
+    expected = [r["translation"] for r in map(json.loads, translated.read_text(encoding="utf-8").splitlines())
+                if r.get("doc") == SW_FILE.stem and "translation" in r]
+    out = tmp_path / "a.jsonl"
+    code, _, err = mtk_run("align", SW_FILE, ROOT / "seeds" / "003_644d7ec9ad0a14b6.txt", "--translations", translated,
+                           "-o", out)
+    assert code == 0, err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["translation"] for r in records if r["src"] is not None] == expected
+    assert {r["mode"] for r in records} == {"translations"}
+    # A file that holds other articles only says so.
+    other = tmp_path / "other.jsonl"
+    other.write_text("".join(line + "\n" for line in translated.read_text(encoding="utf-8").splitlines()
+                             if json.loads(line).get("doc") == AR_FILE.stem), encoding="utf-8")
+    other.write_text(other.read_text(encoding="utf-8") + json.dumps({"doc": "x", "translation": "y"}) + "\n",
+                     encoding="utf-8")
+    code, _, err = mtk_run("align", SW_FILE, ROOT / "seeds" / "003_644d7ec9ad0a14b6.txt", "--translations", other,
+                           "-o", tmp_path / "b.jsonl")
+    assert code == 2 and f"none of {SW_FILE.stem}" in err
+
+
+def test_translate_jsonl_of_a_folder_feeds_align_auto(mtk_run, tiny_nllb: Path, tmp_path: Path) -> None:
+    sources = sorted(p for p in (ROOT / "seeds").glob("00[012]_*.txt"))
+    translated = tmp_path / "tr.jsonl"
+    code, _, err = mtk_run("translate", *sources, "--model", tiny_nllb, "-o", translated, "--format", "jsonl",
+                           "--beam", "1", "--max-length", "8")
+    assert code == 0, err
+    out = tmp_path / "a.jsonl"
+    code, _, err = mtk_run("align", "--auto", ROOT / "seeds", "--translations", translated, "-o", out)
+    assert code == 0, err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["mode"] for r in records} == {"translations"}
+    assert all(isinstance(r["translation"], str) for r in records if r["src"] is not None)
