@@ -33,11 +33,18 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
+def _doc_of(record: dict) -> str | None:
+    """The article a record belongs to: "doc" (mtk translate) or "doc_id" (mtk run's translations.jsonl)."""
+    doc = record.get("doc", record.get("doc_id"))
+    return None if doc is None else str(doc)
+
+
 def _jsonl_translations(lines: list[str], label: str, doc_id: str) -> tuple[list[str], list[str | None]]:
     """(translations, src texts or None) of a JSONL file; InputError naming the first bad line.
 
     `mtk translate --format jsonl` writes a record per sentence with "doc", then one "dropped" record per article
-    (what cleaning removed): those are skipped, and a file holding several articles gives the records of `doc_id`.
+    (what cleaning removed): those are skipped, and a file holding several articles (also `mtk run`'s
+    translations.jsonl, with "doc_id") gives the records of `doc_id`.
     """
     records: list[tuple[int, dict]] = []
     for number, line in enumerate(lines, 1):
@@ -52,11 +59,11 @@ def _jsonl_translations(lines: list[str], label: str, doc_id: str) -> tuple[list
         if not isinstance(record, dict) or not isinstance(record.get("translation"), str):
             raise InputError(f"{label}: line {number} has no string field 'translation'")
         records.append((number, record))
-    docs = list(dict.fromkeys(str(r["doc"]) for _, r in records if "doc" in r))
+    docs = list(dict.fromkeys(_doc_of(r) for _, r in records if _doc_of(r) is not None))
     if len(docs) > 1 or (docs and doc_id in docs):
         if doc_id not in docs:
-            raise InputError(f"{label}: holds translations of {', '.join(docs)}, none of {doc_id}")
-        records = [(n, r) for n, r in records if str(r.get("doc")) == doc_id]
+            raise InputError(f"{label}: holds translations of {', '.join(map(str, docs))}, none of {doc_id}")
+        records = [(n, r) for n, r in records if _doc_of(r) == doc_id]
     translations: list[str] = []
     sources: list[str | None] = []
     for number, record in records:

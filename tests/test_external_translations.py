@@ -110,3 +110,15 @@ def test_align_auto_takes_a_folder_of_translations(folder_and_system: tuple[Path
     single = system / f"{SRC_ID}.txt"
     assert main(["align", "--auto", str(folder), "--translations", str(single), "-o", str(out)]) == 2
     assert "with --auto, --translations takes a folder" in capsys.readouterr().err
+
+
+def test_a_runs_translations_jsonl_feeds_align_auto(folder_and_system: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    folder, system, _ = folder_and_system
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "-o", str(out), "--translations", str(system)]) == 0
+    aligned = tmp_path / "a.jsonl"
+    # translations.jsonl names each record's article by "doc_id".
+    assert main(["align", "--auto", str(folder), "--translations", str(out / "translations.jsonl"),
+                 "-o", str(aligned)]) == 0
+    records = [json.loads(line) for line in aligned.read_text(encoding="utf-8").splitlines()]
+    assert next(r["translation"] for r in records if r["src"] is not None).startswith("Morocco and Israel want")
