@@ -43,8 +43,9 @@ def _jsonl_translations(lines: list[str], label: str, doc_id: str) -> tuple[list
     """(translations, src texts or None) of a JSONL file; InputError naming the first bad line.
 
     `mtk translate --format jsonl` writes a record per sentence with "doc", then one "dropped" record per article
-    (what cleaning removed): those are skipped, and a file holding several articles (also `mtk run`'s
-    translations.jsonl, with "doc_id") gives the records of `doc_id`.
+    (what cleaning removed): those are skipped, as are the English-only records of `mtk align`'s JSONL (so an
+    alignment's translations can be reused). A file holding several articles (also `mtk run`'s translations.jsonl,
+    with "doc_id") gives the records of `doc_id`.
     """
     records: list[tuple[int, dict]] = []
     for number, line in enumerate(lines, 1):
@@ -54,8 +55,9 @@ def _jsonl_translations(lines: list[str], label: str, doc_id: str) -> tuple[list
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{label}: line {number} is not valid JSON ({exc.msg})") from None
-        if isinstance(record, dict) and "dropped" in record and "translation" not in record:
-            continue
+        if isinstance(record, dict) and (("dropped" in record and "translation" not in record)
+                                         or (record.get("src") is None and "tgt" in record)):
+            continue  # mtk translate's per-article "dropped" record; mtk align's unaligned English sentences
         if not isinstance(record, dict) or not isinstance(record.get("translation"), str):
             raise InputError(f"{label}: line {number} has no string field 'translation'")
         records.append((number, record))

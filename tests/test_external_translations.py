@@ -122,3 +122,20 @@ def test_a_runs_translations_jsonl_feeds_align_auto(folder_and_system: tuple[Pat
                  "-o", str(aligned)]) == 0
     records = [json.loads(line) for line in aligned.read_text(encoding="utf-8").splitlines()]
     assert next(r["translation"] for r in records if r["src"] is not None).startswith("Morocco and Israel want")
+
+
+def test_an_alignments_jsonl_gives_its_translations_back(folder_and_system: tuple[Path, Path, Path],
+                                                         tmp_path: Path) -> None:
+    folder, system, _ = folder_and_system
+    src, en = folder / f"{SRC_ID}.txt", folder / "003_644d7ec9ad0a14b6.txt"
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    assert main(["align", str(src), str(en), "--translations", str(system / f"{SRC_ID}.txt"), "-o", str(first)]) == 0
+    # Re-aligning (another threshold, say) reuses the translations: English-only records (src null) are skipped.
+    assert main(["align", str(src), str(en), "--translations", str(first), "--threshold", "1.05",
+                 "-o", str(second)]) == 0
+
+    def translations(path: Path) -> list[str]:
+        return [r["translation"] for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+                if r["src"] is not None]
+
+    assert translations(second) == translations(first)
