@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     how.add_argument("--translations", metavar="FILE",
                      help="translations of SRC made elsewhere: JSONL with 'translation' (and 'src'), one per line, "
                           "or the whole translated article as text (matched to SRC's sentences by meaning); "
-                          "a folder holds one such file per article (DIR/<article>.txt or .jsonl)")
+                          "a folder holds one such file per article (DIR/<article>.txt or .jsonl); '-' reads stdin")
     how.add_argument("--no-mt", action="store_true", help="align cross-lingually, without translating")
     p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning or splitting")
     p.add_argument("--src", dest="src_lang", choices=("auto",) + SOURCE_LANGS, default="auto",
@@ -244,6 +244,8 @@ def run_align(args: argparse.Namespace) -> int:
         # (about 10 s on first use).
         if not (args.src_path and args.en_path):
             raise InputError("give SRC and EN (or --auto DIR)")
+        if [args.src_path, args.en_path, args.translations].count("-") > 1:
+            raise InputError("only one input can be read from stdin ('-')")
         sides = (_load_side(args.src_path, "SRC", args.src_lang, args.presplit),
                  _load_side(args.en_path, "EN", "auto", args.presplit))
         check_memory(len(sides[0].doc.sentences), len(sides[1].doc.sentences))

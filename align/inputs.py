@@ -99,7 +99,7 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
     of any other shape, given an `encoder`, is a translated article whose sentences are matched to the source's.
     """
     label = str(path)
-    if not Path(path).is_file():
+    if label != "-" and not Path(path).is_file():  # "-" is stdin, as for SRC
         raise InputError(f"{label}: translations file not found")
     text = read_text(path)
     lines = split_lines(text)

@@ -117,3 +117,21 @@ def test_paragraphs_that_number_as_many_lines_as_sentences_are_read_as_an_articl
     assert "read as a translated article" not in capsys.readouterr().err
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["translation"] for r in records if r["src"] is not None][1] == ""
+
+
+def test_translations_can_come_from_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    src = _article(tmp_path, "sw.txt", [" ".join(SW)])
+    en = _article(tmp_path, "en.txt", [MERGED, " ".join(SPLIT), FARMERS])
+    article = "\n\n".join([MERGED, " ".join(SPLIT), ADDED, FARMERS]) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(article.encode("utf-8")), encoding="utf-8"))
+    out = tmp_path / "a.jsonl"
+    assert main(["align", str(src), str(en), "--translations", "-", "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["translation"] for r in records if r["src"] is not None][4] == FARMERS
+    capsys.readouterr()
+    assert main(["align", "-", str(en), "--translations", "-", "-o", str(out)]) == 2
+    assert "only one input can be read from stdin" in capsys.readouterr().err
