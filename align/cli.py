@@ -156,7 +156,8 @@ class _Translations:
             path = args.translations
             if Path(path).is_dir():  # a folder of translations, one per article (needed with --auto)
                 path = translation_file(path, src.doc.doc_id)
-            texts, note = read_translations(path, src.doc, source_lines=src.lines, encoder=self.encoder)
+            texts, note = read_translations(path, src.doc, source_lines=src.lines, encoder=self.encoder,
+                                            shared=bool(args.auto) and path == args.translations)
             if note:
                 print(f"mtk: {note}", file=sys.stderr)
             return texts, "translations", None
@@ -209,10 +210,7 @@ def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: En
 
     if args.src_path or args.en_path:
         raise InputError("give either SRC and EN, or --auto DIR, not both")
-    if args.translations and not (Path(args.translations).is_dir() or args.translations.endswith(".jsonl")):
-        raise InputError("with --auto, --translations takes a folder (DIR/<article>.txt or .jsonl for each source "
-                         "article) or a JSONL file with a 'doc' field (as mtk translate --format jsonl writes): "
-                         "one text file cannot match several articles")
+
     sources, english = _auto_sides(args.auto, args.presplit)
     threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
     by_id = {side.doc.doc_id: side for side in sources + english}

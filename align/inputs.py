@@ -39,7 +39,8 @@ def _doc_of(record: dict) -> str | None:
     return None if doc is None else str(doc)
 
 
-def _jsonl_translations(lines: list[str], label: str, doc_id: str) -> tuple[list[str], list[str | None]]:
+def _jsonl_translations(lines: list[str], label: str, doc_id: str,
+                        shared: bool = False) -> tuple[list[str], list[str | None]]:
     """(translations, src texts or None) of a JSONL file; InputError naming the first bad line.
 
     `mtk translate --format jsonl` writes a record per sentence with "doc", then one "dropped" record per article
@@ -62,6 +63,9 @@ def _jsonl_translations(lines: list[str], label: str, doc_id: str) -> tuple[list
             raise InputError(f"{label}: line {number} has no string field 'translation'")
         records.append((number, record))
     docs = list(dict.fromkeys(_doc_of(r) for _, r in records if _doc_of(r) is not None))
+    if shared and doc_id not in docs:
+        # Several articles read one file: records that name no article (or others) cannot be told apart.
+        raise InputError(f"{label}: holds no records with 'doc' (or 'doc_id') {doc_id}")
     if len(docs) > 1 or (docs and doc_id in docs):
         if doc_id not in docs:
             raise InputError(f"{label}: holds translations of {', '.join(map(str, docs))}, none of {doc_id}")
@@ -90,13 +94,14 @@ def _looks_like_jsonl(path: Path, lines: list[str]) -> bool:
 
 
 def read_translations(path: str | os.PathLike[str], src: Document, *, source_lines: list[str] | None = None,
-                      encoder: Encoder | None = None) -> tuple[list[str], str | None]:
+                      encoder: Encoder | None = None, shared: bool = False) -> tuple[list[str], str | None]:
     """One translation per sentence of `src`, and a note for the user when they had to be matched by meaning.
 
     JSONL (`translation`, optional `src`) needs one record per source sentence. With `source_lines` (the raw lines of
     a --presplit source, blank ones included) a plain file must have one line per source line, and the lines facing
     blank source lines are dropped. Otherwise a plain file with one line per source sentence is read as such, and one
     of any other shape, given an `encoder`, is a translated article whose sentences are matched to the source's.
+    `shared`: the file serves several articles (--auto, run, evaluate), so it must be JSONL naming each record's.
     """
     label = str(path)
     if label != "-" and not Path(path).is_file():  # "-" is stdin, as for SRC
@@ -105,8 +110,11 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
     lines = split_lines(text)
     n = len(src.sentences)
     unit = "source sentences" if source_lines is not None else "segmented source sentences"
+    if shared and not _looks_like_jsonl(Path(path), lines):
+        raise InputError(f"{label}: one text file cannot translate several articles; give a folder with one file per "
+                         "article, or JSONL records with a 'doc' field")
     if _looks_like_jsonl(Path(path), lines):
-        translations, sources = _jsonl_translations(lines, label, src.doc_id)
+        translations, sources = _jsonl_translations(lines, label, src.doc_id, shared)
         if len(translations) != n:
             raise InputError(f"{label}: {len(translations)} translations for {n} {unit}; the counts must match")
         for number, (given, sentence) in enumerate(zip(sources, src.sentences, strict=True), 1):

@@ -21,7 +21,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 
 
 TRANSLATIONS_DIR_HELP = ("translations made elsewhere, one file per source article: DIR/<name>.jsonl or "
-                         "DIR/<name>.txt, as mtk align --translations reads them")
+                         "DIR/<name>.txt, as mtk align --translations reads them; or one JSONL file whose records "
+                         "name their article ('doc' or 'doc_id', as mtk translate and mtk run write)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

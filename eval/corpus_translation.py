@@ -65,16 +65,18 @@ def translate_corpus(translators: dict[str, Any],
 def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
                          log: TextIO | None = None) -> dict[str, list[str]]:
     """Translations made elsewhere of every paired source article: FOLDER/<doc_id>.jsonl or .txt, in any form
-    `mtk align --translations` reads (JSONL, one line per sentence, or the translated article as text)."""
+    `mtk align --translations` reads (JSONL, one line per sentence, or the translated article as text), or one JSONL
+    file whose records name their article ("doc" or "doc_id", as mtk translate and mtk run write them)."""
     from align.inputs import read_translations, translation_file
 
     root = Path(folder)
-    if not root.is_dir():
-        raise InputError(f"--translations {root}: not a folder")
+    if not root.exists():
+        raise InputError(f"--translations {root}: no such folder or file")
     out: dict[str, list[str]] = {}
     for doc in corpus.sources:
         # Every article or none: a system scored on the articles it happened to translate is not comparable.
-        texts, note = read_translations(translation_file(root, doc.doc_id), doc, encoder=encoder)
+        path = translation_file(root, doc.doc_id) if root.is_dir() else root
+        texts, note = read_translations(path, doc, encoder=encoder, shared=not root.is_dir())
         if note:
             print(f"mtk: {note}", file=log or sys.stderr)
         out[doc.doc_id] = texts

@@ -109,7 +109,7 @@ def test_align_auto_takes_a_folder_of_translations(folder_and_system: tuple[Path
     # One file cannot translate every article of a folder.
     single = system / f"{SRC_ID}.txt"
     assert main(["align", "--auto", str(folder), "--translations", str(single), "-o", str(out)]) == 2
-    assert "with --auto, --translations takes a folder" in capsys.readouterr().err
+    assert "one text file cannot translate several articles" in capsys.readouterr().err
 
 
 def test_a_runs_translations_jsonl_feeds_align_auto(folder_and_system: tuple[Path, Path, Path], tmp_path: Path) -> None:
@@ -139,3 +139,22 @@ def test_an_alignments_jsonl_gives_its_translations_back(folder_and_system: tupl
                 if r["src"] is not None]
 
     assert translations(second) == translations(first)
+
+
+def test_run_and_evaluate_take_one_jsonl_file_that_names_each_article(folder_and_system: tuple[Path, Path, Path],
+                                                                      tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    folder, system, references = folder_and_system
+    first = tmp_path / "first"
+    assert main(["run", str(folder), "-o", str(first), "--translations", str(system)]) == 0
+    js = tmp_path / "cmp.json"
+    assert main(["evaluate", str(folder), "--translations", str(first / "translations.jsonl"), "--references",
+                 str(references), "--json", str(js)]) == 0
+    assert json.loads(js.read_text(encoding="utf-8"))["models"][0]["BLEU"] == 100.0
+    # Records that name no article cannot be shared out among several.
+    anonymous = tmp_path / "anonymous.jsonl"
+    anonymous.write_text("".join(json.dumps({"translation": r["translation"]}) + "\n" for r in map(
+        json.loads, (first / "translations.jsonl").read_text(encoding="utf-8").splitlines())), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["run", str(folder), "-o", str(tmp_path / "second"), "--translations", str(anonymous)]) == 2
+    assert f"holds no records with 'doc' (or 'doc_id') {SRC_ID}" in capsys.readouterr().err
