@@ -38,9 +38,13 @@ def ratio_margin(sim: np.ndarray, k_frac: float = 0.2, k_min: int = 2, k_max: in
     n_src, n_tgt = sim.shape
     fwd = knn_mean(sim, adaptive_k(n_tgt, k_frac, k_min, k_max), axis=1)  # each source's neighbours among targets
     bwd = knn_mean(sim, adaptive_k(n_src, k_frac, k_min, k_max), axis=0)  # each target's neighbours among sources
-    denom = (fwd[:, None] + bwd[None, :]) / 2.0
+    return margin_against(sim, fwd, bwd)
+
+
+def margin_against(sim: np.ndarray, fwd: np.ndarray, bwd: np.ndarray) -> np.ndarray:
+    """`sim` divided by the mean of each row's neighbourhood `fwd` and each column's `bwd` (the ratio margin)."""
     # Cosines of e5 embeddings are positive in practice; the floor only guards a degenerate encoder.
-    return sim / np.maximum(denom, 1e-6)
+    return sim / np.maximum((fwd[:, None] + bwd[None, :]) / 2.0, 1e-6)
 
 
 def fill_uncomputed(scores: np.ndarray, computed: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 from align.config import AlignConfig
 from align.encoder import Encoder
 from align.language_offset import source_encoder
-from align.margin import adaptive_k, knn_mean
+from align.margin import adaptive_k, knn_mean, margin_against
 
 # Steps (source sentences, translated sentences) a path may take; a 1-0 or 0-1 step leaves a sentence unmatched.
 _STEPS = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1))
@@ -65,12 +65,10 @@ def map_translation(src: list[str], translated: list[str], encoder: Encoder, src
     # out of the topical floor every sentence of one article shares with every other.
     fwd = knn_mean(cos, adaptive_k(m, _K.k_frac, _K.k_min, _K.k_max), axis=1)
     bwd = knn_mean(cos, adaptive_k(n, _K.k_frac, _K.k_min, _K.k_max), axis=0)
-    gain11 = cos / np.maximum((fwd[:, None] + bwd[None, :]) / 2, 1e-6) - 1.0
+    gain11 = margin_against(cos, fwd, bwd) - 1.0
     # A joined pair's neighbourhood is the mean of its members' neighbourhoods.
-    bwd2 = (bwd[:-1] + bwd[1:]) / 2
-    fwd2 = (fwd[:-1] + fwd[1:]) / 2
-    gain12 = cos12 / np.maximum((fwd[:, None] + bwd2[None, :]) / 2, 1e-6) - 1.0  # n x (m-1)
-    gain21 = cos21 / np.maximum((fwd2[:, None] + bwd[None, :]) / 2, 1e-6) - 1.0  # (n-1) x m
+    gain12 = margin_against(cos12, fwd, (bwd[:-1] + bwd[1:]) / 2) - 1.0  # n x (m-1)
+    gain21 = margin_against(cos21, (fwd[:-1] + fwd[1:]) / 2, bwd) - 1.0  # (n-1) x m
     # A joined pair is mostly its stronger member: an unrelated line next to a true translation hardly lowers the
     # pair's score. So each member must be a plausible partner on its own.
     gain12[np.minimum(gain11[:, :-1], gain11[:, 1:]) < MEMBER_FLOOR] = -np.inf
