@@ -147,17 +147,14 @@ class _Translations:
 
     def for_source(self, src: Side) -> tuple[list[str] | None, str, str | None]:
         """(translations, mode, model name) for one source document."""
-        from align.inputs import read_translations, translation_file
+        from align.inputs import read_article_translations
 
         args = self.args
         if args.no_mt:
             return None, "no-mt", None
         if args.translations:
-            path = args.translations
-            if Path(path).is_dir():  # a folder of translations, one per article (needed with --auto)
-                path = translation_file(path, src.doc.doc_id)
-            texts, note = read_translations(path, src.doc, source_lines=src.lines, encoder=self.encoder,
-                                            shared=bool(args.auto) and path == args.translations)
+            texts, note = read_article_translations(args.translations, src.doc, several=bool(args.auto),
+                                                    source_lines=src.lines, encoder=self.encoder)
             if note:
                 print(f"mtk: {note}", file=sys.stderr)
             return texts, "translations", None

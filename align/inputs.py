@@ -181,6 +181,17 @@ def _lines_or_article(text: str, lines: list[str], src: Document, encoder: Encod
     return lines, None
 
 
+def read_article_translations(location: str | os.PathLike[str], src: Document, *, several: bool,
+                              source_lines: list[str] | None = None,
+                              encoder: Encoder | None = None) -> tuple[list[str], str | None]:
+    """read_translations for article `src` from `location`: a folder with one file per article (translation_file),
+    or one file ('-' for stdin), which must name each record's article when `several` articles read it."""
+    if str(location) != "-" and Path(location).is_dir():
+        return read_translations(translation_file(location, src.doc_id), src, source_lines=source_lines,
+                                 encoder=encoder)
+    return read_translations(location, src, source_lines=source_lines, encoder=encoder, shared=several)
+
+
 # Below this share of source sentences with a counterpart, the file is not a translation of this source.
 _MIN_MATCHED = 0.5
 

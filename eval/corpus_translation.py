@@ -67,7 +67,7 @@ def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
     """Translations made elsewhere of every paired source article: FOLDER/<doc_id>.jsonl or .txt, in any form
     `mtk align --translations` reads (JSONL, one line per sentence, or the translated article as text), or one JSONL
     file whose records name their article ("doc" or "doc_id", as mtk translate and mtk run write them)."""
-    from align.inputs import read_translations, translation_file
+    from align.inputs import read_article_translations
 
     root = Path(folder)
     if not root.exists():
@@ -75,8 +75,7 @@ def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
     out: dict[str, list[str]] = {}
     for doc in corpus.sources:
         # Every article or none: a system scored on the articles it happened to translate is not comparable.
-        path = translation_file(root, doc.doc_id) if root.is_dir() else root
-        texts, note = read_translations(path, doc, encoder=encoder, shared=not root.is_dir())
+        texts, note = read_article_translations(root, doc, several=True, encoder=encoder)
         if note:
             print(f"mtk: {note}", file=log or sys.stderr)
         out[doc.doc_id] = texts
