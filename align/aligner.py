@@ -183,8 +183,8 @@ def align_texts(src_sents: list[str], tgt_sents: list[str], translations: list[s
 def _cross_lingual_rows(feats: PairFeatures, rows: np.ndarray) -> None:
     """Make the source sentences in boolean `rows`, which have an empty translation, count as untranslated (in place).
 
-    An MT model can return nothing for a sentence, and a translation file may leave one blank. An empty string's embedding is noise, not "no evidence": it would
-    pull that row's links towards arbitrary sentences. Its source vector stands in for it (so joined groups and the
+    An MT model can return nothing for a sentence, and a translation file may leave one blank. An empty string's
+    embedding is noise, not "no evidence": it would pull that row's links towards arbitrary sentences. Its source vector stands in for it (so joined groups and the
     similarity are cross-lingual there) and its chrF row is lowered to each column's floor, which leaves every other
     row's margins as they were; the caller scores the row like no-MT mode.
     """

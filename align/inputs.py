@@ -210,7 +210,8 @@ def _translated_article(text: str, src: Document, encoder: Encoder, label: str) 
     matched = n - mapped.unmatched_src
     if matched < _MIN_MATCHED * n:
         raise InputError(f"{label}: not one line per source sentence ({n}), and read as a translated article only "
-                         f"{matched} of {n} source sentences find a counterpart in it: it does not translate this source")
+                         f"{matched} of {n} source sentences find a counterpart in it: "
+                         "it does not translate this source")
     note = (f"{label} has {len(article.sentences)} sentences for {n} source sentences: read as a translated article "
             f"and matched by meaning, in order; {matched} of {n} source sentences found their translation"
             + (f" (the other {n - matched} are aligned cross-lingually)" if matched < n else ""))

@@ -105,7 +105,7 @@ def cgroup_available(proc_cgroup: Path = Path("/proc/self/cgroup"), root: Path =
 
 
 def available_bytes() -> int | None:
-    """Memory this process can still get: the smaller of MemAvailable and its cgroup's room; None where neither is known."""
+    """Memory this process can still get: the smaller of MemAvailable and its cgroup's room (None if neither known)."""
     known = [b for b in (meminfo_available(), cgroup_available()) if b is not None]
     return min(known) if known else None
 
