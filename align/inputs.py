@@ -15,6 +15,7 @@ import numpy as np
 
 from mt.document import Document
 from mt.errors import InputError
+from mt.normalize import is_blank
 from mt.reading import read_text
 
 if TYPE_CHECKING:
@@ -33,10 +34,35 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
+_DOC_FIELDS = ("doc", "doc_id", "src_doc")
+
+
 def _doc_of(record: dict) -> str | None:
-    """The article a record belongs to: "doc" (mtk translate) or "doc_id" (mtk run's translations.jsonl)."""
-    doc = record.get("doc", record.get("doc_id"))
+    """The article a record belongs to: "doc" (mtk translate), "doc_id" (mtk run's translations.jsonl) or "src_doc"
+    (mtk align's JSONL)."""
+    doc = next((record[f] for f in _DOC_FIELDS if record.get(f) is not None), None)
     return None if doc is None else str(doc)
+
+
+def _first_pairing(records: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """The records of the first English article named by "tgt_doc", when an align JSONL pairs the source with several.
+
+    `mtk align --auto` writes a source's sentences once per English article it was paired with (two outlets of one
+    event); the translations are the same in each, so one pairing's records are the source's translations.
+    """
+    first = next((r["tgt_doc"] for _, r in records if r.get("tgt_doc") is not None), None)
+    if first is None:
+        return records
+    return [(n, r) for n, r in records if r.get("tgt_doc") in (None, first)]
+
+
+def _check_text(value: str, label: str, number: int, field: str) -> None:
+    """InputError when a JSON string cannot be text: a lone surrogate (as left by a tool that cut an emoji in half)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{label}: line {number}: field {field!r} holds invalid Unicode (a lone surrogate escape)"
+                         ) from None
 
 
 def _jsonl_translations(lines: list[str], label: str, doc_id: str,
@@ -56,6 +82,10 @@ def _jsonl_translations(lines: list[str], label: str, doc_id: str,
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{label}: line {number} is not valid JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:
+            # Valid JSON that Python refuses to load: a number of over 4,300 digits, or nesting too deep to parse.
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+            raise InputError(f"{label}: line {number} cannot be read as JSON ({reason})") from None
         if isinstance(record, dict) and (("dropped" in record and "translation" not in record)
                                          or (record.get("src") is None and "tgt" in record)):
             continue  # mtk translate's per-article "dropped" record; mtk align's unaligned English sentences
@@ -65,17 +95,18 @@ def _jsonl_translations(lines: list[str], label: str, doc_id: str,
     docs = list(dict.fromkeys(_doc_of(r) for _, r in records if _doc_of(r) is not None))
     if shared and doc_id not in docs:
         # Several articles read one file: records that name no article (or others) cannot be told apart.
-        raise InputError(f"{label}: holds no records with 'doc' (or 'doc_id') {doc_id}")
+        raise InputError(f"{label}: holds no records with 'doc' (or 'doc_id', 'src_doc') {doc_id}")
     if len(docs) > 1 or (docs and doc_id in docs):
         if doc_id not in docs:
             raise InputError(f"{label}: holds translations of {', '.join(map(str, docs))}, none of {doc_id}")
-        records = [(n, r) for n, r in records if _doc_of(r) == doc_id]
+        records = _first_pairing([(n, r) for n, r in records if _doc_of(r) == doc_id])
     translations: list[str] = []
     sources: list[str | None] = []
     for number, record in records:
         src = record.get("src")
         if src is not None and not isinstance(src, str):
             raise InputError(f"{label}: line {number}: field 'src' must be a string")
+        _check_text(record["translation"], label, number, "translation")
         translations.append(record["translation"])
         sources.append(src)
     return translations, sources
@@ -94,7 +125,8 @@ def _looks_like_jsonl(path: Path, lines: list[str]) -> bool:
 
 
 def read_translations(path: str | os.PathLike[str], src: Document, *, source_lines: list[str] | None = None,
-                      encoder: Encoder | None = None, shared: bool = False) -> tuple[list[str], str | None]:
+                      encoder: Encoder | None = None, shared: bool = False,
+                      text: str | None = None) -> tuple[list[str], str | None]:
     """One translation per sentence of `src`, and a note for the user when they had to be matched by meaning.
 
     JSONL (`translation`, optional `src`) needs one record per source sentence. With `source_lines` (the raw lines of
@@ -102,11 +134,13 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
     blank source lines are dropped. Otherwise a plain file with one line per source sentence is read as such, and one
     of any other shape, given an `encoder`, is a translated article whose sentences are matched to the source's.
     `shared`: the file serves several articles (--auto, run, evaluate), so it must be JSONL naming each record's.
+    `text`: the file's content when it was read already (stdin can be read only once).
     """
     label = str(path)
-    if label != "-" and not Path(path).is_file():  # "-" is stdin, as for SRC
-        raise InputError(f"{label}: translations file not found")
-    text = read_text(path)
+    if text is None:
+        if label != "-" and not Path(path).is_file():  # "-" is stdin, as for SRC
+            raise InputError(f"{label}: translations file not found")
+        text = read_text(path)
     lines = split_lines(text)
     n = len(src.sentences)
     unit = "source sentences" if source_lines is not None else "segmented source sentences"
@@ -128,9 +162,9 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
         if len(lines) != len(source_lines):
             raise InputError(f"{label}: {len(lines)} translation lines for {len(source_lines)} source lines; "
                              "the counts must match")
-        return [t for t, s in zip(lines, source_lines, strict=True) if s.strip()], None
+        return [t for t, s in zip(lines, source_lines, strict=True) if not is_blank(s)], None
     if len(lines) == n:
-        if encoder is None or all(line.strip() for line in lines):
+        if encoder is None or not any(is_blank(line) for line in lines):
             return lines, None
         return _lines_or_article(text, lines, src, encoder, label)
     if encoder is None:
@@ -182,14 +216,15 @@ def _lines_or_article(text: str, lines: list[str], src: Document, encoder: Encod
 
 
 def read_article_translations(location: str | os.PathLike[str], src: Document, *, several: bool,
-                              source_lines: list[str] | None = None,
-                              encoder: Encoder | None = None) -> tuple[list[str], str | None]:
+                              source_lines: list[str] | None = None, encoder: Encoder | None = None,
+                              text: str | None = None) -> tuple[list[str], str | None]:
     """read_translations for article `src` from `location`: a folder with one file per article (translation_file),
-    or one file ('-' for stdin), which must name each record's article when `several` articles read it."""
+    or one file ('-' for stdin, whose `text` the caller reads once), which must name each record's article when
+    `several` articles read it."""
     if str(location) != "-" and Path(location).is_dir():
         return read_translations(translation_file(location, src.doc_id), src, source_lines=source_lines,
                                  encoder=encoder)
-    return read_translations(location, src, source_lines=source_lines, encoder=encoder, shared=several)
+    return read_translations(location, src, source_lines=source_lines, encoder=encoder, shared=several, text=text)
 
 
 # Below this share of source sentences with a counterpart, the file is not a translation of this source.

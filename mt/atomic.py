@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from mt.errors import InputError
+
 
 def _mode_for(target: Path) -> int:
     """Permissions the finished file gets: those of the file it replaces, else what a plain open() would give."""
@@ -28,7 +30,11 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
     if path is None or str(path) == "-":
         yield sys.stdout if "b" not in mode else sys.stdout.buffer
         return
-    target = Path(path)
+    if str(path).endswith(("/", os.sep)):
+        # Path() would drop the slash and write a file of that name where the user meant a folder.
+        raise InputError(f"{path}: names a folder (it ends with '/'); give a file name")
+    # Through a symlink, the file it points at is replaced, as a plain open() would write it; the link stays.
+    target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
@@ -43,3 +49,15 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
+                              inputs: list[str | os.PathLike[str] | None]) -> None:
+    """InputError when the output file is one of the input files (`-o article.txt` would replace the article)."""
+    if output is None or str(output) == "-" or not Path(output).exists():
+        return
+    for source in inputs:
+        if source is None or str(source) == "-" or not Path(source).exists():
+            continue
+        if os.path.samefile(output, source):
+            raise InputError(f"-o {output} is also an input file; choose another output name")

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from mt.atomic import atomic_output
+from mt.atomic import atomic_output, refuse_overwriting_inputs
 from mt.document import Document
 from mt.errors import InputError
 from mt.options import TranslationOptions
@@ -78,6 +78,7 @@ def _register_models(subparsers: argparse._SubParsersAction) -> None:
 
 def _load_inputs(inputs: list[str], src: str) -> list[Document]:
     """Read, clean, detect and segment every input before any model is loaded, so bad input fails fast."""
+    from mt.langid import mixed_language_warning
     from mt.loader import document_from_text, load_document
     from mt.reading import read_text
 
@@ -93,6 +94,9 @@ def _load_inputs(inputs: list[str], src: str) -> list[Document]:
             raise InputError(f"{source}: language '{doc.lang}' is not supported; mtk translates sw and ar into English")
         if not doc.sentences:
             raise InputError(f"{source}: no text left to translate after cleaning")
+        warning = mixed_language_warning(doc.texts, doc.lang, source)
+        if warning:
+            print(f"mtk: warning: {warning}", file=sys.stderr)
         docs.append(doc)
     return docs
 
@@ -118,6 +122,7 @@ def run_translate(args: argparse.Namespace) -> int:
         repetition_penalty=args.repetition_penalty, no_repeat_ngram_size=args.no_repeat_ngram_size,
         max_decoding_length=args.max_length, device=args.device, compute_type=args.compute_type,
     )
+    refuse_overwriting_inputs(args.output, list(args.inputs))
     docs = _load_inputs(args.inputs, args.src)
     catalog = load_catalog()
     translators: dict[str, Translator] = {}

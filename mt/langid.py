@@ -109,3 +109,43 @@ def resolve_language(text: str, requested: str = "auto", allowed: Iterable[str] 
         names = ", ".join(f"{c} ({LANGUAGES.get(c, c)})" for c in permitted)
         raise InputError(f"unsupported language '{code}'{how}; supported: {names}")
     return code
+
+
+# A sentence counts as written in another language only when the identifier is this sure of it: a Swahili sentence
+# full of English names must not count as English.
+_SURE = 0.9
+# Warn when at least this share of an article's letters is in sentences of another supported language.
+_MIXED_SHARE = 0.3
+
+
+def other_language_share(texts: list[str], lang: str) -> tuple[float, str | None, int]:
+    """(share of letters, language, sentence count) of the sentences of `texts` clearly in another supported language.
+
+    Detection runs per sentence; only sentences of at least 20 letters identified with probability 0.9 or more count.
+    """
+    counts: dict[str, int] = {}
+    letters: dict[str, int] = {}
+    total = 0
+    for text in texts:
+        n = sum(ch.isalpha() for ch in text)
+        total += n
+        if n < _MIN_LETTERS:
+            continue
+        label, prob = _identifier().classify(text)
+        code = canonical_code(label)
+        if code != lang and code in LANGUAGES and prob >= _SURE:
+            counts[code] = counts.get(code, 0) + 1
+            letters[code] = letters.get(code, 0) + n
+    if not letters or total == 0:
+        return 0.0, None, 0
+    other = max(letters, key=letters.__getitem__)
+    return letters[other] / total, other, counts[other]
+
+
+def mixed_language_warning(texts: list[str], lang: str, label: str) -> str | None:
+    """A one-line warning when much of an article labelled `lang` is clearly in another supported language."""
+    share, other, count = other_language_share(texts, lang)
+    if other is None or share < _MIXED_SHARE:
+        return None
+    return (f"{label}: {count} of {len(texts)} sentences read as {LANGUAGES[other]}, not {LANGUAGES.get(lang, lang)} "
+            f"({share:.0%} of the text); they are processed as {LANGUAGES.get(lang, lang)}")

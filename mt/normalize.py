@@ -13,6 +13,11 @@ _INVISIBLE = frozenset(
 _LINE_BREAKS = frozenset("\n\v\f\u0085\u2028\u2029")
 
 
+def is_blank(line: str) -> bool:
+    """True when `line` holds nothing visible: whitespace and invisible characters (zero-width, bidi marks) only."""
+    return not "".join(ch for ch in line if ch not in _INVISIBLE).strip()
+
+
 def normalize_text(text: str) -> str:
     """NFC, no-break and other spaces to plain spaces, invisible characters removed, spaces collapsed, lines stripped."""
     return normalize_with_spans(text)[0]

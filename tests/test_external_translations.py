@@ -134,4 +134,4 @@ def test_one_file_for_several_articles_must_name_them(folder_and_system: tuple[P
         json.loads, (first / "translations.jsonl").read_text(encoding="utf-8").splitlines())), encoding="utf-8")
     capsys.readouterr()
     assert main(["run", str(folder), "-o", str(tmp_path / "second"), "--translations", str(anonymous)]) == 2
-    assert f"holds no records with 'doc' (or 'doc_id') {SRC_ID}" in capsys.readouterr().err
+    assert f"holds no records with 'doc' (or 'doc_id', 'src_doc') {SRC_ID}" in capsys.readouterr().err

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from mt.errors import InputError
-from mt.langid import LANGUAGES, SUPPORTED_SOURCES, canonical_code, detect_language, resolve_language
+from mt.langid import (
+    LANGUAGES,
+    SUPPORTED_SOURCES,
+    canonical_code,
+    detect_language,
+    mixed_language_warning,
+    resolve_language,
+)
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -103,3 +110,20 @@ def test_resolve_refuses_unsupported_language() -> None:
     assert message.startswith("unsupported language 'en'") and "supported: sw" in message and "\n" not in message
     with pytest.raises(InputError, match="unsupported language 'fr'"):
         resolve_language("texte", "fr")
+
+
+def test_an_article_half_in_english_gets_a_warning_and_a_clean_one_none() -> None:
+    swahili = [
+        "Morocco na Israel zimekubaliana kuimarisha ushirikiano wao wa kijeshi na kiusalama.",
+        "Mkutano huo ulifanyika mjini Rabat siku ya Jumanne na Jumatatu.",
+        "Algeria inaona ukaribu huu kwa wasiwasi mkubwa sana tangu mwaka jana.",
+    ]
+    english = [
+        "The meeting was co-chaired by the inspector general of the armed forces.",
+        "Various aspects of cooperation were also examined by both sides.",
+    ]
+    assert mixed_language_warning(swahili, "sw", "a.txt") is None
+    warning = mixed_language_warning(swahili + english, "sw", "a.txt")
+    assert warning is not None and warning.startswith("a.txt: 2 of 5 sentences read as English, not Swahili")
+    # Names and numbers alone do not make a Swahili sentence English.
+    assert mixed_language_warning(swahili + ["Benny Gantz, Aviv Kochavi na Belkhir El Farouk."], "sw", "a") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from tiny_models import build_tiny_bert, text_document
 
 from align.model import Alignment, Edge
-from align.words import word_align
+from align.words import load_aligner, word_align
 from mt.errors import ModelError
 
 SRC = ["Morocco na Israel zimekubaliana kuimarisha ushirikiano wao", "Mkutano ulifanyika Rabat Jumanne"]
@@ -67,8 +68,30 @@ def test_unaligned_sentences_get_no_links(tiny_bert: Path) -> None:
 
 def test_missing_model_is_a_model_error(tmp_path: Path, tiny_bert: Path) -> None:
     alignment = Alignment(text_document("s", "sw", SRC), text_document("e", "en", TGT), [Edge(0, 0, 0.9)])
-    with pytest.raises(ModelError, match="cannot load word-alignment model"):
+    with pytest.raises(ModelError, match="word-alignment model folder .*no-such-model not found"):
         word_align(alignment, str(tmp_path / "no-such-model"))
+
+
+def test_corrupt_model_folder_is_a_model_error(tmp_path: Path, tiny_bert: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_bert, broken)
+    (broken / "config.json").write_text("{not json", encoding="utf-8")
+    alignment = Alignment(text_document("s", "sw", SRC), text_document("e", "en", TGT), [Edge(0, 0, 0.9)])
+    with pytest.raises(ModelError, match="cannot load word-alignment model"):
+        word_align(alignment, str(broken))
+
+
+def test_hub_model_not_downloaded_fails_fast_when_the_hub_is_unreachable(monkeypatch: pytest.MonkeyPatch,
+                                                                         tmp_path: Path) -> None:
+    # A closed port on this machine stands in for a network that is down; nothing leaves the machine.
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub-cache"))
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    with pytest.raises(ModelError, match="is not downloaded and the Hub cannot be reached"):
+        load_aligner("some-org/some-word-model-not-here")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelError, match="not downloaded and HF_HUB_OFFLINE is set"):
+        load_aligner("some-org/some-word-model-not-here")
 
 
 def test_missing_extra_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> None:

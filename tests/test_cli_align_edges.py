@@ -1,0 +1,187 @@
+"""`mtk align` at its edges: pipes and full disks, stdin shared by several articles, its own JSONL read back, JSON
+Python cannot load, outputs that would replace an input, one-sentence articles and invisible-only lines."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eval.cli import main
+from mt.loader import load_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SW = SEEDS / "000_c34c121e1dd8a5b8.txt"
+EN = SEEDS / "003_644d7ec9ad0a14b6.txt"
+
+
+def _mtk(*argv: str, stdin: bytes | None = None, stdout: int | object = subprocess.PIPE
+         ) -> subprocess.CompletedProcess:
+    """`mtk` in a child process, as a shell runs it."""
+    return subprocess.run([sys.executable, "-m", "eval.cli", *argv], input=stdin, stdout=stdout,
+                          stderr=subprocess.PIPE, cwd=ROOT, timeout=300, check=False)
+
+
+def _one_line_error(err: str) -> str:
+    """The error line of a failed run (a first run in a fresh cache may also say it prepares the encoder)."""
+    lines = [line for line in err.strip().splitlines() if "preparing" not in line]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_a_closed_pipe_ends_the_run_quietly() -> None:
+    # `mtk align ... | head -1`: the reader goes away after one line, which is no error of ours.
+    proc = subprocess.Popen([sys.executable, "-m", "eval.cli", "align", str(SW), str(EN), "--no-mt"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    rc = proc.wait(timeout=300)
+    err = proc.stderr.read().decode()
+    assert json.loads(first)["src_doc"] == SW.stem
+    assert rc == 0 and "error" not in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_stdout_is_named_as_stdout() -> None:
+    with open("/dev/full", "wb") as full:
+        done = _mtk("align", str(SW), str(EN), "--no-mt", stdout=full)
+    assert done.returncode == 2
+    assert _one_line_error(done.stderr.decode()) == "mtk: error: cannot write to stdout: No space left on device"
+
+
+@pytest.fixture()
+def two_sources(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder with two copies of the Swahili seed and its English article, and a JSONL of translations naming
+    each copy (the source sentences stand in for translations: the reader checks shape, not language)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(EN, folder / EN.name)
+    records = []
+    for name in ("a", "b"):
+        shutil.copy(SW, folder / f"{name}.txt")
+        records += [{"doc": name, "translation": text} for text in load_document(str(SW), lang="sw").texts]
+    translations = tmp_path / "tr.jsonl"
+    translations.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return folder, translations
+
+
+def test_auto_reads_translations_from_stdin_once_for_every_article(two_sources: tuple[Path, Path],
+                                                                   tmp_path: Path) -> None:
+    folder, translations = two_sources
+    out = tmp_path / "out.jsonl"
+    done = _mtk("align", "--auto", str(folder), "--translations", "-", "-o", str(out),
+                stdin=translations.read_bytes())
+    assert done.returncode == 0, done.stderr.decode()
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["src_doc"] for r in records} == {"a", "b"}
+    assert all(r["mode"] == "translations" for r in records)
+
+
+def test_an_auto_alignment_jsonl_gives_its_translations_back(two_sources: tuple[Path, Path], tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # mtk align --auto names each record's article in "src_doc"; re-aligning (another threshold, say) reuses them.
+    folder, translations = two_sources
+    first = tmp_path / "first.jsonl"
+    assert main(["align", "--auto", str(folder), "--translations", str(translations), "-o", str(first)]) == 0
+    again = tmp_path / "again.jsonl"
+    assert main(["align", str(folder / "a.txt"), str(EN), "--translations", str(first), "-o", str(again)]) == 0
+    assert main(["align", "--auto", str(folder), "--translations", str(first), "-o", str(again)]) == 0
+    capsys.readouterr()
+    given = {r["translation"] for r in map(json.loads, translations.read_text(encoding="utf-8").splitlines())}
+    assert {r["translation"] for r in map(json.loads, again.read_text(encoding="utf-8").splitlines())
+            if r["src"] is not None} == given
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"translation": "half an emoji \\ud83d"}', "field 'translation' holds invalid Unicode"),
+    ('{"translation": "x", "n": ' + "9" * 5000 + "}", "cannot be read as JSON (Exceeds the limit"),
+    ("[" * 100_000, "cannot be read as JSON (nested too deeply)"),
+])
+def test_json_that_python_cannot_load_is_a_one_line_error(line: str, message: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    src, en, tr = tmp_path / "sw.txt", tmp_path / "en.txt", tmp_path / "tr.jsonl"
+    src.write_text("Mkutano huo ulifanyika mjini Rabat siku ya Jumanne.\n", encoding="utf-8")
+    en.write_text("The meeting took place in Rabat on Tuesday.\n", encoding="utf-8")
+    tr.write_text(line + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["align", str(src), str(en), "--presplit", "--translations", str(tr), "-o", str(out)]) == 2
+    error = _one_line_error(capsys.readouterr().err)
+    assert error.startswith(f"mtk: error: {tr}: line 1") and message in error
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("which", ["src", "en"])
+def test_an_output_that_is_an_input_is_refused(which: str, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    src, en = shutil.copy(SW, tmp_path / "sw.txt"), shutil.copy(EN, tmp_path / "en.txt")
+    target = Path(src if which == "src" else en)
+    before = target.read_bytes()
+    assert main(["align", str(src), str(en), "--no-mt", "-o", str(target)]) == 2
+    assert "is also an input file" in _one_line_error(capsys.readouterr().err)
+    assert target.read_bytes() == before
+
+
+def test_an_output_ending_in_a_slash_is_not_written_as_a_file(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    out = f"{tmp_path / 'newdir'}{os.sep}"
+    assert main(["align", str(SW), str(EN), "--no-mt", "-o", out]) == 2
+    assert "names a folder" in _one_line_error(capsys.readouterr().err)
+    assert not (tmp_path / "newdir").exists()
+
+
+def test_an_output_symlink_keeps_pointing_at_the_written_file(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.jsonl", tmp_path / "link.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    link.symlink_to(real)
+    assert main(["align", str(SW), str(EN), "--no-mt", "-o", str(link)]) == 0
+    assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8").splitlines()[0])["src_doc"] == SW.stem
+
+
+def test_a_pair_threshold_that_is_not_a_number_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["align", "--auto", str(SEEDS), "--pair-threshold", "nan"])
+    assert stop.value.code == 2
+    assert "--pair-threshold: nan is outside 0.9-1.5" in _one_line_error(capsys.readouterr().err)
+
+
+def test_two_one_sentence_articles_link_when_one_translates_the_other(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # With one sentence a side every ratio margin is exactly 1.0, so before this an exact translation never linked.
+    src, en, other = tmp_path / "sw.txt", tmp_path / "en.txt", tmp_path / "other.txt"
+    src.write_text("Mtu mmoja alikufa katika ajali ya barabarani jana usiku, polisi walisema.\n", encoding="utf-8")
+    en.write_text("One person died in a road accident last night, police said.\n", encoding="utf-8")
+    other.write_text("The central bank raised interest rates to fight inflation.\n", encoding="utf-8")
+    assert main(["align", str(src), str(en), "--no-mt", "--format", "tsv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 2 and rows[1].startswith("Mtu mmoja alikufa")
+    assert main(["align", str(src), str(other), "--no-mt", "--format", "tsv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["src\ttgt\tscore"]
+
+
+def test_invisible_only_lines_count_as_blank_with_presplit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src, en, out = tmp_path / "sw.txt", tmp_path / "en.txt", tmp_path / "out.jsonl"
+    src.write_text("Mkutano huo ulifanyika mjini Rabat siku ya Jumanne.\n\u200b\u200f\n"
+                   "Algeria inaona ukaribu huu kwa wasiwasi mkubwa sana.\n", encoding="utf-8")
+    en.write_text("The meeting took place in Rabat on Tuesday.\nAlgeria views this with great suspicion.\n",
+                  encoding="utf-8")
+    assert main(["align", str(src), str(en), "--presplit", "--no-mt", "-o", str(out)]) == 0
+    sources = [r["src"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines()) if r["src"] is not None]
+    assert len(sources) == 2 and all(sources)
+
+
+def test_translations_that_are_all_empty_are_reported_as_no_mt(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    src, en, tr, out = tmp_path / "sw.txt", tmp_path / "en.txt", tmp_path / "tr.jsonl", tmp_path / "out.jsonl"
+    src.write_text("Mkutano huo ulifanyika mjini Rabat siku ya Jumanne.\nAlgeria ina wasiwasi.\n", encoding="utf-8")
+    en.write_text("The meeting took place in Rabat on Tuesday.\nAlgeria is worried.\n", encoding="utf-8")
+    tr.write_text('{"translation": ""}\n{"translation": "\\u200b"}\n', encoding="utf-8")
+    assert main(["align", str(src), str(en), "--presplit", "--translations", str(tr), "-o", str(out)]) == 0
+    assert "every translation of sw in" in capsys.readouterr().err
+    assert {r["mode"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())} == {"no-mt"}
