@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
-from align.export import FORMATS, format_for, write_alignments, write_errors
+from align.export import FORMATS, format_for, write_alignments
 from align.memory_check import check_memory
 from align.model import Alignment
 from align.pairing import SOURCE_LANGS
-from mt.atomic import refuse_overwriting_inputs
+from mt.atomic import refuse_overwriting_inputs, write_errors
 from mt.document import Document
 from mt.errors import InputError
 from mt.normalize import is_blank

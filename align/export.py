@@ -7,7 +7,6 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -38,18 +37,6 @@ class Group:
     src: str
     tgt: str
     score: float
-
-
-@contextlib.contextmanager
-def write_errors(target: str | os.PathLike[str] | None) -> Iterator[None]:
-    """Turn an OSError raised while writing `target` (full disk, no permission) into a one-line InputError."""
-    try:
-        yield
-    except BrokenPipeError:
-        raise  # the reader went away (`mtk align ... | head`): not an error of ours, see eval.cli.main
-    except OSError as exc:
-        where = "to stdout" if target is None or str(target) == "-" else str(target)
-        raise InputError(f"cannot write {where}: {exc.strerror or exc}") from None
 
 
 def format_for(path: str | os.PathLike[str] | None, requested: str | None) -> str:

@@ -16,8 +16,19 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                    help="reference translations: JSONL {\"src\", \"reference\"} keyed by source sentence")
     p.add_argument("--presplit", action="store_true",
                    help="the references file has one line per source sentence, in order")
-    p.add_argument("--max-length", type=int, default=None, metavar="N",
+    p.add_argument("--max-length", type=_at_least_one, default=None, metavar="N",
                    help="longest translation in tokens (default: the translator's, 256)")
+
+
+def _at_least_one(text: str) -> int:
+    """argparse type of --max-length: a whole number of tokens, at least 1 (0 once meant "the default")."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 TRANSLATIONS_DIR_HELP = ("translations made elsewhere, one file per source article: DIR/<name>.jsonl or "
@@ -77,7 +88,10 @@ def _run(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from eval.compare import compare_models, print_table, write_outputs
+    from mt.atomic import check_output_file
 
+    for path in (args.json, args.markdown):
+        check_output_file(path)  # now, not after every model has translated
     result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
                             references=args.references, presplit=args.presplit, max_length=args.max_length,
                             systems=args.systems)

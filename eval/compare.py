@@ -33,13 +33,18 @@ def _translate_worker(model: str, offline: bool | None, max_length: int | None, 
         from mt.options import TranslationOptions
         from mt.translator import Translator
 
-        options = TranslationOptions(max_decoding_length=max_length) if max_length else None
+        options = TranslationOptions(max_decoding_length=max_length) if max_length is not None else None
         base = peak_rss_mib()
         t0 = time.perf_counter()
         translator = Translator.load(model, offline=offline, options=options, cache=False)
         load_s = time.perf_counter() - t0
+        # A language-pair model is scored on the articles of its language; the parent says which were left out.
+        mine = [d for d in docs if translator.family.accepts(d.lang)]
+        if not mine:
+            langs = ", ".join(sorted({d.lang for d in docs}))
+            raise InputError(f"model {translator.label} translates none of the articles (they are in {langs})")
         t1 = time.perf_counter()
-        translations = {d.doc_id: translator.translate_sentences(d.texts, d.lang) for d in docs}
+        translations = {d.doc_id: translator.translate_sentences(d.texts, d.lang) for d in mine}
         seconds = time.perf_counter() - t1
         conn.send({"ok": True, "name": translator.label, "path": str(translator.path),
                    "size_bytes": int(translator.size_bytes), "translations": translations,
@@ -94,13 +99,20 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     rows = []
     for model in models:
         res = translate_in_subprocess(model, corpus.sources, offline, max_length)
+        done = [d for d in corpus.sources if d.doc_id in res["translations"]]
+        if len(done) < len(corpus.sources):
+            skipped = sorted({d.lang for d in corpus.sources} - {d.lang for d in done})
+            print(f"mtk: warning: {res['name']} does not translate {', '.join(skipped)}: it is scored on its "
+                  f"{len(done)} of {len(corpus.sources)} articles, the others are aligned cross-lingually",
+                  file=sys.stderr)
+        n_done = sum(len(d.sentences) for d in done)
         alignments = align_corpus(corpus, res["translations"], {d: res["name"] for d in res["translations"]}, encoder)
         rows.append({
             "model": res["name"],
             "path": res["path"],
             **_scores(corpus, alignments, references, presplit),
-            "sentences": n_sent,
-            "sentences_per_s": round(n_sent / res["translate_s"], 2) if res["translate_s"] > 0 else None,
+            "sentences": n_done,
+            "sentences_per_s": round(n_done / res["translate_s"], 2) if res["translate_s"] > 0 else None,
             "load_s": round(res["load_s"], 3),
             "size_mib": round(res["size_bytes"] / 2**20, 2),
             "peak_rss_mib": round(res["peak_rss_mib"], 1),
@@ -189,7 +201,7 @@ def print_table(result: dict[str, Any], file: Any = None) -> None:
 
 def write_outputs(result: dict[str, Any], json_path: str | None, markdown_path: str | None) -> None:
     """Write the comparison as JSON and/or Markdown, atomically."""
-    from align.export import write_errors
+    from mt.atomic import write_errors
 
     if json_path:
         with write_errors(json_path), atomic_output(json_path) as fh:

@@ -22,10 +22,14 @@ def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, la
     from mt.options import TranslationOptions
     from mt.translator import Translator
 
-    options = TranslationOptions(max_decoding_length=max_length) if max_length else None
+    options = TranslationOptions(max_decoding_length=max_length) if max_length is not None else None
     if model:
         translator = Translator.load(model, offline=offline, options=options)
-        return {lang: translator for lang in langs}, None
+        # A language-pair model (opus-mt-ar-en) on a folder with Swahili too: those articles are aligned
+        # cross-lingually and the run says so, as when a default model is missing.
+        missing = [lang for lang in langs if not translator.family.accepts(lang)]
+        why = f"model {translator.label} does not translate {', '.join(missing)}" if missing else None
+        return {lang: translator for lang in langs if lang not in missing}, why
     from mt.catalog import load_catalog
 
     catalog = load_catalog()

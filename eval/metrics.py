@@ -11,6 +11,8 @@ from typing import Any
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from mt.errors import InputError
+from mt.normalize import is_blank
+from mt.reading import read_text
 
 PSEUDO_LABEL = "pseudo-reference (aligned English, not a translation)"
 REFERENCE_LABEL = "reference translation"
@@ -61,17 +63,18 @@ def load_references(path: str | Path, sources: Sequence[str], presplit: bool = F
     p = Path(path)
     if not p.is_file():
         raise InputError(f"references file not found: {p}")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"references file {p} is not UTF-8: {exc.reason}") from exc
+    text = read_text(p)  # the articles' decoding rules: UTF-8 with or without a BOM, UTF-16 with one
     if presplit:
         lines = text.splitlines()
         if len(lines) != len(sources):
             raise InputError(
                 f"references file {p} has {len(lines)} lines but there are {len(sources)} source sentences"
             )
-        return {i: line.strip() for i, line in enumerate(lines)}
+        # A blank line is a sentence without a reference; scoring it against "" would count as a wrong translation.
+        given = {i: line.strip() for i, line in enumerate(lines) if not is_blank(line)}
+        if not given:
+            raise InputError(f"references file {p} holds no references (every line is blank)")
+        return given
     index: dict[str, list[int]] = {}
     for i, s in enumerate(sources):
         index.setdefault(_key(s), []).append(i)
@@ -82,10 +85,12 @@ def load_references(path: str | Path, sources: Sequence[str], presplit: bool = F
         try:
             rec = json.loads(line)
             src, ref = rec["src"], rec["reference"]
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{p}:{n}: expected a JSON object with 'src' and 'reference'") from exc
+        except (ValueError, RecursionError, KeyError, TypeError):
+            raise InputError(f"{p}:{n}: expected a JSON object with 'src' and 'reference'") from None
         if not isinstance(src, str) or not isinstance(ref, str):
             raise InputError(f"{p}:{n}: 'src' and 'reference' must be strings")
+        if is_blank(ref):
+            raise InputError(f"{p}:{n}: the reference is empty; leave out sentences that have none")
         hits = index.get(_key(src))
         if not hits:
             raise InputError(f"{p}:{n}: reference source sentence does not match any input sentence: {src[:60]!r}")

@@ -26,7 +26,7 @@ from eval.metrics import (
     score_against_pseudo_references,
     score_against_references,
 )
-from mt.atomic import atomic_output
+from mt.atomic import atomic_folder, atomic_output, check_output_folder, write_errors
 from mt.errors import InputError
 
 NOT_MEASURED = ("translation quality was not measured: sentences were aligned cross-lingually, without translation "
@@ -93,6 +93,11 @@ def heat_matrices(alignments: list[Alignment]) -> list[np.ndarray]:
             for a in alignments]
 
 
+# Everything `mtk run` writes into its output folder; the folder is replaced as a whole (mt.atomic.atomic_folder).
+RUN_OUTPUTS = frozenset({"translations", "translations.jsonl", "alignments.jsonl", "corpus.tsv", "corpus.tmx", "moses",
+                         "report.html", "metrics.json"})
+
+
 @dataclass
 class RunResult:
     """What `run_pipeline` produced."""
@@ -117,6 +122,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
 
     log = log or sys.stderr
     started = time.perf_counter()
+    check_output_folder(out, RUN_OUTPUTS)  # now, not after an hour of translating
     if word_model:
         from align.words import load_aligner, word_align
 
@@ -162,23 +168,19 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     })
     matrices = heat_matrices(alignments)
     out_dir = Path(out)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create output folder {out_dir}: {exc.strerror}") from exc
     from eval.report import write_report
 
-    with export.write_errors(out_dir):
+    with write_errors(out_dir), atomic_folder(out_dir, RUN_OUTPUTS) as stage:
         if translations:
-            _write_translations(out_dir, corpus, translations, models)
-        export.write_jsonl(alignments, out_dir / "alignments.jsonl")
-        export.write_tsv(alignments, out_dir / "corpus.tsv")
-        export.write_tmx(alignments, out_dir / "corpus.tmx")
-        export.write_moses(alignments, out_dir / "moses")
+            _write_translations(stage, corpus, translations, models)
+        export.write_jsonl(alignments, stage / "alignments.jsonl")
+        export.write_tsv(alignments, stage / "corpus.tsv")
+        export.write_tmx(alignments, stage / "corpus.tmx")
+        export.write_moses(alignments, stage / "moses")
         metrics["timing"]["total_s"] = round(time.perf_counter() - started, 3)
-        write_report(out_dir / "report.html", alignments, metrics, matrices,
+        write_report(stage / "report.html", alignments, metrics, matrices,
                      title=f"mtk report: {Path(folder).name}")
-        with atomic_output(out_dir / "metrics.json") as fh:
+        with atomic_output(stage / "metrics.json") as fh:
             json.dump(metrics, fh, ensure_ascii=False, indent=1)
             fh.write("\n")
     return RunResult(out=out_dir, metrics=metrics, alignments=alignments)

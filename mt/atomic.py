@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -25,6 +26,18 @@ def _mode_for(target: Path) -> int:
 
 
 @contextlib.contextmanager
+def write_errors(target: str | os.PathLike[str] | None) -> Iterator[None]:
+    """Turn an OSError raised while writing `target` (full disk, no permission) into a one-line InputError."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader went away (`mtk ... | head`): not an error of ours, see eval.cli.main
+    except OSError as exc:
+        where = "to stdout" if target is None or str(target) == "-" else str(target)
+        raise InputError(f"cannot write {where}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Iterator[IO]:
     """Yield a file handle that replaces `path` only when the block finishes; `None` or '-' means stdout."""
     if path is None or str(path) == "-":
@@ -35,8 +48,12 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         raise InputError(f"{path}: names a folder (it ends with '/'); give a file name")
     # Through a symlink, the file it points at is replaced, as a plain open() would write it; the link stays.
     target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    check_output_file(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as fh:
@@ -51,6 +68,18 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         raise
 
 
+def check_output_file(path: str | os.PathLike[str] | None) -> None:
+    """InputError now, before any work, when `path` cannot be an output file: a folder, or inside a file."""
+    if path is None or str(path) == "-":
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"cannot write {path}: it is a folder; give a file name")
+    parent = next((p for p in target.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
+
+
 def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
                               inputs: list[str | os.PathLike[str] | None]) -> None:
     """InputError when the output file is one of the input files (`-o article.txt` would replace the article)."""
@@ -61,3 +90,51 @@ def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
             continue
         if os.path.samefile(output, source):
             raise InputError(f"-o {output} is also an input file; choose another output name")
+
+
+def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> None:
+    """InputError now, before any work, when `path` cannot become an output folder made only of the `owned` names."""
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"cannot write {path}: it is a file, not a folder")
+    parent = next((p for p in target.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
+    if target.is_dir():
+        foreign = sorted(p.name for p in target.iterdir() if p.name not in owned)
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise InputError(f"{path} holds files this command does not write ({shown}); "
+                             "give a new or empty folder, so that nothing of yours is replaced")
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterator[Path]:
+    """Yield an empty staging folder that replaces the folder `path` as a whole only when the block finishes.
+
+    A run's outputs are a set (alignments, corpora, report, metrics): a failed or interrupted run leaves the previous
+    set as it was, and a new run leaves no file of an earlier one behind. `path` may hold only `owned` names (an
+    earlier run's outputs), so replacing it never deletes anything else.
+    """
+    target = Path(path)
+    check_output_folder(target, owned)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        yield stage
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it 0700; a plain mkdir would not
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.replace(target, old / target.name)
+            os.replace(stage, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(stage, target)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise

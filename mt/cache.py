@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,6 +38,17 @@ class TranslationCache:
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(_SCHEMA)
+
+    @classmethod
+    def open_or_none(cls) -> TranslationCache | None:
+        """The default cache, or None (said once on stderr) when MTK_HOME cannot hold it: a cache is only a cache."""
+        try:
+            return cls()
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            print(f"mtk: warning: cannot use the translation cache in {cache_path().parent} ({reason}); translating "
+                  "without it (set MTK_HOME to a writable folder)", file=sys.stderr)
+            return None
 
     @staticmethod
     def key(model_id: str, options_key: str, src_lang: str, sentence: str) -> str:

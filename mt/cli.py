@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from mt.atomic import atomic_output, refuse_overwriting_inputs
+from mt.atomic import atomic_output, check_output_file, refuse_overwriting_inputs, write_errors
 from mt.document import Document
 from mt.errors import InputError
 from mt.options import TranslationOptions
@@ -123,11 +123,12 @@ def run_translate(args: argparse.Namespace) -> int:
         max_decoding_length=args.max_length, device=args.device, compute_type=args.compute_type,
     )
     refuse_overwriting_inputs(args.output, list(args.inputs))
+    check_output_file(args.output)  # before any model loads: a folder or a path inside a file fails now
     docs = _load_inputs(args.inputs, args.src)
     catalog = load_catalog()
     translators: dict[str, Translator] = {}
     try:
-        with atomic_output(args.output) as out:
+        with write_errors(args.output), atomic_output(args.output) as out:
             for i, doc in enumerate(docs):
                 name = args.model or catalog.default_for(doc.lang)
                 if name not in translators:

@@ -66,14 +66,20 @@ class Family:
     languages: tuple[str, ...] = ()  # source languages a language-pair model accepts; () = trust the user
     specials: frozenset[str] = _CONTROL_TOKENS  # tokens dropped from the output, see `special_tokens`
 
-    def check_language(self, src_lang: str) -> None:
-        """Raise InputError when this model cannot translate from `src_lang` into English."""
+    def accepts(self, src_lang: str) -> bool:
+        """Whether this model translates from `src_lang` into English (a pair model with no languages: trusted)."""
         if self.codes:
-            if src_lang not in self.codes or src_lang == TARGET:
-                raise InputError(f"unsupported source language {src_lang!r} for {self.name}; use sw or ar")
-        elif self.languages and src_lang not in self.languages:
-            wanted = ", ".join(self.languages)
-            raise InputError(f"this {self.name} model translates from {wanted}, not {src_lang!r}; pick another --model")
+            return src_lang in self.codes and src_lang != TARGET
+        return not self.languages or src_lang in self.languages
+
+    def check_language(self, src_lang: str, label: str | None = None) -> None:
+        """Raise InputError when this model (called `label`) cannot translate from `src_lang` into English."""
+        if self.accepts(src_lang):
+            return
+        if self.codes:
+            raise InputError(f"unsupported source language {src_lang!r} for {self.name}; use sw or ar")
+        who = f"model {label} ({self.name})" if label else f"this {self.name} model"
+        raise InputError(f"{who} translates from {', '.join(self.languages)}, not {src_lang!r}; pick another --model")
 
     def source_tokens(self, pieces: list[str], src_lang: str) -> list[str]:
         """The model input for one chunk: language token (NLLB/M2M) + pieces + </s>."""

@@ -169,11 +169,19 @@ def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool
 
 
 def remove(name: str) -> Path:
-    """Delete a pulled model (and any partial download of it); returns the removed path."""
+    """Delete a pulled model (and any partial download of it); returns the removed path.
+
+    Only a model folder directly inside the models folder is ever deleted: a name with a path in it ("/data",
+    "../x", ".") is refused, since rmtree would otherwise delete whatever folder it names.
+    """
+    if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+        raise InputError(f"'{name}' is not a model name; `mtk models list` shows the downloaded ones")
     target = model_path(name)
     staging = target.parent / f".{name}.partial"
     if not target.exists() and not staging.exists():
         raise InputError(f"model '{name}' is not downloaded")
+    if target.exists() and not ((target / "model.bin").is_file() or (target / METADATA_FILE).is_file()):
+        raise InputError(f"{target} does not look like a downloaded model (no model.bin); not deleting it")
     shutil.rmtree(staging, ignore_errors=True)
     if target.exists():
         shutil.rmtree(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass
 
 from mt.errors import InputError
@@ -32,6 +33,13 @@ class TranslationOptions:
         for name in ("beam_size", "max_decoding_length", "max_input_length", "max_batch_tokens", "inter_threads"):
             if getattr(self, name) < 1:
                 raise InputError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.no_repeat_ngram_size < 0:
+            raise InputError(f"no-repeat-ngram-size must be 0 (off) or more, got {self.no_repeat_ngram_size}")
+        # CTranslate2 divides by the repetition penalty; NaN or infinite penalties make every beam score NaN.
+        if not (math.isfinite(self.repetition_penalty) and self.repetition_penalty > 0):
+            raise InputError(f"repetition-penalty must be a positive number, got {self.repetition_penalty}")
+        if not math.isfinite(self.length_penalty):
+            raise InputError(f"length-penalty must be a finite number, got {self.length_penalty}")
         if self.max_input_length < 4:
             raise InputError("max-input-length must be at least 4 tokens")
         if self.device not in ("auto", "cpu", "cuda"):

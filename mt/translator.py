@@ -170,12 +170,12 @@ class Translator:
         model_id = f"{identity}:{st.st_size}:{st.st_mtime_ns}:{dev}:{ctype}:{_OUTPUT_VERSION}"
         return cls(
             name=name, path=path, label=label, family=family, tokenizer=tokenizer, engine=engine, options=options,
-            model_id=model_id, cache=TranslationCache() if cache else None, progress=progress,
+            model_id=model_id, cache=TranslationCache.open_or_none() if cache else None, progress=progress,
         )
 
     def translate_sentences(self, sentences: list[str], src_lang: str) -> list[str]:
         """Translate sentences from `src_lang` into English, in order, using the cache where possible."""
-        self.family.check_language(src_lang)
+        self.family.check_language(src_lang, self.label)
         if not sentences:
             return []
         opts_key = self.options.cache_key()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.cli import main
 from mt.translator import Translator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,3 +210,35 @@ def test_translate_jsonl_of_a_folder_feeds_align_auto(mtk_run, tiny_nllb: Path, 
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert {r["mode"] for r in records} == {"translations"}
     assert all(isinstance(r["translation"], str) for r in records if r["src"] is not None)
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--no-repeat-ngram-size", "-3", "no-repeat-ngram-size must be 0 (off) or more"),
+    ("--repetition-penalty", "0", "repetition-penalty must be a positive number"),
+    ("--length-penalty", "nan", "length-penalty must be a finite number"),
+])
+def test_bad_decoding_options_are_usage_errors(flag: str, value: str, message: str, tiny_marian: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["translate", str(SW_FILE), "--model", str(tiny_marian), flag, value]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_output_folder_or_a_path_inside_a_file_fails_before_translating(tiny_marian: Path, tmp_path: Path,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["translate", str(SW_FILE), "--model", str(tiny_marian), "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"mtk: error: cannot write {tmp_path}: it is a folder; give a file name"
+    inside = tmp_path / "file.txt"
+    inside.write_text("x\n", encoding="utf-8")
+    assert main(["translate", str(SW_FILE), "--model", str(tiny_marian), "-o", str(inside / "out.txt")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_an_unusable_mtk_home_translates_without_the_cache(tiny_marian: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "home-is-a-file"
+    home.write_text("x\n", encoding="utf-8")
+    monkeypatch.setenv("MTK_HOME", str(home))
+    assert main(["translate", str(SW_FILE), "--model", str(tiny_marian), "--max-length", "8"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() and "cannot use the translation cache" in err and "translating without it" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from eval.cli import main
+from mt.loader import load_document
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -45,3 +46,48 @@ def test_evaluate_needs_english(tmp_path: Path, tiny_marian: Path, capsys: pytes
     (tmp_path / "a.txt").write_text((SEEDS / "001_1a95481d527c8dce.txt").read_text(encoding="utf-8"), encoding="utf-8")
     assert main(["evaluate", str(tmp_path), "--model", str(tiny_marian)]) == 2
     assert "no English article" in capsys.readouterr().err
+
+
+@pytest.fixture()
+def ar_only_marian(tiny_marian: Path, tmp_path: Path) -> Path:
+    """The tiny Marian model declared as an Arabic-English pair (as opus-mt-ar-en's tokenizer config says)."""
+    import shutil
+
+    model = tmp_path / "opus-mt-ar-en"
+    shutil.copytree(tiny_marian, model)
+    (model / "tokenizer_config.json").write_text('{"source_lang": "ar", "target_lang": "en"}', encoding="utf-8")
+    return model
+
+
+def test_a_pair_model_is_scored_on_the_articles_of_its_language(ar_only_marian: Path, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's example: opus-mt-ar-en on the seed folder, which also holds a Swahili article.
+    js = tmp_path / "cmp.json"
+    assert main(["evaluate", str(SEEDS), "--manifest", "--model", str(ar_only_marian), "--max-length", "16",
+                 "--json", str(js)]) == 0
+    err = capsys.readouterr().err
+    assert "does not translate sw: it is scored on its 2 of 3 articles" in err
+    row = json.loads(js.read_text(encoding="utf-8"))["models"][0]
+    arabic = ("001_1a95481d527c8dce", "002_c72093ee3c81bb2f")
+    assert row["sentences"] == sum(len(load_document(str(SEEDS / f"{d}.txt")).sentences) for d in arabic)
+
+
+def test_a_pair_model_in_run_leaves_other_languages_cross_lingual(ar_only_marian: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(SEEDS), "-o", str(out), "--manifest", "--model", str(ar_only_marian),
+                 "--max-length", "16"]) == 0
+    assert "some sources were not translated (model opus-mt-ar-en does not translate sw)" in capsys.readouterr().err
+    pairs = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairs"]
+    modes = {p["coverage"]["src_doc"].split("_")[0]: p["mode"] for p in pairs}
+    assert modes == {"000": "no-mt", "001": "mt", "002": "mt"}
+
+
+def test_unwritable_outputs_and_a_zero_max_length_fail_before_any_model_runs(tiny_marian: Path, tmp_path: Path,
+                                                                             capsys: pytest.CaptureFixture[str]
+                                                                             ) -> None:
+    assert main(["evaluate", str(SEEDS), "--model", str(tiny_marian), "--json", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"mtk: error: cannot write {tmp_path}: it is a folder; give a file name"
+    with pytest.raises(SystemExit) as stop:
+        main(["evaluate", str(SEEDS), "--model", str(tiny_marian), "--max-length", "0"])
+    assert stop.value.code == 2 and "--max-length: must be at least 1, got 0" in capsys.readouterr().err

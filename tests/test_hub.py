@@ -169,6 +169,21 @@ def test_remove(fake_hub: FakeHub) -> None:
         hub.remove("tiny-marian")
 
 
+@pytest.mark.parametrize("name", ["VICTIM", "../victim", ".", "..", "", "models/../../victim"])
+def test_remove_deletes_nothing_but_a_downloaded_model(name: str, mtk_home: Path, tmp_path: Path) -> None:
+    # A path given as the name once reached shutil.rmtree: `mtk models remove /some/folder` deleted that folder.
+    victim = tmp_path / "victim"
+    (victim / "sub").mkdir(parents=True)
+    (victim / "sub" / "important.txt").write_text("keep", encoding="utf-8")
+    (mtk_home / "models" / "not-a-model").mkdir(parents=True)
+    name = str(victim) if name == "VICTIM" else name
+    with pytest.raises(InputError):
+        hub.remove(name)
+    with pytest.raises(InputError, match="does not look like a downloaded model"):
+        hub.remove("not-a-model")
+    assert (victim / "sub" / "important.txt").is_file() and (mtk_home / "models" / "not-a-model").is_dir()
+
+
 def test_unknown_catalog_name(mtk_home: Path) -> None:
     with pytest.raises(ModelError, match="unknown model 'no-such-model'"):
         hub.pull("no-such-model")

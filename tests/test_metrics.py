@@ -71,6 +71,30 @@ def test_references_that_do_not_match_are_an_input_error(tmp_path: Path) -> None
     bad.write_text("not json\n", encoding="utf-8")
     with pytest.raises(InputError, match="bad.jsonl:1"):
         load_references(bad, ["a"])
+    bad.write_text("[" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bad.jsonl:1: expected a JSON object"):
+        load_references(bad, ["a"])
+
+
+def test_empty_references_are_not_scored(tmp_path: Path) -> None:
+    # Scored against "", every translation would count as wrong: BLEU 0, TER 100, as if measured.
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text(json.dumps({"src": "Kwanza.", "reference": " "}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="empty.jsonl:1: the reference is empty"):
+        load_references(empty, ["Kwanza."])
+    lines = tmp_path / "refs.txt"
+    lines.write_text("one\n\nthree\n", encoding="utf-8")
+    assert load_references(lines, ["a", "b", "c"], presplit=True) == {0: "one", 2: "three"}
+    lines.write_text("\n\u200b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="holds no references"):
+        load_references(lines, ["a", "b"], presplit=True)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_references_are_decoded_like_articles(encoding: str, tmp_path: Path) -> None:
+    path = tmp_path / "refs.jsonl"
+    path.write_text(json.dumps({"src": "Kwanza.", "reference": "First."}) + "\n", encoding=encoding)
+    assert load_references(path, ["Kwanza."]) == {0: "First."}
 
 
 @needs_gold

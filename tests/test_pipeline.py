@@ -144,3 +144,65 @@ def test_run_with_words_and_unusable_word_model_fails_before_writing(isolated_ho
     rc = main(["run", str(SEEDS), "-o", str(out), "--no-mt", "--words", "--word-model", str(tmp_path / "nothing")])
     err = capsys.readouterr().err
     assert rc in (2, 3) and len(err.strip().splitlines()) == 1 and not out.exists()
+
+
+def _seed_pair(folder: Path) -> Path:
+    """A folder holding the Swahili seed and its English article only."""
+    import shutil
+
+    folder.mkdir()
+    for name in ("000_c34c121e1dd8a5b8.txt", "003_644d7ec9ad0a14b6.txt"):
+        shutil.copy(SEEDS / name, folder / name)
+    return folder
+
+
+def test_a_rerun_replaces_the_whole_output_folder(nomt_run: tuple[Path, str], isolated_home: Path,
+                                                  tmp_path: Path) -> None:
+    # The earlier run covered three pairs (Swahili and Arabic); this one only the Swahili pair. Files of the earlier
+    # run must not stay beside the new ones, or translations/ and moses/ would mix two runs.
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(nomt_run[0], out)
+    (out / "translations").mkdir()
+    (out / "translations" / "001_1a95481d527c8dce.txt").write_text("stale\n", encoding="utf-8")
+    assert main(["run", str(_seed_pair(tmp_path / "one")), "-o", str(out), "--no-mt"]) == 0
+    assert not (out / "translations").exists()
+    assert sorted(p.name for p in (out / "moses").iterdir()) == ["corpus.en", "corpus.sw"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+
+
+def test_an_output_folder_with_other_files_is_refused_before_any_work(isolated_home: Path, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert main(["run", str(SEEDS), "-o", str(out), "--no-mt"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"mtk: error: {out} holds files this command does not write (notes.txt); give a new or empty " \
+                  "folder, so that nothing of yours is replaced"
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert main(["run", str(SEEDS), "-o", str(SEEDS / "000_c34c121e1dd8a5b8.txt"), "--no-mt"]) == 2
+    assert "it is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_failed_write_keeps_the_earlier_run_whole(nomt_run: tuple[Path, str], isolated_home: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+    import shutil
+
+    from align import export
+
+    out = tmp_path / "out"
+    shutil.copytree(nomt_run[0], out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export, "write_tmx", full_disk)
+    assert main(["run", str(_seed_pair(tmp_path / "one")), "-o", str(out), "--no-mt"]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
