@@ -15,10 +15,10 @@ from align.export import (
     format_for,
     tsv_unescape,
     write_alignments,
-    write_errors,
     write_jsonl,
 )
 from align.model import Alignment, Edge
+from mt.atomic import write_errors
 from mt.errors import InputError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
