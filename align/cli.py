@@ -213,12 +213,18 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
         raise InputError(f"--auto {directory}: no *.txt files")
     sources: list[Side] = []
     english: list[Side] = []
+    seen: dict[tuple[str, ...], str] = {}
     for path in files:
         try:
             side = _load_side(str(path), "article", "auto", presplit)
         except InputError as exc:
             # One stray file should not stop a batch; it is named so nothing is skipped silently.
             print(f"mtk: skipping {path.name}: {exc}", file=sys.stderr)
+            continue
+        first = seen.setdefault(tuple(side.doc.texts), path.name)
+        if first != path.name:
+            # A saved copy of the same page would be paired and exported twice: every corpus line doubled.
+            print(f"mtk: skipping {path.name}: the same text as {first}", file=sys.stderr)
             continue
         (english if side.doc.lang == "en" else sources).append(side)
     if not english:

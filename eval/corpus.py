@@ -48,8 +48,14 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
         raise InputError(f"no .txt articles in {root}")
     docs: list[Document] = []
     by_file: dict[str, Document] = {}
+    seen: dict[tuple[str, ...], str] = {}
     for path in files:
         doc = load_document(str(path))
+        first = seen.setdefault(tuple(doc.texts), path.name)
+        if first != path.name:
+            # A saved copy of the same page would be paired twice and counted twice in every total.
+            print(f"mtk: warning: skipping {path.name}: the same text as {first}", file=sys.stderr)
+            continue
         warning = mixed_language_warning(doc.texts, doc.lang, str(path))
         if warning:
             print(f"mtk: warning: {warning}", file=sys.stderr)

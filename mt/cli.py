@@ -178,6 +178,9 @@ def run_models_info(args: argparse.Namespace) -> int:
     path = Path(args.name).expanduser()
     if entry is None and not path.is_dir():
         raise ModelError(f"unknown model '{args.name}'; `mtk models list` shows the catalog")
+    if entry is None and not (path / "model.bin").is_file():
+        raise ModelError(f"{args.name or '(empty name)'} is neither a catalog model nor a CTranslate2 model "
+                         "directory (no model.bin)")
     if entry is not None:
         for key in ("name", "family", "languages", "size_mb", "licence", "repo", "revision", "files", "convert", "description"):
             value = getattr(entry, key)

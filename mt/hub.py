@@ -33,7 +33,8 @@ def is_pulled(name: str) -> bool:
 def not_downloaded_message(name: str) -> str:
     """The one-line explanation given when a model is needed but absent and downloading is not allowed."""
     return (
-        f"model '{name}' is not downloaded and --offline is set; run `mtk models pull {name}` on a machine with "
+        f"model '{name}' is not downloaded and downloading is off (--offline or HF_HUB_OFFLINE=1); "
+        f"run `mtk models pull {name}` on a machine with "
         "internet, or pass --model PATH to a CTranslate2 directory"
     )
 

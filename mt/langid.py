@@ -118,6 +118,21 @@ _SURE = 0.9
 _MIXED_SHARE = 0.3
 
 
+def _sentence_language(text: str) -> tuple[str, float]:
+    """The most probable language of one sentence and its probability, summed over the labels of that language (the
+    identifier splits an Arabic sentence between ar, arz, fa and ur; they fold to one code or stay apart)."""
+    scores: dict[str, float] = {}
+    for label, score in _identifier().rank(text):
+        code = canonical_code(label)
+        scores[code] = scores.get(code, 0.0) + score
+    letters = sum(ch.isalpha() for ch in text)
+    if letters and len(_ARABIC_LETTER.findall(text)) * 2 > letters:
+        # Written in Arabic script: among the languages read here, only Arabic can be it.
+        scores["ar"] = max(scores.get("ar", 0.0), sum(v for c, v in scores.items() if c not in ("sw", "en")))
+    best = max(scores, key=scores.__getitem__)
+    return best, scores[best]
+
+
 def other_language_share(texts: list[str], lang: str) -> tuple[float, str | None, int]:
     """(share of letters, language, sentence count) of the sentences of `texts` clearly in another supported language.
 
@@ -131,8 +146,7 @@ def other_language_share(texts: list[str], lang: str) -> tuple[float, str | None
         total += n
         if n < _MIN_LETTERS:
             continue
-        label, prob = _identifier().classify(text)
-        code = canonical_code(label)
+        code, prob = _sentence_language(text)
         if code != lang and code in LANGUAGES and prob >= _SURE:
             counts[code] = counts.get(code, 0) + 1
             letters[code] = letters.get(code, 0) + n

@@ -58,15 +58,18 @@ def test_a_full_stdout_is_named_as_stdout() -> None:
 
 @pytest.fixture()
 def two_sources(tmp_path: Path) -> tuple[Path, Path]:
-    """A folder with two copies of the Swahili seed and its English article, and a JSONL of translations naming
-    each copy (the source sentences stand in for translations: the reader checks shape, not language)."""
+    """A folder with the Swahili seed, a shorter version of it, and its English article, and a JSONL of translations
+    naming each (the source sentences stand in for translations: the reader checks shape, not language)."""
     folder = tmp_path / "articles"
     folder.mkdir()
     shutil.copy(EN, folder / EN.name)
     records = []
-    for name in ("a", "b"):
-        shutil.copy(SW, folder / f"{name}.txt")
-        records += [{"doc": name, "translation": text} for text in load_document(str(SW), lang="sw").texts]
+    paragraphs = SW.read_text(encoding="utf-8").split("\n\n")
+    # Two different articles: a copy of the same text would be skipped as a duplicate.
+    for name, text in (("a", "\n\n".join(paragraphs)), ("b", "\n\n".join(paragraphs[:-3]))):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        records += [{"doc": name, "translation": t}
+                    for t in load_document(str(folder / f"{name}.txt"), lang="sw").texts]
     translations = tmp_path / "tr.jsonl"
     translations.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return folder, translations
@@ -185,3 +188,15 @@ def test_translations_that_are_all_empty_are_reported_as_no_mt(tmp_path: Path,
     assert main(["align", str(src), str(en), "--presplit", "--translations", str(tr), "-o", str(out)]) == 0
     assert "every translation of sw in" in capsys.readouterr().err
     assert {r["mode"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())} == {"no-mt"}
+
+
+def test_a_copy_of_an_article_is_skipped_with_auto(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in (SW.name, EN.name):
+        shutil.copy(SEEDS / name, folder / name)
+    shutil.copy(SW, folder / "zz-copy.txt")
+    out = tmp_path / "out.jsonl"
+    assert main(["align", "--auto", str(folder), "--no-mt", "-o", str(out)]) == 0
+    assert f"mtk: skipping zz-copy.txt: the same text as {SW.name}" in capsys.readouterr().err
+    assert {r["src_doc"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())} == {SW.stem}

@@ -85,7 +85,7 @@ def test_missing_model_offline_exits_3(mtk_run, tmp_path: Path) -> None:
     out = tmp_path / "out.txt"
     code, _, err = mtk_run("translate", SW_FILE, "--offline", "-o", out)
     assert code == 3
-    assert "not downloaded and --offline is set" in err and "mtk models pull nllb-200-distilled-600M" in err
+    assert "not downloaded and downloading is off" in err and "mtk models pull nllb-200-distilled-600M" in err
     assert not out.exists()
 
 
@@ -150,9 +150,12 @@ def test_models_list_info_remove(mtk_run, mtk_home: Path) -> None:
     assert code == 2 and "not downloaded" in err
 
 
-def test_models_info_on_directory(mtk_run, tiny_marian: Path) -> None:
+def test_models_info_on_directory(mtk_run, tiny_marian: Path, tmp_path: Path) -> None:
     code, out, _ = mtk_run("models", "info", tiny_marian)
     assert code == 0 and "detected family: marian" in out
+    for name in ("", str(tmp_path)):  # once printed nothing and exited 0
+        code, out, err = mtk_run("models", "info", name)
+        assert code == 3 and not out and "neither a catalog model nor a CTranslate2 model directory" in err
 
 
 def test_decoding_flags_reach_the_engine(mtk_run, tiny_marian: Path, tmp_path: Path) -> None:

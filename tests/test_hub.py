@@ -154,7 +154,7 @@ def test_missing_file_on_server_is_model_error(fake_hub: FakeHub, mtk_home: Path
 
 
 def test_offline_pull_and_load_refuse(fake_hub: FakeHub) -> None:
-    with pytest.raises(ModelError, match="not downloaded and --offline is set"):
+    with pytest.raises(ModelError, match="not downloaded and downloading is off"):
         hub.pull("tiny-marian", offline=True)
     with pytest.raises(ModelError, match="mtk models pull tiny-marian"):
         Translator.load("tiny-marian", offline=True)

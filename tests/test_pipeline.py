@@ -206,3 +206,15 @@ def test_a_failed_write_keeps_the_earlier_run_whole(nomt_run: tuple[Path, str], 
     assert "No space left on device" in capsys.readouterr().err
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_copy_of_an_article_is_counted_once(isolated_home: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    folder = _seed_pair(tmp_path / "articles")
+    shutil.copy(folder / "000_c34c121e1dd8a5b8.txt", folder / "zz-copy.txt")
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "-o", str(out), "--no-mt"]) == 0
+    assert "skipping zz-copy.txt: the same text as 000_c34c121e1dd8a5b8.txt" in capsys.readouterr().err
+    assert len(json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairs"]) == 1
