@@ -87,7 +87,8 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     from eval.corpus_translation import align_corpus, read_translation_dir
     from eval.pipeline import check_references
 
-    systems = list(systems or [])
+    # The same model or folder named twice would be translated and scored twice, as two identical rows.
+    models, systems = list(dict.fromkeys(models)), list(dict.fromkeys(systems or []))
     if not models and not systems:
         raise InputError("give at least one --model or --translations DIR")
     # Shared by pairing and every model's alignment, so each sentence is embedded once; made after the folder is read.
@@ -127,12 +128,21 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
         rows.append({"model": name, "path": str(system), **_scores(corpus, alignments, references, presplit),
                      "sentences": n_sent, "sentences_per_s": None, "load_s": None, "size_mib": None,
                      "peak_rss_mib": None, "rss_over_baseline_mib": None})
+    _distinct_names(rows)
     return {
         "input": str(folder),
         "memory_method": "peak RSS (getrusage ru_maxrss) of a fresh subprocess that loads the model and translates; "
                          "rss_over_baseline subtracts the subprocess's RSS before loading",
         "models": rows,
     }
+
+
+def _distinct_names(rows: list[dict[str, Any]]) -> None:
+    """Rows whose model names coincide (two folders both called `model`) are told apart by their path, in place."""
+    names = [r["model"] for r in rows]
+    for row in rows:
+        if names.count(row["model"]) > 1:
+            row["model"] = f"{row['model']} ({row['path']})"
 
 
 def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, presplit: bool) -> dict[str, Any]:

@@ -91,3 +91,12 @@ def test_unwritable_outputs_and_a_zero_max_length_fail_before_any_model_runs(tin
     with pytest.raises(SystemExit) as stop:
         main(["evaluate", str(SEEDS), "--model", str(tiny_marian), "--max-length", "0"])
     assert stop.value.code == 2 and "--max-length: must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_rows_with_the_same_model_name_are_told_apart_by_path() -> None:
+    from eval.compare import _distinct_names
+
+    rows = [{"model": "model", "path": "x1/model"}, {"model": "model", "path": "x2/model"},
+            {"model": "nllb", "path": "m/nllb"}]
+    _distinct_names(rows)
+    assert [r["model"] for r in rows] == ["model (x1/model)", "model (x2/model)", "nllb"]
