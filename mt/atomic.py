@@ -97,6 +97,10 @@ def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> 
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise InputError(f"cannot write {path}: it is a file, not a folder")
+    here = Path.cwd().resolve()
+    if target.resolve() == here or target.resolve() in here.parents:
+        # The folder is replaced whole, and a process cannot swap out the folder it is working in.
+        raise InputError(f"cannot replace {path}: it holds the current folder; give a subfolder such as out/")
     parent = next((p for p in target.parents if p.exists()), None)
     if parent is not None and not parent.is_dir():
         raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
@@ -116,7 +120,7 @@ def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterat
     set as it was, and a new run leaves no file of an earlier one behind. `path` may hold only `owned` names (an
     earlier run's outputs), so replacing it never deletes anything else.
     """
-    target = Path(path)
+    target = Path(path).resolve()
     check_output_folder(target, owned)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

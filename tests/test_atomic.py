@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
 from mt.atomic import atomic_output
+from mt.errors import InputError
 
 
 def _umask() -> int:
@@ -49,3 +51,13 @@ def test_dash_means_stdout(capsys):
     with atomic_output("-") as fh:
         fh.write("to stdout\n")
     assert capsys.readouterr().out == "to stdout\n"
+
+
+def test_an_output_folder_is_never_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mt.atomic import check_output_folder
+
+    monkeypatch.chdir(tmp_path)
+    for path in (".", str(tmp_path), str(tmp_path.parent)):
+        with pytest.raises(InputError, match="holds the current folder"):
+            check_output_folder(path, frozenset())
+    check_output_folder("out", frozenset())
