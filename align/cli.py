@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 NO_MODEL_NOTE = "no translation model available; aligning cross-lingually (--no-mt)"
 THRESHOLD_HELP = (f"link score a sentence pair needs (default {AlignConfig.threshold}; unrelated pairs score about "
                   "1.0): lower finds more links, higher keeps the surer ones (1.03-1.05 for a corpus that must be "
-                  "clean)")
+                  "clean). A sentence joined to a linked neighbour, or confirmed by its translation's words, may "
+                  "score less: the group or the second signal passed")
 
 
 @dataclass
@@ -282,7 +283,7 @@ def run_align(args: argparse.Namespace) -> int:
     # alignment share one embedding of each sentence.
     encoder = MemoEncoder(get_encoder(args.encoder))
     translations = _Translations(args, encoder)
-    config = AlignConfig() if args.threshold is None else AlignConfig(threshold=args.threshold)
+    config = AlignConfig() if args.threshold is None else AlignConfig().with_threshold(args.threshold)
     if sides is None:
         alignments = _run_auto(args, translations, encoder, config)
     else:

@@ -9,7 +9,7 @@ there) and are set by principle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -103,3 +103,13 @@ class AlignConfig:
     cont_floor: float = 0.25
     # Whether a best embedding partner that is also the clear best by containment links below the threshold.
     cont_agree: bool = True
+
+    def with_threshold(self, threshold: float) -> AlignConfig:
+        """This configuration with the link threshold moved to `threshold` and the clause threshold by as much.
+
+        What `mtk align/run --threshold` sets: a stricter threshold must make every rule stricter. Clause links have
+        their own threshold (they are matched on pieces of sentences); left where it was, `--threshold 1.5` still
+        wrote clause links scoring 1.04.
+        """
+        return replace(self, threshold=threshold,
+                       clause_threshold=self.clause_threshold + (threshold - self.threshold))

@@ -133,7 +133,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     corpus = load_corpus(folder, use_manifest, make_encoder)
     check_references(references, presplit, corpus)
     encoder = make_encoder()
-    config = AlignConfig() if threshold is None else AlignConfig(threshold=threshold)
+    config = AlignConfig() if threshold is None else AlignConfig().with_threshold(threshold)
     if translations_dir is not None:
         if model or no_mt:
             raise InputError("--translations cannot be combined with --model or --no-mt")
@@ -155,15 +155,16 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     metrics = evaluate(corpus, alignments, references=references, presplit=presplit, comet_model=comet_model)
     if why_not:
         metrics["translation_quality"]["why_not_translated"] = why_not
-    n_sent = sum(len(d.sentences) for d in corpus.sources)
+    n_sent = sum(len(d.sentences) for d in corpus.sources if d.doc_id in translations)  # what was translated
     metrics.update({
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "input": str(Path(folder)),
         "documents": [{"doc_id": d.doc_id, "lang": d.lang, "sentences": len(d.sentences), "dropped": len(d.dropped),
                        "title": d.title, "path": d.path} for d in corpus.docs],
-        # Translations made elsewhere took no time here: their speed is not measured, not zero.
-        "timing": {"translate_s": round(seconds, 3) if translations_dir is None else None,
-                   "sentences_per_s": round(n_sent / seconds, 2) if seconds > 0 else None,
+        # Translations made elsewhere took no time here, and in no-mt mode nothing was translated: their speed is
+        # not measured, not zero (nor millions of sentences a second from dividing by a microsecond).
+        "timing": {"translate_s": round(seconds, 3) if translations_dir is None and models else None,
+                   "sentences_per_s": round(n_sent / seconds, 2) if models and seconds > 0 else None,
                    "total_s": None},
     })
     matrices = heat_matrices(alignments)

@@ -185,7 +185,8 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
     tr_head = (f"translation ({_e(alignment.model)})" if alignment.translations is not None
                else "translation (none: cross-lingual mode)")
     heat = (f'<h3>Alignment heat map</h3><div class="heat">{heatmap_svg(matrix, alignment)}</div>'
-            '<p class="legend">Cosine similarity of sentence embeddings (darker is higher); '
+            '<p class="legend">The aligner\'s link score of every sentence pair: a ratio margin of the embedding '
+            'similarities plus shared numbers and names, about 1.0 for unrelated pairs (darker is higher); '
             'outlined cells are links.</p>'
             if matrix is not None and matrix.size else "")
     unaligned_rows = "".join(unaligned) or "<tr><td></td><td>none</td></tr>"

@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"synthetic precision / recall by link threshold, seed(s) {args.seed}, no-mt "
                   f"(default {cfg.threshold}; columns: {columns})")
             for threshold in thresholds:
-                at = dataclasses.replace(cfg, threshold=threshold)
+                at = cfg.with_threshold(threshold)  # as mtk align --threshold sets it
                 cells = [eval_synthetic(lang, args.docs, seeds, encoder, at, synth)["aligner"][:2]
                          for synth in (ORIGINAL, REALISTIC) for lang in langs]
                 print(f"  {threshold:<5} " + "  ".join(f"{p:.3f} / {r:.3f}" for p, r in cells))

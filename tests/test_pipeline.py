@@ -90,6 +90,8 @@ def test_no_mt_run_says_quality_not_measured(nomt_run: tuple[Path, str]) -> None
     assert "not measured" in stderr
     assert "translation quality was not measured" in (out / "report.html").read_text(encoding="utf-8")
     assert not (out / "translations.jsonl").exists()
+    # Nothing was translated, so there is no translation speed (once: millions of sentences a second).
+    assert metrics["timing"]["translate_s"] is None and metrics["timing"]["sentences_per_s"] is None
     for p in metrics["pairs"]:
         assert p["coverage"]["src_sentences"] > 0 and p["facts"]["src"]
         assert all(r["status"] in ("found", "missing") and r["sentence_text"] for r in p["facts"]["src"])
