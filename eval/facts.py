@@ -37,28 +37,50 @@ def _same_word(a: str, b: str) -> bool:
                for x in _variants(a) for y in _variants(b))
 
 
-def names_match(a: str, b: str) -> bool:
-    """True when at least half of the words of the shorter name appear (fuzzily) in the other."""
+def _key(token: str) -> str:
+    # The same 5-letter prefix as the aligner's content words: "Israel"/"Israeli" and "Moroccan"/"Morocco" meet.
+    return token.lower()[:5]
+
+
+def names_match(a: str, b: str, common: frozenset[str] = frozenset()) -> bool:
+    """True when at least half of the words of the shorter name appear (fuzzily) in the other, and, when name `a`
+    has words outside `common` (the event's everyday names, see common_name_keys), one of those is among them."""
     ta, tb = _name_tokens(a), _name_tokens(b)
     if not ta or not tb:
         return False
     short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     hits = sum(any(_same_word(w, v) for v in long_) for w in short)
-    return hits >= max(1, (len(short) + 1) // 2)
+    if hits < max(1, (len(short) + 1) // 2):
+        return False
+    # "Rais Zebedayo Mwakalinga wa Morocco" is not found because the other side says "Morocco": its own words that
+    # every sentence does not repeat must be there too.
+    own = [w for w in ta if _key(w) not in common]
+    return not own or any(_same_word(w, v) for w in own for v in tb)
 
 
-def _matches(fact: Fact, others: list[Fact]) -> list[int]:
+def common_name_keys(texts: list[str], share: float = 0.25) -> frozenset[str]:
+    """Keys (see _key) of the words that at least `share` of the sentences hold, e.g. the two countries of the event."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for key in {_key(t) for t in re.findall(r"[^\W\d_]+", text)}:
+            counts[key] = counts.get(key, 0) + 1
+    return frozenset(k for k, n in counts.items() if n >= share * max(len(texts), 1))
+
+
+def _matches(fact: Fact, others: list[Fact], common: frozenset[str]) -> list[int]:
     if fact.kind == "name":
-        return sorted({o.sentence for o in others if o.kind == "name" and names_match(fact.value, o.value)})
+        return sorted({o.sentence for o in others if o.kind == "name" and names_match(fact.value, o.value, common)})
     want = fact.wanted()
     return sorted({o.sentence for o in others if want in o.offered()})
 
 
-def check_facts(facts: list[Fact], others: list[Fact], partners: dict[int, list[int]]) -> list[FactCheck]:
-    """Mark each fact found or missing among `others`; `partners` maps a sentence to its aligned sentences."""
+def check_facts(facts: list[Fact], others: list[Fact], partners: dict[int, list[int]],
+                common: frozenset[str] = frozenset()) -> list[FactCheck]:
+    """Mark each fact found or missing among `others`; `partners` maps a sentence to its aligned sentences; a name
+    must match on a word outside `common` when it has one (names_match)."""
     out = []
     for fact in facts:
-        hits = _matches(fact, others)
+        hits = _matches(fact, others, common)
         aligned = set(partners.get(fact.sentence, []))
         out.append(FactCheck(fact, bool(hits), hits, bool(aligned & set(hits))))
     return out
@@ -81,8 +103,9 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
     src_partners = {i: alignment.targets_of(i) for i in range(len(src_texts))}
     tgt_partners = {j: alignment.sources_of(j) for j in range(len(tgt_texts))}
     # Collapse repeats of one fact in one sentence ("Morocco ... Morocco") so counts reflect distinct facts.
-    src_checks = _dedupe(check_facts(src_facts, tgt_facts, src_partners))
-    tgt_checks = _dedupe(check_facts(tgt_facts, src_facts_for_en, tgt_partners))
+    common = common_name_keys(list(src_texts) + list(tgt_texts) + list(alignment.translations or []))
+    src_checks = _dedupe(check_facts(src_facts, tgt_facts, src_partners, common))
+    tgt_checks = _dedupe(check_facts(tgt_facts, src_facts_for_en, tgt_partners, common))
     unchecked: list[FactCheck] = []
     if not (has_latin_capitals(alignment.src.lang) or alignment.translations is not None):
         # English names cannot be looked for in Arabic script without a translation: they are unchecked, not missing.

@@ -21,7 +21,6 @@ overlaps (character offsets; text containment when offsets are unknown), so segm
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import random
 import sys

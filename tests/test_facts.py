@@ -8,7 +8,7 @@ import pytest
 from test_coverage import GOLD, gold_alignment, needs_gold
 
 from eval.fact_extraction import extract_facts, normalise_digits
-from eval.facts import fact_coverage, names_match
+from eval.facts import common_name_keys, fact_coverage, names_match
 
 
 def _values(text: str, lang: str, kind: str | None = None) -> list[str]:
@@ -63,6 +63,18 @@ def test_name_matching_across_languages() -> None:
     assert names_match("Wapalestina", "Palestinians")
     assert names_match("Israeli Benny Gantz", "Israeli Defence Minister Benny Gantz")
     assert not names_match("Algeria", "Morocco")
+
+
+def test_a_name_is_not_found_through_the_country_every_sentence_names() -> None:
+    texts = ["Morocco na Israel.", "Morocco ilisema.", "Israel and Morocco met.", "Kochavi went to Morocco.",
+             "The army spoke.", "Rabat hosted it.", "Algeria objected.", "Tensions rose."]
+    common = common_name_keys(texts)
+    assert "moroc" in common and "kocha" not in common
+    # Once "found" because the other side says "Morocco": the person's own names must be there.
+    assert not names_match("Rais Zebedayo Mwakalinga wa Morocco", "Morocco", common)
+    assert names_match("Aviv Kochavi Alikwenda Morocco", "Aviv Kochavi", common)
+    assert not names_match("Aviv Kochavi Alikwenda Morocco", "Morocco", common)
+    assert names_match("Morocco", "Moroccan army", common)  # a name made of everyday words still matches them
 
 
 @needs_gold
