@@ -48,13 +48,21 @@ def normalize_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
                 if len(chars) > line_start and chars[-1] != " ":
                     chars.append(" ")
                     spans.append((start, end))
-            elif unicodedata.category(ch) == "Cc":
-                continue  # stray control characters (the reader has already refused binary files)
+            elif unicodedata.category(ch) == "Cc" or _is_noncharacter(ch):
+                # Stray control characters (the reader has already refused binary files), and Unicode's
+                # noncharacters (U+FFFE, U+FFFF, ...), which XML forbids: TMX could not carry them, the TSV could.
+                continue
             else:
                 chars.append(ch)
                 spans.append((start, end))
     end_line()
     return "".join(chars), spans
+
+
+def _is_noncharacter(ch: str) -> bool:
+    """True for the 66 code points Unicode reserves as noncharacters (U+FDD0-U+FDEF and U+nFFFE, U+nFFFF)."""
+    cp = ord(ch)
+    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
 
 
 def _nfc_pieces(text: str) -> list[tuple[str, int, int]]:
