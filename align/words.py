@@ -66,26 +66,14 @@ def _check_available(model: str) -> None:
     """
     from pathlib import Path
 
-    from mt.hub import check_reachable, offline_from_env
+    from mt.hub import require_hub_files
 
     path = Path(model).expanduser()
     if path.is_dir():
         return
     if model.startswith((".", "/", "~")) or model.count("/") > 1:
         raise ModelError(f"word-alignment model folder {model} not found")
-    from huggingface_hub import try_to_load_from_cache
-
-    if isinstance(try_to_load_from_cache(model, "config.json"), str):
-        return  # downloaded before: transformers loads it from the cache
-    if offline_from_env():
-        raise ModelError(f"word-alignment model {model!r} is not downloaded and HF_HUB_OFFLINE is set; "
-                         "pass --word-model PATH to a local folder")
-    try:
-        check_reachable()
-    except ModelError as exc:
-        reason = str(exc).split(" (", 1)[-1].split(")", 1)[0]
-        raise ModelError(f"word-alignment model {model!r} is not downloaded and the Hub cannot be reached "
-                         f"({reason}); pass --word-model PATH to a local folder") from None
+    require_hub_files(model, f"word-alignment model {model!r}", "pass --word-model PATH to a local folder")
 
 
 def word_links(aligner: Any, src: str, tgt: str, method: str = "a") -> list[tuple[int, int]]:

@@ -155,7 +155,9 @@ def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, p
     return {
         "quality_against": scored.get("label"),
         "chrF": scored.get("scores", {}).get("chrF"),
+        "chrF++": scored.get("scores", {}).get("chrF++"),
         "BLEU": scored.get("scores", {}).get("BLEU"),
+        "TER": scored.get("scores", {}).get("TER"),
         "signatures": scored.get("signatures", {}),
         "scored_sentences": scored.get("n"),
         "src_coverage": metrics["totals"]["src_coverage"],
@@ -164,7 +166,8 @@ def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, p
     }
 
 
-_COLUMNS = [("model", "model"), ("chrF", "chrF"), ("BLEU", "BLEU"), ("quality_against", "against"),
+_COLUMNS = [("model", "model"), ("chrF", "chrF"), ("chrF++", "chrF++"), ("BLEU", "BLEU"), ("TER", "TER"),
+            ("quality_against", "against"),
             ("src_coverage", "src cov."), ("tgt_coverage", "en cov."), ("src_fact_coverage", "facts"),
             ("sentences_per_s", "sent/s"), ("size_mib", "size MiB"), ("peak_rss_mib", "peak RSS MiB")]
 
@@ -186,7 +189,8 @@ def markdown_table(result: dict[str, Any]) -> str:
     for row in result["models"]:
         for name, sig in row["signatures"].items():
             lines.append(f"- {row['model']} {name}: `{sig}`")
-    lines.append(f"- memory: {result['memory_method']}")
+    if any(row["peak_rss_mib"] is not None for row in result["models"]):
+        lines.append(f"- memory: {result['memory_method']}")
     return "\n".join(lines) + "\n"
 
 
@@ -203,10 +207,11 @@ def print_table(result: dict[str, Any], file: Any = None) -> None:
     # sys.stdout looked up now, not bound at import: a caller may have replaced it since (tests, redirection).
     console = Console(file=file or sys.stdout, width=160)
     console.print(table)
-    sigs = {sig for row in result["models"] for sig in row["signatures"].values()}
-    for sig in sorted(sigs):
-        console.print(f"signature: {sig}", highlight=False, markup=False)
-    console.print(f"memory: {result['memory_method']}", highlight=False, markup=False)
+    sigs = {(name, sig) for row in result["models"] for name, sig in row["signatures"].items()}
+    for name, sig in sorted(sigs):
+        console.print(f"{name} signature: {sig}", highlight=False, markup=False)
+    if any(row["peak_rss_mib"] is not None for row in result["models"]):
+        console.print(f"memory: {result['memory_method']}", highlight=False, markup=False)
 
 
 def write_outputs(result: dict[str, Any], json_path: str | None, markdown_path: str | None) -> None:

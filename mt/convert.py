@@ -111,6 +111,11 @@ def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
         raise ModelError(f"{out} exists and is not empty; remove it or pass --force")
     src_dir = _check_source(hf_id_or_dir)
+    if src_dir is None:
+        from mt.hub import require_hub_files
+
+        require_hub_files(hf_id_or_dir, f"checkpoint {hf_id_or_dir!r}",
+                          "convert a local checkpoint directory instead (one saved with save_pretrained)")
     copy = [f for f in _TOKENIZER_FILES if (src_dir / f).is_file()] if src_dir else []
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))

@@ -74,6 +74,25 @@ def check_reachable(endpoint: str | None = None, timeout: float = 5.0) -> None:
         ) from None
 
 
+def require_hub_files(repo_id: str, what: str, hint: str) -> None:
+    """Return when `repo_id` is in the local Hugging Face cache or the Hub answers; else one-line ModelError.
+
+    transformers would otherwise retry for half a minute and then say it "couldn't connect", without saying what to
+    do instead. `what` names the thing ("word-alignment model 'x'"), `hint` the offline way ("pass --word-model PATH").
+    """
+    from huggingface_hub import try_to_load_from_cache
+
+    if isinstance(try_to_load_from_cache(repo_id, "config.json"), str):
+        return  # downloaded before: loaded from the cache
+    if offline_from_env():
+        raise ModelError(f"{what} is not downloaded and HF_HUB_OFFLINE is set; {hint}")
+    try:
+        check_reachable()
+    except ModelError as exc:
+        reason = str(exc).split(" (", 1)[-1].split(")", 1)[0]
+        raise ModelError(f"{what} is not downloaded and the Hub cannot be reached ({reason}); {hint}") from None
+
+
 def _download_files(entry: ModelEntry, staging: Path, progress: bool) -> None:
     from huggingface_hub import hf_hub_download
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars

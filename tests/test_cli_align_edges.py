@@ -200,3 +200,12 @@ def test_a_copy_of_an_article_is_skipped_with_auto(tmp_path: Path, capsys: pytes
     assert main(["align", "--auto", str(folder), "--no-mt", "-o", str(out)]) == 0
     assert f"mtk: skipping zz-copy.txt: the same text as {SW.name}" in capsys.readouterr().err
     assert {r["src_doc"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())} == {SW.stem}
+
+
+def test_align_offline_refuses_to_download_a_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("MTK_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    assert main(["align", str(SW), str(EN), "--model", "nllb-200-distilled-600M", "--offline"]) == 3
+    error = _one_line_error(capsys.readouterr().err)
+    assert "not downloaded and downloading is off" in error and "mtk models pull nllb-200-distilled-600M" in error

@@ -128,6 +128,18 @@ def test_not_a_checkpoint_exits_3(mtk_run, tiny_marian: Path, tmp_path: Path, ki
     assert not out_dir.exists() and not list(tmp_path.glob(".out.*"))
 
 
+def test_a_hub_id_offline_fails_at_once_in_one_line(mtk_run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # mtk_run sets HF_HUB_OFFLINE=1; transformers alone retried for half a minute, then said it "couldn't connect".
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub-cache"))
+    code, _, err = mtk_run("models", "convert", "some-org/opus-mt-xx-en", "-o", tmp_path / "out")
+    assert code == 3 and len(err.strip().splitlines()) == 1
+    assert "'some-org/opus-mt-xx-en' is not downloaded and HF_HUB_OFFLINE is set; convert a local checkpoint" in err
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # a closed local port: a network that is down
+    code, _, err = mtk_run("models", "convert", "some-org/opus-mt-xx-en", "-o", tmp_path / "out")
+    assert code == 3 and "the Hub cannot be reached" in err and not (tmp_path / "out").exists()
+
+
 def test_missing_extra_is_one_line(mtk_run, hf_marian: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "transformers", None)  # what `import transformers` sees when it is absent
     code, _, err = mtk_run("models", "convert", hf_marian, "-o", tmp_path / "out")

@@ -47,6 +47,8 @@ def test_evaluate_scores_a_folder_of_translations_like_a_model(folder_and_system
     row = json.loads(js.read_text(encoding="utf-8"))["models"][0]
     # The references scored against themselves: the article was matched back to the right sentences.
     assert row["model"] == "human" and row["BLEU"] == 100.0 and row["chrF"] == 100.0
+    assert row["chrF++"] == 100.0 and row["TER"] == 0.0  # all four of sacrebleu's scores, as the README says
+    assert "TER signature: nrefs:1" in out and "memory:" not in out  # no model ran: no memory was measured
     assert row["quality_against"] == "reference translation"
     # Translated elsewhere: speed, size and memory were not measured here.
     assert row["sentences_per_s"] is None and row["size_mib"] is None and row["peak_rss_mib"] is None
