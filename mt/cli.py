@@ -25,10 +25,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _register_models(subparsers)
 
 
+TRANSLATE_DESCRIPTION = """Translate Swahili or Arabic news articles into English, after removing page boilerplate.
+
+Text output keeps the article's paragraphs. JSONL output: one record per sentence (doc, paragraph, sentence, lang,
+src, translation, model), then, per document, one record {"doc", "model", "dropped": [{"text", "reason",
+"paragraph"}, ...]} listing what cleaning removed."""
+
+
 def _register_translate(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "translate", help="translate Swahili or Arabic articles into English",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=TRANSLATE_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="+", metavar="FILE", help="article files, or - for standard input")
     p.add_argument("--src", default="auto", help="source language: auto (default), sw or ar")
