@@ -252,3 +252,15 @@ def test_write_errors_turn_os_errors_into_one_line(tmp_path: Path) -> None:
     target.write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match=r"^cannot write .*a-file/out\.jsonl: "), write_errors(target / "out.jsonl"):
         write_jsonl([], target / "out.jsonl")  # a file stands where the parent folder should be
+
+
+def test_records_of_a_large_alignment_group_shared_targets() -> None:
+    # 2,000 sentences a side: records() once asked targets_of for every pair of sentences, cubic in the size (8.5 s
+    # at 800; scripts/bench_align_speed.py times the whole path). Built once now, this is instant.
+    n = 2000
+    src, tgt = text_document("s", "sw", [f"s{i}." for i in range(n)]), text_document("e", "en", [f"e{i}." for i in range(n)])
+    edges = [Edge(i, i, 1.0) for i in range(n) if i not in (5, 7)] + [Edge(5, 6, 1.1), Edge(7, 6, 1.0)]
+    records = Alignment(src, tgt, edges).records()
+    assert records[5]["src_ids"] == records[7]["src_ids"] == [5, 6, 7] and records[5]["tgt_ids"] == [6]
+    assert records[5]["score"] == 1.1 and records[7]["score"] == 1.0
+    assert [r["tgt_ids"] for r in records[n:]] == [[5], [7]]  # the unaligned English sentences
