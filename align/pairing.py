@@ -18,8 +18,8 @@ from align.language_offset import source_encoder
 from align.margin import ratio_margin
 from mt.document import Document
 from mt.errors import InputError
+from mt.langid import SOURCE_LANGUAGES
 
-SOURCE_LANGS = ("sw", "ar")
 # Seed collection: the right pairs score 1.007–1.033, the wrong ones 1.001–1.003 (see tests/test_pairing.py).
 DEFAULT_THRESHOLD = 1.005
 # Articles share a topical floor: a sentence also resembles several sentences of an unrelated article on the topic.
@@ -61,7 +61,7 @@ def pair_documents(docs: list[Document], *, encoder: Encoder | None = None,
     Each source goes with its best English article when the score reaches `threshold`; another English article joins
     when it also reaches `threshold` and this source is that article's best match (two outlets on one event).
     """
-    sources = [d for d in docs if d.lang in SOURCE_LANGS and d.sentences]
+    sources = [d for d in docs if d.lang in SOURCE_LANGUAGES and d.sentences]
     english = [d for d in docs if d.lang == "en" and d.sentences]
     if not english:
         raise InputError("no English article to pair with")
@@ -86,4 +86,4 @@ def pairs_from_scores(sources: list[Document], english: list[Document], scores: 
 def unpaired_sources(docs: list[Document], pairs: list[DocPair]) -> list[Document]:
     """Source articles that no pair uses."""
     used = {id(p.src) for p in pairs}
-    return [d for d in docs if d.lang in SOURCE_LANGS and id(d) not in used]
+    return [d for d in docs if d.lang in SOURCE_LANGUAGES and id(d) not in used]

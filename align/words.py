@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from align.model import Alignment
-from mt.errors import InputError, ModelError
+from mt.errors import InputError, ModelError, first_line
 
 DEFAULT_WORD_MODEL = "bert-base-multilingual-cased"
 MATCHING_METHODS = {"a": "inter", "m": "mwmf", "i": "itermax", "f": "fwd", "r": "rev"}
@@ -47,8 +47,7 @@ def load_aligner(model: str = DEFAULT_WORD_MODEL, method: str = "a", layer: int 
                 aligner = sentence_aligner(model=model, token_type="bpe", matching_methods=method,
                                            device=device, layer=layer)
         except (OSError, ValueError, RuntimeError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelError(f"cannot load word-alignment model {model!r}: {first}") from None
+            raise ModelError(f"cannot load word-alignment model {model!r}: {first_line(exc)}") from None
         finally:
             quiet.setLevel(level)
         # simalign reads hidden layer 8 of mBERT; a smaller model has fewer, so take its last one instead of failing.

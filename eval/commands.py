@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from align.cli import THRESHOLD_HELP, link_threshold
+from align.words import DEFAULT_WORD_MODEL
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -53,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--words", action="store_true",
                      help="add SimAlign word links to the alignments and the report (needs mtk[words])")
     run.add_argument("--word-model", default=None, metavar="NAME|PATH",
-                     help="model for --words (default: bert-base-multilingual-cased)")
+                     help=f"model for --words (default: {DEFAULT_WORD_MODEL})")
     run.set_defaults(func=_run)
 
     ev = sub.add_parser("evaluate", help="compare translation models on a folder of articles",
@@ -70,7 +71,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from align.words import DEFAULT_WORD_MODEL
     from eval.pipeline import run_pipeline
 
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,

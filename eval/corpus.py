@@ -11,6 +11,7 @@ from pathlib import Path
 from align.encoder import Encoder
 from mt.document import Document
 from mt.errors import InputError
+from mt.langid import SOURCE_LANGUAGES
 
 
 @dataclass
@@ -92,5 +93,10 @@ def _manifest_pairs(root: Path, by_file: dict[str, Document]) -> list[tuple[Docu
             continue
         if src not in by_file or tgt not in by_file:
             raise InputError(f"{path}: {src} -> {tgt} names a file that is not in {root}")
+        langs = (by_file[src].lang, by_file[tgt].lang)
+        if langs[0] not in SOURCE_LANGUAGES or langs[1] != "en":
+            # English -> Swahili would be aligned the wrong way round, and Swahili -> Arabic scored as English.
+            raise InputError(f"{path}: {src} ({langs[0]}) -> {tgt} ({langs[1]}): expected a Swahili or Arabic "
+                             "article paired with an English one")
         pairs.append((by_file[src], by_file[tgt], None))
     return pairs

@@ -16,7 +16,6 @@ from mt.reading import read_text
 
 PSEUDO_LABEL = "pseudo-reference (aligned English, not a translation)"
 REFERENCE_LABEL = "reference translation"
-METRIC_NAMES = ("BLEU", "chrF", "chrF++", "TER")
 
 
 def _corpus_metrics() -> dict[str, Any]:

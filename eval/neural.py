@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mt.errors import InputError, ModelError
+from mt.errors import InputError, ModelError, first_line
 
 
 def comet_available() -> bool:
@@ -35,12 +35,12 @@ def comet_scores(sources: Sequence[str], hypotheses: Sequence[str], references: 
     try:
         model = load_from_checkpoint(str(ckpt))
     except Exception as exc:  # comet raises assorted errors for a bad checkpoint; the user needs one line
-        raise ModelError(f"cannot load COMET model {ckpt}: {exc}") from exc
+        raise ModelError(f"cannot load COMET model {ckpt}: {first_line(exc)}") from exc
     data = [{"src": s, "mt": h, **({"ref": references[i]} if references is not None else {})}
             for i, (s, h) in enumerate(zip(sources, hypotheses, strict=True))]
     try:
         result = model.predict(data, batch_size=16, gpus=0, progress_bar=False)
     except Exception as exc:  # same: torch/lightning failures (memory, a checkpoint of the wrong kind) end as one line
-        raise ModelError(f"COMET scoring with {ckpt} failed: {exc}") from exc
+        raise ModelError(f"COMET scoring with {ckpt} failed: {first_line(exc)}") from exc
     return {"label": label, "score": round(float(result.system_score), 4), "n": len(data),
             "status": f"measured with {ckpt}"}

@@ -14,9 +14,8 @@ from pathlib import Path
 from mt.atomic import atomic_output, check_output_file, refuse_overwriting_inputs, write_errors
 from mt.document import Document
 from mt.errors import InputError
+from mt.langid import SOURCE_LANGUAGES
 from mt.options import TranslationOptions
-
-SOURCE_LANGUAGES = ("sw", "ar")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -96,11 +95,7 @@ def _load_inputs(inputs: list[str], src: str) -> list[Document]:
         if source == "-":
             doc = document_from_text(read_text("-"), lang=src, doc_id="stdin", allowed=SOURCE_LANGUAGES)
         else:
-            doc = load_document(source, lang=src, allowed=SOURCE_LANGUAGES)
-        if doc.lang not in SOURCE_LANGUAGES:
-            raise InputError(f"{source}: language '{doc.lang}' is not supported; mtk translates sw and ar into English")
-        if not doc.sentences:
-            raise InputError(f"{source}: no text left to translate after cleaning")
+            doc = load_document(source, lang=src, allowed=SOURCE_LANGUAGES)  # refuses other languages, empty text
         warning = mixed_language_warning(doc.texts, doc.lang, source)
         if warning:
             print(f"mtk: warning: {warning}", file=sys.stderr)

@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from mt.errors import ModelError
+from mt.errors import ModelError, first_line
 from mt.families import detect_family
 
 # Tokenizer files the engine needs next to model.bin, whichever family the checkpoint is.
@@ -30,11 +30,6 @@ def require_converter() -> None:
             missing.append(module)
     if missing:
         raise ModelError(f"converting needs {' and '.join(missing)}: pip install 'mtk[convert]'")
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 @contextlib.contextmanager
@@ -131,7 +126,7 @@ def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8
     except ModelError as exc:
         raise ModelError(f"cannot convert {hf_id_or_dir}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - transformers/ctranslate2 raise OSError, ValueError, RuntimeError...
-        raise ModelError(f"cannot convert {hf_id_or_dir}: {_first_line(exc)}") from None
+        raise ModelError(f"cannot convert {hf_id_or_dir}: {first_line(exc)}") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out

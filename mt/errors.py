@@ -17,3 +17,10 @@ class ModelError(MtkError):
     """A model is missing, corrupt, cannot be downloaded or cannot be loaded."""
 
     exit_code = 3
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none), for a one-line error."""
+    # Messages from transformers, torch, the Hub and sentencepiece often run to several lines, or a whole traceback.
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

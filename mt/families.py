@@ -13,7 +13,6 @@ METADATA_FILE = "mtk-model.json"  # written by `mtk models pull`: catalog name, 
 
 NLLB_CODES = {"sw": "swh_Latn", "ar": "arb_Arab", "en": "eng_Latn"}
 M2M_CODES = {"sw": "__sw__", "ar": "__ar__", "en": "__en__"}
-LANGUAGE_NAMES = {"sw": "Swahili", "ar": "Arabic", "en": "English"}
 TARGET = "en"
 _FAIRSEQ_SPM = ("sentencepiece.bpe.model", "spm.128k.model")
 _CONTROL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<unk>", "<mask>"})

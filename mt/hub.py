@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mt import paths
 from mt.catalog import ModelEntry, load_catalog
-from mt.errors import InputError, ModelError
+from mt.errors import InputError, ModelError, first_line
 from mt.families import METADATA_FILE, detect_family
 
 
@@ -52,11 +52,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def check_reachable(endpoint: str | None = None, timeout: float = 5.0) -> None:
@@ -107,7 +102,7 @@ def _download_files(entry: ModelEntry, staging: Path, progress: bool) -> None:
             )
         except Exception as exc:  # noqa: BLE001 - network, HTTP and disk errors end the same way for the user
             raise ModelError(
-                f"cannot download {filename} of model '{entry.name}' from {entry.repo}@{entry.revision}: {_short(exc)}"
+                f"cannot download {filename} of model '{entry.name}' from {entry.repo}@{entry.revision}: {first_line(exc)}"
             ) from None
 
 
@@ -125,7 +120,7 @@ def _convert_checkpoint(entry: ModelEntry, staging: Path, progress: bool) -> Non
             ignore_patterns=["*.h5", "*.msgpack", "tf_model*", "flax_model*", "*.ot"],
         )
     except Exception as exc:  # noqa: BLE001 - as in _download_files
-        raise ModelError(f"cannot download checkpoint {entry.repo}@{entry.revision}: {_short(exc)}") from None
+        raise ModelError(f"cannot download checkpoint {entry.repo}@{entry.revision}: {first_line(exc)}") from None
     if staging.exists():
         shutil.rmtree(staging)
     convert(str(source), staging, quantization="int8")
@@ -153,7 +148,7 @@ def _verify(entry: ModelEntry, staging: Path) -> None:
 
         ctranslate2.Translator(str(staging), device="cpu", compute_type="int8")
     except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError for unloadable files
-        raise _CorruptDownload(f"model '{entry.name}' was downloaded but does not load: {_short(exc)}") from None
+        raise _CorruptDownload(f"model '{entry.name}' was downloaded but does not load: {first_line(exc)}") from None
 
 
 def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool = False) -> Path:

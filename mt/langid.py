@@ -10,7 +10,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from mt.errors import InputError
 
-SUPPORTED_SOURCES = ("sw", "ar")
+SOURCE_LANGUAGES = ("sw", "ar")  # the languages mtk translates into English and aligns with it
 LANGUAGES = {"sw": "Swahili", "ar": "Arabic", "en": "English"}
 UNDETERMINED = "und"
 

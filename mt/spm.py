@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sentencepiece as spm
 
-from mt.errors import ModelError
+from mt.errors import ModelError, first_line
 from mt.families import Family
 
 
@@ -16,7 +16,7 @@ def _load(path: Path) -> spm.SentencePieceProcessor:
     try:
         return spm.SentencePieceProcessor(model_file=str(path))
     except (RuntimeError, OSError) as exc:
-        raise ModelError(f"cannot read SentencePiece model {path}: {str(exc).splitlines()[0]}") from None
+        raise ModelError(f"cannot read SentencePiece model {path}: {first_line(exc)}") from None
 
 
 class Tokenizer:

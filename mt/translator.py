@@ -14,7 +14,7 @@ from mt.batching import make_batches, split_pieces
 from mt.cache import TranslationCache
 from mt.catalog import load_catalog
 from mt.document import Document
-from mt.errors import ModelError
+from mt.errors import ModelError, first_line
 from mt.families import Family, detect_family, read_metadata
 from mt.options import TranslationOptions
 from mt.progress import progress_bar
@@ -60,11 +60,6 @@ class TranslatedDocument:
 # Part of every cache key: raise it when post-processing of model output changes, so older cached text is not reused
 # (2: special and language tokens are removed from translations).
 _OUTPUT_VERSION = 2
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def model_label(name: str, revision: str | None) -> str:
@@ -150,8 +145,7 @@ class Translator:
             options = dataclasses.replace(options, compute_type=compute_type)
         if offline is None:
             offline = hub.offline_from_env()
-        show = progress if progress is not None else None
-        name, label, path, identity = _resolve(name_or_path, offline, show is not False)
+        name, label, path, identity = _resolve(name_or_path, offline, progress is not False)
         model_bin = path / "model.bin"
         if not model_bin.is_file():
             raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
@@ -165,7 +159,7 @@ class Translator:
                 inter_threads=options.inter_threads, intra_threads=options.intra_threads,
             )
         except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError for bad files
-            raise ModelError(f"cannot load model {path}: {_first_line(exc)}") from None
+            raise ModelError(f"cannot load model {path}: {first_line(exc)}") from None
         st = model_bin.stat()
         model_id = f"{identity}:{st.st_size}:{st.st_mtime_ns}:{dev}:{ctype}:{_OUTPUT_VERSION}"
         return cls(
@@ -233,7 +227,7 @@ class Translator:
                 try:
                     outputs = [h.result().hypotheses[0] for h in handles]
                 except Exception as exc:  # noqa: BLE001 - any engine failure is one line for the user
-                    raise ModelError(f"translation failed in model {self.path}: {_first_line(exc)}") from None
+                    raise ModelError(f"translation failed in model {self.path}: {first_line(exc)}") from None
                 texts = self._tokenizer.decode([self.family.strip_output(o) for o in outputs])
                 finished: list[tuple[str, str]] = []
                 for i, text in zip(batch, texts):

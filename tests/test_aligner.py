@@ -12,6 +12,7 @@ from align.config import AlignConfig
 from align.synthetic import SHARED_DIR
 from mt.document import Document, Sentence
 from mt.errors import InputError
+from mt.loader import load_document
 
 SW = [
     "Rais wa Kenya aliwasili Nairobi siku ya Jumatatu na kutia saini mkataba wa biashara wenye thamani ya dola milioni 20.",
@@ -116,11 +117,9 @@ def test_align_documents_checks_mode() -> None:
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
-@pytest.mark.skipif(not (SEEDS / "000_c34c121e1dd8a5b8.txt").is_file(), reason="seed articles not present")
 def test_seed_files_align_without_boilerplate() -> None:
-    loader = pytest.importorskip("mt.loader")
-    src = loader.load_document(str(SEEDS / "000_c34c121e1dd8a5b8.txt"), lang="sw")
-    tgt = loader.load_document(str(SEEDS / "003_644d7ec9ad0a14b6.txt"), lang="en")
+    src = load_document(str(SEEDS / "000_c34c121e1dd8a5b8.txt"), lang="sw")
+    tgt = load_document(str(SEEDS / "003_644d7ec9ad0a14b6.txt"), lang="en")
     al = align_documents(src, tgt)
     linked = [src.sentences[e.src].text + " || " + tgt.sentences[e.tgt].text for e in al.edges]
     for junk in ("Matangazo ya kibiashara", "Ukurasa haipatikani", "Read Also", "trendsnafrica.com", "Subscribe"):
@@ -129,18 +128,16 @@ def test_seed_files_align_without_boilerplate() -> None:
     assert any("Benny Gantz" in tgt.sentences[j].text for j in al.targets_of(gantz_sw))
 
 
-@pytest.mark.skipif(not (SEEDS / "002_c72093ee3c81bb2f.txt").is_file(), reason="seed articles not present")
 def test_seed_headlines_link_when_they_state_the_same_fact() -> None:
-    loader = pytest.importorskip("mt.loader")
     # 002 "Morocco and Israel sign a historic defence memorandum" and 004 "Israel and Morocco sign military cooperation
     # agreement": the English headline prefers the Arabic lead, so without the headline rule they stay apart.
-    ar = loader.load_document(str(SEEDS / "002_c72093ee3c81bb2f.txt"), lang="ar")
-    en = loader.load_document(str(SEEDS / "004_12f480076838e1d3.txt"), lang="en")
+    ar = load_document(str(SEEDS / "002_c72093ee3c81bb2f.txt"), lang="ar")
+    en = load_document(str(SEEDS / "004_12f480076838e1d3.txt"), lang="en")
     assert (0, 0) in {(e.src, e.tgt) for e in align_documents(ar, en).edges}
     # 000's headline ("... want to expand their cooperation in 'electronic warfare'") and 003's ("... sign bilateral
     # defence deal") state different facts and stay apart (the gold leaves 003's headline unaligned).
-    sw = loader.load_document(str(SEEDS / "000_c34c121e1dd8a5b8.txt"), lang="sw")
-    en3 = loader.load_document(str(SEEDS / "003_644d7ec9ad0a14b6.txt"), lang="en")
+    sw = load_document(str(SEEDS / "000_c34c121e1dd8a5b8.txt"), lang="sw")
+    en3 = load_document(str(SEEDS / "003_644d7ec9ad0a14b6.txt"), lang="en")
     assert not any(e.tgt == 0 for e in align_documents(sw, en3).edges)
 
 

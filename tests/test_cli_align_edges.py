@@ -209,3 +209,10 @@ def test_align_offline_refuses_to_download_a_model(tmp_path: Path, monkeypatch: 
     assert main(["align", str(SW), str(EN), "--model", "nllb-200-distilled-600M", "--offline"]) == 3
     error = _one_line_error(capsys.readouterr().err)
     assert "not downloaded and downloading is off" in error and "mtk models pull nllb-200-distilled-600M" in error
+
+
+def test_moses_output_inside_a_file_fails_before_aligning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x\n", encoding="utf-8")
+    assert main(["align", str(SW), str(EN), "--no-mt", "--format", "moses", "-o", str(blocker / "moses")]) == 2
+    assert _one_line_error(capsys.readouterr().err).endswith(f"{blocker} is a file, not a folder")

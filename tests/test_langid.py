@@ -9,7 +9,7 @@ import pytest
 from mt.errors import InputError
 from mt.langid import (
     LANGUAGES,
-    SUPPORTED_SOURCES,
+    SOURCE_LANGUAGES,
     canonical_code,
     detect_language,
     mixed_language_warning,
@@ -97,15 +97,15 @@ def test_aliases(alias: str, code: str) -> None:
 
 
 def test_resolve_requested_and_detected() -> None:
-    assert resolve_language("anything", "swh", SUPPORTED_SOURCES) == "sw"
-    assert resolve_language("وقع المغرب وإسرائيل مذكرة تفاهم في الشؤون الدفاعية.", "auto", SUPPORTED_SOURCES) == "ar"
+    assert resolve_language("anything", "swh", SOURCE_LANGUAGES) == "sw"
+    assert resolve_language("وقع المغرب وإسرائيل مذكرة تفاهم في الشؤون الدفاعية.", "auto", SOURCE_LANGUAGES) == "ar"
     assert resolve_language("The two countries signed an agreement.") == "en"
     assert set(LANGUAGES) == {"sw", "ar", "en"}
 
 
 def test_resolve_refuses_unsupported_language() -> None:
     with pytest.raises(InputError) as info:
-        resolve_language("The two countries signed an agreement in Rabat on Wednesday.", "auto", SUPPORTED_SOURCES)
+        resolve_language("The two countries signed an agreement in Rabat on Wednesday.", "auto", SOURCE_LANGUAGES)
     message = str(info.value)
     assert message.startswith("unsupported language 'en'") and "supported: sw" in message and "\n" not in message
     with pytest.raises(InputError, match="unsupported language 'fr'"):

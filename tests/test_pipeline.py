@@ -220,3 +220,15 @@ def test_a_copy_of_an_article_is_counted_once(isolated_home: Path, tmp_path: Pat
     assert main(["run", str(folder), "-o", str(out), "--no-mt"]) == 0
     assert "skipping zz-copy.txt: the same text as 000_c34c121e1dd8a5b8.txt" in capsys.readouterr().err
     assert len(json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairs"]) == 1
+
+
+def test_a_manifest_pairing_the_wrong_languages_is_refused(isolated_home: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    # English -> Swahili was aligned the wrong way round, and Swahili -> Arabic scored Arabic as the English side.
+    folder = _seed_pair(tmp_path / "articles")
+    (folder / "manifest.json").write_text(json.dumps({"articles": [
+        {"file": "003_644d7ec9ad0a14b6.txt", "same_event_as": "000_c34c121e1dd8a5b8.txt"}]}), encoding="utf-8")
+    assert main(["run", str(folder), "-o", str(tmp_path / "out"), "--no-mt", "--manifest"]) == 2
+    err = capsys.readouterr().err
+    assert "003_644d7ec9ad0a14b6.txt (en) -> 000_c34c121e1dd8a5b8.txt (sw): expected a Swahili or Arabic article " \
+           "paired with an English one" in err
