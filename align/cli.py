@@ -238,7 +238,7 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
 
 def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: Encoder, config: AlignConfig
               ) -> list[Alignment]:
-    from align.pairing import DEFAULT_THRESHOLD, pair_documents
+    from align.pairing import DEFAULT_THRESHOLD, pair_documents, unpaired_sources
 
     if args.src_path or args.en_path:
         raise InputError("give either SRC and EN, or --auto DIR, not both")
@@ -246,14 +246,12 @@ def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: En
     sources, english = _auto_sides(args.auto, args.presplit)
     threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
     by_id = {side.doc.doc_id: side for side in sources + english}
-    pairs = pair_documents([s.doc for s in sources + english], threshold=threshold, encoder=encoder)
-    paired = {p.src.doc_id for p in pairs}
+    docs = [s.doc for s in sources + english]
+    pairs = pair_documents(docs, threshold=threshold, encoder=encoder)
     for p in pairs:
         print(f"mtk: pair {p.src.doc_id} ({p.src.lang}) -> {p.tgt.doc_id} (en), score {p.score:.3f}", file=sys.stderr)
-    for side in sources:
-        if side.doc.doc_id not in paired:
-            print(f"mtk: unpaired {side.doc.doc_id} ({side.doc.lang}): no English article above {threshold}",
-                  file=sys.stderr)
+    for doc in unpaired_sources(docs, pairs):
+        print(f"mtk: unpaired {doc.doc_id} ({doc.lang}): no English article above {threshold}", file=sys.stderr)
     if not pairs:
         raise InputError(f"--auto {args.auto}: no source article matches an English article")
     return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], translations, encoder, config) for p in pairs]

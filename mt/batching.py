@@ -26,17 +26,6 @@ def make_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[int
     return batches
 
 
-def restore_order(batches: list[list[int]], results: list[list[str]], n: int) -> list[str]:
-    """Put per-batch results back at the positions their indexes name."""
-    out: list[str | None] = [None] * n
-    for idx, res in zip(batches, results, strict=True):
-        for i, r in zip(idx, res, strict=True):
-            out[i] = r
-    if any(o is None for o in out):
-        raise RuntimeError("batching lost a sentence")  # a bug, never user input
-    return out  # type: ignore[return-value]
-
-
 def split_pieces(pieces: list[str], limit: int) -> list[list[str]]:
     """Cut a piece sequence into chunks of at most `limit` pieces, at clause ends, else word starts, else anywhere."""
     chunks: list[list[str]] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from mt.batching import make_batches, restore_order, split_pieces
+from mt.batching import make_batches, split_pieces
 
 
 def test_batches_respect_budget_and_cover_everything() -> None:
@@ -21,13 +21,6 @@ def test_item_longer_than_budget_gets_its_own_batch() -> None:
     batches = make_batches([500, 3, 4], 100)
     assert batches[0] == [0]
     assert sorted(batches[1]) == [1, 2]
-
-
-def test_restore_order() -> None:
-    lengths = [5, 1, 9, 3]
-    batches = make_batches(lengths, 10)
-    results = [[f"t{i}" for i in b] for b in batches]
-    assert restore_order(batches, results, 4) == ["t0", "t1", "t2", "t3"]
 
 
 def test_split_prefers_clause_ends_and_loses_nothing() -> None:
