@@ -265,6 +265,9 @@ def run_align(args: argparse.Namespace) -> int:
         raise InputError("--format moses writes two files: give an output directory with -o DIR")
     # Now, not after the alignment: a folder given as a file, or a path inside a file. Moses writes into a folder.
     check_output_file(args.output if fmt != "moses" else Path(args.output) / "corpus.en")
+    if args.words and fmt != "jsonl":
+        # TSV, TMX and Moses have no place for word links: computing them only to drop them helps nobody.
+        raise InputError(f"--words adds word links to JSONL output only, not to --format {fmt}")
     if args.words:
         from align.words import load_aligner
 

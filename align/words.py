@@ -39,17 +39,20 @@ def load_aligner(model: str = DEFAULT_WORD_MODEL, method: str = "a", layer: int 
         sentence_aligner = _sentence_aligner_class()
         _check_available(model)
         # transformers logs load-report warnings to stderr; the CLI promises one line per failure, nothing else.
-        quiet = logging.getLogger("transformers")
-        level = quiet.level
-        quiet.setLevel(logging.ERROR)
+        # simalign logs an INFO line through a handler of its own, and transformers draws a "Loading weights" bar.
+        loggers = [logging.getLogger(name) for name in ("transformers", "simalign", "simalign.simalign")]
+        levels = [lg.level for lg in loggers]
+        for lg in loggers:
+            lg.setLevel(logging.ERROR)
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                 aligner = sentence_aligner(model=model, token_type="bpe", matching_methods=method,
                                            device=device, layer=layer)
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"cannot load word-alignment model {model!r}: {first_line(exc)}") from None
         finally:
-            quiet.setLevel(level)
+            for lg, level in zip(loggers, levels, strict=True):
+                lg.setLevel(level)
         # simalign reads hidden layer 8 of mBERT; a smaller model has fewer, so take its last one instead of failing.
         n_layers = getattr(aligner.embed_loader.emb_model.config, "num_hidden_layers", layer)
         aligner.embed_loader.layer = min(layer, n_layers)

@@ -1,7 +1,8 @@
 """`mtk evaluate`: compare translation models on one folder: quality, coverage, speed, size and peak memory.
 
 Each model translates in its own fresh subprocess (multiprocessing 'spawn'), so its peak resident memory
-(getrusage ru_maxrss) and speed are measured alone, with no other model or the sentence encoder in memory.
+(VmHWM, the process's own high-water mark) and speed are measured alone, with no other model or the sentence
+encoder in memory.
 Alignment and scoring then run in this process with one shared encoder.
 """
 
@@ -11,6 +12,7 @@ import functools
 import json
 import multiprocessing as mp
 import resource
+import signal
 import sys
 import time
 from pathlib import Path
@@ -22,13 +24,25 @@ from mt.errors import InputError, ModelError, MtkError
 
 
 def peak_rss_mib() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports ru_maxrss in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process so far, in MiB: VmHWM where /proc has it, else ru_maxrss."""
+    # Linux keeps ru_maxrss across fork and exec, so a worker started by a parent holding 800 MiB reported 800 MiB
+    # before loading anything; VmHWM belongs to the process's own address space and starts afresh at exec.
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _translate_worker(model: str, offline: bool | None, max_length: int | None, docs: list[Document],
                       conn: Any) -> None:
     """Child process: load `model`, translate `docs`, send back translations, timings and memory."""
+    # Ctrl-C reaches the whole process group; the parent stops this worker and says "interrupted" once, instead of
+    # this process printing a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         from mt.options import TranslationOptions
         from mt.translator import Translator
@@ -69,8 +83,13 @@ def translate_in_subprocess(model: str, docs: list[Document], offline: bool | No
     try:
         result = parent.recv()
     except EOFError:
+        proc.join()
         result = {"ok": False, "error": f"the worker translating with {model!r} died (exit code {proc.exitcode})",
                   "exit_code": 3}
+    except KeyboardInterrupt:
+        proc.terminate()  # the worker may not have seen the signal (sent to this process only)
+        proc.join()
+        raise
     proc.join()
     if not result["ok"]:
         raise (InputError if result.get("exit_code") == 2 else ModelError)(result["error"])
@@ -131,8 +150,8 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     _distinct_names(rows)
     return {
         "input": str(folder),
-        "memory_method": "peak RSS (getrusage ru_maxrss) of a fresh subprocess that loads the model and translates; "
-                         "rss_over_baseline subtracts the subprocess's RSS before loading",
+        "memory_method": "peak RSS (VmHWM) of a fresh subprocess that loads the model and translates; "
+                         "rss_over_baseline subtracts the subprocess's peak before loading",
         "models": rows,
     }
 
@@ -167,7 +186,7 @@ def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, p
 
 
 _COLUMNS = [("model", "model"), ("chrF", "chrF"), ("chrF++", "chrF++"), ("BLEU", "BLEU"), ("TER", "TER"),
-            ("quality_against", "against"),
+            ("quality_against", "against"), ("scored_sentences", "scored"),
             ("src_coverage", "src cov."), ("tgt_coverage", "en cov."), ("src_fact_coverage", "facts"),
             ("sentences_per_s", "sent/s"), ("size_mib", "size MiB"), ("peak_rss_mib", "peak RSS MiB")]
 

@@ -172,9 +172,12 @@ def test_words_field(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest
                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     bert = build_tiny_bert(tmp_path / "bert", SW_LINES + EN_LINES)
+    capsys.readouterr()  # what saving the tiny model printed
     out = tmp_path / "a.jsonl"
     rc, _, err = _run(capsys, *presplit, "--presplit", "--no-mt", "--words", "--word-model", bert, "-o", out)
     assert rc == 0, err
+    # Only mtk's own lines: no "Loading weights" bar from transformers, no INFO line from simalign.
+    assert all(line.startswith("mtk: ") for line in err.strip().splitlines()), err
     records = _records(out)
     assert any(r["words"] for r in records[:3])
     for r in records[:3]:
@@ -183,6 +186,14 @@ def test_words_field(presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest
         for w in r["words"]:
             n_tgt = len(EN_LINES[w["tgt_id"]].split())
             assert w["links"] and all(0 <= a < n_src and 0 <= b < n_tgt for a, b in w["links"])
+
+
+def test_words_with_a_format_that_cannot_hold_them_is_refused(presplit: tuple[Path, Path], tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = _run(capsys, *presplit, "--presplit", "--no-mt", "--words", "--format", "tmx", "-o",
+                      tmp_path / "a.tmx")
+    assert rc == 2 and err.strip() == "mtk: error: --words adds word links to JSONL output only, not to --format tmx"
+    assert not (tmp_path / "a.tmx").exists()
 
 
 def test_auto_pairs_the_seed_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -232,3 +232,16 @@ def test_a_manifest_pairing_the_wrong_languages_is_refused(isolated_home: Path, 
     err = capsys.readouterr().err
     assert "003_644d7ec9ad0a14b6.txt (en) -> 000_c34c121e1dd8a5b8.txt (sw): expected a Swahili or Arabic article " \
            "paired with an English one" in err
+
+
+def test_a_rerun_from_the_translation_cache_reports_no_speed(mt_run: Path, isolated_home: Path, tiny_marian: Path,
+                                                             tmp_path: Path) -> None:
+    # The first run filled the cache; this one translates nothing (it once reported 50,000 sentences a second).
+    first = json.loads((mt_run / "metrics.json").read_text(encoding="utf-8"))["timing"]
+    assert first["sentences_translated"] > 0 and first["sentences_per_s"] > 0
+    out = tmp_path / "again"
+    assert main(["run", str(SEEDS), "-o", str(out), "--model", str(tiny_marian), "--offline",
+                 "--max-length", "24"]) == 0
+    again = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["timing"]
+    assert again["sentences_translated"] == 0 and again["sentences_per_s"] is None
+    assert again["sentences_from_cache"] == first["sentences_translated"] + first["sentences_from_cache"]
