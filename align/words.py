@@ -68,12 +68,12 @@ def _check_available(model: str) -> None:
     """
     from pathlib import Path
 
-    from mt.hub import require_hub_files
+    from mt.hub import looks_like_local_path, require_hub_files
 
     path = Path(model).expanduser()
     if path.is_dir():
         return
-    if model.startswith((".", "/", "~")) or model.count("/") > 1:
+    if looks_like_local_path(model):
         raise ModelError(f"word-alignment model folder {model} not found")
     require_hub_files(model, f"word-alignment model {model!r}", "pass --word-model PATH to a local folder")
 

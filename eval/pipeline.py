@@ -158,6 +158,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     metrics = evaluate(corpus, alignments, references=references, presplit=presplit, comet_model=comet_model)
     if why_not:
         metrics["translation_quality"]["why_not_translated"] = why_not
+    timed = translations_dir is None and bool(models)  # a model of ours translated here
     metrics.update({
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "input": str(Path(folder)),
@@ -166,10 +167,10 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         # Translations made elsewhere took no time here, and in no-mt mode nothing was translated: their speed is
         # not measured, not zero (nor millions of sentences a second from dividing by a microsecond). Sentences
         # taken from the translation cache are counted apart: a speed over them would measure the cache.
-        "timing": {"translate_s": round(seconds, 3) if translations_dir is None and models else None,
+        "timing": {"translate_s": round(seconds, 3) if timed else None,
                    "sentences_per_s": round(fresh / seconds, 2) if fresh and seconds > 0 else None,
-                   "sentences_translated": fresh if translations_dir is None and models else None,
-                   "sentences_from_cache": cached if translations_dir is None and models else None,
+                   "sentences_translated": fresh if timed else None,
+                   "sentences_from_cache": cached if timed else None,
                    "total_s": None},
     })
     matrices = heat_matrices(alignments)

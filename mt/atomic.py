@@ -72,10 +72,14 @@ def check_output_file(path: str | os.PathLike[str] | None) -> None:
     """InputError now, before any work, when `path` cannot be an output file: a folder, or inside a file."""
     if path is None or str(path) == "-":
         return
-    target = Path(path)
-    if target.is_dir():
+    if Path(path).is_dir():
         raise InputError(f"cannot write {path}: it is a folder; give a file name")
-    parent = next((p for p in target.parents if p.exists()), None)
+    _refuse_path_through_a_file(path)
+
+
+def _refuse_path_through_a_file(path: str | os.PathLike[str]) -> None:
+    """InputError when the nearest existing ancestor of `path` is a file, so nothing can be created there."""
+    parent = next((p for p in Path(path).parents if p.exists()), None)
     if parent is not None and not parent.is_dir():
         raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
 
@@ -101,9 +105,7 @@ def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> 
     if target.resolve() == here or target.resolve() in here.parents:
         # The folder is replaced whole, and a process cannot swap out the folder it is working in.
         raise InputError(f"cannot replace {path}: it holds the current folder; give a subfolder such as out/")
-    parent = next((p for p in target.parents if p.exists()), None)
-    if parent is not None and not parent.is_dir():
-        raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
+    _refuse_path_through_a_file(path)
     if target.is_dir():
         foreign = sorted(p.name for p in target.iterdir() if p.name not in owned)
         if foreign:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mt.errors import ModelError, first_line
 from mt.families import detect_family
+from mt.hub import looks_like_local_path, require_hub_files
 
 # Tokenizer files the engine needs next to model.bin, whichever family the checkpoint is.
 _TOKENIZER_FILES = (
@@ -92,7 +93,7 @@ def _check_source(hf_id_or_dir: str) -> Path | None:
         if not (src / "config.json").is_file():
             raise ModelError(f"{src} is not a Transformers checkpoint (no config.json)")
         return src
-    if src.exists() or hf_id_or_dir.startswith((".", "/", "~")) or hf_id_or_dir.count("/") > 1:
+    if src.exists() or looks_like_local_path(hf_id_or_dir):
         raise ModelError(f"{hf_id_or_dir} is neither a checkpoint directory nor a Hugging Face model id")
     return None
 
@@ -107,8 +108,6 @@ def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8
         raise ModelError(f"{out} exists and is not empty; remove it or pass --force")
     src_dir = _check_source(hf_id_or_dir)
     if src_dir is None:
-        from mt.hub import require_hub_files
-
         require_hub_files(hf_id_or_dir, f"checkpoint {hf_id_or_dir!r}",
                           "convert a local checkpoint directory instead (one saved with save_pretrained)")
     copy = [f for f in _TOKENIZER_FILES if (src_dir / f).is_file()] if src_dir else []

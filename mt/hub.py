@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 from mt import paths
 from mt.catalog import ModelEntry, load_catalog
@@ -56,17 +57,34 @@ def _sha256(path: Path) -> str:
 
 def check_reachable(endpoint: str | None = None, timeout: float = 5.0) -> None:
     """Fail fast with one line when the Hub cannot be reached, instead of huggingface_hub's minute of retries."""
-    from urllib.parse import urlsplit
+    url = _hub_url(endpoint)
+    reason = _unreachable(endpoint, timeout)
+    if reason is not None:
+        raise ModelError(
+            f"cannot reach {url.scheme}://{url.netloc} to download models ({reason}); "
+            "connect to the internet, or pass --model PATH to a local CTranslate2 directory"
+        )
 
-    url = urlsplit(endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+
+def _hub_url(endpoint: str | None) -> SplitResult:
+    """The Hub's address: `endpoint`, else HF_ENDPOINT, else huggingface.co."""
+    return urlsplit(endpoint or os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+
+
+def _unreachable(endpoint: str | None = None, timeout: float = 5.0) -> str | None:
+    """Why the Hub cannot be reached (its socket error), or None when a connection opens."""
+    url = _hub_url(endpoint)
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
         socket.create_connection((url.hostname or "", port), timeout=timeout).close()
     except OSError as exc:
-        raise ModelError(
-            f"cannot reach {url.scheme}://{url.netloc} to download models ({exc.strerror or exc}); "
-            "connect to the internet, or pass --model PATH to a local CTranslate2 directory"
-        ) from None
+        return str(exc.strerror or exc)
+    return None
+
+
+def looks_like_local_path(name: str) -> bool:
+    """Whether `name` reads as a file-system path rather than a Hub id ("org/model" or "model")."""
+    return name.startswith((".", "/", "~")) or name.count("/") > 1
 
 
 def require_hub_files(repo_id: str, what: str, hint: str) -> None:
@@ -81,11 +99,9 @@ def require_hub_files(repo_id: str, what: str, hint: str) -> None:
         return  # downloaded before: loaded from the cache
     if offline_from_env():
         raise ModelError(f"{what} is not downloaded and HF_HUB_OFFLINE is set; {hint}")
-    try:
-        check_reachable()
-    except ModelError as exc:
-        reason = str(exc).split(" (", 1)[-1].split(")", 1)[0]
-        raise ModelError(f"{what} is not downloaded and the Hub cannot be reached ({reason}); {hint}") from None
+    reason = _unreachable()
+    if reason is not None:
+        raise ModelError(f"{what} is not downloaded and the Hub cannot be reached ({reason}); {hint}")
 
 
 def _download_files(entry: ModelEntry, staging: Path, progress: bool) -> None:

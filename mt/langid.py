@@ -69,15 +69,21 @@ def canonical_code(code: str) -> str:
     return _ALIAS_TO_CODE.get(base, _FOLD.get(base, base))
 
 
+def _scores_by_code(text: str) -> dict[str, float]:
+    """The identifier's probabilities for `text`, summed per language code (its labels fold as canonical_code does)."""
+    scores: dict[str, float] = {}
+    for label, score in _identifier().rank(text):
+        code = canonical_code(label)
+        scores[code] = scores.get(code, 0.0) + score
+    return scores
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the main language of `text`; 'und' when it has no letters or reads as no language."""
     letters = sum(ch.isalpha() for ch in text)
     if letters == 0:
         return UNDETERMINED
-    scores: dict[str, float] = {}
-    for label, score in _identifier().rank(text):
-        code = canonical_code(label)
-        scores[code] = scores.get(code, 0.0) + score
+    scores = _scores_by_code(text)
     best = max(scores, key=scores.__getitem__)
     if letters >= _MIN_LETTERS and scores[best] >= _MIN_CONFIDENCE:
         return UNDETERMINED if best == _NO_LANGUAGE else best
@@ -121,10 +127,7 @@ _MIXED_SHARE = 0.3
 def _sentence_language(text: str) -> tuple[str, float]:
     """The most probable language of one sentence and its probability, summed over the labels of that language (the
     identifier splits an Arabic sentence between ar, arz, fa and ur; they fold to one code or stay apart)."""
-    scores: dict[str, float] = {}
-    for label, score in _identifier().rank(text):
-        code = canonical_code(label)
-        scores[code] = scores.get(code, 0.0) + score
+    scores = _scores_by_code(text)
     letters = sum(ch.isalpha() for ch in text)
     if letters and len(_ARABIC_LETTER.findall(text)) * 2 > letters:
         # Written in Arabic script: among the languages read here, only Arabic can be it.

@@ -183,8 +183,9 @@ class Translator:
         for k, s in zip(keys, sentences):
             if k not in done:
                 todo.setdefault(k, s)
-        self.cached_count += sum(k in done for k in keys)
-        self.translated_count += len(keys) - sum(k in done for k in keys)
+        hits = sum(k in done for k in keys)
+        self.cached_count += hits
+        self.translated_count += len(keys) - hits
         if todo:
             done.update(self._translate_uncached(todo, src_lang))
         return [done[k] for k in keys]
