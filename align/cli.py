@@ -18,7 +18,7 @@ from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
-from mt.reading import read_text
+from mt.reading import article_files, read_article, read_text
 
 if TYPE_CHECKING:
     from mt.translator import Translator
@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("src_path", nargs="?", metavar="SRC", help="Swahili or Arabic article (text file)")
     p.add_argument("en_path", nargs="?", metavar="EN", help="English article (text file)")
-    p.add_argument("--auto", metavar="DIR", help="pair every *.txt article in DIR by event, then align each pair")
+    p.add_argument("--auto", metavar="DIR", help="pair every article in DIR (*.txt, saved *.html pages) by event, then align each pair")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (stdout if omitted); a directory for moses")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from the OUT suffix, else jsonl)")
     how = p.add_mutually_exclusive_group()
@@ -92,7 +92,10 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     lines = None
     try:
         if presplit:
-            text = read_text(path)
+            text, was_html = read_article(path)
+            if was_html:
+                raise InputError(f"{path}: an HTML page has no sentence per line; drop --presplit to read it as an "
+                                 "article")
             lines = split_lines(text)
             detected = resolve_language(text, lang)
             doc = document_from_lines([line for line in lines if not is_blank(line)], detected, doc_id)
@@ -210,9 +213,9 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
     root = Path(directory)
     if not root.is_dir():
         raise InputError(f"--auto {directory}: not a directory")
-    files = sorted(root.glob("*.txt"))
+    files = article_files(root)
     if not files:
-        raise InputError(f"--auto {directory}: no *.txt files")
+        raise InputError(f"--auto {directory}: no articles (*.txt, *.html)")
     sources: list[Side] = []
     english: list[Side] = []
     seen: dict[tuple[str, ...], str] = {}
@@ -236,14 +239,11 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
     return sources, english
 
 
-def _run_auto(args: argparse.Namespace, translations: _Translations, encoder: Encoder, config: AlignConfig
-              ) -> list[Alignment]:
+def _run_auto(args: argparse.Namespace, articles: tuple[list[Side], list[Side]], translations: _Translations,
+              encoder: Encoder, config: AlignConfig) -> list[Alignment]:
     from align.pairing import DEFAULT_THRESHOLD, pair_documents, unpaired_sources
 
-    if args.src_path or args.en_path:
-        raise InputError("give either SRC and EN, or --auto DIR, not both")
-
-    sources, english = _auto_sides(args.auto, args.presplit)
+    sources, english = articles
     threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
     by_id = {side.doc.doc_id: side for side in sources + english}
     docs = [s.doc for s in sources + english]
@@ -272,10 +272,14 @@ def run_align(args: argparse.Namespace) -> int:
         from align.words import load_aligner
 
         load_aligner(args.word_model)  # fail on a missing extra or model before the slow part
-    sides = None
-    if not args.auto:
-        # Bad usage, unreadable inputs and inputs too large for memory are reported before the encoder is prepared
-        # (about 10 s on first use).
+    # Bad usage, unreadable inputs and inputs too large for memory are reported before the encoder is prepared
+    # (about 10 s on first use).
+    sides = articles = None
+    if args.auto:
+        if args.src_path or args.en_path:
+            raise InputError("give either SRC and EN, or --auto DIR, not both")
+        articles = _auto_sides(args.auto, args.presplit)
+    else:
         if not (args.src_path and args.en_path):
             raise InputError("give SRC and EN (or --auto DIR)")
         if [args.src_path, args.en_path, args.translations].count("-") > 1:
@@ -288,9 +292,10 @@ def run_align(args: argparse.Namespace) -> int:
     encoder = MemoEncoder(get_encoder(args.encoder))
     translations = _Translations(args, encoder)
     config = AlignConfig() if args.threshold is None else AlignConfig().with_threshold(args.threshold)
-    if sides is None:
-        alignments = _run_auto(args, translations, encoder, config)
+    if articles is not None:
+        alignments = _run_auto(args, articles, translations, encoder, config)
     else:
+        assert sides is not None
         alignments = [_align_pair(*sides, translations, encoder, config)]
     if args.words:
         from align.words import word_align

@@ -10,7 +10,7 @@ from align.words import DEFAULT_WORD_MODEL
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("folder", help="folder of .txt articles (Swahili/Arabic sources and English articles)")
+    p.add_argument("folder", help="folder of articles, .txt or saved .html pages (Swahili/Arabic sources and English articles)")
     p.add_argument("--offline", action="store_true", default=None, help="never download a model")
     p.add_argument("--manifest", action="store_true", help="pair articles as FOLDER/manifest.json says")
     p.add_argument("--references", metavar="FILE",

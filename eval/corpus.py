@@ -33,20 +33,21 @@ class Corpus:
 
 def load_corpus(folder: str | Path, use_manifest: bool = False,
                 encoder: Encoder | Callable[[], Encoder] | None = None) -> Corpus:
-    """Load every *.txt of `folder` and pair source articles with English ones (by content, or by manifest.json).
+    """Load every article (*.txt, saved *.html pages) of `folder`; pair sources with English ones (content or manifest).
 
     `encoder` may be a function that makes one: it is called only once the folder is known to hold articles to pair,
     so a wrong folder fails at once, not after the encoder's first-use preparation (about 10 s).
     """
     from mt.langid import mixed_language_warning
     from mt.loader import load_document
+    from mt.reading import article_files
 
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"not a folder: {root}")
-    files = sorted(p for p in root.glob("*.txt") if p.is_file())
+    files = article_files(root)
     if not files:
-        raise InputError(f"no .txt articles in {root}")
+        raise InputError(f"no articles (*.txt, *.html) in {root}")
     docs: list[Document] = []
     by_file: dict[str, Document] = {}
     seen: dict[tuple[str, ...], str] = {}

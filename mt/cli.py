@@ -36,7 +36,7 @@ def _register_translate(subparsers: argparse._SubParsersAction) -> None:
         "translate", help="translate Swahili or Arabic articles into English",
         description=TRANSLATE_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="FILE", help="article files, or - for standard input")
+    p.add_argument("inputs", nargs="+", metavar="FILE", help="article files (plain text or saved .html pages), or - for standard input")
     p.add_argument("--src", default="auto", help="source language: auto (default), sw or ar")
     p.add_argument("--model", help="catalog name or CTranslate2 directory (default: the catalog default)")
     p.add_argument("--beam", type=int, default=TranslationOptions.beam_size, help="beam size (default %(default)s)")
@@ -85,17 +85,13 @@ def _register_models(subparsers: argparse._SubParsersAction) -> None:
 def _load_inputs(inputs: list[str], src: str) -> list[Document]:
     """Read, clean, detect and segment every input before any model is loaded, so bad input fails fast."""
     from mt.langid import mixed_language_warning
-    from mt.loader import document_from_text, load_document
-    from mt.reading import read_text
+    from mt.loader import load_document
 
     if inputs.count("-") > 1:
         raise InputError("standard input (-) can be given only once")
     docs = []
     for source in inputs:
-        if source == "-":
-            doc = document_from_text(read_text("-"), lang=src, doc_id="stdin", allowed=SOURCE_LANGUAGES)
-        else:
-            doc = load_document(source, lang=src, allowed=SOURCE_LANGUAGES)  # refuses other languages, empty text
+        doc = load_document(source, lang=src, allowed=SOURCE_LANGUAGES)  # refuses other languages, empty text
         warning = mixed_language_warning(doc.texts, doc.lang, source)
         if warning:
             print(f"mtk: warning: {warning}", file=sys.stderr)

@@ -12,7 +12,7 @@ from mt.document import Document, Dropped, Sentence
 from mt.errors import InputError
 from mt.langid import resolve_language
 from mt.normalize import normalize_with_spans
-from mt.reading import normalize_newlines, read_text
+from mt.reading import normalize_newlines, read_article
 from mt.segment import split_with_offsets
 
 _MAX_TITLE_WORDS = 25
@@ -25,8 +25,11 @@ def load_document(
     doc_id: str | None = None,
     allowed: Iterable[str] | None = None,
 ) -> Document:
-    """Read, normalise, clean, identify and segment an article file ('-' for stdin)."""
-    text = read_text(source)
+    """Read, normalise, clean, identify and segment an article file ('-' for stdin), plain text or a saved web page.
+
+    For a web page, sentence offsets point into the article text extracted from it (mt.html), not into the markup.
+    """
+    text, _ = read_article(source)
     is_stdin = str(source) == "-"
     name = doc_id or ("stdin" if is_stdin else Path(source).stem)
     path = None if is_stdin else str(source)

@@ -1,4 +1,7 @@
-"""Read an input article as text: decode UTF-8 or BOM-marked UTF-16/32, refuse binary or undecodable files."""
+"""Read an input article as text: decode UTF-8 or BOM-marked UTF-16/32, refuse binary or undecodable files.
+
+read_article also takes saved web pages: HTML is recognised by its content and its article text extracted (mt.html).
+"""
 
 from __future__ import annotations
 
@@ -35,7 +38,40 @@ _SNIFF_BYTES = 8192
 
 def read_text(source: str | os.PathLike[str]) -> str:
     """Read a file ('-' for stdin) and return its text with LF newlines; InputError on anything that is not text."""
+    return _plain_text(*_read_bytes(source))
+
+
+def read_article(source: str | os.PathLike[str]) -> tuple[str, bool]:
+    """Read an article file ('-' for stdin) as text, extracting the article from an HTML page; (text, was_html)."""
+    from mt.html import HTML_SUFFIXES, html_article_text, looks_like_html
+
     label, data = _read_bytes(source)
+    named_html = str(source) != "-" and Path(source).suffix.lower() in HTML_SUFFIXES
+    if data.strip() and (looks_like_html(data) or named_html):
+        kind = None if data.startswith(tuple(bom for bom, _ in _BOMS)) else _binary_kind(data)
+        if kind:
+            raise InputError(f"{label}: binary file ({kind}), expected an HTML page")
+        return normalize_newlines(html_article_text(data, label)), True
+    return _plain_text(label, data), False
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The article files of a folder, sorted: *.txt and saved web pages; InputError when two would share an id."""
+    from mt.html import HTML_SUFFIXES
+
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".txt", *HTML_SUFFIXES))
+    by_id: dict[str, Path] = {}
+    for path in files:
+        other = by_id.setdefault(path.stem, path)
+        if other != path:
+            # An article's id is its file name without the suffix: outputs (translations/<id>.txt) would collide.
+            raise InputError(f"{folder}: {other.name} and {path.name} would both be article {path.stem!r}; "
+                             "rename or remove one")
+    return files
+
+
+def _plain_text(label: str, data: bytes) -> str:
+    """Decoded text with LF newlines; InputError for empty or whitespace-only content."""
     text = decode_bytes(data, label)
     if not text.strip():
         raise InputError(f"{label}: file is empty" if not text else f"{label}: file contains only whitespace")

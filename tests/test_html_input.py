@@ -1,0 +1,164 @@
+"""Saved web pages as input: the article text is extracted (mt.html) and then read like a pasted page."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eval.cli import main
+from mt.errors import InputError
+from mt.html import looks_like_html
+from mt.loader import load_document
+from mt.reading import article_files
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+SW = SEEDS / "000_c34c121e1dd8a5b8.txt"
+EN = SEEDS / "003_644d7ec9ad0a14b6.txt"
+ARABIC = "اتفق المغرب وإسرائيل على تعزيز تعاونهما العسكري من خلال توسيعه ليشمل المخابرات والأمن السيبراني."
+
+
+def news_page(lines: list[str], title: str = "Habari - Tovuti", headline: str = "") -> str:
+    """A page as a browser saves it: the article's lines as paragraphs amid scripts, menus, banners and a footer."""
+    body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<script>window.dataLayer = window.dataLayer || []; function track() {{ return 1; }}</script>
+<style>body {{ font-family: serif; }}</style></head>
+<body><header><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/sport">Sport</a></li></ul></nav></header>
+<div class="cookie-banner">We use cookies to improve our services. <button>Accept</button></div>
+{f"<h1>{html.escape(headline)}</h1>" if headline else ""}
+<main><article>
+{body}
+</article>
+<aside><h2>Related</h2><ul><li><a href="/a">Floods hit the coast</a></li><li><a href="/b">Markets rally</a></li></ul>
+</aside></main>
+<footer><p>&copy; 2023 Example News. All rights reserved.</p><a href="/privacy">Privacy policy</a></footer>
+</body></html>"""
+
+
+def _seed_page(seed: Path, folder: Path, name: str | None = None) -> Path:
+    lines = [line.strip() for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    page = folder / (name or f"{seed.stem}.html")
+    page.write_text(news_page(lines), encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.name[:3])
+def test_saved_page_reads_like_its_text(seed: Path, tmp_path: Path) -> None:
+    page = load_document(_seed_page(seed, tmp_path))
+    text = load_document(seed)
+    # Menus, banner, related links and footer are gone; the seed's own boilerplate is dropped as in the text file.
+    assert page.texts == text.texts
+    assert page.title == text.title and page.lang == text.lang
+
+
+def test_headline_outside_the_article_comes_from_the_title(tmp_path: Path) -> None:
+    lines = [line for line in SW.read_text(encoding="utf-8").splitlines()[4:] if line.strip()]
+    headline = "Morocco na Israel zataka kupanua ushirikiano wao"
+    page = tmp_path / "page.html"
+    page.write_text(news_page(lines, title=f"{headline} - Habari", headline=headline), encoding="utf-8")
+    doc = load_document(page)
+    assert doc.texts[0] == headline and doc.title == headline
+    assert doc.texts.count(headline) == 1
+    # A title of a word or two is the site's, not a headline.
+    page.write_text(news_page(lines, title="Habari"), encoding="utf-8")
+    assert "Habari" not in load_document(page).texts
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["meta-charset", "detected"])
+def test_page_in_a_legacy_encoding(declared: bool, tmp_path: Path) -> None:
+    meta = '<meta charset="windows-1256">' if declared else ""
+    page = tmp_path / "ar.html"
+    page.write_bytes(f"<html><head>{meta}</head><body><article><p>{ARABIC}</p><p>{ARABIC[:60]} الرباط.</p>"
+                     "</article></body></html>".encode("cp1256"))
+    doc = load_document(page)
+    assert doc.lang == "ar" and doc.texts[0] == ARABIC
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b"<!DOCTYPE html><html><body></body></html>", True),
+    (b"\n  <!-- saved from url=(0014)about:internet -->\n<html lang='sw'>", True),
+    (b"\xef\xbb\xbf<html><head><title>x</title></head>", True),
+    (b"\xff\xfe" + "<!doctype html><html>".encode("utf-16-le"), True),
+    (b"<HEAD><TITLE>Old page</TITLE></HEAD>", True),
+    (b"Morocco na Israel <zimekubaliana> kuimarisha ushirikiano.", False),
+    (b"<p>a fragment</p>", False),
+    (b"<htmlx>", False),
+])
+def test_looks_like_html(data: bytes, expected: bool) -> None:
+    assert looks_like_html(data) is expected
+
+
+def test_a_fragment_named_html_is_read_as_html(tmp_path: Path) -> None:
+    page = tmp_path / "fragment.html"
+    page.write_text("<div><p>Morocco na Israel zimekubaliana kuimarisha ushirikiano wao wa kijeshi na wa ujasusi.</p>"
+                    "<p>Mkutano huo ulifanyika mjini Rabat siku ya Jumanne wiki hii.</p></div>", encoding="utf-8")
+    doc = load_document(page)
+    assert doc.lang == "sw" and len(doc.texts) == 2 and not any("<" in t for t in doc.texts)
+
+
+def _bad_align(capsys: pytest.CaptureFixture[str], out: Path, *argv: str | Path) -> str:
+    rc = main(["align", *map(str, argv), "--no-mt", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "Traceback" not in err
+    # A first run in a fresh cache also says it prepares the encoder; the failure itself is one line.
+    lines = [line for line in err.strip().splitlines() if not line.startswith("mtk: preparing")]
+    assert len(lines) == 1 and lines[0].startswith("mtk: error: "), err
+    assert not out.exists()
+    return lines[0]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"<html><body><script>var x = 1;</script><nav><a href='/'>Home</a></nav></body></html>", "no content sentences"),
+    (b"<html><body></body></html>", "no article text found in the HTML page"),
+    (b"", "file is empty"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary file (PNG image), expected an HTML page"),
+], ids=["menus-only", "no-text", "empty", "png"])
+def test_bad_pages_fail_in_one_line(data: bytes, message: str, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(data)
+    assert message in _bad_align(capsys, tmp_path / "out.jsonl", page, EN)
+
+
+def test_presplit_refuses_a_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = _seed_page(SW, tmp_path)
+    assert "an HTML page has no sentence per line" in _bad_align(capsys, tmp_path / "o.jsonl", page, EN, "--presplit")
+
+
+def test_folder_articles_and_id_clashes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("a.txt", "b.HTML", "c.htm", "notes.md", "d.jsonl"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.name for p in article_files(tmp_path)] == ["a.txt", "b.HTML", "c.htm"]
+    (tmp_path / "a.html").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="a.html and a.txt would both be article 'a'"):
+        article_files(tmp_path)
+    # Said at once, before the encoder is prepared (about 10 s on first use): the only line on stderr.
+    assert main(["align", "--auto", str(tmp_path), "--no-mt", "-o", str(tmp_path / "o.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "would both be article 'a'" in err
+
+
+def test_auto_pairs_saved_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for seed in SEED_FILES:
+        if seed.name.startswith(("000", "002")):
+            _seed_page(seed, folder)
+        else:
+            shutil.copy(seed, folder / seed.name)
+    out = tmp_path / "all.jsonl"
+    rc = main(["align", "--auto", str(folder), "--no-mt", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted({(r["src_doc"][:3], r["tgt_doc"][:3]) for r in records}) == [
+        ("000", "003"), ("001", "003"), ("002", "004")]
+    from_page = [r["src"] for r in records if r["src_doc"].startswith("000") and r["src"] is not None]
+    assert from_page == load_document(SW).texts
