@@ -14,8 +14,8 @@ from mt.errors import InputError
 
 # Names people give saved pages; content is checked too, so a page piped through stdin is recognised as well.
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-# An HTML document starts (after a byte-order mark, blanks and comments) with a doctype or one of these elements.
-_HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
+# An HTML document starts (after a byte-order mark, an XHTML page's XML declaration, blanks and comments) with a doctype or one of these elements.
+_HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
                          re.IGNORECASE | re.DOTALL)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _SNIFF_BYTES = 4096

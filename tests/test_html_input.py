@@ -87,6 +87,7 @@ def test_page_in_a_legacy_encoding(declared: bool, tmp_path: Path) -> None:
     (b"\xef\xbb\xbf<html><head><title>x</title></head>", True),
     (b"\xff\xfe" + "<!doctype html><html>".encode("utf-16-le"), True),
     (b"<HEAD><TITLE>Old page</TITLE></HEAD>", True),
+    (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">', True),
     (b"Morocco na Israel <zimekubaliana> kuimarisha ushirikiano.", False),
     (b"<p>a fragment</p>", False),
     (b"<htmlx>", False),
