@@ -9,64 +9,147 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from mt.errors import InputError
 
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
 # Names people give saved pages; content is checked too, so a page piped through stdin is recognised as well.
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-# An HTML document starts (after a byte-order mark, an XHTML page's XML declaration, blanks and comments) with a doctype or one of these elements.
-_HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
-                         re.IGNORECASE | re.DOTALL)
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-_SNIFF_BYTES = 4096
-_MIN_TITLE_WORDS = 3
-_TITLE_SEARCH_BLOCKS = 5
+# Saved "single file" web archives wrap the page in MIME parts (quoted-printable): not readable as HTML or as text.
+ARCHIVE_SUFFIXES = (".mhtml", ".mht")
+# An HTML document starts (after a byte-order mark, an XHTML page's XML declaration, blanks and comments) with a
+# doctype or one of these elements; saved pages also start with a script, a style sheet or a link.
+_HTML_START = re.compile(
+    rb"(?:\s|\xc2\xa0)*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|script|style|link)\b",
+    re.IGNORECASE | re.DOTALL)
+_MHTML_START = re.compile(rb"\s*(?:From:.*\n)?(?:[\w-]+:.*\n)*?MIME-Version:", re.IGNORECASE)
+_MARKUP = re.compile(r"<(?:[a-zA-Z][\w:-]*|!--|!doctype)[\s/>]", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Byte-order marks and what they need before the ASCII of the markup can be matched.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# A long comment or a large inline script can come before <html>; the regex stops at the first tag.
+_SNIFF_BYTES = 65536
+_MIN_HEADLINE_WORDS = 3
+_HEADLINE_SEARCH_BLOCKS = 5
+
+
+def _head(data: bytes) -> bytes:
+    """The start of `data` as ASCII-compatible bytes (a UTF-16/32 page's BOM and zero bytes removed)."""
+    head = data[:_SNIFF_BYTES]
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            if codec == "utf-8":
+                return head[len(bom):]
+            # The markup is ASCII: dropping the zero bytes is enough to recognise it.
+            return head[len(bom):].replace(b"\x00", b"")
+    return head
 
 
 def looks_like_html(data: bytes) -> bool:
     """True when `data` starts like an HTML document (doctype, <html>, <head>, ...), whatever its encoding."""
-    head = data[:_SNIFF_BYTES]
-    for bom in _BOMS:
-        if head.startswith(bom):
-            # UTF-16 pages: their markup is ASCII, so dropping the zero bytes is enough to recognise it.
-            head = head[len(bom):].replace(b"\x00", b"")
-            break
-    return bool(_HTML_START.match(head))
+    return bool(_HTML_START.match(_head(data)))
 
 
-def html_article_text(data: bytes | str, label: str) -> str:
-    """The article text of an HTML page (title first, one paragraph per line); InputError when it holds none.
+def looks_like_web_archive(data: bytes) -> bool:
+    """True for a page saved as one MIME file (.mhtml: Chrome's "Webpage, Single File")."""
+    head = _head(data)[:4096]
+    return bool(_MHTML_START.match(head)) and b"multipart/related" in head.lower()
 
-    Bytes are decoded by the page's own declaration or, without one, by detection (an Arabic page saved as
-    windows-1256 is common), so HTML is not held to the UTF-8 rule of plain-text articles.
+
+def has_markup(text: str) -> bool:
+    """True when `text` holds HTML tags (a file named .html may still be plain text)."""
+    return bool(_MARKUP.search(text[:_SNIFF_BYTES]))
+
+
+def decode_page(data: bytes) -> str:
+    """The page as text: its byte-order mark, else its own declaration, else detection (trafilatura's decoder).
+
+    HTML is not held to the UTF-8 rule of plain-text articles: an Arabic page saved as windows-1256 is common.
     """
-    from trafilatura import bare_extraction, load_html
+    from trafilatura.utils import decode_file
+
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace")
+    return decode_file(data)
+
+
+def _parse(text: str) -> HtmlElement:
+    """The page's element tree; a fragment (a copied <article> or a lone <p>) gets its <html> and <body>."""
+    from lxml.html import HTMLParser, document_fromstring
+
+    # huge_tree: libxml2 otherwise stops at 255 levels of nesting (old pages that never close <font> or <p> reach
+    # that) and drops any text node over 10 MB (an image inlined as base64), losing the article without an error.
+    parser = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True,
+                        huge_tree=True)
+    # lxml refuses a Unicode string that still declares its byte encoding.
+    tree: HtmlElement = document_fromstring(_XML_DECLARATION.sub("", text), parser=parser)
+    return tree
+
+
+def _keep_inline_text(tree: HtmlElement) -> None:
+    """Unwrap inline elements whose words the extractor would drop or cut the sentence at (in place)."""
+    # "met on <time>Tuesday, 18 July</time> in Rabat" lost its date; "<q>a partnership</q>" split the sentence and
+    # lost its quotation marks.
+    for q in tree.iter("q"):
+        q.text = "\u201c" + (q.text or "")
+        if len(q):
+            q[-1].tail = (q[-1].tail or "") + "\u201d"
+        else:
+            q.text += "\u201d"
+    for element in list(tree.iter("time", "q")):
+        if element.getparent() is not None:
+            element.drop_tag()
+
+
+def _headline(tree: HtmlElement) -> str:
+    """The page's visible headline: the text of its first <h1>, spaces collapsed ('' when it has none)."""
+    for h1 in tree.iter("h1"):
+        # A line break inside the headline separates words: "Morocco na Israel<br>zataka" is not "Israelzataka".
+        for br in h1.iter("br"):
+            br.tail = " " + (br.tail or "")
+        return " ".join(h1.text_content().split())
+    return ""
+
+
+def html_article_text(data: bytes, label: str) -> str:
+    """The article text of an HTML page (headline first, one paragraph per block); InputError when it holds none."""
+    from trafilatura import extract
 
     # trafilatura reports pages it cannot use through logging warnings; the one-line error below says it instead.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    if isinstance(data, bytes):
-        for bom, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-            if data.startswith(bom):
-                data = data.decode(codec, errors="replace")
-                break
-    tree = load_html(data)
-    if tree is None:
-        raise InputError(f"{label}: cannot parse the HTML page")
+    tree = _parse(decode_page(data))
+    headline = _headline(tree)
+    _keep_inline_text(tree)
     # favor_recall: what the extractor lets through is cleaned again as text; what it drops is lost. Tables come out
-    # as "| a | b |" rows, which are not sentences.
-    found = bare_extraction(tree, with_metadata=True, favor_recall=True, include_comments=False,
-                            include_tables=False)
-    text = (getattr(found, "text", None) or "").strip() if found is not None else ""
-    if not text:
-        raise InputError(f"{label}: no article text found in the HTML page")
+    # as "| a | b |" rows, which are not sentences. No metadata: the <title> and og:title often carry the site's name
+    # or slogan rather than the headline, and the metadata pass searches the whole page for dates.
+    text = extract(tree, favor_recall=True, include_comments=False, include_tables=False, with_metadata=False) or ""
     # One block per line in trafilatura's output; blank lines between them keep a run of similar-length lines from
     # reading as one hard-wrapped paragraph to mt.cleaning.
     blocks = [line.strip() for line in text.splitlines() if line.strip()]
-    title = " ".join((getattr(found, "title", None) or "").split())
-    # The headline often stands outside the <article> element the text came from. trafilatura takes the title from
-    # og:title or <title> without the site's name; a title of a word or two ("Home", "Page") is no headline, and one
-    # the top of the text already states (under a kicker or a breadcrumb) is not repeated.
-    top = " ".join(blocks[:_TITLE_SEARCH_BLOCKS]).casefold()
-    if len(title.split()) >= _MIN_TITLE_WORDS and title.casefold() not in top:
-        blocks.insert(0, title)
+    if not blocks:
+        raise InputError(f"{label}: no article text found in the HTML page")
+    # The headline often stands outside the <article> element the text came from; one the top of the text already
+    # states (under a kicker or a breadcrumb) is not repeated, and one of a word or two is a logo, not a headline.
+    if len(headline.split()) >= _MIN_HEADLINE_WORDS:
+        _place_headline(blocks, headline)
     return "\n\n".join(blocks)
+
+
+def _place_headline(blocks: list[str], headline: str) -> None:
+    """Put the headline first unless the top of the text states it; one the extractor cut at a <br> is rejoined."""
+    top = blocks[:_HEADLINE_SEARCH_BLOCKS]
+    for start in range(len(top)):
+        for end in range(start + 2, len(top) + 1):
+            if " ".join(top[start:end]) == headline:
+                blocks[start:end] = [headline]
+                return
+    if headline.casefold() not in " ".join(top).casefold():
+        blocks.insert(0, headline)

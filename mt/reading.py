@@ -43,15 +43,32 @@ def read_text(source: str | os.PathLike[str]) -> str:
 
 def read_article(source: str | os.PathLike[str]) -> tuple[str, bool]:
     """Read an article file ('-' for stdin) as text, extracting the article from an HTML page; (text, was_html)."""
-    from mt.html import HTML_SUFFIXES, html_article_text, looks_like_html
+    from mt.html import (
+        ARCHIVE_SUFFIXES,
+        HTML_SUFFIXES,
+        decode_page,
+        has_markup,
+        html_article_text,
+        looks_like_html,
+        looks_like_web_archive,
+    )
 
     label, data = _read_bytes(source)
-    named_html = str(source) != "-" and Path(source).suffix.lower() in HTML_SUFFIXES
-    if data.strip() and (looks_like_html(data) or named_html):
-        kind = None if data.startswith(tuple(bom for bom, _ in _BOMS)) else _binary_kind(data)
-        if kind:
-            raise InputError(f"{label}: binary file ({kind}), expected an HTML page")
-        return normalize_newlines(html_article_text(data, label)), True
+    suffix = "" if str(source) == "-" else Path(source).suffix.lower()
+    if data.strip():
+        if suffix in ARCHIVE_SUFFIXES or looks_like_web_archive(data):
+            raise InputError(f"{label}: a web archive (.mhtml) cannot be read; save the page as "
+                             "'Webpage, HTML only' or copy its text")
+        # A page recognised by its start is HTML whatever else it holds (a stray NUL byte in a script included).
+        if looks_like_html(data):
+            return normalize_newlines(html_article_text(data, label)), True
+        if suffix in HTML_SUFFIXES:
+            kind = None if data.startswith(tuple(bom for bom, _ in _BOMS)) else _binary_kind(data)
+            if kind:
+                raise InputError(f"{label}: binary file ({kind}), expected an HTML page")
+            # A fragment (a copied <article>) is HTML; a text file given an .html name is read as text.
+            if has_markup(decode_page(data)):
+                return normalize_newlines(html_article_text(data, label)), True
     return _plain_text(label, data), False
 
 

@@ -71,6 +71,53 @@ def test_headline_outside_the_article_comes_from_the_title(tmp_path: Path) -> No
     assert "Habari" not in load_document(page).texts
 
 
+def test_site_name_in_the_title_is_not_a_headline(tmp_path: Path) -> None:
+    lines = [line for line in SW.read_text(encoding="utf-8").splitlines()[4:] if line.strip()]
+    page = tmp_path / "page.html"
+    page.write_text(news_page(lines, title="BBC News Swahili - Habari za hivi punde"), encoding="utf-8")
+    doc = load_document(page)
+    assert doc.texts == load_document(SW).texts[1:] and doc.title is None
+
+
+def test_headline_cut_by_a_line_break_is_one_sentence(tmp_path: Path) -> None:
+    lines = [line for line in SW.read_text(encoding="utf-8").splitlines()[4:] if line.strip()]
+    page = tmp_path / "page.html"
+    page.write_text(news_page(lines, headline="HEAD").replace("<h1>HEAD</h1>", "<h1>Morocco na Israel<br>zataka "
+                                                                             "kupanua ushirikiano</h1>"),
+                    encoding="utf-8")
+    doc = load_document(page)
+    assert doc.texts[0] == doc.title == "Morocco na Israel zataka kupanua ushirikiano"
+
+
+def test_inline_date_and_quotation_stay_in_their_sentence(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(news_page([
+        ("The two countries held their first committee meeting on <time datetime='2023-07-18'>Tuesday, 18 July</time> "
+        "in Rabat, the army said."),
+        ("The army called the cooperation <q>a partnership built on <em>mutual</em> trust</q> in a statement issued "
+        "after the meeting.")]).replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'"), encoding="utf-8")
+    assert load_document(page).texts == [
+        "The two countries held their first committee meeting on Tuesday, 18 July in Rabat, the army said.",
+        ("The army called the cooperation \u201ca partnership built on mutual trust\u201d in a statement issued after "
+        "the meeting.")]
+
+
+@pytest.mark.parametrize("layout", ["unclosed-font", "inline-image"])
+def test_nothing_lost_on_deep_or_huge_pages(layout: str, tmp_path: Path) -> None:
+    sentences = [f"Habari nambari {i} inaeleza mkutano wa Rabat kwa kina zaidi." for i in range(300)]
+    if layout == "unclosed-font":
+        # Old pages never close <font> or <p>: every paragraph nests one level deeper (libxml2 stops at 255).
+        markup = "<html><body><div>" + "".join(f"<p><font size=3>{s}" for s in sentences) + "</div></body></html>"
+    else:
+        # A page saved with its images inlined (SingleFile): one 8 MB attribute before the text.
+        image = "data:image/png;base64," + "A" * 8_000_000
+        markup = (f"<html><body><img src='{image}'><article>"
+                  + "".join(f"<p>{s}</p>" for s in sentences) + "</article></body></html>")
+    page = tmp_path / "page.html"
+    page.write_text(markup, encoding="utf-8")
+    assert load_document(page).texts == sentences
+
+
 @pytest.mark.parametrize("declared", [True, False], ids=["meta-charset", "detected"])
 def test_page_in_a_legacy_encoding(declared: bool, tmp_path: Path) -> None:
     meta = '<meta charset="windows-1256">' if declared else ""
@@ -96,12 +143,36 @@ def test_looks_like_html(data: bytes, expected: bool) -> None:
     assert looks_like_html(data) is expected
 
 
-def test_a_fragment_named_html_is_read_as_html(tmp_path: Path) -> None:
+FRAGMENT_SENTENCES = ["Morocco na Israel zimekubaliana kuimarisha ushirikiano wao wa kijeshi na wa ujasusi.",
+                      "Mkutano huo ulifanyika mjini Rabat siku ya Jumanne wiki hii."]
+
+
+@pytest.mark.parametrize("template", [
+    "<div><p>{0}</p><p>{1}</p></div>",
+    "<article class='story'><div class='story-body'><p>{0}</p><p>{1}</p></div></article>",
+    "<p>{0} {1}</p>",
+], ids=["div", "one-article", "one-p"])
+def test_a_fragment_named_html_is_read_as_html(template: str, tmp_path: Path) -> None:
     page = tmp_path / "fragment.html"
-    page.write_text("<div><p>Morocco na Israel zimekubaliana kuimarisha ushirikiano wao wa kijeshi na wa ujasusi.</p>"
-                    "<p>Mkutano huo ulifanyika mjini Rabat siku ya Jumanne wiki hii.</p></div>", encoding="utf-8")
+    page.write_text(template.format(*FRAGMENT_SENTENCES), encoding="utf-8")
     doc = load_document(page)
-    assert doc.lang == "sw" and len(doc.texts) == 2 and not any("<" in t for t in doc.texts)
+    assert doc.lang == "sw" and doc.texts == FRAGMENT_SENTENCES
+
+
+def test_plain_text_named_htm_is_read_as_text(tmp_path: Path) -> None:
+    page = tmp_path / "article.htm"
+    shutil.copy(SW, page)
+    assert load_document(page).texts == load_document(SW).texts
+
+
+def test_page_on_stdin_starting_with_a_script_and_holding_a_nul(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    markup = ("<script>var tracker = '\x00';</script>\n" + news_page(FRAGMENT_SENTENCES)).encode("utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(markup)))
+    assert load_document("-").texts == FRAGMENT_SENTENCES
 
 
 def _bad_align(capsys: pytest.CaptureFixture[str], out: Path, *argv: str | Path) -> str:
@@ -120,7 +191,10 @@ def _bad_align(capsys: pytest.CaptureFixture[str], out: Path, *argv: str | Path)
     (b"<html><body></body></html>", "no article text found in the HTML page"),
     (b"", "file is empty"),
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary file (PNG image), expected an HTML page"),
-], ids=["menus-only", "no-text", "empty", "png"])
+    ((b"From: <Saved by Blink>\nSnapshot-Content-Location: https://example.org/\nSubject: Habari\n"
+     b"MIME-Version: 1.0\nContent-Type: multipart/related;\n\ttype=\"text/html\"\n\n------MultipartBoundary--x\n"),
+     "a web archive (.mhtml) cannot be read; save the page as 'Webpage, HTML only'"),
+], ids=["menus-only", "no-text", "empty", "png", "mhtml"])
 def test_bad_pages_fail_in_one_line(data: bytes, message: str, tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "page.html"
