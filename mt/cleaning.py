@@ -112,6 +112,11 @@ class _Cleaner:
         self.related_header, self.related_teaser = related_patterns(lang)
         self.result = CleanResult()
         self.seen: dict[str, Paragraph] = {}
+        # The seen paragraphs by exact text and by text without its final full stop, with their order: a repeat
+        # behind a label or before a credit is found by looking up the pieces of the new paragraph, not by comparing
+        # it with every earlier one (quadratic: a 4 MB page took minutes).
+        self.by_text: dict[str, tuple[int, Paragraph]] = {}
+        self.by_head: dict[str, list[tuple[int, Paragraph]]] = {}
         self.in_related_block = False
 
     def run(self, units: list[Paragraph]) -> CleanResult:
@@ -136,7 +141,12 @@ class _Cleaner:
         if self._is_repeat(unit, following):
             return
         unit = self._trim_trailing_credit(unit)
-        self.seen.setdefault(duplicate_key(unit.text), unit)
+        key = duplicate_key(unit.text)
+        if key not in self.seen:
+            self.seen[key] = unit
+            entry = (len(self.seen), unit)
+            self.by_text.setdefault(unit.text, entry)
+            self.by_head.setdefault(unit.text.rstrip(".").strip(), []).append(entry)
         self.result.paragraphs.append(unit)
 
     def _line_reason(self, text: str) -> str | None:
@@ -171,7 +181,7 @@ class _Cleaner:
         if following is not None and _short_label_before(unit.text, _without_bullet(following).text):
             self._drop(unit.text, "breadcrumb", unit)
             return True
-        for earlier in self.seen.values():
+        for earlier in self._repeat_candidates(unit.text):
             # "WorldIsrael and Morocco sign ..." after the title: a section label glued to a repeated title.
             if _short_label_before(unit.text, earlier.text):
                 self._drop(unit.text, "duplicate", unit)
@@ -183,6 +193,24 @@ class _Cleaner:
                 self._drop(rest, "photo-credit", unit)
                 return True
         return False
+
+    def _repeat_candidates(self, text: str) -> list[Paragraph]:
+        """Earlier paragraphs, in order, that `text` could repeat behind a short label or before a credit."""
+        found: dict[int, Paragraph] = {}
+        # Behind a label: `text` ends with the earlier paragraph, after at most _MAX_PREFIX_CHARS of label.
+        for cut in range(1, len(text)):
+            if len(text[:cut].strip()) > _MAX_PREFIX_CHARS:
+                break
+            entry = self.by_text.get(text[cut:])
+            if entry:
+                found[entry[0]] = entry[1]
+        # Before a credit: `text` starts with the earlier paragraph and goes on for at most _MAX_CREDIT_WORDS words.
+        for cut in range(len(text) - 1, 0, -1):
+            if len(text[cut:].lstrip(".").split()) > _MAX_CREDIT_WORDS:
+                break
+            for order, earlier in self.by_head.get(text[:cut], ()):
+                found[order] = earlier
+        return [found[order] for order in sorted(found)]
 
     def _trim_trailing_credit(self, unit: Paragraph) -> Paragraph:
         match = TRAILING_CREDIT.search(unit.text)
