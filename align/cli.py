@@ -16,6 +16,7 @@ from align.model import Alignment
 from mt.atomic import check_output_file, refuse_overwriting_inputs, write_errors
 from mt.document import Document
 from mt.errors import InputError
+from mt.fetch import is_url, url_doc_id
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
 from mt.reading import article_files, read_article, read_text
@@ -48,8 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Link each sentence of SRC (Swahili or Arabic) with the sentences of EN (English) that state "
         "the same thing, or pair and align every article of a directory with --auto.",
     )
-    p.add_argument("src_path", nargs="?", metavar="SRC", help="Swahili or Arabic article (text file)")
-    p.add_argument("en_path", nargs="?", metavar="EN", help="English article (text file)")
+    p.add_argument("src_path", nargs="?", metavar="SRC", help="Swahili or Arabic article: text file, saved .html page or http(s) URL")
+    p.add_argument("en_path", nargs="?", metavar="EN", help="English article: text file, saved .html page or http(s) URL")
     p.add_argument("--auto", metavar="DIR", help="pair every article in DIR (*.txt, saved *.html pages) by event, then align each pair")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (stdout if omitted); a directory for moses")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from the OUT suffix, else jsonl)")
@@ -84,11 +85,12 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     from mt.langid import LANGUAGES, mixed_language_warning, resolve_language
     from mt.loader import document_from_lines, load_document
 
-    if path != "-" and Path(path).is_dir():
+    local = path != "-" and not is_url(path)
+    if local and Path(path).is_dir():
         raise InputError(f"{role} {path}: is a directory (mtk align --auto DIR aligns a whole folder)")
-    if path != "-" and not Path(path).is_file():
+    if local and not Path(path).is_file():
         raise InputError(f"{role} {path}: no such file")
-    doc_id = Path(path).stem if path != "-" else "stdin"
+    doc_id = Path(path).stem if local else url_doc_id(path) if path != "-" else "stdin"
     lines = None
     try:
         if presplit:

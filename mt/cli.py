@@ -36,7 +36,7 @@ def _register_translate(subparsers: argparse._SubParsersAction) -> None:
         "translate", help="translate Swahili or Arabic articles into English",
         description=TRANSLATE_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="FILE", help="article files (plain text or saved .html pages), or - for standard input")
+    p.add_argument("inputs", nargs="+", metavar="FILE", help="articles: text files, saved .html pages, http(s) URLs, or - for standard input")
     p.add_argument("--src", default="auto", help="source language: auto (default), sw or ar")
     p.add_argument("--model", help="catalog name or CTranslate2 directory (default: the catalog default)")
     p.add_argument("--beam", type=int, default=TranslationOptions.beam_size, help="beam size (default %(default)s)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import urllib.parse
 from pathlib import Path
 
 from mt.errors import InputError
@@ -42,7 +43,11 @@ def read_text(source: str | os.PathLike[str]) -> str:
 
 
 def read_article(source: str | os.PathLike[str]) -> tuple[str, bool]:
-    """Read an article file ('-' for stdin) as text, extracting the article from an HTML page; (text, was_html)."""
+    """Read an article (a file, '-' for stdin, or an http(s) URL) as text, extracting the article from an HTML page.
+
+    Returns (text, was_html).
+    """
+    from mt.fetch import fetch, is_url
     from mt.html import (
         ARCHIVE_SUFFIXES,
         HTML_SUFFIXES,
@@ -53,8 +58,13 @@ def read_article(source: str | os.PathLike[str]) -> tuple[str, bool]:
         looks_like_web_archive,
     )
 
-    label, data = _read_bytes(source)
-    suffix = "" if str(source) == "-" else Path(source).suffix.lower()
+    name = str(source)
+    if is_url(name):
+        label, data = name, fetch(name)
+        suffix = Path(urllib.parse.urlsplit(name).path).suffix.lower()
+    else:
+        label, data = _read_bytes(source)
+        suffix = "" if name == "-" else Path(source).suffix.lower()
     if data.strip():
         if suffix in ARCHIVE_SUFFIXES or looks_like_web_archive(data):
             raise InputError(f"{label}: a web archive (.mhtml) cannot be read; save the page as "

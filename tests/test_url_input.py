@@ -1,0 +1,137 @@
+"""Articles given by URL, fetched from a real HTTP server on this machine (no network beyond localhost)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from test_html_input import news_page
+
+from eval.cli import main
+from mt.errors import InputError
+from mt.fetch import fetch, url_doc_id
+from mt.loader import load_document
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SW = SEEDS / "000_c34c121e1dd8a5b8.txt"
+EN = SEEDS / "003_644d7ec9ad0a14b6.txt"
+ARABIC = "اتفق المغرب وإسرائيل على تعزيز تعاونهما العسكري من خلال توسيعه ليشمل المخابرات والأمن السيبراني."
+
+
+def _lines(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# path -> (status, content type, body)
+PAGES: dict[str, tuple[int, str, bytes]] = {
+    "/habari/morocco-israel-ushirikiano.html": (200, "text/html; charset=utf-8", news_page(_lines(SW)).encode()),
+    "/plain/000.txt": (200, "text/plain; charset=utf-8", SW.read_bytes()),
+    # The charset only in the HTTP header, as many Arabic sites send it.
+    "/ar/story": (200, "text/html; charset=windows-1256",
+                  f"<html><body><article><p>{ARABIC}</p><p>{ARABIC[:50]} الرباط.</p></article></body></html>"
+                  .encode("cp1256")),
+    "/photo.jpg": (200, "image/jpeg", b"\xff\xd8\xff" + bytes(200)),
+    "/gone": (404, "text/html", b"<html><body>Not here</body></html>"),
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/slow":
+            time.sleep(2)
+        if self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/habari/morocco-israel-ushirikiano.html")
+            self.end_headers()
+            return
+        status, content_type, body = PAGES.get(self.path, (404, "text/plain", b"no"))
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_page_by_url_reads_like_the_file(server: str) -> None:
+    doc = load_document(f"{server}/habari/morocco-israel-ushirikiano.html")
+    assert doc.texts == load_document(SW).texts and doc.lang == "sw"
+    assert doc.doc_id == "morocco-israel-ushirikiano"
+    # Redirects are followed; plain text served as such is read as text.
+    assert load_document(f"{server}/moved").texts == doc.texts
+    assert load_document(f"{server}/plain/000.txt").texts == doc.texts
+
+
+def test_charset_named_only_by_the_server(server: str) -> None:
+    doc = load_document(f"{server}/ar/story")
+    assert doc.lang == "ar" and doc.texts[0] == ARABIC and doc.doc_id == "story"
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/gone", "HTTP 404 Not Found"),
+    ("/photo.jpg", "not a web page (image/jpeg)"),
+])
+def test_bad_urls_are_named_in_one_line(path: str, message: str, server: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_document(server + path)
+    assert str(caught.value) == f"{server}{path}: {message}"
+
+
+def test_unreachable_host_and_size_cap(server: str) -> None:
+    with socket.socket() as s:  # a port nobody listens on: bound, then closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(InputError, match=rf"http://127.0.0.1:{port}/x: cannot fetch \(.*refused"):
+        fetch(f"http://127.0.0.1:{port}/x")
+    with pytest.raises(InputError, match=r"/slow: no answer within 0.3 s"):
+        fetch(f"{server}/slow", timeout=0.3)
+    with pytest.raises(InputError, match="page larger than 0 MB"):
+        fetch(f"{server}/plain/000.txt", max_bytes=100)
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://www.bbc.com/swahili/articles/c3g4x1p5e2lo", "c3g4x1p5e2lo"),
+    ("https://example.org/news/2023/07/morocco-israel.html?utm_source=x#top", "morocco-israel"),
+    ("https://example.org/", "example.org"),
+    ("https://example.org/ar/%D8%A7%D9%84%D9%85%D8%BA%D8%B1%D8%A8", "المغرب"),
+])
+def test_url_doc_ids(url: str, expected: str) -> None:
+    assert url_doc_id(url) == expected
+
+
+def test_align_two_urls(server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "a.jsonl"
+    rc = main(["align", f"{server}/habari/morocco-israel-ushirikiano.html", str(EN), "--no-mt", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["src_doc"] for r in records} == {"morocco-israel-ushirikiano"}
+    assert [r["src"] for r in records if r["src"] is not None] == load_document(SW).texts
+    # A failed fetch is one line and leaves no output.
+    out2 = tmp_path / "b.jsonl"
+    assert main(["align", f"{server}/gone", str(EN), "--no-mt", "-o", str(out2)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"mtk: error: SRC {server}/gone: HTTP 404 Not Found"] and not out2.exists()
