@@ -90,8 +90,14 @@ def _load_inputs(inputs: list[str], src: str) -> list[Document]:
     if inputs.count("-") > 1:
         raise InputError("standard input (-) can be given only once")
     docs = []
+    by_id: dict[str, str] = {}
     for source in inputs:
         doc = load_document(source, lang=src, allowed=SOURCE_LANGUAGES)  # refuses other languages, empty text
+        # JSONL records name their article by id: two articles under one id would read back as one.
+        if doc.doc_id in by_id:
+            raise InputError(f"{by_id[doc.doc_id]} and {source} would both be article {doc.doc_id!r}; give each "
+                             "once, or rename one")
+        by_id[doc.doc_id] = source
         warning = mixed_language_warning(doc.texts, doc.lang, source)
         if warning:
             print(f"mtk: warning: {warning}", file=sys.stderr)

@@ -76,6 +76,17 @@ def test_bad_input_exits_2(mtk_run, tiny_nllb: Path, tmp_path: Path, content: by
     assert not out.exists()
 
 
+def test_two_inputs_with_one_article_id_are_refused(mtk_run, tiny_nllb: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    copy = tmp_path / "a" / SW_FILE.name
+    copy.write_bytes(SW_FILE.read_bytes())
+    out = tmp_path / "out.jsonl"
+    for argv in ([SW_FILE, copy], [SW_FILE, SW_FILE]):
+        code, _, err = mtk_run("translate", *argv, "--model", tiny_nllb, "--format", "jsonl", "-o", out)
+        assert code == 2 and len(err.splitlines()) == 1, err
+        assert f"would both be article '{SW_FILE.stem}'" in err and not out.exists()
+
+
 def test_unsupported_src_flag(mtk_run, tiny_nllb: Path) -> None:
     code, _, err = mtk_run("translate", SW_FILE, "--src", "fr", "--model", tiny_nllb)
     assert code == 2 and "unsupported source language 'fr'" in err
