@@ -16,10 +16,10 @@ from align.model import Alignment
 from mt.atomic import check_output_file, refuse_overwriting_inputs, write_errors
 from mt.document import Document
 from mt.errors import InputError
-from mt.fetch import is_url, url_doc_id
+from mt.fetch import is_url
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
-from mt.reading import article_files, read_article, read_text
+from mt.reading import article_files, article_id, read_article, read_text
 
 if TYPE_CHECKING:
     from mt.translator import Translator
@@ -49,9 +49,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Link each sentence of SRC (Swahili or Arabic) with the sentences of EN (English) that state "
         "the same thing, or pair and align every article of a directory with --auto.",
     )
-    p.add_argument("src_path", nargs="?", metavar="SRC", help="Swahili or Arabic article: text file, saved .html page or http(s) URL")
+    p.add_argument("src_path", nargs="?", metavar="SRC",
+                   help="Swahili or Arabic article: text file, saved .html page or http(s) URL")
     p.add_argument("en_path", nargs="?", metavar="EN", help="English article: text file, saved .html page or http(s) URL")
-    p.add_argument("--auto", metavar="DIR", help="pair every article in DIR (*.txt, saved *.html pages) by event, then align each pair")
+    p.add_argument("--auto", metavar="DIR",
+                   help="pair every article in DIR (*.txt, saved *.html pages) by event, then align each pair")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (stdout if omitted); a directory for moses")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from the OUT suffix, else jsonl)")
     how = p.add_mutually_exclusive_group()
@@ -90,7 +92,7 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
         raise InputError(f"{role} {path}: is a directory (mtk align --auto DIR aligns a whole folder)")
     if local and not Path(path).is_file():
         raise InputError(f"{role} {path}: no such file")
-    doc_id = Path(path).stem if local else url_doc_id(path) if path != "-" else "stdin"
+    doc_id = article_id(path)
     lines = None
     try:
         if presplit:

@@ -36,7 +36,8 @@ def _register_translate(subparsers: argparse._SubParsersAction) -> None:
         "translate", help="translate Swahili or Arabic articles into English",
         description=TRANSLATE_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="FILE", help="articles: text files, saved .html pages, http(s) URLs, or - for standard input")
+    p.add_argument("inputs", nargs="+", metavar="FILE",
+                   help="articles: text files, saved .html pages, http(s) URLs, or - for standard input")
     p.add_argument("--src", default="auto", help="source language: auto (default), sw or ar")
     p.add_argument("--model", help="catalog name or CTranslate2 directory (default: the catalog default)")
     p.add_argument("--beam", type=int, default=TranslationOptions.beam_size, help="beam size (default %(default)s)")
@@ -86,18 +87,14 @@ def _load_inputs(inputs: list[str], src: str) -> list[Document]:
     """Read, clean, detect and segment every input before any model is loaded, so bad input fails fast."""
     from mt.langid import mixed_language_warning
     from mt.loader import load_document
+    from mt.reading import refuse_shared_ids
 
     if inputs.count("-") > 1:
         raise InputError("standard input (-) can be given only once")
+    refuse_shared_ids(inputs)  # before reading or fetching any of them
     docs = []
-    by_id: dict[str, str] = {}
     for source in inputs:
         doc = load_document(source, lang=src, allowed=SOURCE_LANGUAGES)  # refuses other languages, empty text
-        # JSONL records name their article by id: two articles under one id would read back as one.
-        if doc.doc_id in by_id:
-            raise InputError(f"{by_id[doc.doc_id]} and {source} would both be article {doc.doc_id!r}; give each "
-                             "once, or rename one")
-        by_id[doc.doc_id] = source
         warning = mixed_language_warning(doc.texts, doc.lang, source)
         if warning:
             print(f"mtk: warning: {warning}", file=sys.stderr)

@@ -70,9 +70,7 @@ def _quoted(url: str) -> str:
     if parts.username or parts.password:
         raise InputError(f"{url}: a user name or password in the URL is not supported")
     host = parts.hostname.encode("idna").decode("ascii") if parts.hostname else ""
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
-    if ":" in host:  # an IPv6 literal keeps its brackets
-        netloc = f"[{host}]" + (f":{parts.port}" if parts.port is not None else "")
+    netloc = (f"[{host}]" if ":" in host else host) + ("" if parts.port is None else f":{parts.port}")  # [IPv6]
     return urllib.parse.urlunsplit((parts.scheme, netloc, urllib.parse.quote(parts.path, safe="/%:@!$&'()*+,;=~"),
                                     urllib.parse.quote(parts.query, safe="=&%/:+,;?@~"), ""))
 
@@ -128,7 +126,7 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: flo
         chunks.append(chunk)
         size += len(chunk)
         if size > max_bytes:
-            raise InputError(f"page larger than {max_bytes // (1024 * 1024)} MB; save the article and give the file")
+            raise _too_large(max_bytes)
         if time.monotonic() > deadline:
             raise InputError(f"page not received within {total_timeout:g} s")
     expected = response.headers.get("Content-Length", "")
@@ -151,8 +149,13 @@ def _decompressed(body: bytes, encoding: str, max_bytes: int) -> bytes:
     except zlib.error as exc:
         raise InputError(f"the page's {encoding} data is corrupt ({exc})") from None
     if len(out) > max_bytes:
-        raise InputError(f"page larger than {max_bytes // (1024 * 1024)} MB; save the article and give the file")
+        raise _too_large(max_bytes)
     return out
+
+
+def _too_large(max_bytes: int) -> InputError:
+    """The error for a page (or its decompressed body) over the size cap."""
+    return InputError(f"page larger than {max_bytes // (1024 * 1024)} MB; save the article and give the file")
 
 
 def _one_line(reason: object) -> str:

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from mt.errors import InputError
+from mt.reading import BOMS
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -29,10 +30,6 @@ _HTML_START = re.compile(
 _MHTML_START = re.compile(rb"\s*(?:From:.*\n)?(?:[\w-]+:.*\n)*?MIME-Version:", re.IGNORECASE)
 _MARKUP = re.compile(r"<(?:[a-zA-Z][\w:-]*|!--|!doctype)[\s/>]", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-# Byte-order marks and what they need before the ASCII of the markup can be matched.
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 # A long comment or a large inline script can come before <html>; the regex stops at the first tag.
 _SNIFF_BYTES = 65536
 _MIN_HEADLINE_WORDS = 3
@@ -42,12 +39,10 @@ _HEADLINE_SEARCH_BLOCKS = 5
 def _head(data: bytes) -> bytes:
     """The start of `data` as ASCII-compatible bytes (a UTF-16/32 page's BOM and zero bytes removed)."""
     head = data[:_SNIFF_BYTES]
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if head.startswith(bom):
-            if codec == "utf-8":
-                return head[len(bom):]
-            # The markup is ASCII: dropping the zero bytes is enough to recognise it.
-            return head[len(bom):].replace(b"\x00", b"")
+            # UTF-16/32: the markup is ASCII, so dropping the zero bytes is enough to recognise it.
+            return head[len(bom):] if codec == "utf-8-sig" else head[len(bom):].replace(b"\x00", b"")
     return head
 
 
@@ -74,9 +69,9 @@ def decode_page(data: bytes) -> str:
     """
     from trafilatura.utils import decode_file
 
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="replace")
+            return data.decode(codec, errors="replace")
     return decode_file(data)
 
 
@@ -118,13 +113,14 @@ def _headline(tree: HtmlElement) -> str:
     return ""
 
 
-def html_article_text(data: bytes, label: str) -> str:
-    """The article text of an HTML page (headline first, one paragraph per block); InputError when it holds none."""
+def html_article_text(page: bytes | str, label: str) -> str:
+    """The article text of an HTML page, as bytes or already decoded (headline first, one paragraph per block);
+    InputError when it holds none."""
     from trafilatura import extract
 
     # trafilatura reports pages it cannot use through logging warnings; the one-line error below says it instead.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    tree = _parse(decode_page(data))
+    tree = _parse(decode_page(page) if isinstance(page, bytes) else page)
     headline = _headline(tree)
     _keep_inline_text(tree)
     # favor_recall: what the extractor lets through is cleaned again as text; what it drops is lost. Tables come out

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from mt.boilerplate import ends_sentence
 from mt.cleaning import CleanResult, clean_text, duplicate_key
 from mt.document import Document, Dropped, Sentence
 from mt.errors import InputError
-from mt.fetch import is_url, url_doc_id
 from mt.langid import resolve_language
 from mt.normalize import normalize_with_spans
-from mt.reading import normalize_newlines, read_article
+from mt.reading import article_id, normalize_newlines, read_article
 from mt.segment import split_with_offsets
 
 _MAX_TITLE_WORDS = 25
@@ -28,13 +26,12 @@ def load_document(
 ) -> Document:
     """Read, normalise, clean, identify and segment an article: a file, '-' for stdin, or an http(s) URL.
 
-    Plain text and web pages are both read (mt.reading.read_article). For a web page, sentence offsets point into the article text extracted from it (mt.html), not into the markup.
+    Plain text and web pages are both read (mt.reading.read_article). For a web page, sentence offsets point into the
+    article text extracted from it (mt.html), not into the markup.
     """
     text, _ = read_article(source)
-    is_stdin = str(source) == "-"
-    name = doc_id or ("stdin" if is_stdin else url_doc_id(str(source)) if is_url(str(source)) else Path(source).stem)
-    path = None if is_stdin else str(source)
-    return document_from_text(text, lang=lang, doc_id=name, allowed=allowed, path=path)
+    path = None if str(source) == "-" else str(source)
+    return document_from_text(text, lang=lang, doc_id=doc_id or article_id(source), allowed=allowed, path=path)
 
 
 def document_from_text(

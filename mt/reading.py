@@ -24,8 +24,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xfd7zXZ\x00", "xz data"),
     (b"7z\xbc\xaf\x27\x1c", "7z archive"),
 )
-# Checked longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
-_BOMS: tuple[tuple[bytes, str], ...] = (
+# Byte-order marks and the codec that reads text starting with one (the mark included). Checked longest first: the
+# UTF-32 LE BOM starts with the UTF-16 LE one.
+BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe\x00\x00", "utf-32"),
     (b"\x00\x00\xfe\xff", "utf-32"),
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -65,21 +66,49 @@ def read_article(source: str | os.PathLike[str]) -> tuple[str, bool]:
     else:
         label, data = _read_bytes(source)
         suffix = "" if name == "-" else Path(source).suffix.lower()
-    if data.strip():
-        if suffix in ARCHIVE_SUFFIXES or looks_like_web_archive(data):
-            raise InputError(f"{label}: a web archive (.mhtml) cannot be read; save the page as "
-                             "'Webpage, HTML only' or copy its text")
-        # A page recognised by its start is HTML whatever else it holds (a stray NUL byte in a script included).
-        if looks_like_html(data):
-            return normalize_newlines(html_article_text(data, label)), True
-        if suffix in HTML_SUFFIXES:
-            kind = None if data.startswith(tuple(bom for bom, _ in _BOMS)) else _binary_kind(data)
-            if kind:
-                raise InputError(f"{label}: binary file ({kind}), expected an HTML page")
-            # A fragment (a copied <article>) is HTML; a text file given an .html name is read as text.
-            if has_markup(decode_page(data)):
-                return normalize_newlines(html_article_text(data, label)), True
+    if not data.strip():
+        return _plain_text(label, data), False  # says empty or whitespace-only
+    if suffix in ARCHIVE_SUFFIXES or looks_like_web_archive(data):
+        raise InputError(f"{label}: a web archive (.mhtml) cannot be read; save the page as "
+                         "'Webpage, HTML only' or copy its text")
+    # A page recognised by its start is HTML whatever else it holds (a stray NUL byte in a script included).
+    page: bytes | str = data
+    is_html = looks_like_html(data)
+    if not is_html and suffix in HTML_SUFFIXES:
+        kind = None if data.startswith(tuple(bom for bom, _ in BOMS)) else _binary_kind(data)
+        if kind:
+            raise InputError(f"{label}: binary file ({kind}), expected an HTML page")
+        # A fragment (a copied <article>) is HTML; a text file given an .html name is read as text.
+        page = decode_page(data)
+        is_html = has_markup(page)
+    if is_html:
+        return normalize_newlines(html_article_text(page, label)), True
     return _plain_text(label, data), False
+
+
+def article_id(source: str | os.PathLike[str]) -> str:
+    """The id outputs name an article by: its file name without the suffix, a URL's (mt.fetch.url_doc_id), or stdin."""
+    from mt.fetch import is_url, url_doc_id
+
+    name = str(source)
+    if name == "-":
+        return "stdin"
+    return url_doc_id(name) if is_url(name) else Path(source).stem
+
+
+def refuse_shared_ids(sources: list[str], where: str = "") -> None:
+    """InputError when two of `sources` (or one given twice) would be one article id (`where` prefixes the message).
+
+    Outputs are named by id (translations/<id>.txt) and JSONL records name their article by it: two articles under
+    one id would overwrite each other or read back as one.
+    """
+    first_of: dict[str, str] = {}
+    for source in sources:
+        key = article_id(source)
+        if key in first_of:
+            raise InputError(f"{where}{first_of[key]} and {source} would both be article {key!r}; "
+                             "rename or remove one")
+        first_of[key] = source
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -87,13 +116,7 @@ def article_files(folder: Path) -> list[Path]:
     from mt.html import HTML_SUFFIXES
 
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".txt", *HTML_SUFFIXES))
-    by_id: dict[str, Path] = {}
-    for path in files:
-        other = by_id.setdefault(path.stem, path)
-        if other != path:
-            # An article's id is its file name without the suffix: outputs (translations/<id>.txt) would collide.
-            raise InputError(f"{folder}: {other.name} and {path.name} would both be article {path.stem!r}; "
-                             "rename or remove one")
+    refuse_shared_ids([p.name for p in files], where=f"{folder}: ")
     return files
 
 
@@ -114,7 +137,7 @@ def decode_bytes(data: bytes, label: str = "<input>") -> str:
     """Decode UTF-8 (BOM optional) or UTF-16/32 with a BOM; InputError naming `label` for binary or bad bytes."""
     if not data:
         raise InputError(f"{label}: file is empty")
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if data.startswith(bom):
             if codec == "utf-8-sig":
                 return _decode_utf8(data[len(bom) :], label, offset=len(bom))
