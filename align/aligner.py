@@ -157,8 +157,9 @@ def _best_partner_links(edges: dict[tuple[int, int], float], score: np.ndarray, 
 
 def _clause_links(edges: dict[tuple[int, int], float], score: np.ndarray, cov: ClauseCoverage, anchors: np.ndarray,
                   cfg: AlignConfig) -> None:
-    """A clause links its sentence to the other side's sentence it matches best, when that sentence in turn has no
-    better partner anywhere (clause or sentence): mutual best at clause level keeps topical echoes out."""
+    """Link a sentence to the other side's sentence one of its clauses matches best, when that one has no better partner.
+
+    "No better partner anywhere" (clause or sentence): mutual best at clause level keeps topical echoes out."""
     comb = np.maximum(score, np.maximum(cov.covered_tgt, cov.covered_src) + anchors)
     comb_best_src, comb_best_tgt = np.argmax(comb, axis=0), np.argmax(comb, axis=1)
     for i, row in cov.src_clause_rows:

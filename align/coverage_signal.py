@@ -54,8 +54,9 @@ def clause_coverage(texts_src: list[str], texts_tgt: list[str], src_emb: np.ndar
                     cross: np.ndarray, encoder: Encoder, k_frac: float, k_min: int, k_max: int,
                     min_words: int = 14, max_clauses: int = 4, budget: int = 64,
                     src_encoder: Encoder | None = None) -> ClauseCoverage:
-    """Clause coverage in both directions for one article pair (clauses of long sentences only); `src_encoder`
-    embeds the source clauses (default `encoder`)."""
+    """Clause coverage in both directions for one article pair (clauses of long sentences only).
+
+    `src_encoder` embeds the source clauses (default `encoder`)."""
     n_src, n_tgt = cross.shape
     k_tgt, k_src = adaptive_k(n_tgt, k_frac, k_min, k_max), adaptive_k(n_src, k_frac, k_min, k_max)
     src_knn = knn_mean(cross, k_tgt, axis=1)

@@ -26,8 +26,10 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key BLOB, vec BLOB, PRI
 
 def compute_missing(found: dict[str, T], unique: list[str], compute: Callable[[list[str]], list[T]],
                     store: Callable[[list[str], list[T]], None], description: str = "embedding sentences") -> None:
-    """Compute the texts of `unique` that `found` lacks, STORE_CHUNK at a time, store each chunk before the next
-    starts (an interrupted run keeps its work), and add them to `found`; a progress bar when there is much to do."""
+    """Compute the texts of `unique` that `found` lacks and add them to `found`, storing each chunk as it is done.
+
+    STORE_CHUNK texts at a time, each chunk stored before the next starts (an interrupted run keeps its work); a
+    progress bar when there is much to do."""
     missing = [t for t in unique if t not in found]
     # An article embeds in a second or two; a bar only for the long first run on a big input (about 10 s and more).
     with progress_bar(len(missing) if len(missing) > STORE_CHUNK else 0, description) as advance:

@@ -25,7 +25,9 @@ class GroupEmbedder:
     def __init__(self, encoder: Encoder, texts: list[str], translations: list[str] | None,
                  singles: tuple[np.ndarray, np.ndarray | None] | None = None,
                  tr_encoder: Encoder | None = None) -> None:
-        """`singles`: the embeddings (and translation embeddings) already computed for each sentence alone;
+        """Keep what joined groups are embedded with.
+
+        `singles`: the embeddings (and translation embeddings) already computed for each sentence alone;
         `tr_encoder` embeds the (English) translations when `encoder` is a source-language one."""
         self._encoder = encoder
         self._tr_encoder = tr_encoder or encoder
@@ -37,8 +39,9 @@ class GroupEmbedder:
             self._memo = {(k,): (emb[k], tr_emb[k] if tr_emb is not None else None) for k in range(len(texts))}
 
     def get_many(self, groups: list[tuple[int, ...]]) -> list[tuple[np.ndarray, np.ndarray | None]]:
-        """Embeddings of each group's sentences joined in document order (and of their joined translations, if any);
-        groups not seen before are embedded together in one encoder call per side (one call per group is slow)."""
+        """Embeddings of each group's sentences joined in document order (and of their joined translations, if any).
+
+        Groups not seen before are embedded together in one encoder call per side (one call per group is slow)."""
         keys = [tuple(sorted(g)) for g in groups]
         missing = list(dict.fromkeys(k for k in keys if k not in self._memo))
         if missing:

@@ -38,8 +38,9 @@ _DOC_FIELDS = ("doc", "doc_id", "src_doc")
 
 
 def _doc_of(record: dict) -> str | None:
-    """The article a record belongs to: "doc" (mtk translate), "doc_id" (mtk run's translations.jsonl) or "src_doc"
-    (mtk align's JSONL)."""
+    """The article a record belongs to: "doc", "doc_id" or "src_doc".
+
+    mtk translate writes "doc", mtk run's translations.jsonl "doc_id", mtk align's JSONL "src_doc"."""
     doc = next((record[f] for f in _DOC_FIELDS if record.get(f) is not None), None)
     return None if doc is None else str(doc)
 
@@ -218,9 +219,10 @@ def _lines_or_article(text: str, lines: list[str], src: Document, encoder: Encod
 def read_article_translations(location: str | os.PathLike[str], src: Document, *, several: bool,
                               source_lines: list[str] | None = None, encoder: Encoder | None = None,
                               text: str | None = None) -> tuple[list[str], str | None]:
-    """read_translations for article `src` from `location`: a folder with one file per article (translation_file),
-    or one file ('-' for stdin, whose `text` the caller reads once), which must name each record's article when
-    `several` articles read it."""
+    """read_translations for article `src` from `location`, a folder with one file per article or one file.
+
+    A folder is read through translation_file. One file ('-' for stdin, whose `text` the caller reads once) must
+    name each record's article when `several` articles read it."""
     if str(location) != "-" and Path(location).is_dir():
         return read_translations(translation_file(location, src.doc_id), src, source_lines=source_lines,
                                  encoder=encoder)

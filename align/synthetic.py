@@ -186,8 +186,9 @@ def make_pair(doc: tuple[str, list[str], list[str]], distractors: tuple[list[str
 
 def make_pairs(lang: str, n_docs: int, seed: int, cfg: SynthConfig = SynthConfig(),
                second_outlets: int = 0) -> list[SyntheticPair]:
-    """`n_docs` reproducible synthetic comparable pairs for `lang` ("sw" or "ar") drawn with `seed`; the first
-    `second_outlets` of them also get a second English outlet (`SyntheticPair.second_outlet`)."""
+    """`n_docs` reproducible synthetic comparable pairs for `lang` ("sw" or "ar") drawn with `seed`.
+
+    The first `second_outlets` of them also get a second English outlet (`SyntheticPair.second_outlet`)."""
     docs = load_documents(lang)
     if n_docs < 1 or n_docs > len(docs) - 2:
         raise InputError(f"n_docs must be between 1 and {len(docs) - 2} for {lang!r}, got {n_docs}")

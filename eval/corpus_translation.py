@@ -68,9 +68,11 @@ def translate_corpus(translators: dict[str, Any],
 
 def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
                          log: TextIO | None = None) -> dict[str, list[str]]:
-    """Translations made elsewhere of every paired source article: FOLDER/<doc_id>.jsonl or .txt, in any form
-    `mtk align --translations` reads (JSONL, one line per sentence, or the translated article as text), or one JSONL
-    file whose records name their article ("doc" or "doc_id", as mtk translate and mtk run write them)."""
+    """Translations made elsewhere of every paired source article, from a folder or one JSONL file.
+
+    A folder holds FOLDER/<doc_id>.jsonl or .txt, in any form `mtk align --translations` reads (JSONL, one line per
+    sentence, or the translated article as text); one JSONL file's records name their article ("doc" or "doc_id",
+    as mtk translate and mtk run write them)."""
     from align.inputs import read_article_translations
 
     root = Path(folder)

@@ -43,8 +43,10 @@ def _key(token: str) -> str:
 
 
 def names_match(a: str, b: str, common: frozenset[str] = frozenset()) -> bool:
-    """True when at least half of the words of the shorter name appear (fuzzily) in the other, and, when name `a`
-    has words outside `common` (the event's everyday names, see common_name_keys), one of those is among them."""
+    """True when at least half of the words of the shorter name appear (fuzzily) in the other.
+
+    And, when name `a` has words outside `common` (the event's everyday names, see common_name_keys), one of those
+    must be among them."""
     ta, tb = _name_tokens(a), _name_tokens(b)
     if not ta or not tb:
         return False
@@ -76,8 +78,10 @@ def _matches(fact: Fact, others: list[Fact], common: frozenset[str]) -> list[int
 
 def check_facts(facts: list[Fact], others: list[Fact], partners: dict[int, list[int]],
                 common: frozenset[str] = frozenset()) -> list[FactCheck]:
-    """Mark each fact found or missing among `others`; `partners` maps a sentence to its aligned sentences; a name
-    must match on a word outside `common` when it has one (names_match)."""
+    """Mark each fact found or missing among `others`.
+
+    `partners` maps a sentence to its aligned sentences; a name must match on a word outside `common` when it has
+    one (names_match)."""
     out = []
     for fact in facts:
         hits = _matches(fact, others, common)

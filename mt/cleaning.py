@@ -71,8 +71,9 @@ def raw_paragraphs(text: str) -> list[Paragraph]:
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
-    """True for a block wrapped at a fixed width (lines of similar length, some cut mid-sentence); pages that put
-    one paragraph or one widget label per line (seeds 001, 003) have lines of very different lengths."""
+    """True for a block wrapped at a fixed width (lines of similar length, some cut mid-sentence).
+
+    Pages that put one paragraph or one widget label per line (seeds 001, 003) have lines of very different lengths."""
     body = lines[:-1]
     if len(body) < 2:  # two lines are as likely a title over its first paragraph
         return False

@@ -42,8 +42,9 @@ def is_url(source: str) -> bool:
 
 
 def url_doc_id(url: str) -> str:
-    """An article id for a URL: its last telling path segment without a suffix ("morocco-israel-deal"), else its
-    host; a query (article.php?id=7) is kept in it, so two articles of one site get two ids."""
+    """An article id for a URL: its last telling path segment without a suffix ("morocco-israel-deal"), else its host.
+
+    A query (article.php?id=7) is kept in it, so two articles of one site get two ids."""
     try:
         parts = urllib.parse.urlsplit(url.strip())
         host = parts.hostname or "page"

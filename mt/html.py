@@ -114,8 +114,9 @@ def _headline(tree: HtmlElement) -> str:
 
 
 def html_article_text(page: bytes | str, label: str) -> str:
-    """The article text of an HTML page, as bytes or already decoded (headline first, one paragraph per block);
-    InputError when it holds none."""
+    """The article text of an HTML page given as bytes or text: headline first, one paragraph per block.
+
+    InputError when the page holds no article text."""
     from trafilatura import extract
 
     # trafilatura reports pages it cannot use through logging warnings; the one-line error below says it instead.

@@ -125,8 +125,9 @@ _MIXED_SHARE = 0.3
 
 
 def _sentence_language(text: str) -> tuple[str, float]:
-    """The most probable language of one sentence and its probability, summed over the labels of that language (the
-    identifier splits an Arabic sentence between ar, arz, fa and ur; they fold to one code or stay apart)."""
+    """The most probable language of one sentence and its probability, summed over the labels of that language.
+
+    The identifier splits an Arabic sentence between ar, arz, fa and ur; they fold to one code or stay apart."""
     scores = _scores_by_code(text)
     letters = sum(ch.isalpha() for ch in text)
     if letters and len(_ARABIC_LETTER.findall(text)) * 2 > letters:

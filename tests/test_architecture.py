@@ -30,21 +30,28 @@ def test_stage_does_not_import_later_stages(package: str) -> None:
 
 
 def _public_api_gaps(path: Path) -> list[str]:
-    """Public functions and methods of `path` without a docstring or a type hint, and public classes without a docstring."""
+    """Public functions and methods of `path` without a one-line docstring summary or a type hint, and such classes."""
     gaps: list[str] = []
+
+    def check_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, name: str) -> None:
+        doc = ast.get_docstring(node)
+        if not doc:
+            gaps.append(f"{name}: no docstring")
+        elif "\n" in doc.split("\n\n")[0]:
+            # The guide's one-line docstring: details may follow, after a blank line (PEP 257's summary line).
+            gaps.append(f"{name}: docstring summary runs over more than one line")
 
     def visit(body: list[ast.stmt], owner: str) -> None:
         for node in body:
             if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
-                if not ast.get_docstring(node):
-                    gaps.append(f"{owner}{node.name}: no docstring")
+                check_docstring(node, owner + node.name)
                 visit(node.body, f"{owner}{node.name}.")
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 if node.name.startswith("_") and node.name != "__init__":
                     continue
                 name = owner + node.name
-                if node.name != "__init__" and not ast.get_docstring(node):
-                    gaps.append(f"{name}: no docstring")
+                if node.name != "__init__" or ast.get_docstring(node):
+                    check_docstring(node, name)
                 args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
                 gaps.extend(f"{name}: argument {a.arg} has no type" for a in args
                             if a.annotation is None and a.arg not in ("self", "cls"))
