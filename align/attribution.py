@@ -26,14 +26,14 @@ def attributes_previous(text: str) -> bool:
 
 
 def inherit_attributions(edges: dict[tuple[int, int], float], tgt_sents: list[str]) -> dict[tuple[int, int], float]:
-    """Edges where each attributing English sentence (after an aligned one) has exactly its predecessor's links."""
+    """Edges where each attributing English sentence has exactly its predecessor's links (none when it has none)."""
     out = dict(edges)
     for j in range(1, len(tgt_sents)):
         if not attributes_previous(tgt_sents[j]):
             continue
         previous = {i: s for (i, k), s in out.items() if k == j - 1}
-        if not previous:
-            continue  # the claim it refers to has no partner: its own links are all there is to go on
+        # Its own links match other attributions, not its claim, even when the claim it refers to has no partner:
+        # keeping them then made a stricter --threshold add a link ("the army said in a press release").
         for pair in [p for p in out if p[1] == j]:
             del out[pair]
         out.update({(i, j): s for i, s in previous.items()})

@@ -141,6 +141,18 @@ def test_seed_headlines_link_when_they_state_the_same_fact() -> None:
     assert not any(e.tgt == 0 for e in align_documents(sw, en3).edges)
 
 
+@pytest.mark.parametrize("pair", [("000_c34c121e1dd8a5b8", "003_644d7ec9ad0a14b6"),
+                                  ("002_c72093ee3c81bb2f", "004_12f480076838e1d3")])
+def test_a_stricter_threshold_never_adds_a_link(pair: tuple[str, str]) -> None:
+    # What `mtk align --threshold 1.05` promises: fewer, surer links. On 000 -> 003 an English "This was revealed by
+    # ..." whose predecessor lost its link at 1.05 used to keep a link of its own that no lower threshold made.
+    src, tgt = (load_document(str(SEEDS / f"{name}.txt")) for name in pair)
+    links = [{(e.src, e.tgt) for e in align_documents(src, tgt, config=AlignConfig().with_threshold(t)).edges}
+             for t in (1.0, 1.01, 1.03, 1.05, 1.1)]
+    assert all(stricter <= looser for looser, stricter in zip(links, links[1:]))
+    assert links[0] != links[-1]
+
+
 def test_clauses_split_long_sentences_only() -> None:
     from align.clauses import split_clauses
 

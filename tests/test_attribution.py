@@ -41,8 +41,9 @@ def test_attribution_takes_its_predecessors_links_instead_of_its_own() -> None:
     assert {p: s for p, s in out.items() if p[1] == 1} == {(0, 1): 1.04}
     # English 3 follows English 2, aligned to source 3.
     assert {p for p in out if p[1] == 3} == {(3, 3)}
-    # English 5 follows an unaligned sentence: it keeps its own link; English 6 then follows English 5.
-    assert {p for p in out if p[1] == 5} == {(5, 5)} and {p for p in out if p[1] == 6} == {(5, 6)}
+    # English 5 follows an unaligned sentence: its own link goes too (it matched an attribution, not the claim), and
+    # English 6, which follows English 5, has none either.
+    assert not [p for p in out if p[1] in (5, 6)]
     # Everything else is unchanged.
     assert out[(3, 2)] == 1.02 and out[(0, 0)] == 1.04
     assert inherit_attributions({}, tgt) == {}
