@@ -14,7 +14,7 @@ Reports, each with the plain baseline (e5 cosine + ratio margin + best match bot
      left out and added; the share of source sentences given exactly their translation.
 Between 2 and 3, the gold pair is also aligned with its reference translations handed over as one article (one
 paragraph per source paragraph), matched to the source sentences by meaning first.
-Gold scoring follows /work/shared/gold/README.md: each predicted sentence is mapped onto the gold sentences it
+Gold scoring follows shared/gold/README.md: each predicted sentence is mapped onto the gold sentences it
 overlaps (character offsets; text containment when offsets are unknown), so segmentation alone is not penalised.
 """
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from align.model import Alignment, Edge
+from align.synthetic import SHARED_DIR
 from eval.coverage import coverage
 from mt.document import Document, Sentence
 
-GOLD = Path("/work/shared/gold")
+GOLD = SHARED_DIR / "gold"
 KEPT = {"content", "headline", "caption"}
 
 

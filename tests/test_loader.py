@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from align.synthetic import SHARED_DIR
 from mt.errors import InputError
 from mt.loader import document_from_lines, document_from_text, load_document
 from mt.reading import read_text
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-GOLD = Path("/work/shared/gold/sentences.json")
+GOLD = SHARED_DIR / "gold" / "sentences.json"
 KEPT_KINDS = {"content", "headline", "caption"}
 
 # (stem, language, kept sentences, dropped items, title)

@@ -9,6 +9,7 @@ import pytest
 import sacrebleu
 from test_coverage import gold_alignment, needs_gold
 
+from align.synthetic import SHARED_DIR
 from eval.metrics import (
     PSEUDO_LABEL,
     corpus_scores,
@@ -99,7 +100,7 @@ def test_references_are_decoded_like_articles(encoding: str, tmp_path: Path) -> 
 
 @needs_gold
 def test_pseudo_references_use_only_aligned_sentences() -> None:
-    refs = json.loads(Path("/work/shared/gold/references.json").read_text(encoding="utf-8"))["000_c34c121e1dd8a5b8"]
+    refs = json.loads((SHARED_DIR / "gold" / "references.json").read_text(encoding="utf-8"))["000_c34c121e1dd8a5b8"]
     alignment, index = gold_alignment()
     by_id = {r["id"]: r["reference"] for r in refs}
     translations = [by_id[k] for k in sorted(index, key=index.get) if k.startswith("000")]

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from test_coverage import gold_alignment, needs_gold
 
+from align.synthetic import SHARED_DIR
 from eval.coverage import coverage
 from eval.facts import fact_coverage
 from eval.metrics import score_against_pseudo_references
@@ -21,7 +22,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _report_inputs() -> tuple[list, dict, list]:
-    refs = json.loads(Path("/work/shared/gold/references.json").read_text(encoding="utf-8"))["000_c34c121e1dd8a5b8"]
+    refs = json.loads((SHARED_DIR / "gold" / "references.json").read_text(encoding="utf-8"))["000_c34c121e1dd8a5b8"]
     alignment, index = gold_alignment()
     by_id = {r["id"]: r["reference"] for r in refs}
     alignment.translations = [by_id[k] for k in sorted(index, key=index.get) if k.startswith("000")]
