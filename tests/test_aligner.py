@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def test_a_stricter_threshold_never_adds_a_link(pair: tuple[str, str]) -> None:
     src, tgt = (load_document(str(SEEDS / f"{name}.txt")) for name in pair)
     links = [{(e.src, e.tgt) for e in align_documents(src, tgt, config=AlignConfig().with_threshold(t)).edges}
              for t in (1.0, 1.01, 1.03, 1.05, 1.1)]
-    assert all(stricter <= looser for looser, stricter in zip(links, links[1:]))
+    assert all(stricter <= looser for looser, stricter in itertools.pairwise(links))
     assert links[0] != links[-1]
 
 
