@@ -8,13 +8,13 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from align.model import Alignment
 from mt.atomic import atomic_output
 from mt.errors import InputError
+from mt.version import toolkit_version
 
 FORMATS = ("jsonl", "tsv", "tmx", "moses")
 _SUFFIXES = {".jsonl": "jsonl", ".json": "jsonl", ".tsv": "tsv", ".tmx": "tmx"}
@@ -131,20 +131,13 @@ def xml_text(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
-def _version() -> str:
-    try:
-        return metadata.version("mtk")
-    except metadata.PackageNotFoundError:
-        return "0"
-
-
 def tmx_tree(alignments: list[Alignment]) -> ET.Element:
     """The <tmx> element: a header with every DTD-required attribute and one <tu> per aligned group."""
     src_langs = sorted({a.src.lang for a in alignments})
     root = ET.Element("tmx", version="1.4")
     ET.SubElement(root, "header", {
         "creationtool": "mtk",
-        "creationtoolversion": _version(),
+        "creationtoolversion": toolkit_version(),
         "segtype": "sentence",
         "o-tmf": "mtk",
         "adminlang": "en",

@@ -28,6 +28,7 @@ from eval.metrics import (
 )
 from mt.atomic import atomic_folder, atomic_output, check_output_folder, write_errors
 from mt.errors import InputError
+from mt.version import toolkit_version
 
 NOT_MEASURED = ("translation quality was not measured: sentences were aligned cross-lingually, without translation "
                 "(no-mt mode)")
@@ -65,7 +66,7 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
         "model": ", ".join(sorted({a.model for a in translated if a.model})) or None,
         "pairs": pairs,
         "translation_quality": quality,
-        "totals": _totals(pairs),
+        "totals": _totals(pairs, alignments),
     }
 
 
@@ -76,10 +77,29 @@ def check_references(references: str | Path | None, presplit: bool, corpus: Corp
         load_references(references, [s for d in corpus.sources for s in d.texts])
 
 
-def _totals(pairs: list[dict[str, Any]]) -> dict[str, Any]:
-    c = {k: sum(p["coverage"][k] for p in pairs)
-         for k in ("src_sentences", "src_aligned", "tgt_sentences", "tgt_covered")}
-    f = {k: sum(p["facts"][k] for p in pairs) for k in ("src_facts", "src_found", "tgt_facts", "tgt_found")}
+def _totals(pairs: list[dict[str, Any]], alignments: list[Alignment]) -> dict[str, Any]:
+    """Counts over the distinct articles: an English article paired with two sources counts once.
+
+    A sentence counts as aligned, and a fact as found, when it is in any of its article's pairs; a fact left unchecked
+    in every pair (an English name beside an untranslated Arabic source) is not counted.
+    """
+    sentences: dict[tuple[str, str], tuple[int, set[int]]] = {}
+    facts: dict[tuple[str, str], dict[tuple[Any, ...], bool]] = {}
+    for pair, a in zip(pairs, alignments, strict=True):
+        for side, doc, linked in (("src", a.src, {e.src for e in a.edges}), ("tgt", a.tgt, {e.tgt for e in a.edges})):
+            sentences.setdefault((side, doc.doc_id), (len(doc.sentences), set()))[1].update(linked)
+            seen = facts.setdefault((side, doc.doc_id), {})
+            for rec in pair["facts"][side]:
+                if rec["status"] != "unchecked":
+                    key = (rec["sentence"], rec["kind"], rec["value"])
+                    seen[key] = seen.get(key, False) or rec["status"] == "found"
+    c = {f"{side}_{what}": sum(len(linked) if what != "sentences" else n
+                               for (s, _), (n, linked) in sentences.items() if s == side)
+         for side in ("src", "tgt") for what in ("sentences", "covered")}
+    c["src_aligned"] = c.pop("src_covered")
+    f = {f"{side}_{what}": sum(sum(found.values()) if what == "found" else len(found)
+                               for (s, _), found in facts.items() if s == side)
+         for side in ("src", "tgt") for what in ("facts", "found")}
     return {**c, **f,
             "src_coverage": share(c["src_aligned"], c["src_sentences"]),
             "tgt_coverage": share(c["tgt_covered"], c["tgt_sentences"]),
@@ -162,6 +182,8 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     metrics.update({
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "input": str(Path(folder)),
+        # What produced the links, so that two runs with different settings can be told apart.
+        "settings": {"threshold": config.threshold, "encoder": encoder.name, "mtk_version": toolkit_version()},
         "documents": [{"doc_id": d.doc_id, "lang": d.lang, "sentences": len(d.sentences), "dropped": len(d.dropped),
                        "title": d.title, "path": d.path} for d in corpus.docs],
         # Translations made elsewhere took no time here, and in no-mt mode nothing was translated: their speed is

@@ -272,7 +272,13 @@ def render_report(
     """The whole report as one HTML string; `metrics` is the metrics.json content (pairs in alignment order)."""
     pairs = metrics.get("pairs", [])
     quality = metrics.get("translation_quality", {})
-    banner = "" if quality.get("measured") else f'<div class="banner">{_e(quality.get("note", _NOT_MEASURED))}</div>'
+    note = quality.get("note", _NOT_MEASURED)
+    if quality.get("why_not_translated"):  # the cause and its fix, as the command line said it
+        note = f'{note.rstrip(".")}. Not translated because: {quality["why_not_translated"]}.'
+    banner = "" if quality.get("measured") else f'<div class="banner">{_e(note)}</div>'
+    settings = metrics.get("settings", {})
+    used = "".join(f" · {label}: {_e(str(settings[key]))}" for key, label in
+                   (("threshold", "link threshold"), ("encoder", "encoder"), ("mtk_version", "mtk")) if key in settings)
     sections = "".join(
         _pair_section(k, a, pairs[k] if k < len(pairs) else {}, matrices[k] if matrices else None)
         for k, a in enumerate(alignments)
@@ -282,8 +288,8 @@ def render_report(
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{_e(title)}</title><style>{_CSS}</style></head>
 <body><header><h1>{_e(title)}</h1>
-<div class="sub">mode: {_e(mode)} · model: {_e(metrics.get('model') or 'none')} · {len(alignments)} article pair(s) · \
-{_e(metrics.get('created', ''))}</div>
+<div class="sub">mode: {_e(mode)} · model: {_e(metrics.get('model') or 'none')}{used} · {len(alignments)} article \
+pair(s) · {_e(metrics.get('created', ''))}</div>
 {banner}</header>
 <main>
 <h2>Coverage</h2>{_pairs_table(pairs)}

@@ -97,6 +97,20 @@ def test_no_mt_run_says_quality_not_measured(nomt_run: tuple[Path, str]) -> None
         assert all(r["status"] in ("found", "missing") and r["sentence_text"] for r in p["facts"]["src"])
 
 
+def test_run_totals_count_a_shared_english_article_once(nomt_run: tuple[Path, str]) -> None:
+    metrics = json.loads((nomt_run[0] / "metrics.json").read_text(encoding="utf-8"))
+    english = [d for d in metrics["documents"] if d["lang"] == "en"]
+    # 003 is the partner of both 000 and 001: summing the pairs counted its sentences twice.
+    assert sum(p["coverage"]["tgt_sentences"] for p in metrics["pairs"]) > sum(d["sentences"] for d in english)
+    totals = metrics["totals"]
+    assert totals["tgt_sentences"] == sum(d["sentences"] for d in english)
+    covered = {(p["coverage"]["tgt_doc"], k) for p in metrics["pairs"] for k in range(p["coverage"]["tgt_covered"])}
+    assert max(p["coverage"]["tgt_covered"] for p in metrics["pairs"]) <= totals["tgt_covered"] <= len(covered)
+    settings = metrics["settings"]
+    assert settings["threshold"] == 1.01 and settings["encoder"] == "e5-small:ct2-int8" and settings["mtk_version"]
+    assert "link threshold: 1.01" in (nomt_run[0] / "report.html").read_text(encoding="utf-8")
+
+
 def test_run_threshold_keeps_fewer_surer_links(nomt_run: tuple[Path, str], isolated_home: Path,
                                                tmp_path: Path) -> None:
     out = tmp_path / "strict"
@@ -104,6 +118,7 @@ def test_run_threshold_keeps_fewer_surer_links(nomt_run: tuple[Path, str], isola
     default = json.loads((nomt_run[0] / "metrics.json").read_text(encoding="utf-8"))["totals"]
     strict = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["totals"]
     assert 0 < strict["src_aligned"] < default["src_aligned"]
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["settings"]["threshold"] == 1.05
 
 
 def test_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
