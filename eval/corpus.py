@@ -44,7 +44,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
 
     root = Path(folder)
     if not root.is_dir():
-        raise InputError(f"not a folder: {root}")
+        raise InputError(f"no such folder: {root}" if not root.exists() else f"not a folder: {root}")
     files = article_files(root)
     if not files:
         raise InputError(f"no articles (*.txt, *.html) in {root}")

@@ -126,6 +126,9 @@ def run_translate(args: argparse.Namespace) -> int:
     refuse_overwriting_inputs(args.output, list(args.inputs))
     check_output_file(args.output)  # before any model loads: a folder or a path inside a file fails now
     docs = _load_inputs(args.inputs, args.src)
+    if args.show_dropped:  # now: cleaning needs no model, so what it removed is shown even when none loads
+        for doc in docs:
+            _print_dropped(doc)
     catalog = load_catalog()
     translators: dict[str, Translator] = {}
     try:
@@ -137,8 +140,6 @@ def run_translate(args: argparse.Namespace) -> int:
                         name, offline=True if args.offline else None, options=options, cache=not args.no_cache
                     )
                 result = translators[name].translate_document(doc)
-                if args.show_dropped:
-                    _print_dropped(doc)
                 if args.format == "jsonl":
                     for rec in result.records():
                         out.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -45,6 +45,14 @@ def test_jsonl_output_and_dropped(mtk_run, tiny_nllb: Path, tmp_path: Path) -> N
         assert "dropped (" in err
 
 
+def test_show_dropped_needs_no_model(mtk_run, tmp_path: Path) -> None:
+    # Offline with no model pulled: translation fails, but what cleaning removed is still shown, before the error.
+    code, _, err = mtk_run("translate", AR_FILE, "--src", "ar", "--show-dropped", "--offline", "-o", tmp_path / "o.txt")
+    lines = err.strip().splitlines()
+    assert code == 3 and lines[-1].startswith("mtk: error:") and not (tmp_path / "o.txt").exists()
+    assert any(line.startswith(f"{AR_FILE.stem}: dropped (") for line in lines[:-1])
+
+
 def test_stdin(mtk_home: Path, tiny_marian: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "eval.cli", "translate", "-", "--model", str(tiny_marian), "--src", "sw", "--beam", "1"],
