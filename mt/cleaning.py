@@ -153,7 +153,7 @@ class _Cleaner:
     def _line_reason(self, text: str) -> str | None:
         """Reason to drop a whole line on its own, or None; starts a related-links block at a header."""
         bare = label(text)
-        if not bare:
+        if not bare or not any(ch.isalnum() for ch in bare):  # "…", "***", "— —": separators, not text
             return "punctuation"
         words = len(bare.split())
         if self.related_header.fullmatch(bare):

@@ -53,6 +53,7 @@ NUMERIC_ABBREVIATIONS = frozenset(
     ]
 )
 _LAST_TOKEN = re.compile(r"(?:^|[\s(\"'“‘«])([^\s(\"'“‘«]+)\.$")
+_WORD = re.compile(r"\w")
 _INITIAL = re.compile(r"(?:^|\s)\w\.$")  # "J. K. Nyerere": single-letter initials
 _CLOSERS = "\"'”’»)]"
 _LEADING_CLOSERS = re.compile(rf"[{re.escape(_CLOSERS)}]+(?=\s|$)")
@@ -72,7 +73,23 @@ def split_with_offsets(text: str, lang: str) -> list[tuple[int, int]]:
     extra = _EXTRA_BREAK.get(lang)
     if extra:
         spans = [piece for span in spans for piece in _split_span(text, span, extra)]
-    return spans
+    return _attach_bare_punctuation(text, spans)
+
+
+def _attach_bare_punctuation(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A piece with no letter or digit joins the sentence before it (a trailing "…"), or goes when none does.
+
+    Left as a sentence of its own, the stray "." of ". Scientists say ..." was an English sentence with no partner
+    in every alignment.
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if _WORD.search(text, start, end):
+            out.append((start, end))
+        elif out:
+            out[-1] = (out[-1][0], end)
+    # Nothing but punctuation: kept whole, for cleaning to judge (it drops such paragraphs).
+    return out or spans
 
 
 def _sentencex_spans(text: str, lang: str) -> list[tuple[int, int]]:

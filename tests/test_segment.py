@@ -89,3 +89,22 @@ def test_text_without_final_stop_is_one_sentence() -> None:
 
 def test_blank_text_has_no_sentences() -> None:
     assert split_sentences("   ", "sw") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A stray full stop at the head of a line (FLORES devtest line 34) is no sentence of its own.
+    (". Scientists say the result is strong.", ["Scientists say the result is strong."]),
+    ("The team won. ... Fans cheered.", ["The team won. ...", "Fans cheered."]),
+    ("The team won. ?!", ["The team won. ?!"]),
+    ("…", ["…"]),  # a paragraph of punctuation only stays whole: cleaning drops it
+])
+def test_pieces_without_words_are_not_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "en") == expected
+
+
+def test_paragraphs_of_punctuation_are_dropped() -> None:
+    from mt.loader import document_from_text
+
+    doc = document_from_text("The team won the cup.\n\n…\n\n* * *\n\nFans cheered in the streets.", lang="en")
+    assert doc.texts == ["The team won the cup.", "Fans cheered in the streets."]
+    assert [(d.text, d.reason) for d in doc.dropped] == [("…", "punctuation"), ("* * *", "punctuation")]
