@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
+import struct
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -91,9 +94,31 @@ def _score_cell(score: float | None) -> str:
     return "" if score is None else f"{score:.2f}"
 
 
+# Above this many cells the map is one embedded PNG, not one SVG rectangle (with its tooltip) per cell: a 437 x 432
+# pair made a 22 MB report that way.
+MAX_SVG_CELLS = 10_000
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    """A truecolour PNG of an (height, width, 3) uint8 array.
+
+    Written by hand (a dozen lines of the PNG spec) so that the report needs no imaging library.
+    """
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    h, w, _ = rgb.shape
+    rows = b"".join(b"\x00" + rgb[y].tobytes() for y in range(h))  # filter type 0 (none) per scanline
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
 def heatmap_svg(matrix: np.ndarray, alignment: Alignment, cell: int = 12) -> str:
     """Inline SVG of the source x English similarity matrix; linked cells are outlined."""
     n, m = matrix.shape
+    large = n * m > MAX_SVG_CELLS
+    if large:
+        cell = max(2, min(cell, 1600 // max(n, m, 1)))
     pad = 36
     w, h = pad + m * cell + 4, pad + n * cell + 4
     lo, hi = float(matrix.min()) if matrix.size else 0.0, float(matrix.max()) if matrix.size else 1.0
@@ -104,18 +129,29 @@ def heatmap_svg(matrix: np.ndarray, alignment: Alignment, cell: int = 12) -> str
     parts.append(f'<text x="{pad}" y="12" font-size="10" fill="#6b6b78">English sentence →</text>')
     parts.append(f'<text x="10" y="{pad}" font-size="10" fill="#6b6b78" transform="rotate(90 10 {pad})">'
                  'source sentence →</text>')
-    for j in range(0, m, 5):
+    step = 5 if not large else 5 * max(1, 60 // cell)  # labels stay apart however small the cells
+    for j in range(0, m, step):
         parts.append(f'<text x="{pad + j * cell + 2}" y="{pad - 6}" font-size="8" fill="#6b6b78">{j}</text>')
-    for i in range(0, n, 5):
+    for i in range(0, n, step):
         parts.append(f'<text x="{pad - 14}" y="{pad + i * cell + 9}" font-size="8" fill="#6b6b78">{i}</text>')
-    for i in range(n):
-        for j in range(m):
-            v = (float(matrix[i, j]) - lo) / span
-            # White -> deep blue ramp: readable in print and for most colour-vision deficiencies.
-            r, g, b = int(255 - 208 * v), int(255 - 164 * v), int(255 - 44 * v)
-            stroke = ' stroke="#d6336c" stroke-width="2"' if (i, j) in linked else ""
-            parts.append(f'<rect x="{pad + j * cell}" y="{pad + i * cell}" width="{cell}" height="{cell}" '
-                         f'fill="rgb({r},{g},{b})"{stroke}><title>src {i} / en {j}: {matrix[i, j]:.3f}</title></rect>')
+    v = (matrix.astype(np.float64) - lo) / span
+    # White -> deep blue ramp: readable in print and for most colour-vision deficiencies.
+    rgb = np.stack([255 - 208 * v, 255 - 164 * v, 255 - 44 * v], axis=-1).astype(np.uint8)
+    if large:
+        png = base64.b64encode(_png(rgb)).decode("ascii")
+        parts.append(f'<image x="{pad}" y="{pad}" width="{m * cell}" height="{n * cell}" preserveAspectRatio="none" '
+                     f'style="image-rendering:pixelated" href="data:image/png;base64,{png}"/>')
+        parts += [f'<rect x="{pad + j * cell}" y="{pad + i * cell}" width="{cell}" height="{cell}" fill="none" '
+                  f'stroke="#d6336c" stroke-width="1"><title>src {i} / en {j}: {matrix[i, j]:.3f}</title></rect>'
+                  for i, j in sorted(linked)]
+    else:
+        for i in range(n):
+            for j in range(m):
+                r, g, b = rgb[i, j]
+                stroke = ' stroke="#d6336c" stroke-width="2"' if (i, j) in linked else ""
+                parts.append(f'<rect x="{pad + j * cell}" y="{pad + i * cell}" width="{cell}" height="{cell}" '
+                             f'fill="rgb({r},{g},{b})"{stroke}><title>src {i} / en {j}: {matrix[i, j]:.3f}</title>'
+                             '</rect>')
     parts.append("</svg>")
     return "".join(parts)
 

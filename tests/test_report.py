@@ -62,6 +62,33 @@ def test_not_measured_banner() -> None:
     assert 'class="banner"' in page and "translation quality was not measured" in page
 
 
+def test_large_heat_map_is_one_image(tmp_path: Path) -> None:
+    import base64
+    import re
+
+    from align.model import Alignment, Edge
+    from eval.report import MAX_SVG_CELLS, heatmap_svg
+    from mt.document import Document, Sentence
+
+    def doc(lang: str, n: int) -> Document:
+        return Document(doc_id=lang, lang=lang, sentences=[Sentence(f"s{k}", 0, k) for k in range(n)])
+
+    n, m = 437, 432  # a FLORES-sized pair: one rectangle per cell made a 22 MB report
+    matrix = np.random.default_rng(0).random((n, m)).astype(np.float32)
+    alignment = Alignment(doc("sw", n), doc("en", m), [Edge(k, k, 1.2) for k in range(min(n, m))])
+    svg = heatmap_svg(matrix, alignment)
+    assert n * m > MAX_SVG_CELLS and len(svg) < 3_000_000
+    assert svg.count("<rect") == min(n, m) and "src 5 / en 5:" in svg  # links outlined, with their scores
+    png = base64.b64decode(re.search(r'href="data:image/png;base64,([^"]+)"', svg).group(1))
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (m, n)
+    (tmp_path / "heat.png").write_bytes(png)
+    assert _png_is_not_blank(tmp_path / "heat.png")
+    # A small pair keeps one rectangle per cell, each with its score as a tooltip.
+    small = heatmap_svg(matrix[:20, :30], Alignment(doc("sw", 20), doc("en", 30), []))
+    assert small.count("<rect") == 600 and "<image" not in small
+
+
 def _png_is_not_blank(path: Path) -> bool:
     """Decode the PNG's pixel rows (stdlib zlib) and check they are not all one value."""
     data = path.read_bytes()
