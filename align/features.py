@@ -48,7 +48,7 @@ def name_set(text: str) -> frozenset[str]:
 # English function words, dropped before containment. Hand-written rather than taken from scikit-learn or NLTK: the
 # list is short and stable, and neither library is a dependency of the toolkit. A block of words reads better than a
 # list literal of 170 strings.
-_STOPWORDS = frozenset("""
+STOPWORDS = frozenset("""
 a about above after again against all also am among an and another any are as at be because been before being
 between both but by can could did do does done during each either else ever every few for from further had has
 have having he her here hers herself him himself his how however i if in into is it its itself just least less
@@ -66,7 +66,7 @@ _STEM_LEN = 5
 def content_words(text: str) -> frozenset[str]:
     """Content-word keys of an English text: 5-letter prefixes of non-stopwords plus its normalised numbers."""
     # Numbers and names are facts, so they count as content; numbers are taken whole ("2021" is no prefix of "2020").
-    words = {w[:_STEM_LEN] for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in _STOPWORDS}
+    words = {w[:_STEM_LEN] for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in STOPWORDS}
     return frozenset(words | number_set(text))
 
 

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from align.features import STOPWORDS
+
 
 def _numbered(rows: list[str]) -> dict[str, int]:
     """Spelling -> 1-based row number, for rows of space-separated spellings ('_' joins a two-word spelling)."""
@@ -65,7 +67,13 @@ _LATIN_WEEKDAY_RE = re.compile(r"\b(?P<day>" + "|".join(w for w in WEEKDAYS if w
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
 CONNECTORS = {"of", "the", "ya", "wa", "la", "za", "cha", "vya", "al", "el", "de", "du", "bin", "ibn", "bint"}
-_STOP_INITIAL = {"the", "a", "an", "in", "on", "this", "that", "these", "it", "he", "she", "they", "we", "but", "and"}
+# Words that open a run of capitals without being part of a name: "Between Casablanca", "Mnamo Jumatatu" (on
+# Monday), "Siku ya Jumanne". English function words and the Swahili ones that start sentences.
+_STOP_INITIAL = STOPWORDS | set("""
+mnamo katika kwa na lakini hata pia hii hiyo huyo hao wakati baada kabla kulingana ingawa hivyo kama ni si tangu
+kwamba mimi yeye wao sisi wewe hapo huko hapa pamoja bila kutokana kuhusu dhidi zaidi ambapo ambaye ambao hadi mpaka
+au ila bali je siku mwaka mwezi leo jana kesho
+""".split())  # noqa: SIM905
 _OPENERS = {'"', "“", "«", ":", ";", "(", "["}
 
 
@@ -167,7 +175,9 @@ def _mid_sentence_capitals(texts: list[str]) -> set[str]:
     return seen
 
 
-def _names(text: str, sentence: int, known: set[str], via_translation: bool = False) -> list[Fact]:
+def _names(text: str, sentence: int, known: set[str], via_translation: bool = False,
+           lenient: bool = False) -> list[Fact]:
+    """Names of one sentence; `lenient` keeps a capitalised first word of a sentence even if it is nowhere else."""
     tokens = _TOKEN_RE.findall(text)
     facts: list[Fact] = []
     k = 0
@@ -190,9 +200,12 @@ def _names(text: str, sentence: int, known: set[str], via_translation: bool = Fa
         initial = k == 0 or tokens[k - 1] in _OPENERS or tokens[k - 1] in ".!?"
         # A capital at the start of a sentence proves nothing: keep that word only if it is capitalised elsewhere.
         # (A run of two or more capitalised words, "Benny Gantz met", is a name even at the start.)
-        initial = initial and not (len(run) >= 2 and run[1] == k + 1 and _is_cap(tokens[k + 1]))
-        while words and ((initial and words[0] not in known) or words[0].lower() in _STOP_INITIAL
-                         or words[0].lower() in CONNECTORS):
+        initial = initial and not lenient and not (len(run) >= 2 and run[1] == k + 1 and _is_cap(tokens[k + 1]))
+        # An acronym is a name even when it spells a function word ("US", "IT").
+        while words and ((initial and words[0] not in known) or len(words[0]) < 2
+                         or (words[0].lower() in _STOP_INITIAL and not words[0].isupper())
+                         or words[0].lower() in CONNECTORS
+                         or (len(words) > 1 and (words[0].lower() in WEEKDAYS or words[0].lower() in MONTHS))):
             words = words[1:]
             initial = False
         if len(words) == 1:
@@ -208,6 +221,15 @@ def _names(text: str, sentence: int, known: set[str], via_translation: bool = Fa
 def has_latin_capitals(lang: str) -> bool:
     """Whether names in `lang` are written with capital letters (not in Arabic, Persian, Urdu or Hebrew script)."""
     return lang not in {"ar", "fa", "ur", "he"}
+
+
+def name_candidates(texts: list[str]) -> list[Fact]:
+    """Every run of capitalised words, a sentence's first word included: where a name of the other side may stand.
+
+    Extraction leaves a sentence's capitalised first word out unless it is capitalised elsewhere too ("Lionsgate
+    studio received ..."), which is right for counting facts but not for looking one up.
+    """
+    return [f for i, text in enumerate(texts) for f in _names(text, i, set(), lenient=True)]
 
 
 def extract_facts(texts: list[str], lang: str, translations: list[str] | None = None) -> list[Fact]:

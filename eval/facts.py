@@ -9,7 +9,8 @@ from typing import Any
 
 from align.model import Alignment
 from eval.coverage import share
-from eval.fact_extraction import CONNECTORS, Fact, extract_facts, has_latin_capitals
+from eval.fact_extraction import CONNECTORS, Fact, extract_facts, has_latin_capitals, name_candidates
+from eval.place_names import canonical_places
 
 
 @dataclass
@@ -47,9 +48,11 @@ def names_match(a: str, b: str, common: frozenset[str] = frozenset()) -> bool:
 
     And, when name `a` has words outside `common` (the event's everyday names, see common_name_keys), one of those
     must be among them."""
-    ta, tb = _name_tokens(a), _name_tokens(b)
+    ta, tb = _name_tokens(canonical_places(a)), _name_tokens(canonical_places(b))
     if not ta or not tb:
         return False
+    if "".join(ta) == "".join(tb):  # "Wi-Fi" / "WiFi", "Al-Farouk" / "AlFarouk"
+        return True
     short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     hits = sum(any(_same_word(w, v) for v in long_) for w in short)
     if hits < max(1, (len(short) + 1) // 2):
@@ -108,8 +111,14 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
     tgt_partners = {j: alignment.sources_of(j) for j in range(len(tgt_texts))}
     # Collapse repeats of one fact in one sentence ("Morocco ... Morocco") so counts reflect distinct facts.
     common = common_name_keys(list(src_texts) + list(tgt_texts) + list(alignment.translations or []))
-    src_checks = _dedupe(check_facts(src_facts, tgt_facts, src_partners, common))
-    tgt_checks = _dedupe(check_facts(tgt_facts, src_facts_for_en, tgt_partners, common))
+    # A fact is looked for among the other side's facts and also among all its capitalised words (a name can open a
+    # sentence there, where extraction does not count it).
+    tgt_lookup = tgt_facts + name_candidates(list(tgt_texts))
+    src_lookup = src_facts_for_en + (name_candidates(list(src_texts)) if has_latin_capitals(alignment.src.lang) else [])
+    if alignment.translations is not None:
+        src_lookup += name_candidates(list(alignment.translations))
+    src_checks = _dedupe(check_facts(src_facts, tgt_lookup, src_partners, common))
+    tgt_checks = _dedupe(check_facts(tgt_facts, src_lookup, tgt_partners, common))
     unchecked: list[FactCheck] = []
     if not (has_latin_capitals(alignment.src.lang) or alignment.translations is not None):
         # English names cannot be looked for in Arabic script without a translation: they are unchecked, not missing.

@@ -13,18 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from align.features import STOPWORDS
 from align.model import Alignment
 from mt.atomic import atomic_output
 
 _WORD_RE = re.compile(r"\w[\w'’\-]*", re.UNICODE)
-# Function words shared by any two English sentences say nothing about a match, so they are not highlighted.
-_STOPWORDS = {
-    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are",
-    "was", "were", "be", "been", "has", "have", "had", "it", "its", "this", "that", "these", "those", "which", "who",
-    "whom", "whose", "their", "there", "his", "her", "they", "them", "he", "she", "we", "our", "you", "your", "not",
-    "no", "but", "also", "than", "then", "into", "over", "under", "after", "before", "about", "between", "during",
-    "while", "said", "says", "will", "would", "can", "could", "may", "might",
-}
+# Function words (and reporting verbs) shared by any two English sentences say nothing about a match, so they are not
+# highlighted.
+_NOT_HIGHLIGHTED = STOPWORDS | {"said", "says"}
 
 _NOT_MEASURED = "Translation quality was not measured."
 # "unchecked": an English name with no translation of an Arabic source to look for it in.
@@ -63,7 +59,7 @@ def _e(text: Any) -> str:
 
 
 def _tokens(text: str) -> set[str]:
-    return {w.lower() for w in _WORD_RE.findall(text) if w.lower() not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
+    return {w.lower() for w in _WORD_RE.findall(text) if w.lower() not in _NOT_HIGHLIGHTED and (len(w) > 2 or w.isdigit())}
 
 
 def _highlight(text: str, words: set[str]) -> str:
@@ -232,6 +228,10 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
         "".join(f'<li>{side} #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> '
                 f'({_e(f["kind"])})</li>' for f in group)
         for side, group in (("source", missing_src), ("English", missing_tgt)))
+    spelling_note = ("" if alignment.translations is not None else
+                     '<p class="legend">Without a translation, names are compared by their spelling (and common '
+                     'country names across Swahili and English): a name or title the other article translates '
+                     '("Waziri wa Ulinzi", "Defence Minister") is listed as missing although both state it.</p>')
     n_unchecked = facts.get("tgt_unchecked", 0)
     unchecked = (f" ({n_unchecked} English names unchecked: an Arabic source needs a translation to look for them)"
                  if n_unchecked else "")
@@ -252,7 +252,7 @@ English facts found in the source: <b>{facts.get('tgt_found', '?')}/{facts.get('
 <table class="side unaligned-en"><colgroup><col class="c-id"><col></colgroup>\
 <tbody>{unaligned_rows}</tbody></table></div>
 <details><summary>Missing facts: {len(missing_src)} source, {len(missing_tgt)} English</summary>
-<ul class="missing-facts">{missing_items}</ul></details>
+<ul class="missing-facts">{missing_items}</ul>{spelling_note}</details>
 {heat}
 </div></section>"""
 

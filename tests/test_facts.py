@@ -51,6 +51,36 @@ def test_names_skip_sentence_initial_common_words() -> None:
     assert names == ["Belkhir El Farouk", "Rabat", "Rabat"]
 
 
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Mnamo Jumatatu, wanasayansi walitangaza.", "sw", []),  # "On Monday": a function word and a weekday
+    ("Siku ya Jumanne Ruto alizungumza.", "sw", ["Ruto"]),
+    ("Rais alisema. Between Casablanca and Tel Aviv, flights resumed.", "en", ["Casablanca", "Tel Aviv"]),
+    ("Then I said that the US army left.", "en", ["US"]),  # "I" is no name; an acronym stays one
+])
+def test_function_words_and_single_letters_are_not_names(text: str, lang: str, expected: list[str]) -> None:
+    assert [f.value for f in extract_facts([text], lang) if f.kind == "name"] == expected
+
+
+def test_places_named_differently_in_swahili_match() -> None:
+    assert names_match("Uswidi", "Sweden") and names_match("Marekani", "US")
+    assert names_match("Kamati ya Olimpiki ya Marekani", "United States Olympic Committee")
+    assert names_match("Umoja wa Mataifa", "UN") and names_match("Ulaya", "European")
+    assert names_match("Wi-Fi", "WiFi")
+    assert not names_match("Uswidi", "Switzerland") and not names_match("Amerika Kusini", "US")
+
+
+def test_a_name_opening_the_other_sides_sentence_is_found() -> None:
+    from align.model import Alignment, Edge
+    from mt.document import Document, Sentence
+
+    sw = Document(doc_id="sw", lang="sw", sentences=[Sentence("Studio ya Lionsgate ilipata uteuzi 26.", 0, 0)])
+    en = Document(doc_id="en", lang="en", sentences=[Sentence("Lionsgate studio received 26 nominations.", 0, 0)])
+    facts = fact_coverage(Alignment(sw, en, [Edge(0, 0, 1.2)]))
+    assert {(f["value"], f["status"]) for f in facts["src"]} == {("Lionsgate", "found"), ("26", "found")}
+    # Counting is unchanged: the English sentence's first word is still not one of its own facts.
+    assert [f["value"] for f in facts["tgt"]] == ["26"]
+
+
 def test_arabic_names_only_via_translation() -> None:
     assert [f for f in extract_facts(["التقى بيني غانتس في الرباط"], "ar") if f.kind == "name"] == []
     facts = extract_facts(["التقى بيني غانتس في الرباط"], "ar", ["Benny Gantz met in Rabat"])
