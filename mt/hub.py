@@ -36,7 +36,7 @@ def not_downloaded_message(name: str) -> str:
     return (
         f"model '{name}' is not downloaded and downloading is off (--offline or HF_HUB_OFFLINE=1); "
         f"run `mtk models pull {name}` on a machine with "
-        "internet, or pass --model PATH to a CTranslate2 directory"
+        "internet, or give a CTranslate2 directory you have as --model PATH"
     )
 
 
@@ -62,7 +62,8 @@ def check_reachable(endpoint: str | None = None, timeout: float = 5.0) -> None:
     if reason is not None:
         raise ModelError(
             f"cannot reach {url.scheme}://{url.netloc} to download models ({reason}); "
-            "connect to the internet, or pass --model PATH to a local CTranslate2 directory"
+            "connect to the internet, or give a CTranslate2 directory you have to mtk translate/align/run as "
+            "--model PATH"
         )
 
 
