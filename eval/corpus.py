@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.encoder import Encoder
@@ -21,6 +21,7 @@ class Corpus:
     docs: list[Document]
     pairs: list[tuple[Document, Document, float | None]]  # (source, English, pairing score or None from a manifest)
     folder: Path
+    skipped: dict[str, str] = field(default_factory=dict)  # file name -> why it was left out
 
     @property
     def sources(self) -> list[Document]:
@@ -51,11 +52,20 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     docs: list[Document] = []
     by_file: dict[str, Document] = {}
     seen: dict[tuple[str, ...], str] = {}
+    skipped: dict[str, str] = {}
     for path in files:
-        doc = load_document(str(path))
+        try:
+            doc = load_document(str(path))
+        except InputError as exc:
+            # One stray file (empty, another language, unreadable) should not stop a folder, as in mtk align --auto;
+            # it is named here and in metrics.json and the report, so nothing is left out silently.
+            skipped[path.name] = str(exc)
+            print(f"mtk: warning: skipping {path.name}: {exc}", file=sys.stderr)
+            continue
         first = seen.setdefault(tuple(doc.texts), path.name)
         if first != path.name:
             # A saved copy of the same page would be paired twice and counted twice in every total.
+            skipped[path.name] = f"the same text as {first}"
             print(f"mtk: warning: skipping {path.name}: the same text as {first}", file=sys.stderr)
             continue
         warning = mixed_language_warning(doc.texts, doc.lang, str(path))
@@ -68,7 +78,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     if not any(d.lang != "en" for d in docs):
         raise InputError(f"no Swahili or Arabic article in {root}: nothing to translate")
     if use_manifest:
-        pairs = _manifest_pairs(root, by_file)
+        pairs = _manifest_pairs(root, by_file, skipped)
     else:
         from align.pairing import pair_documents
 
@@ -76,10 +86,11 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
         pairs = [(p.src, p.tgt, round(float(p.score), 4)) for p in pair_documents(docs, encoder=made)]
     if not pairs:
         raise InputError(f"no source article in {root} could be paired with an English one")
-    return Corpus(docs=docs, pairs=pairs, folder=root)
+    return Corpus(docs=docs, pairs=pairs, folder=root, skipped=skipped)
 
 
-def _manifest_pairs(root: Path, by_file: dict[str, Document]) -> list[tuple[Document, Document, float | None]]:
+def _manifest_pairs(root: Path, by_file: dict[str, Document],
+                    skipped: dict[str, str]) -> list[tuple[Document, Document, float | None]]:
     path = root / "manifest.json"
     if not path.is_file():
         raise InputError(f"--manifest given but {path} does not exist")
@@ -92,6 +103,9 @@ def _manifest_pairs(root: Path, by_file: dict[str, Document]) -> list[tuple[Docu
     for src, tgt in links:
         if not tgt:
             continue
+        for name in (src, tgt):
+            if name in skipped:
+                raise InputError(f"{path}: {src} -> {tgt}: {name} could not be used ({skipped[name]})")
         if src not in by_file or tgt not in by_file:
             raise InputError(f"{path}: {src} -> {tgt} names a file that is not in {root}")
         langs = (by_file[src].lang, by_file[tgt].lang)

@@ -312,6 +312,10 @@ def render_report(
     if quality.get("why_not_translated"):  # the cause and its fix, as the command line said it
         note = f'{note.rstrip(".")}. Not translated because: {quality["why_not_translated"]}.'
     banner = "" if quality.get("measured") else f'<div class="banner">{_e(note)}</div>'
+    skipped = metrics.get("skipped") or []
+    if skipped:  # files of the folder that took no part, named as on stderr
+        banner += ('<div class="banner">Skipped: ' + "; ".join(f'{_e(s["file"])} ({_e(s["why"])})' for s in skipped)
+                   + "</div>")
     settings = metrics.get("settings", {})
     used = "".join(f" · {label}: {_e(str(settings[key]))}" for key, label in
                    (("threshold", "link threshold"), ("encoder", "encoder"), ("mtk_version", "mtk")) if key in settings)

@@ -136,6 +136,32 @@ def test_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], i
     assert not (tmp_path / "o1").exists() and not (tmp_path / "o2").exists()
 
 
+def test_run_skips_a_stray_file_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            isolated_home: Path) -> None:
+    # As mtk align --auto does: one unusable file does not stop a folder, and it is named everywhere.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("000_c34c121e1dd8a5b8.txt", "003_644d7ec9ad0a14b6.txt"):
+        (folder / name).write_bytes((SEEDS / name).read_bytes())
+    (folder / "fr.txt").write_text("Le président de la République a annoncé mardi un nouveau plan pour les "
+                                   "agriculteurs des régions rurales du pays.\n", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    assert main(["run", str(folder), "-o", str(tmp_path / "out"), "--no-mt"]) == 0
+    err = capsys.readouterr().err
+    assert "skipping fr.txt:" in err and "unsupported language 'fr'" in err and "skipping empty.txt:" in err
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
+    assert [s["file"] for s in metrics["skipped"]] == ["empty.txt", "fr.txt"] and len(metrics["pairs"]) == 1
+    assert "Skipped: empty.txt (" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    # A manifest that pairs a skipped file cannot be followed: one line says which file and why.
+    (folder / "manifest.json").write_text(json.dumps({"articles": [
+        {"file": "000_c34c121e1dd8a5b8.txt", "same_event_as": "003_644d7ec9ad0a14b6.txt"},
+        {"file": "fr.txt", "same_event_as": "003_644d7ec9ad0a14b6.txt"}]}), encoding="utf-8")
+    assert main(["run", str(folder), "-o", str(tmp_path / "out2"), "--no-mt", "--manifest"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("mtk: error:") and "fr.txt could not be used (" in last
+    assert not (tmp_path / "out2").exists()
+
+
 def test_run_with_word_links_marks_them_in_the_report(isolated_home: Path, tmp_path: Path) -> None:
     from tiny_models import build_tiny_bert
 
