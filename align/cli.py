@@ -25,6 +25,16 @@ if TYPE_CHECKING:
     from mt.translator import Translator
 
 NO_MODEL_NOTE = "no translation model available; aligning cross-lingually (--no-mt)"
+
+
+def _no_model_note(lang: str) -> str:
+    """NO_MODEL_NOTE with the reason: which default model is missing and how to get one."""
+    from mt.catalog import load_catalog
+
+    name = load_catalog().default_for(lang)
+    why = (f"the default model {name} is not downloaded: `mtk models pull {name}`, or give --model NAME|PATH"
+           if name else f"the catalog has no default model for {lang}: give --model NAME|PATH")
+    return f"{NO_MODEL_NOTE} ({why})"
 THRESHOLD_HELP = (f"link score a sentence pair needs (default {AlignConfig.threshold}; unrelated pairs score about "
                   "1.0): lower finds more links, higher keeps the surer ones (1.03-1.05 for a corpus that must be "
                   "clean). A sentence joined to a linked neighbour, or confirmed by its translation's words, may "
@@ -197,7 +207,7 @@ class _Translations:
         name = args.model or _default_model(src.doc.lang)
         if name is None:
             if not self._noted:
-                print(f"mtk: {NO_MODEL_NOTE}", file=sys.stderr)
+                print(f"mtk: {_no_model_note(src.doc.lang)}", file=sys.stderr)
                 self._noted = True
             return None, "no-mt", None
         translator = self._translator(name)

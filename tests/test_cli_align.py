@@ -112,7 +112,8 @@ def test_default_without_pulled_model_falls_back_to_no_mt(presplit: tuple[Path, 
     out = tmp_path / "a.jsonl"
     rc, _, err = _run(capsys, *presplit, "--presplit", "-o", out)
     assert rc == 0, err
-    assert "no translation model available; aligning cross-lingually (--no-mt)" in err
+    assert "no translation model available; aligning cross-lingually (--no-mt) (the default model " in err
+    assert "is not downloaded: `mtk models pull " in err
     records = _records(out)
     _check_records(records, 3, 3)
     assert [r["src"] for r in records[:3]] == SW_LINES
