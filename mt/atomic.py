@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -46,6 +47,17 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
     if str(path).endswith(("/", os.sep)):
         # Path() would drop the slash and write a file of that name where the user meant a folder.
         raise InputError(f"{path}: names a folder (it ends with '/'); give a file name")
+    if _is_stream(path):
+        # A device, pipe or socket (/dev/null, a FIFO, /dev/stdout into a pipe) is written in place: replacing it
+        # by a regular file turned /dev/null into one, and a stream has no half-written file to protect anyway.
+        encoding = None if "b" in mode else "utf-8"
+        try:
+            fh = open(path, mode, encoding=encoding)  # noqa: SIM115 (closed below, after the block)
+        except OSError as exc:
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        with fh:
+            yield fh
+        return
     # Through a symlink, the file it points at is replaced, as a plain open() would write it; the link stays.
     target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
     check_output_file(target)
@@ -66,6 +78,15 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _is_stream(path: str | os.PathLike[str]) -> bool:
+    """True when `path` (its symlinks followed) exists and is neither a regular file nor a folder."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode))
 
 
 def check_output_file(path: str | os.PathLike[str] | None) -> None:

@@ -61,3 +61,19 @@ def test_an_output_folder_is_never_the_current_folder(tmp_path: Path, monkeypatc
         with pytest.raises(InputError, match="holds the current folder"):
             check_output_folder(path, frozenset())
     check_output_folder("out", frozenset())
+
+
+def test_a_pipe_is_written_in_place_not_replaced(tmp_path: Path) -> None:
+    # A FIFO (like /dev/null or /dev/stdout into a pipe) was replaced by a regular file, and its reader got nothing.
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    with atomic_output(fifo) as fh:
+        fh.write("line one\n")
+    reader.join(timeout=10)
+    assert received == ["line one\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]
