@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -67,6 +69,32 @@ def model_label(name: str, revision: str | None) -> str:
     if not revision:
         return name
     return f"{name}@{revision[:12] if re.fullmatch(r'[0-9a-f]{40}', revision) else revision}"
+
+
+# Files up to this size are hashed whole; larger ones (model.bin) by their size and their first and last block.
+_WHOLE_FILE = 4 << 20
+_BLOCK = 1 << 20
+
+
+def model_fingerprint(path: Path) -> str:
+    """A digest of every file of a model directory that can change its output, for the translation cache's key.
+
+    Size and time of model.bin alone let a different model in the same folder reuse the old model's translations when
+    its files kept their times (tar, cp -p, rsync -a) or when only the SentencePiece model or vocabulary changed.
+    Reading model.bin whole (hundreds of MB) at every load would be slow; its ends differ between any two models.
+    """
+    digest = hashlib.sha256()
+    for f in sorted(p for p in path.iterdir() if p.is_file()):
+        size = f.stat().st_size
+        digest.update(f"{f.name}\0{size}\0".encode())
+        with f.open("rb") as fh:
+            if size <= _WHOLE_FILE:
+                digest.update(fh.read())
+            else:
+                digest.update(fh.read(_BLOCK))
+                fh.seek(-_BLOCK, os.SEEK_END)
+                digest.update(fh.read(_BLOCK))
+    return digest.hexdigest()[:32]
 
 
 def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str, Path, str]:
@@ -164,8 +192,7 @@ class Translator:
             )
         except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError for bad files
             raise ModelError(f"cannot load model {path}: {first_line(exc)}") from None
-        st = model_bin.stat()
-        model_id = f"{identity}:{st.st_size}:{st.st_mtime_ns}:{dev}:{ctype}:{_OUTPUT_VERSION}"
+        model_id = f"{identity}:{model_fingerprint(path)}:{dev}:{ctype}:{_OUTPUT_VERSION}"
         return cls(
             name=name, path=path, label=label, family=family, tokenizer=tokenizer, engine=engine, options=options,
             model_id=model_id, cache=TranslationCache.open_or_none() if cache else None, progress=progress,

@@ -122,6 +122,22 @@ def test_cache_is_per_model(tiny_marian: Path, tiny_marian_b: Path, mtk_home: Pa
     assert a != b
 
 
+def test_cache_tells_apart_two_models_copied_into_one_folder(tiny_marian: Path, tiny_marian_b: Path, mtk_home: Path,
+                                                             tmp_path: Path) -> None:
+    # tar, cp -p and rsync -a keep file times: size and time of model.bin alone let model B reuse model A's output.
+    import os
+
+    folder = tmp_path / "model"
+    outputs = []
+    for source in (tiny_marian, tiny_marian_b):
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(source, folder)
+        for f in folder.iterdir():
+            os.utime(f, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+        outputs.append(_load(folder).translate_sentences(SW, "sw"))
+    assert outputs[1] == _load(tiny_marian_b, cache=False).translate_sentences(SW, "sw") != outputs[0]
+
+
 def test_long_sentence_is_split_not_truncated(tiny_nllb: Path, mtk_home: Path) -> None:
     long = " ".join(SW * 6)
     opts = TranslationOptions(beam_size=1, max_decoding_length=4, max_input_length=24)
