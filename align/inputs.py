@@ -143,6 +143,27 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
             raise InputError(f"{label}: translations file not found")
         text = read_text(path)
     lines = split_lines(text)
+    translations, note = _read_translation_lines(path, text, lines, src, source_lines, encoder, shared)
+    if note is None:  # a translated article was checked for its language already, as a document
+        _refuse_non_english(translations, label)
+    return translations, note
+
+
+def _refuse_non_english(translations: list[str], label: str) -> None:
+    """InputError when the translations, read together, are not English (the source pasted in by mistake)."""
+    from mt.langid import UNDETERMINED, detect_language
+
+    text = "\n".join(t for t in translations if not is_blank(t))
+    code = detect_language(text) if text else UNDETERMINED
+    if code not in ("en", UNDETERMINED):
+        raise InputError(f"{label}: the translations look like {code!r}, not English")
+
+
+def _read_translation_lines(path: str | os.PathLike[str], text: str, lines: list[str], src: Document,
+                            source_lines: list[str] | None, encoder: Encoder | None,
+                            shared: bool) -> tuple[list[str], str | None]:
+    """read_translations once the file's text is split into lines."""
+    label = str(path)
     n = len(src.sentences)
     unit = "source sentences" if source_lines is not None else "segmented source sentences"
     if shared and not _looks_like_jsonl(Path(path), lines):

@@ -83,17 +83,18 @@ def test_seed_pair_with_translations(tmp_path: Path, capsys: pytest.CaptureFixtu
     from mt.loader import load_document
 
     src = load_document(SW)
-    # Stand-in translations: the source sentences themselves; what matters is that they reach the records.
+    english = load_document(EN).texts
+    # Stand-in translations: English sentences; what matters is that they reach the records.
+    stand_in = [f"T{k}: {english[k % len(english)]}" for k in range(len(src.sentences))]
     translations = tmp_path / "tr.jsonl"
-    translations.write_text("".join(json.dumps({"src": s.text, "translation": f"T{k}: {s.text}"}) + "\n"
-                                    for k, s in enumerate(src.sentences)), encoding="utf-8")
+    translations.write_text("".join(json.dumps({"src": s.text, "translation": t}) + "\n"
+                                    for s, t in zip(src.sentences, stand_in, strict=True)), encoding="utf-8")
     out = tmp_path / "a.jsonl"
     rc, _, err = _run(capsys, SW, EN, "--translations", translations, "-o", out)
     assert rc == 0, err
     records = _records(out)
     _check_records(records, len(src.sentences), len(load_document(EN).sentences))
-    assert [r["translation"] for r in records[: len(src.sentences)]] == [
-        f"T{k}: {s.text}" for k, s in enumerate(src.sentences)]
+    assert [r["translation"] for r in records[: len(src.sentences)]] == stand_in
     assert records[0]["mode"] == "translations"
 
 

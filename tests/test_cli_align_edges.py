@@ -59,17 +59,18 @@ def test_a_full_stdout_is_named_as_stdout() -> None:
 @pytest.fixture()
 def two_sources(tmp_path: Path) -> tuple[Path, Path]:
     """A folder with the Swahili seed, a shorter version of it, and its English article, and a JSONL of translations
-    naming each (the source sentences stand in for translations: the reader checks shape, not language)."""
+    naming each (English sentences stand in for translations: the reader checks shape and language, not meaning)."""
     folder = tmp_path / "articles"
     folder.mkdir()
     shutil.copy(EN, folder / EN.name)
+    english = load_document(str(EN), lang="en").texts
     records = []
     paragraphs = SW.read_text(encoding="utf-8").split("\n\n")
     # Two different articles: a copy of the same text would be skipped as a duplicate.
     for name, text in (("a", "\n\n".join(paragraphs)), ("b", "\n\n".join(paragraphs[:-3]))):
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-        records += [{"doc": name, "translation": t}
-                    for t in load_document(str(folder / f"{name}.txt"), lang="sw").texts]
+        n = len(load_document(str(folder / f"{name}.txt"), lang="sw").texts)
+        records += [{"doc": name, "translation": f"{name}{k}: {english[k % len(english)]}"} for k in range(n)]
     translations = tmp_path / "tr.jsonl"
     translations.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return folder, translations
@@ -216,3 +217,17 @@ def test_moses_output_inside_a_file_fails_before_aligning(tmp_path: Path, capsys
     blocker.write_text("x\n", encoding="utf-8")
     assert main(["align", str(SW), str(EN), "--no-mt", "--format", "moses", "-o", str(blocker / "moses")]) == 2
     assert _one_line_error(capsys.readouterr().err).endswith(f"{blocker} is a file, not a folder")
+
+
+@pytest.mark.parametrize("form", ["lines", "jsonl"])
+def test_translations_that_are_not_english_are_refused(form: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # The source pasted in place of its translation, one line per sentence: it was scored as a system.
+    sentences = load_document(str(SW), lang="sw").texts
+    tr = tmp_path / ("tr.txt" if form == "lines" else "tr.jsonl")
+    tr.write_text("".join((s if form == "lines" else json.dumps({"translation": s})) + "\n" for s in sentences),
+                  encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["align", str(SW), str(EN), "--translations", str(tr), "-o", str(out)]) == 2
+    assert _one_line_error(capsys.readouterr().err).endswith("the translations look like 'sw', not English")
+    assert not out.exists()
