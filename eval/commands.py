@@ -16,7 +16,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--references", metavar="FILE",
                    help="reference translations: JSONL {\"src\", \"reference\"} keyed by source sentence")
     p.add_argument("--presplit", action="store_true",
-                   help="the references file has one line per source sentence, in order")
+                   help="the references file has one line per source sentence: the paired source articles in "
+                        "file-name order, each once, their sentences as mtk segments them (blank: no reference)")
     p.add_argument("--max-length", type=_at_least_one, default=None, metavar="N",
                    help="longest translation in tokens (default: the translator's, 256)")
 

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from eval.metrics import PSEUDO_LABEL
 from mt.atomic import atomic_output
 from mt.document import Document
 from mt.errors import InputError, ModelError, MtkError
@@ -180,6 +181,8 @@ def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, p
         "TER": scored.get("scores", {}).get("TER"),
         "signatures": scored.get("signatures", {}),
         "scored_sentences": scored.get("n"),
+        # With references: how many of the file's references this system could use (it may translate some articles).
+        "references_given": scored.get("references_given"),
         "src_coverage": metrics["totals"]["src_coverage"],
         "tgt_coverage": metrics["totals"]["tgt_coverage"],
         "src_fact_coverage": metrics["totals"]["src_fact_coverage"],
@@ -200,12 +203,30 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _row_cell(row: dict[str, Any], key: str) -> str:
+    """One cell of a row; 'scored' reads "10/37" when only 10 of the file's 37 references could be used."""
+    if key == "scored_sentences" and row.get("references_given") and row.get(key) != row["references_given"]:
+        return f"{_cell(row[key])}/{row['references_given']}"
+    return _cell(row.get(key))
+
+
+def _notes(result: dict[str, Any]) -> list[str]:
+    """What a reader of the table must know to compare its rows."""
+    pseudo = [row for row in result["models"] if row.get("quality_against") == PSEUDO_LABEL]
+    if len(pseudo) < 2:
+        return []
+    return [("pseudo-reference rows are each scored on the sentences their own alignment linked, against the "
+             "English those links chose: the sentences differ between rows, so compare them with care (give "
+             "--references for scores on the same sentences)")]
+
+
 def markdown_table(result: dict[str, Any]) -> str:
     """The comparison as a Markdown table, signatures and memory method below it."""
     lines = ["| " + " | ".join(h for _, h in _COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
     for row in result["models"]:
-        lines.append("| " + " | ".join(_cell(row[k]).replace("|", "\\|") for k, _ in _COLUMNS) + " |")
+        lines.append("| " + " | ".join(_row_cell(row, k).replace("|", "\\|") for k, _ in _COLUMNS) + " |")
     lines.append("")
+    lines += [f"- note: {note}" for note in _notes(result)]
     for row in result["models"]:
         for name, sig in row["signatures"].items():
             lines.append(f"- {row['model']} {name}: `{sig}`")
@@ -223,10 +244,12 @@ def print_table(result: dict[str, Any], file: Any = None) -> None:
     for key, header in _COLUMNS:
         table.add_column(header, justify="left" if key in ("model", "quality_against") else "right")
     for row in result["models"]:
-        table.add_row(*(_cell(row[k]) for k, _ in _COLUMNS))
+        table.add_row(*(_row_cell(row, k) for k, _ in _COLUMNS))
     # sys.stdout looked up now, not bound at import: a caller may have replaced it since (tests, redirection).
     console = Console(file=file or sys.stdout, width=160)
     console.print(table)
+    for note in _notes(result):
+        console.print(f"note: {note}", highlight=False, markup=False)
     sigs = {(name, sig) for row in result["models"] for name, sig in row["signatures"].items()}
     for name, sig in sorted(sigs):
         console.print(f"{name} signature: {sig}", highlight=False, markup=False)

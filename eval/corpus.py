@@ -25,11 +25,9 @@ class Corpus:
 
     @property
     def sources(self) -> list[Document]:
-        """Source documents that take part in a pair, each once, in folder order."""
-        seen: dict[str, Document] = {}
-        for src, _, _ in self.pairs:
-            seen.setdefault(src.doc_id, src)
-        return list(seen.values())
+        """Source documents that take part in a pair, each once, in folder order (file names sorted)."""
+        paired = {src.doc_id for src, _, _ in self.pairs}
+        return [d for d in self.docs if d.doc_id in paired]
 
 
 def load_corpus(folder: str | Path, use_manifest: bool = False,

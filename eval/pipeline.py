@@ -22,6 +22,7 @@ from eval.coverage import coverage, share
 from eval.facts import fact_coverage
 from eval.metrics import (
     PSEUDO_LABEL,
+    REFERENCE_LABEL,
     load_references,
     score_against_pseudo_references,
     score_against_references,
@@ -52,10 +53,12 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
         quality["pseudo_reference"]["note"] = (
             f"{PSEUDO_LABEL}: aligned sentences only; the English article is independent reporting, so these numbers "
             "measure agreement with it, not translation correctness")
-        sources = [s for a in translated for s in a.src.texts]
-        hyps = [t for a in translated for t in a.translations or []]
+        # Each source article once (a source paired with two English outlets was translated once).
+        by_doc = {a.src.doc_id: a for a in reversed(translated)}
+        sources = [s for a in by_doc.values() for s in a.src.texts]
+        hyps = [t for a in by_doc.values() for t in a.translations or []]
         if references:
-            quality["reference"] = score_against_references(hyps, load_references(references, sources, presplit))
+            quality["reference"] = _score_references(corpus, by_doc, references, presplit)
         from eval.neural import comet_scores
 
         # No references for COMET: they may cover only some sentences, and COMET needs one per translation.
@@ -68,6 +71,34 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
         "translation_quality": quality,
         "totals": _totals(pairs, alignments),
     }
+
+
+def _score_references(corpus: Corpus, by_doc: dict[str, Alignment], references: str | Path,
+                      presplit: bool) -> dict[str, Any]:
+    """Scores against the references of the sentences this system translated; it may cover only some articles.
+
+    References belong to the folder's source sentences (articles in folder order, each once), not to one system's
+    translations: a model that translates only Arabic is scored on the Arabic references, and says how many it had.
+    """
+    refs = load_references(references, [s for d in corpus.sources for s in d.texts], presplit)
+    hyps: list[str] = []
+    matched: dict[int, str] = {}
+    k = 0
+    for doc in corpus.sources:
+        alignment = by_doc.get(doc.doc_id)
+        for i in range(len(doc.texts)):
+            if alignment is not None and alignment.translations is not None:
+                if k in refs:
+                    matched[len(hyps)] = refs[k]
+                hyps.append(alignment.translations[i])
+            k += 1
+    if not matched:
+        return {"label": REFERENCE_LABEL, "references_given": len(refs), "references_used": 0,
+                "status": "not measured: no reference for the sentences it translated"}
+    result = score_against_references(hyps, matched)
+    result["references_given"] = len(refs)
+    result["references_used"] = len(matched)
+    return result
 
 
 def check_references(references: str | Path | None, presplit: bool, corpus: Corpus) -> None:

@@ -72,6 +72,31 @@ def test_a_pair_model_is_scored_on_the_articles_of_its_language(ar_only_marian: 
     assert row["sentences"] == sum(len(load_document(str(SEEDS / f"{d}.txt")).sentences) for d in arabic)
 
 
+@pytest.mark.parametrize("presplit", [False, True])
+def test_references_for_the_whole_folder_score_a_model_of_one_language(presplit: bool, ar_only_marian: Path,
+                                                                        tiny_marian: Path, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # References for every source sentence; opus-mt-ar-en translates only the Arabic ones. It used to fail after
+    # translating ("does not match any input sentence"), so NLLB and OPUS-MT could not be compared on references.
+    from eval.corpus import load_corpus
+
+    sources = [s for d in load_corpus(SEEDS, use_manifest=True).sources for s in d.texts]  # folder order
+    refs = tmp_path / ("refs.txt" if presplit else "refs.jsonl")
+    refs.write_text("".join((f"Reference {k}." if presplit else json.dumps({"src": s, "reference": f"Reference {k}."}))
+                            + "\n" for k, s in enumerate(sources)), encoding="utf-8")
+    js = tmp_path / "cmp.json"
+    args = ["evaluate", str(SEEDS), "--manifest", "--model", str(ar_only_marian), "--model", str(tiny_marian),
+            "--max-length", "8", "--references", str(refs), "--json", str(js)] + (["--presplit"] if presplit else [])
+    assert main(args) == 0, capsys.readouterr().err
+    rows = json.loads(js.read_text(encoding="utf-8"))["models"]
+    arabic = sum(len(load_document(str(SEEDS / f"{d}.txt")).sentences)
+                 for d in ("001_1a95481d527c8dce", "002_c72093ee3c81bb2f"))
+    assert [(r["scored_sentences"], r["references_given"]) for r in rows] == [(arabic, len(sources)),
+                                                                              (len(sources), len(sources))]
+    assert all(r["quality_against"] == "reference translation" and r["chrF"] is not None for r in rows)
+    assert f"{arabic}/{len(sources)}" in capsys.readouterr().out
+
+
 def test_a_pair_model_in_run_leaves_other_languages_cross_lingual(ar_only_marian: Path, tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
