@@ -108,8 +108,8 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     from eval.corpus_translation import align_corpus, read_translation_dir
     from eval.pipeline import check_references
 
-    # The same model or folder named twice would be translated and scored twice, as two identical rows.
-    models, systems = list(dict.fromkeys(models)), list(dict.fromkeys(systems or []))
+    # The same model or folder named twice (also as "m", "m/" or "x/../m") would be translated and scored twice.
+    models, systems = _distinct(models), _distinct(systems or [])
     if not models and not systems:
         raise InputError("give at least one --model or --translations DIR")
     # Shared by pairing and every model's alignment, so each sentence is embedded once; made after the folder is read.
@@ -158,12 +158,29 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     }
 
 
+def _distinct(names: list[str]) -> list[str]:
+    """`names` without repeats, a folder counted once however its path is written; first spelling kept."""
+    seen: dict[str, str] = {}
+    for name in names:
+        path = Path(name).expanduser()
+        seen.setdefault(str(path.resolve()) if path.exists() else name, name)
+    return list(seen.values())
+
+
 def _distinct_names(rows: list[dict[str, Any]]) -> None:
-    """Rows whose model names coincide (two folders both called `model`) are told apart by their path, in place."""
+    """Rows whose model names coincide (two folders both called `model`) are told apart by their path, in place.
+
+    By the shortest ends of their paths that differ ("a/model", "b/model"): a table column cuts long paths, and
+    two full paths that share a long prefix were cut to the same text.
+    """
     names = [r["model"] for r in rows]
-    for row in rows:
-        if names.count(row["model"]) > 1:
-            row["model"] = f"{row['model']} ({row['path']})"
+    clashing = [r for r in rows if names.count(r["model"]) > 1]
+    parts = {id(r): Path(str(r["path"])).parts for r in clashing}
+    for row in clashing:
+        mine = parts[id(row)]
+        others = [parts[id(o)] for o in clashing if o is not row and o["model"] == row["model"]]
+        k = next((k for k in range(1, len(mine) + 1) if all(o[-k:] != mine[-k:] for o in others)), len(mine))
+        row["model"] = f"{row['model']} ({'/'.join(mine[-k:]) if k < len(mine) else row['path']})"
 
 
 def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, presplit: bool) -> dict[str, Any]:

@@ -125,3 +125,17 @@ def test_rows_with_the_same_model_name_are_told_apart_by_path() -> None:
             {"model": "nllb", "path": "m/nllb"}]
     _distinct_names(rows)
     assert [r["model"] for r in rows] == ["model (x1/model)", "model (x2/model)", "nllb"]
+    # Long paths that share a prefix: the table cut both to the same text; the differing ends tell them apart.
+    rows = [{"model": "same", "path": "/tmp/a-long/shared/prefix/a/same"},
+            {"model": "same", "path": "/tmp/a-long/shared/prefix/b/same"}]
+    _distinct_names(rows)
+    assert [r["model"] for r in rows] == ["same (a/same)", "same (b/same)"]
+
+
+def test_one_model_folder_written_three_ways_is_one_row(tmp_path: Path) -> None:
+    from eval.compare import _distinct
+
+    (tmp_path / "a" / "same").mkdir(parents=True)
+    spellings = [str(tmp_path / "a" / "same"), str(tmp_path / "a" / "same") + "/", str(tmp_path / "a/../a/same")]
+    assert _distinct([*spellings, "nllb-200-distilled-600M", "nllb-200-distilled-600M"]) == [
+        spellings[0], "nllb-200-distilled-600M"]
