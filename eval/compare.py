@@ -174,13 +174,16 @@ def _distinct_names(rows: list[dict[str, Any]]) -> None:
     two full paths that share a long prefix were cut to the same text.
     """
     names = [r["model"] for r in rows]
-    clashing = [r for r in rows if names.count(r["model"]) > 1]
-    parts = {id(r): Path(str(r["path"])).parts for r in clashing}
-    for row in clashing:
-        mine = parts[id(row)]
-        others = [parts[id(o)] for o in clashing if o is not row and o["model"] == row["model"]]
+    labels = {}
+    for n, row in enumerate(rows):
+        if names.count(row["model"]) < 2:
+            continue
+        mine = Path(str(row["path"])).parts
+        others = [Path(str(o["path"])).parts for m, o in enumerate(rows) if m != n and names[m] == names[n]]
         k = next((k for k in range(1, len(mine) + 1) if all(o[-k:] != mine[-k:] for o in others)), len(mine))
-        row["model"] = f"{row['model']} ({'/'.join(mine[-k:]) if k < len(mine) else row['path']})"
+        labels[n] = f"{row['model']} ({'/'.join(mine[-k:]) if k < len(mine) else row['path']})"
+    for n, label in labels.items():
+        rows[n]["model"] = label
 
 
 def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, presplit: bool) -> dict[str, Any]:
