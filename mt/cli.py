@@ -174,7 +174,7 @@ def run_models_info(args: argparse.Namespace) -> int:
     from mt import hub
     from mt.catalog import load_catalog
     from mt.errors import ModelError
-    from mt.families import detect_family
+    from mt.families import detect_family, read_metadata
 
     entry = load_catalog().get(args.name)
     path = Path(args.name).expanduser()
@@ -192,6 +192,9 @@ def run_models_info(args: argparse.Namespace) -> int:
             print(f"{key}: {text}")
         path = hub.model_path(entry.name)
         print(f"downloaded: {'yes' if hub.is_pulled(entry.name) else 'no'}")
+        commit = read_metadata(path).get("commit") if hub.is_pulled(entry.name) else None
+        if commit:
+            print(f"downloaded commit: {commit}")
     if path.is_dir() and (path / "model.bin").is_file():
         fam = detect_family(path)
         size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())

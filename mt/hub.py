@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -105,7 +106,26 @@ def require_hub_files(repo_id: str, what: str, hint: str) -> None:
         raise ModelError(f"{what} is not downloaded and the Hub cannot be reached ({reason}); {hint}")
 
 
-def _download_files(entry: ModelEntry, staging: Path, progress: bool) -> None:
+def _resolved_commit(entry: ModelEntry) -> str:
+    """The commit `entry.revision` names now (a branch such as "main" moves), asked of the Hub once before downloading.
+
+    Every file is then fetched at that commit, so a pull never mixes two versions of a repository, and outputs can
+    name the version they came from (an unpinned model read "opus-mt-ar-en@main" before and after new weights).
+    """
+    if re.fullmatch(r"[0-9a-f]{40}", entry.revision):
+        return entry.revision
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+
+    probe = entry.files[0] if entry.files else "config.json"
+    url = hf_hub_url(entry.repo, probe, revision=entry.revision, endpoint=os.environ.get("HF_ENDPOINT") or None)
+    try:
+        commit = get_hf_file_metadata(url).commit_hash
+    except Exception as exc:  # noqa: BLE001 - as in _download_files
+        raise ModelError(f"cannot resolve {entry.repo}@{entry.revision}: {first_line(exc)}") from None
+    return commit or entry.revision
+
+
+def _download_files(entry: ModelEntry, staging: Path, progress: bool, revision: str) -> None:
     from huggingface_hub import hf_hub_download
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
 
@@ -115,7 +135,7 @@ def _download_files(entry: ModelEntry, staging: Path, progress: bool) -> None:
     for filename in entry.files:
         try:
             hf_hub_download(
-                entry.repo, filename, revision=entry.revision, local_dir=staging, endpoint=endpoint
+                entry.repo, filename, revision=revision, local_dir=staging, endpoint=endpoint
             )
         except Exception as exc:  # noqa: BLE001 - network, HTTP and disk errors end the same way for the user
             raise ModelError(
@@ -123,7 +143,7 @@ def _download_files(entry: ModelEntry, staging: Path, progress: bool) -> None:
             ) from None
 
 
-def _convert_checkpoint(entry: ModelEntry, staging: Path, progress: bool) -> None:
+def _convert_checkpoint(entry: ModelEntry, staging: Path, progress: bool, revision: str) -> None:
     from huggingface_hub import snapshot_download
 
     from mt.convert import convert, require_converter
@@ -132,7 +152,7 @@ def _convert_checkpoint(entry: ModelEntry, staging: Path, progress: bool) -> Non
     source = staging.parent / f".{entry.name}.checkpoint"
     try:
         snapshot_download(
-            entry.repo, revision=entry.revision, local_dir=source,
+            entry.repo, revision=revision, local_dir=source,
             endpoint=os.environ.get("HF_ENDPOINT") or None,
             ignore_patterns=["*.h5", "*.msgpack", "tf_model*", "flax_model*", "*.ot"],
         )
@@ -180,18 +200,19 @@ def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{name}.partial"
     staging.mkdir(exist_ok=True)
+    commit = _resolved_commit(entry)
     try:
         if entry.convert:
-            _convert_checkpoint(entry, staging, progress)
+            _convert_checkpoint(entry, staging, progress, commit)
         else:
-            _download_files(entry, staging, progress)
+            _download_files(entry, staging, progress, commit)
         _verify(entry, staging)
     except _CorruptDownload:
         # A corrupt download must not be resumed into; partial files are kept only after network errors.
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging / ".cache", ignore_errors=True)  # huggingface_hub's bookkeeping for resumption
-    meta = {"name": entry.name, "repo": entry.repo, "revision": entry.revision,
+    meta = {"name": entry.name, "repo": entry.repo, "revision": entry.revision, "commit": commit,
             "family": entry.family, "languages": list(entry.languages)}
     (staging / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     if target.exists():

@@ -103,17 +103,19 @@ def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str
     if path.exists():
         if not path.is_dir():
             raise ModelError(f"{path} is not a directory; --model takes a CTranslate2 model directory or a catalog name")
-        meta = read_metadata(path)  # a pulled catalog model keeps its name and revision here
+        meta = read_metadata(path)  # a pulled catalog model keeps its name, revision and commit here
         name = meta.get("name", path.name)
-        return name, model_label(name, meta.get("revision")), path, f"path:{path.resolve()}"
+        return name, model_label(name, meta.get("commit") or meta.get("revision")), path, f"path:{path.resolve()}"
     entry = load_catalog().get(name_or_path)
     if entry is not None:
         if not hub.is_pulled(entry.name):
             if offline:
                 raise ModelError(hub.not_downloaded_message(entry.name))
             hub.pull(entry.name, progress=progress)
-        identity = f"catalog:{entry.name}@{entry.revision}"
-        return entry.name, model_label(entry.name, entry.revision), hub.model_path(entry.name), identity
+        # The commit the pull resolved: an unpinned entry's revision ("main") names different weights over time.
+        revision = read_metadata(hub.model_path(entry.name)).get("commit") or entry.revision
+        identity = f"catalog:{entry.name}@{revision}"
+        return entry.name, model_label(entry.name, revision), hub.model_path(entry.name), identity
     if "/" in name_or_path or name_or_path.startswith((".", "~")):
         raise ModelError(f"model directory {path} does not exist")
     raise ModelError(

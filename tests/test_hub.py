@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import json
 import re
 import threading
 from pathlib import Path
@@ -100,20 +101,22 @@ def fake_hub(tiny_marian: Path, mtk_home: Path, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    server.write_catalog = lambda sha: _write_catalog(tmp_path, files, sha, monkeypatch)  # type: ignore[attr-defined]
+    server.write_catalog = lambda sha, revision=COMMIT: _write_catalog(  # type: ignore[attr-defined]
+        tmp_path, files, sha, monkeypatch, revision)
     server.write_catalog({n: hashlib.sha256(b).hexdigest() for n, b in files.items()})  # type: ignore[attr-defined]
     yield server
     server.shutdown()
     server.server_close()
 
 
-def _write_catalog(tmp_path: Path, files: dict[str, bytes], sha: dict[str, str], monkeypatch) -> None:
+def _write_catalog(tmp_path: Path, files: dict[str, bytes], sha: dict[str, str], monkeypatch,
+                   revision: str = COMMIT) -> None:
     names = ", ".join(f'"{n}"' for n in sorted(files))
     sums = "\n".join(f'"{n}" = "{s}"' for n, s in sorted(sha.items()))
     catalog = tmp_path / "catalog.toml"
     catalog.write_text(
         f'[[model]]\nname = "tiny-marian"\nfamily = "marian"\nlanguages = ["sw"]\nrepo = "test/tiny-marian"\n'
-        f'revision = "{COMMIT}"\nfiles = [{names}]\n[model.sha256]\n{sums}\n',
+        f'revision = "{revision}"\nfiles = [{names}]\n[model.sha256]\n{sums}\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("MTK_CATALOG", str(catalog))
@@ -135,6 +138,17 @@ def test_pull_resumes_after_connection_drop(
     assert not (path.parent / ".tiny-marian.partial").exists()
     t = Translator.load("tiny-marian", offline=True, cache=False)
     assert t.name == "tiny-marian" and t.family.languages == ("sw",)
+
+
+def test_an_unpinned_model_is_pulled_and_named_at_the_commit_it_resolved(fake_hub: FakeHub, mtk_home: Path) -> None:
+    # "main" moves: the pull asks which commit it names, fetches every file there, and outputs name that commit.
+    fake_hub.write_catalog({n: hashlib.sha256(b).hexdigest() for n, b in fake_hub.files.items()},  # type: ignore
+                           revision="main")
+    path = hub.pull("tiny-marian", progress=False)
+    gets = [r[1] for r in fake_hub.requests if r[0] == "GET"]
+    assert gets and all(f"/resolve/{COMMIT}/" in g for g in gets)
+    assert json.loads((path / "mtk-model.json").read_text(encoding="utf-8"))["commit"] == COMMIT
+    assert Translator.load("tiny-marian", offline=True, cache=False).label == f"tiny-marian@{COMMIT[:12]}"
 
 
 def test_checksum_mismatch_stores_nothing(fake_hub: FakeHub, mtk_home: Path) -> None:
