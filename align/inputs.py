@@ -149,13 +149,20 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
     return translations, note
 
 
-def _refuse_non_english(translations: list[str], label: str) -> None:
-    """InputError when the translations, read together, are not English (the source pasted in by mistake)."""
-    from mt.langid import UNDETERMINED, detect_language
+# Refused when sentences clearly in one other language hold at least this share of the translations' letters.
+_OTHER_LANGUAGE_SHARE = 0.5
 
-    text = "\n".join(t for t in translations if not is_blank(t))
-    code = detect_language(text) if text else UNDETERMINED
-    if code not in ("en", UNDETERMINED):
+
+def _refuse_non_english(translations: list[str], label: str) -> None:
+    """InputError when most of the translations are clearly in another language (the source pasted in by mistake).
+
+    Judged sentence by sentence, on the ones the identifier is sure of: a weak or broken model's English with names
+    in it, or its garbled output, is not refused for that; the source text or another language's MT is.
+    """
+    from mt.langid import other_language_share
+
+    share, code, _ = other_language_share([t for t in translations if not is_blank(t)], "en")
+    if code is not None and share >= _OTHER_LANGUAGE_SHARE:
         raise InputError(f"{label}: the translations look like {code!r}, not English")
 
 
