@@ -118,6 +118,10 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     check_references(references, presplit, corpus)  # before any model translates
     encoder = make_encoder()
     n_sent = sum(len(d.sentences) for d in corpus.sources)
+    from mt.translator import check_model
+
+    for model in models:  # a bad model fails now, not after the good ones have translated
+        check_model(model, offline)
     rows = []
     for model in models:
         res = translate_in_subprocess(model, corpus.sources, offline, max_length)

@@ -97,6 +97,28 @@ def model_fingerprint(path: Path) -> str:
     return digest.hexdigest()[:32]
 
 
+def check_model(name_or_path: str, offline: bool | None = None) -> None:
+    """ModelError now when a model cannot be loaded later: no such folder or catalog name, model.bin or tokenizer
+    files missing, or not downloaded while offline (never downloads; a damaged model.bin shows only when loaded).
+
+    `mtk evaluate` checks every model first, so that a bad one fails before the good ones have spent their time.
+    """
+    path = Path(name_or_path).expanduser()
+    if not path.exists():
+        entry = load_catalog().get(name_or_path)
+        if entry is None or not hub.is_pulled(entry.name):
+            # Unknown names, missing folders and models that may not be downloaded fail with _resolve's message.
+            if entry is None or (offline if offline is not None else hub.offline_from_env()):
+                _resolve(name_or_path, True, False)
+            return
+        path = hub.model_path(entry.name)
+    elif not path.is_dir():
+        _resolve(name_or_path, True, False)
+    if not (path / "model.bin").is_file():
+        raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
+    Tokenizer(path, detect_family(path))
+
+
 def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str, Path, str]:
     """(name, label, directory, identity prefix) of a model given as a directory or a catalog name."""
     path = Path(name_or_path).expanduser()

@@ -139,3 +139,23 @@ def test_one_model_folder_written_three_ways_is_one_row(tmp_path: Path) -> None:
     spellings = [str(tmp_path / "a" / "same"), str(tmp_path / "a" / "same") + "/", str(tmp_path / "a/../a/same")]
     assert _distinct([*spellings, "nllb-200-distilled-600M", "nllb-200-distilled-600M"]) == [
         spellings[0], "nllb-200-distilled-600M"]
+
+
+@pytest.mark.parametrize("damage", ["source.spm", "model.bin"])
+def test_a_broken_model_fails_before_any_model_translates(damage: str, tiny_marian: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from eval import compare
+
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_marian, broken)
+    (broken / damage).unlink()
+    started: list[str] = []
+    real = compare.translate_in_subprocess
+    monkeypatch.setattr(compare, "translate_in_subprocess", lambda model, *a, **k: (started.append(model),
+                                                                                     real(model, *a, **k))[1])
+    assert main(["evaluate", str(SEEDS), "--manifest", "--model", str(tiny_marian), "--model", str(broken)]) == 3
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("mtk: error:") and str(broken) in err and started == []
