@@ -1,7 +1,8 @@
 """`mtk translate` and `mtk models`: translate articles into English and manage the model catalog.
 
-JSONL output: one record per sentence (doc, paragraph, sentence, lang, src, translation, model), then, per
-document, one record {"doc", "model", "dropped": [{"text", "reason", "paragraph"}, ...]} listing what cleaning removed.
+JSONL output: one record per sentence (doc, paragraph, sentence, lang, src, translation, model; paragraph counts the
+kept paragraphs), then, per document, one record {"doc", "model", "dropped": [{"text", "reason", "input_paragraph"},
+...]} listing what cleaning removed (input_paragraph counts the input's paragraphs).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 TRANSLATE_DESCRIPTION = """Translate Swahili or Arabic news articles into English, after removing page boilerplate.
 
 Text output keeps the article's paragraphs. JSONL output: one record per sentence (doc, paragraph, sentence, lang,
-src, translation, model), then, per document, one record {"doc", "model", "dropped": [{"text", "reason",
-"paragraph"}, ...]} listing what cleaning removed."""
+src, translation, model; paragraph counts the kept paragraphs), then, per document, one record {"doc", "model",
+"dropped": [{"text", "reason", "input_paragraph"}, ...]} listing what cleaning removed (input_paragraph counts the
+input's paragraphs)."""
 
 
 def _register_translate(subparsers: argparse._SubParsersAction) -> None:
@@ -104,7 +106,7 @@ def _load_inputs(inputs: list[str], src: str) -> list[Document]:
 
 def _print_dropped(doc: Document) -> None:
     for d in doc.dropped:
-        print(f"{doc.doc_id}: dropped ({d.reason}, paragraph {d.paragraph}): {d.text}", file=sys.stderr)
+        print(f"{doc.doc_id}: dropped ({d.reason}, input paragraph {d.paragraph}): {d.text}", file=sys.stderr)
 
 
 def run_translate(args: argparse.Namespace) -> int:

@@ -48,7 +48,10 @@ class TranslatedDocument:
         return {
             "doc": self.document.doc_id,
             "model": self.model,
-            "dropped": [{"text": x.text, "reason": x.reason, "paragraph": x.paragraph} for x in self.document.dropped],
+            # Counted over the input's paragraphs, blank-line separated; a sentence record's "paragraph" counts the
+            # paragraphs that were kept, so the two keys have two names.
+            "dropped": [{"text": x.text, "reason": x.reason, "input_paragraph": x.paragraph}
+                        for x in self.document.dropped],
         }
 
     def text(self) -> str:

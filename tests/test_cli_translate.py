@@ -41,8 +41,10 @@ def test_jsonl_output_and_dropped(mtk_run, tiny_nllb: Path, tmp_path: Path) -> N
     assert {r["lang"] for r in sentences} == {"sw", "ar"}
     assert [r["doc"] for r in dropped] == [SW_FILE.stem, AR_FILE.stem]
     assert all(r["model"] == "nllb-tiny" for r in sentences)
+    # The input's paragraph numbers: another count than the sentence records' kept "paragraph", so another name.
+    assert all(set(x) == {"text", "reason", "input_paragraph"} for r in dropped for x in r["dropped"])
     if dropped[0]["dropped"]:
-        assert "dropped (" in err
+        assert "dropped (" in err and ", input paragraph " in err
 
 
 def test_show_dropped_needs_no_model(mtk_run, tmp_path: Path) -> None:
