@@ -84,26 +84,31 @@ def model_fingerprint(path: Path) -> str:
 
     Size and time of model.bin alone let a different model in the same folder reuse the old model's translations when
     its files kept their times (tar, cp -p, rsync -a) or when only the SentencePiece model or vocabulary changed.
-    Reading model.bin whole (hundreds of MB) at every load would be slow; its ends differ between any two models.
+    Reading model.bin whole (hundreds of MB) at every load would be slow: its ends, its size and its time are read.
     """
     digest = hashlib.sha256()
     for f in sorted(p for p in path.iterdir() if p.is_file()):
-        size = f.stat().st_size
-        digest.update(f"{f.name}\0{size}\0".encode())
-        with f.open("rb") as fh:
-            if size <= _WHOLE_FILE:
-                digest.update(fh.read())
-            else:
-                digest.update(fh.read(_BLOCK))
-                fh.seek(-_BLOCK, os.SEEK_END)
-                digest.update(fh.read(_BLOCK))
+        try:
+            st = f.stat()
+            # Size and time too: a fine-tune that leaves the embeddings and the encoder alone changes only the middle
+            # of model.bin, which the digest does not read.
+            digest.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+            with f.open("rb") as fh:
+                if st.st_size <= _WHOLE_FILE:
+                    digest.update(fh.read())
+                else:
+                    digest.update(fh.read(_BLOCK))
+                    fh.seek(-_BLOCK, os.SEEK_END)
+                    digest.update(fh.read(_BLOCK))
+        except OSError as exc:
+            raise ModelError(f"cannot read {f} of model {path}: {exc.strerror or exc}") from None
     return digest.hexdigest()[:32]
 
 
 def check_model(name_or_path: str, offline: bool | None = None) -> None:
-    """ModelError now when a model cannot be loaded later: no such folder or catalog name, model.bin or tokenizer
-    files missing, or not downloaded while offline (never downloads; a damaged model.bin shows only when loaded).
+    """ModelError now when a model cannot be loaded later (missing folder, name, model.bin or tokenizer files).
 
+    Also when it is not downloaded while offline; it never downloads, and a damaged model.bin shows only when loaded.
     `mtk evaluate` checks every model first, so that a bad one fails before the good ones have spent their time.
     """
     path = Path(name_or_path).expanduser()

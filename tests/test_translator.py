@@ -242,3 +242,25 @@ def test_catalog_model_is_labelled_with_its_revision(tiny_marian: Path, tmp_path
     assert t.translate_document(doc).records()[0]["model"] == "opus-mt-swc-en@282ffd674792"
     (pulled / "mtk-model.json").write_text(json.dumps({"name": "mine", "revision": "main"}), encoding="utf-8")
     assert _load(pulled, cache=False).label == "mine@main"
+
+
+def test_fingerprint_sees_a_change_in_the_middle_of_a_large_model_bin(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only the ends of a large model.bin are read; a fine-tune that changes only its middle changes its time.
+    import os
+
+    from mt import translator
+
+    monkeypatch.setattr(translator, "_WHOLE_FILE", 1024)
+    monkeypatch.setattr(translator, "_BLOCK", 256)
+    model = tmp_path / "model.bin"
+    model.write_bytes(bytes(range(256)) * 64)
+    os.utime(model, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    before = translator.model_fingerprint(tmp_path)
+    data = bytearray(model.read_bytes())
+    data[8000] ^= 1
+    model.write_bytes(bytes(data))
+    assert translator.model_fingerprint(tmp_path) != before
+    (tmp_path / "notes").symlink_to("/proc/self/mem")  # unreadable: one line naming the file, not an OSError
+    with pytest.raises(ModelError, match="cannot read .*notes of model"):
+        translator.model_fingerprint(tmp_path)
