@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import stat
 import sys
@@ -47,6 +48,21 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
     if str(path).endswith(("/", os.sep)):
         # Path() would drop the slash and write a file of that name where the user meant a folder.
         raise InputError(f"{path}: names a folder (it ends with '/'); give a file name")
+    fd = _descriptor(path)
+    if fd is not None:
+        # /dev/stdout, /dev/fd/N: the caller's open descriptor, written as it is (`>> log` appends). Opened by name
+        # it is the file behind it, which was replaced or truncated: everything written before was lost.
+        if fd in (1, 2):
+            out = sys.stdout if fd == 1 else sys.stderr
+            yield out.buffer if "b" in mode else out
+            return
+        try:
+            fh = os.fdopen(fd, mode, closefd=False, encoding=None if "b" in mode else "utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        with fh:
+            yield fh
+        return
     if _is_stream(path):
         # A device, pipe or socket (/dev/null, a FIFO, /dev/stdout into a pipe) is written in place: replacing it
         # by a regular file turned /dev/null into one, and a stream has no half-written file to protect anyway.
@@ -78,6 +94,17 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+_DESCRIPTOR_PATH = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d+)")
+
+
+def _descriptor(path: str | os.PathLike[str]) -> int | None:
+    """The open file descriptor a path such as /dev/stdout or /dev/fd/3 names, else None."""
+    m = _DESCRIPTOR_PATH.fullmatch(str(path))
+    if not m:
+        return None
+    return 1 if m.group(1) else 2 if m.group(2) else int(m.group(3) or m.group(4))
 
 
 def _is_stream(path: str | os.PathLike[str]) -> bool:

@@ -77,3 +77,15 @@ def test_a_pipe_is_written_in_place_not_replaced(tmp_path: Path) -> None:
     reader.join(timeout=10)
     assert received == ["line one\n"]
     assert stat.S_ISFIFO(fifo.stat().st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]
+
+
+def test_dev_fd_paths_write_to_the_open_descriptor(tmp_path: Path) -> None:
+    # `-o /dev/stdout >> log`: the log opened for appending must keep what it held; opened by name it was replaced.
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n", encoding="utf-8")
+    with log.open("a", encoding="utf-8") as fh:
+        fh.flush()
+        with atomic_output(f"/dev/fd/{fh.fileno()}") as out:
+            out.write("new line\n")
+    assert log.read_text(encoding="utf-8") == "earlier line\nnew line\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.txt"]
