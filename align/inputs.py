@@ -156,13 +156,16 @@ _OTHER_LANGUAGE_SHARE = 0.5
 def _refuse_non_english(translations: list[str], label: str) -> None:
     """InputError when most of the translations are clearly in another language (the source pasted in by mistake).
 
-    Judged sentence by sentence, on the ones the identifier is sure of: a weak or broken model's English with names
-    in it, or its garbled output, is not refused for that; the source text or another language's MT is.
+    Judged sentence by sentence, on the ones the identifier is sure of, and only from two such sentences: a weak or
+    broken model's English with names in it, or its garbled output, is not refused for that; the source text or
+    another language's MT is.
     """
     from mt.langid import other_language_share
 
-    share, code, _ = other_language_share([t for t in translations if not is_blank(t)], "en")
-    if code is not None and share >= _OTHER_LANGUAGE_SHARE:
+    share, code, sure = other_language_share([t for t in translations if not is_blank(t)], "en", any_language=True)
+    # Two sentences at least: one English sentence full of Swahili names, Arabic-script names or Arabic-Indic digits
+    # can read as another language; a single sentence in French is let through for that.
+    if code is not None and share >= _OTHER_LANGUAGE_SHARE and sure >= 2:
         raise InputError(f"{label}: the translations look like {code!r}, not English")
 
 

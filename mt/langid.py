@@ -137,10 +137,11 @@ def _sentence_language(text: str) -> tuple[str, float]:
     return best, scores[best]
 
 
-def other_language_share(texts: list[str], lang: str) -> tuple[float, str | None, int]:
+def other_language_share(texts: list[str], lang: str, any_language: bool = False) -> tuple[float, str | None, int]:
     """(share of letters, language, sentence count) of the sentences of `texts` clearly in another supported language.
 
     Detection runs per sentence; only sentences of at least 20 letters identified with probability 0.9 or more count.
+    `any_language` counts languages this toolkit does not handle too (French machine translation, say).
     """
     counts: dict[str, int] = {}
     letters: dict[str, int] = {}
@@ -151,7 +152,7 @@ def other_language_share(texts: list[str], lang: str) -> tuple[float, str | None
         if n < _MIN_LETTERS:
             continue
         code, prob = _sentence_language(text)
-        if code != lang and code in LANGUAGES and prob >= _SURE:
+        if code != lang and (code in LANGUAGES or (any_language and code != _NO_LANGUAGE)) and prob >= _SURE:
             counts[code] = counts.get(code, 0) + 1
             letters[code] = letters.get(code, 0) + n
     if not letters or total == 0:

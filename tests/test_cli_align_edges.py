@@ -231,3 +231,24 @@ def test_translations_that_are_not_english_are_refused(form: str, tmp_path: Path
     assert main(["align", str(SW), str(EN), "--translations", str(tr), "-o", str(out)]) == 2
     assert _one_line_error(capsys.readouterr().err).endswith("the translations look like 'sw', not English")
     assert not out.exists()
+
+
+def test_french_translations_are_refused_and_english_with_foreign_names_is_not(tmp_path: Path,
+                                                                                capsys: pytest.CaptureFixture[str]
+                                                                                ) -> None:
+    src, en = tmp_path / "ar.txt", tmp_path / "en.txt"
+    src.write_text("بلغت الميزانية ١٥٠٠٠٠ دينار في عام ٢٠٢٤ حسب وزارة المالية في بغداد.\n"
+                   "قال الوزير إن الرواتب ستدفع متأخرة هذا العام في جميع المحافظات.\n", encoding="utf-8")
+    en.write_text("The budget reached 150000 dinars.\nThe minister said salaries will be late.\n", encoding="utf-8")
+    french = tmp_path / "fr.txt"
+    french.write_text("Le budget a atteint 150000 dinars en 2024, selon le ministère des Finances à Bagdad.\n"
+                      "Le ministre a déclaré que les salaires seront versés en retard cette année.\n", encoding="utf-8")
+    args = ["align", str(src), str(en), "--presplit", "--src", "ar", "-o"]
+    assert main([*args, str(tmp_path / "a.jsonl"), "--translations", str(french)]) == 2
+    assert _one_line_error(capsys.readouterr().err).endswith("the translations look like 'fr', not English")
+    # One English sentence with Arabic-script names and digits, one full of Swahili names: each reads as another
+    # language to the identifier, but one sentence is not enough to refuse a file.
+    names = tmp_path / "names.txt"
+    names.write_text("The budget was ٢٠٢٣ ١٥٠٠٠٠ dinars in ٢٠٢٤, said محمد بن سلمان.\n"
+                     "Rais Samia Suluhu Hassan met Mheshimiwa Kassim Majaliwa Majaliwa in Dodoma.\n", encoding="utf-8")
+    assert main([*args, str(tmp_path / "b.jsonl"), "--translations", str(names)]) == 0
