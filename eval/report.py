@@ -117,7 +117,8 @@ def heatmap_svg(matrix: np.ndarray, alignment: Alignment, cell: int = 12) -> str
         cell = max(2, min(cell, 1600 // max(n, m, 1)))
     pad = 36
     w, h = pad + m * cell + 4, pad + n * cell + 4
-    lo, hi = float(matrix.min()) if matrix.size else 0.0, float(matrix.max()) if matrix.size else 1.0
+    finite = matrix[np.isfinite(matrix)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     span = (hi - lo) or 1.0
     linked = {(e.src, e.tgt) for e in alignment.edges}
     parts = [(f'<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
@@ -130,9 +131,10 @@ def heatmap_svg(matrix: np.ndarray, alignment: Alignment, cell: int = 12) -> str
         parts.append(f'<text x="{pad + j * cell + 2}" y="{pad - 6}" font-size="8" fill="#6b6b78">{j}</text>')
     for i in range(0, n, step):
         parts.append(f'<text x="{pad - 14}" y="{pad + i * cell + 9}" font-size="8" fill="#6b6b78">{i}</text>')
-    v = (matrix.astype(np.float64) - lo) / span
+    v = np.nan_to_num((matrix.astype(np.float64) - lo) / span, nan=0.0, posinf=1.0, neginf=0.0)
     # White -> deep blue ramp: readable in print and for most colour-vision deficiencies.
     rgb = np.stack([255 - 208 * v, 255 - 164 * v, 255 - 44 * v], axis=-1).astype(np.uint8)
+    rgb[~np.isfinite(matrix)] = (200, 200, 200)  # a pair with no score: grey, not the darkest blue
     if large:
         png = base64.b64encode(_png(rgb)).decode("ascii")
         parts.append(f'<image x="{pad}" y="{pad}" width="{m * cell}" height="{n * cell}" preserveAspectRatio="none" '

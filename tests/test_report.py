@@ -84,6 +84,10 @@ def test_large_heat_map_is_one_image(tmp_path: Path) -> None:
     assert (width, height) == (m, n)
     (tmp_path / "heat.png").write_bytes(png)
     assert _png_is_not_blank(tmp_path / "heat.png")
+    # A pair without a score (NaN) is grey; it used to turn every cell black.
+    nan_map = heatmap_svg(np.array([[0.1, np.nan], [0.5, 0.9]], dtype=np.float32),
+                          Alignment(doc("sw", 2), doc("en", 2), []))
+    assert 'fill="rgb(200,200,200)"' in nan_map and 'fill="rgb(255,255,255)"' in nan_map
     # A small pair keeps one rectangle per cell, each with its score as a tooltip.
     small = heatmap_svg(matrix[:20, :30], Alignment(doc("sw", 20), doc("en", 30), []))
     assert small.count("<rect") == 600 and "<image" not in small
