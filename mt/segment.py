@@ -57,6 +57,8 @@ _WORD = re.compile(r"\w")
 _INITIAL = re.compile(r"(?:^|\s)\w\.$")  # "J. K. Nyerere": single-letter initials
 _CLOSERS = "\"'”’»)]"
 _LEADING_CLOSERS = re.compile(rf"[{re.escape(_CLOSERS)}]+(?=\s|$)")
+# A quote that follows a space at a piece's very end opens the next sentence ('He came. " Then we left."').
+_TRAILING_OPENER = re.compile(r"(?<=\s)[\"'“‘«„]$")
 _EXTRA_BREAK = {"ar": re.compile(r"(?<=؛)\s+")}  # the Arabic semicolon ends a sentence in news prose
 
 
@@ -69,6 +71,7 @@ def split_with_offsets(text: str, lang: str) -> list[tuple[int, int]]:
     """Split a paragraph into sentences, returned as (start, end) character offsets into `text`."""
     spans = _sentencex_spans(text, lang)
     spans = _move_leading_closers(text, spans)
+    spans = _move_trailing_openers(text, spans)
     spans = _join_false_breaks(text, spans, lang)
     extra = _EXTRA_BREAK.get(lang)
     if extra:
@@ -127,6 +130,17 @@ def _move_leading_closers(text: str, spans: list[tuple[int, int]]) -> list[tuple
             if start >= end:
                 continue
         out.append((start, end))
+    return out
+
+
+def _move_trailing_openers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A bare opening quote left at the end of a piece belongs to the sentence it opens, the next one."""
+    out = list(spans)
+    for i in range(len(out) - 1):
+        start, end = out[i]
+        if _TRAILING_OPENER.search(text, start, end) and _WORD.search(text, start, end - 1):
+            out[i] = _strip_span(text, start, end - 1)
+            out[i + 1] = (end - 1, out[i + 1][1])
     return out
 
 

@@ -68,6 +68,11 @@ from mt.segment import split_sentences, split_with_offsets
             ["وأضاف الوزير: «لقد اتخذنا خطوة تاريخية.»", "ثم غادر؛", "وانتهى الاجتماع."],
         ),
         ("ar", "وصل 1,000 شخص إلى المدينة. وغادر 80% منهم.", ["وصل 1,000 شخص إلى المدينة.", "وغادر 80% منهم."]),
+        # A bare opening quote after a space opens the next sentence; a final one has nothing to open.
+        ("sw", 'Alisema hivi. " Tutashinda ," aliongeza.', ["Alisema hivi.", '" Tutashinda ," aliongeza.']),
+        ("en", '"Hello." " Then we left."', ['"Hello."', '" Then we left."']),
+        ("en", "He came. « Then we left. »", ["He came.", "« Then we left. »"]),
+        ("en", 'It ended. "', ['It ended. "']),
     ],
 )
 def test_split_sentences(lang: str, text: str, expected: list[str]) -> None:
