@@ -197,10 +197,10 @@ def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool
     if offline or offline_from_env():
         raise ModelError(not_downloaded_message(name))
     check_reachable()
+    commit = _resolved_commit(entry)  # before the staging folder: a failure here leaves nothing behind
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{name}.partial"
     staging.mkdir(exist_ok=True)
-    commit = _resolved_commit(entry)
     try:
         if entry.convert:
             _convert_checkpoint(entry, staging, progress, commit)

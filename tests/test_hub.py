@@ -151,6 +151,16 @@ def test_an_unpinned_model_is_pulled_and_named_at_the_commit_it_resolved(fake_hu
     assert Translator.load("tiny-marian", offline=True, cache=False).label == f"tiny-marian@{COMMIT[:12]}"
 
 
+def test_a_revision_that_does_not_resolve_leaves_nothing_behind(fake_hub: FakeHub, mtk_home: Path) -> None:
+    fake_hub.repo = "test/moved-away"  # every file is now 404, so the branch cannot be resolved to a commit
+    fake_hub.write_catalog({n: hashlib.sha256(b).hexdigest() for n, b in fake_hub.files.items()},  # type: ignore
+                           revision="main")
+    with pytest.raises(ModelError, match="cannot resolve test/tiny-marian@main"):
+        hub.pull("tiny-marian", progress=False)
+    assert not (mtk_home / "models" / ".tiny-marian.partial").exists()
+    assert not (mtk_home / "models" / "tiny-marian").exists()
+
+
 def test_checksum_mismatch_stores_nothing(fake_hub: FakeHub, mtk_home: Path) -> None:
     fake_hub.write_catalog({"model.bin": "0" * 64})  # type: ignore[attr-defined]
     with pytest.raises(ModelError, match="checksum mismatch for model.bin"):
