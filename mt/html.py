@@ -17,8 +17,9 @@ from mt.reading import BOMS
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-# Names people give saved pages; content is checked too, so a page piped through stdin is recognised as well.
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# Names people give saved pages, and the server-side names that `wget` and some browsers keep (story.php,
+# index.shtml); content is checked too, so a page piped through stdin is recognised as well.
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
 # Saved "single file" web archives wrap the page in MIME parts (quoted-printable): not readable as HTML or as text.
 ARCHIVE_SUFFIXES = (".mhtml", ".mht")
 # An HTML document starts (after a byte-order mark, an XHTML page's XML declaration, blanks and comments) with a

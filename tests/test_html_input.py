@@ -208,9 +208,9 @@ def test_presplit_refuses_a_page(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_folder_articles_and_id_clashes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for name in ("a.txt", "b.HTML", "c.htm", "notes.md", "d.jsonl"):
+    for name in ("a.txt", "b.HTML", "c.htm", "e.shtml", "f.php", "notes.md", "d.jsonl"):
         (tmp_path / name).write_text("x", encoding="utf-8")
-    assert [p.name for p in article_files(tmp_path)] == ["a.txt", "b.HTML", "c.htm"]
+    assert [p.name for p in article_files(tmp_path)] == ["a.txt", "b.HTML", "c.htm", "e.shtml", "f.php"]
     (tmp_path / "a.html").write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="a.html and a.txt would both be article 'a'"):
         article_files(tmp_path)
