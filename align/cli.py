@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
-from align.export import FORMATS, format_for, write_alignments
+from align.export import FORMATS, format_for, suffix_mismatch, write_alignments
 from align.memory_check import check_memory
 from align.model import Alignment
 from mt.atomic import check_output_file, refuse_overwriting_inputs, write_errors
@@ -73,7 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           "or the whole translated article as text (matched to SRC's sentences by meaning); "
                           "a folder holds one such file per article (DIR/<article>.txt or .jsonl); '-' reads stdin")
     how.add_argument("--no-mt", action="store_true", help="align cross-lingually, without translating")
-    p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning or splitting")
+    p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning or splitting "
+                   "(only spaces and invisible or control characters are normalised)")
     p.add_argument("--src", dest="src_lang", choices=("auto",) + SOURCE_LANGUAGES, default="auto",
                    help="language of SRC (default: detect)")
     p.add_argument("--words", action="store_true", help="add SimAlign word links (needs mtk[words])")
@@ -268,17 +269,43 @@ def _run_auto(args: argparse.Namespace, articles: tuple[list[Side], list[Side]],
         print(f"mtk: unpaired {doc.doc_id} ({doc.lang}): no English article above {threshold}", file=sys.stderr)
     if not pairs:
         raise InputError(f"--auto {args.auto}: no source article matches an English article")
-    return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], translations, encoder, config) for p in pairs]
+    from align.aligner import align_documents
+
+    # Every source's translations first: a missing or bad translations file fails before any pair is aligned.
+    chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in dict.fromkeys(p.src.doc_id for p in pairs)}
+    alignments = []
+    for p in pairs:
+        texts, mode, model = chosen[p.src.doc_id]
+        alignments.append(align_documents(by_id[p.src.doc_id].doc, by_id[p.tgt.doc_id].doc, texts, mode=mode,
+                                          model=model, encoder=encoder, config=config))
+    return alignments
+
+
+def _refuse_output_among_articles(output: str | None, directory: str, fmt: str) -> None:
+    """InputError when --auto's output file would be an article of the folder it reads (read back on the next run)."""
+    if output in (None, "-") or fmt == "moses":
+        return
+    from mt.html import HTML_SUFFIXES
+
+    out = Path(output)
+    if out.suffix.lower() in (".txt", *HTML_SUFFIXES) and out.resolve().parent == Path(directory).resolve():
+        raise InputError(f"-o {output} is inside {directory} and would be read as an article by the next "
+                         f"--auto run; write it elsewhere, or with a .{fmt} name")
 
 
 def run_align(args: argparse.Namespace) -> int:
     """Handle `mtk align`; every failure is raised as an MtkError before any output is written."""
     fmt = format_for(args.output, args.format)
     refuse_overwriting_inputs(args.output, [args.src_path, args.en_path, args.translations])
+    if args.auto:
+        _refuse_output_among_articles(args.output, args.auto, fmt)
     if fmt == "moses" and (args.output is None or args.output == "-"):
         raise InputError("--format moses writes two files: give an output directory with -o DIR")
     # Now, not after the alignment: a folder given as a file, or a path inside a file. Moses writes into a folder.
     check_output_file(args.output if fmt != "moses" else Path(args.output) / "corpus.en")
+    note = suffix_mismatch(args.output, fmt)
+    if note:
+        print(f"mtk: warning: {note}", file=sys.stderr)
     if args.words and fmt != "jsonl":
         # TSV, TMX and Moses have no place for word links: computing them only to drop them helps nobody.
         raise InputError(f"--words adds word links to JSONL output only, not to --format {fmt}")
@@ -317,7 +344,7 @@ def run_align(args: argparse.Namespace) -> int:
         for alignment in alignments:
             word_align(alignment, args.word_model)
     with write_errors(args.output):
-        write_alignments(alignments, args.output, fmt)
+        written = write_alignments(alignments, args.output, fmt)
     if args.output not in (None, "-"):
         # Said after the write succeeded: the output file is complete when this line appears.
         for a in alignments:
@@ -325,5 +352,6 @@ def run_align(args: argparse.Namespace) -> int:
             print(f"mtk: {a.src.doc_id} -> {a.tgt.doc_id} ({a.mode}): {n_src - len(a.unaligned_src())}/{n_src} "
                   f"source and {n_tgt - len(a.unaligned_tgt())}/{n_tgt} English sentences aligned, "
                   f"{len(a.edges)} links", file=sys.stderr)
-        print(f"mtk: wrote {args.output} ({fmt})", file=sys.stderr)
+        names = ", ".join(str(p) for p in written) if fmt == "moses" else args.output
+        print(f"mtk: wrote {names} ({fmt})", file=sys.stderr)
     return 0

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import re
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,18 @@ def format_for(path: str | os.PathLike[str] | None, requested: str | None) -> st
     if path is not None and str(path) != "-":
         return _SUFFIXES.get(Path(path).suffix.lower(), "jsonl")
     return "jsonl"
+
+
+def suffix_mismatch(path: str | os.PathLike[str] | None, fmt: str) -> str | None:
+    """A warning when the output name says another format than the one written (`-o pairs.xml`, `-o a.tsv` as TMX)."""
+    if path is None or str(path) == "-" or fmt == "moses":
+        return None
+    implied = _SUFFIXES.get(Path(path).suffix.lower())
+    if implied is None:
+        return f"{path}: {Path(path).suffix or 'no suffix'} is not .jsonl, .tsv or .tmx; writing {fmt}"
+    if implied != fmt:
+        return f"{path} is named like {implied}, but {fmt} is written (--format {fmt})"
+    return None
 
 
 def aligned_groups(alignment: Alignment) -> list[Group]:
@@ -116,14 +129,21 @@ def tsv_unescape(field: str) -> str:
     return re.sub(r"\\[\\tnr]", lambda m: _TSV_UNESCAPES[m.group(0)], field)
 
 
+TSV_COLUMNS = ("src", "tgt", "score", "src_lang", "src_doc", "tgt_doc", "src_ids", "tgt_ids")
+
+
 def write_tsv(alignments: list[Alignment], path: str | os.PathLike[str] | None) -> None:
-    """A parallel corpus: header `src, tgt, score`, then one line per aligned group."""
-    # Hand-written escaping: the csv module quotes fields instead, which parallel-corpus tools do not undo.
+    """A parallel corpus: a header of TSV_COLUMNS, then one line per aligned group (ids comma-separated)."""
+    # Hand-written escaping: the csv module quotes fields instead, which parallel-corpus tools (cut, paste, Moses
+    # scripts) do not undo. Readers that know quoting must be told there is none (Python csv and pandas:
+    # quoting=csv.QUOTE_NONE), or a text starting with a quote mark is read as a quoted field.
     with atomic_output(path) as fh:
-        fh.write("src\ttgt\tscore\n")
+        fh.write("\t".join(TSV_COLUMNS) + "\n")
         for alignment in alignments:
             for g in aligned_groups(alignment):
-                fh.write(f"{tsv_escape(g.src)}\t{tsv_escape(g.tgt)}\t{g.score:.4f}\n")
+                fields = (tsv_escape(g.src), tsv_escape(g.tgt), f"{g.score:.4f}", g.src_lang, tsv_escape(g.src_doc),
+                          tsv_escape(g.tgt_doc), ",".join(map(str, g.src_ids)), ",".join(map(str, g.tgt_ids)))
+                fh.write("\t".join(fields) + "\n")
 
 
 def xml_text(text: str) -> str:
@@ -151,7 +171,8 @@ def tmx_tree(alignments: list[Alignment]) -> ET.Element:
             tu = ET.SubElement(body, "tu", srclang=g.src_lang)
             for prop_type, value in (
                 ("x-score", f"{g.score:.4f}"),
-                ("x-doc", f"{g.src_doc} {g.tgt_doc}"),
+                ("x-src-doc", g.src_doc),
+                ("x-tgt-doc", g.tgt_doc),
                 ("x-src-ids", " ".join(map(str, g.src_ids))),
                 ("x-tgt-ids", " ".join(map(str, g.tgt_ids))),
                 ("x-mode", alignment.mode),
@@ -186,8 +207,20 @@ def moses_files(alignments: list[Alignment]) -> dict[str, list[str]]:
     return files
 
 
+def _moses_names() -> frozenset[str]:
+    """Every file name moses_files can give, for any mix of source languages."""
+    from mt.langid import SOURCE_LANGUAGES
+
+    return frozenset(name for lang in SOURCE_LANGUAGES for prefix in ("corpus", f"corpus.{lang}-en")
+                     for name in (f"{prefix}.{lang}", f"{prefix}.en"))
+
+
 def write_moses(alignments: list[Alignment], directory: str | os.PathLike[str]) -> list[Path]:
-    """Line-aligned plain-text files in `directory`; returns their paths."""
+    """Line-aligned plain-text files in `directory`; returns their paths.
+
+    Moses files of an earlier run that this one does not write (another mix of languages: `corpus.sw` beside the new
+    `corpus.sw-en.sw`) are removed, so that `cat DIR/*.en` never mixes two corpora.
+    """
     out = Path(directory)
     if out.exists() and not out.is_dir():
         raise InputError(f"moses output needs a directory, but {out} is a file")
@@ -196,16 +229,21 @@ def write_moses(alignments: list[Alignment], directory: str | os.PathLike[str]) 
     with contextlib.ExitStack() as stack:
         for name, lines in files.items():
             stack.enter_context(atomic_output(out / name)).writelines(line + "\n" for line in lines)
+    stale = sorted(p for p in out.iterdir() if p.name in _moses_names() - files.keys() and p.is_file())
+    for path in stale:
+        path.unlink()
+    if stale:
+        print(f"mtk: removed {', '.join(p.name for p in stale)} of an earlier run from {out}", file=sys.stderr)
     return [out / name for name in files]
 
 
-def write_alignments(alignments: list[Alignment], out: str | os.PathLike[str] | None, fmt: str) -> None:
-    """Write every alignment into `out` (a file, stdout when None, or a directory for moses) in format `fmt`."""
+def write_alignments(alignments: list[Alignment], out: str | os.PathLike[str] | None, fmt: str) -> list[Path]:
+    """Write every alignment into `out` (a file, stdout when None, or a directory for moses); returns the files."""
     if fmt == "moses":
         if out is None or str(out) == "-":
             raise InputError("--format moses writes two files: give an output directory with -o DIR")
-        write_moses(alignments, out)
-    elif fmt == "jsonl":
+        return write_moses(alignments, out)
+    if fmt == "jsonl":
         write_jsonl(alignments, out)
     elif fmt == "tsv":
         write_tsv(alignments, out)
@@ -213,3 +251,4 @@ def write_alignments(alignments: list[Alignment], out: str | os.PathLike[str] | 
         write_tmx(alignments, out)
     else:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return [] if out is None or str(out) == "-" else [Path(out)]

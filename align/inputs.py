@@ -15,7 +15,7 @@ import numpy as np
 
 from mt.document import Document
 from mt.errors import InputError
-from mt.normalize import is_blank
+from mt.normalize import is_blank, normalize_text
 from mt.reading import read_text
 
 if TYPE_CHECKING:
@@ -144,6 +144,9 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
         text = read_text(path)
     lines = split_lines(text)
     translations, note = _read_translation_lines(path, text, lines, src, source_lines, encoder, shared)
+    # Normalised as source and English text are on reading, and kept to one line: a U+2028 or a control character
+    # in a translation made elsewhere would otherwise reach the JSONL and TMX outputs as it is.
+    translations = [" ".join(normalize_text(t).split()) for t in translations]
     if note is None:  # a translated article was checked for its language already, as a document
         _refuse_non_english(translations, label)
     return translations, note

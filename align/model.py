@@ -80,6 +80,7 @@ class Alignment:
                 "tgt_doc": self.tgt.doc_id,
                 "src_lang": self.src.lang,
                 "src": s.text,
+                "src_id": i,  # this sentence; src_ids is its group, which several records share
                 "src_ids": src_ids,
                 "translation": self.translations[i] if self.translations is not None else None,
                 "tgt": [self.tgt.sentences[j].text for j in tgt_ids],
@@ -93,6 +94,7 @@ class Alignment:
                 "tgt_doc": self.tgt.doc_id,
                 "src_lang": self.src.lang,
                 "src": None,
+                "src_id": None,
                 "src_ids": [],
                 "translation": None,
                 "tgt": [self.tgt.sentences[j].text],

@@ -45,9 +45,7 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
     if path is None or str(path) == "-":
         yield sys.stdout if "b" not in mode else sys.stdout.buffer
         return
-    if str(path).endswith(("/", os.sep)):
-        # Path() would drop the slash and write a file of that name where the user meant a folder.
-        raise InputError(f"{path}: names a folder (it ends with '/'); give a file name")
+    _refuse_folder_name(path)
     fd = _descriptor(path)
     if fd is not None:
         # /dev/stdout, /dev/fd/N: the caller's open descriptor, written as it is (`>> log` appends). Opened by name
@@ -116,10 +114,17 @@ def _is_stream(path: str | os.PathLike[str]) -> bool:
     return not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode))
 
 
+def _refuse_folder_name(path: str | os.PathLike[str]) -> None:
+    if str(path).endswith(("/", os.sep)):
+        # Path() would drop the slash and write a file of that name where the user meant a folder.
+        raise InputError(f"{path}: names a folder (it ends with '/'); give a file name")
+
+
 def check_output_file(path: str | os.PathLike[str] | None) -> None:
     """InputError now, before any work, when `path` cannot be an output file: a folder, or inside a file."""
     if path is None or str(path) == "-":
         return
+    _refuse_folder_name(path)
     if Path(path).is_dir():
         raise InputError(f"cannot write {path}: it is a folder; give a file name")
     _refuse_path_through_a_file(path)
@@ -140,7 +145,11 @@ def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
     for source in inputs:
         if source is None or str(source) == "-" or not Path(source).exists():
             continue
-        if os.path.samefile(output, source):
+        try:
+            same = os.path.samefile(output, source)
+        except OSError:  # "a.tsv/" for the file a.tsv: no file to compare; check_output_file says what is wrong
+            continue
+        if same:
             raise InputError(f"-o {output} is also an input file; choose another output name")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from tiny_models import build_tiny_bert
 
+from align.export import TSV_COLUMNS
 from eval.cli import main
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -146,7 +147,7 @@ def test_formats(fmt: str, presplit: tuple[Path, Path], tmp_path: Path, capsys: 
     right = set(zip(SW_LINES, EN_LINES, strict=True))
     if fmt == "tsv":
         lines = out.read_text(encoding="utf-8").splitlines()
-        assert lines[0] == "src\ttgt\tscore"
+        assert lines[0] == "\t".join(TSV_COLUMNS)
         pairs = [tuple(line.split("\t")[:2]) for line in lines[1:]]
     elif fmt == "tmx":
         root = ET.parse(out).getroot()

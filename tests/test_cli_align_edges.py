@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from align.export import TSV_COLUMNS
 from eval.cli import main
 from mt.loader import load_document
 
@@ -166,7 +167,7 @@ def test_two_one_sentence_articles_link_when_one_translates_the_other(tmp_path: 
     rows = capsys.readouterr().out.splitlines()
     assert len(rows) == 2 and rows[1].startswith("Mtu mmoja alikufa")
     assert main(["align", str(src), str(other), "--no-mt", "--format", "tsv"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["src\ttgt\tscore"]
+    assert capsys.readouterr().out.splitlines() == ["\t".join(TSV_COLUMNS)]
 
 
 def test_invisible_only_lines_count_as_blank_with_presplit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

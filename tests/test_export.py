@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -147,14 +148,32 @@ def test_tsv_round_trip(tmp_path: Path) -> None:
     out = tmp_path / "a.tsv"
     write_alignments([_swahili(), _arabic()], out, "tsv")
     lines = out.read_text(encoding="utf-8").split("\n")
-    assert lines[0] == "src\ttgt\tscore" and lines[-1] == ""
+    assert lines[0] == "src\ttgt\tscore\tsrc_lang\tsrc_doc\ttgt_doc\tsrc_ids\ttgt_ids" and lines[-1] == ""
     rows = [line.split("\t") for line in lines[1:-1]]
-    assert all(len(r) == 3 for r in rows)
+    assert all(len(r) == 8 for r in rows)
     assert len(rows) == 4
-    parsed = [(tsv_unescape(a), tsv_unescape(b), float(c)) for a, b, c in rows]
+    parsed = [(tsv_unescape(a), tsv_unescape(b), float(c)) for a, b, c, *_ in rows]
     assert parsed[1] == ("Mkutano ulifanyika\tRabat siku ya Jumanne.\x07",
                          "The meeting took place in Rabat on Tuesday.", 0.7)
     assert parsed[3][0] == "سطر\nجديد"
+    # A mixed corpus says which language and article each row comes from.
+    assert [r[3] for r in rows] == ["sw", "sw", "ar", "ar"] and rows[0][4:6] == ["000", "003"]
+    # Read as documented: no quoting, so a text that starts with a quote mark stays one field.
+    with out.open(encoding="utf-8", newline="") as fh:
+        read = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert read == [lines[0].split("\t"), *rows]
+
+
+def test_tsv_reads_back_with_csv_when_quoting_is_off(tmp_path: Path) -> None:
+    # News text often starts with a quote mark; a CSV reader with its default quoting would take it as a quoted field.
+    src = text_document("000", "sw", ['"Tutashinda," alisema.'])
+    tgt = text_document("003", "en", ['"We will win," he said.'])
+    out = tmp_path / "q.tsv"
+    write_alignments([Alignment(src, tgt, [Edge(0, 0, 1.1)])], out, "tsv")
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert rows[1][:3] == ['"Tutashinda," alisema.', '"We will win," he said.', "1.1000"]
+    assert rows[1][3:] == ["sw", "000", "003", "0", "0"]
 
 
 def _tmx_root(path: Path) -> ET.Element:
@@ -180,7 +199,7 @@ def test_tmx_structure(tmp_path: Path) -> None:
         assert [tuv.get(XML_LANG) for tuv in tu.findall("tuv")] == ["sw", "en"]
         assert all([c.tag for c in tuv] == ["seg"] for tuv in tu.findall("tuv"))
     props = {p.get("type"): p.text for p in tus[0].findall("prop")}
-    assert props["x-score"] == "0.9000" and props["x-doc"] == "000 003"
+    assert props["x-score"] == "0.9000" and (props["x-src-doc"], props["x-tgt-doc"]) == ("000", "003")
     segs = [tuv.find("seg").text for tuv in tus[0].findall("tuv")]
     assert segs == ["Morocco na Israel <zimekubaliana> & \"kushirikiana\".", "Morocco & Israel <agreed> to cooperate."]
     # the BEL character XML 1.0 forbids is removed, the tab is kept

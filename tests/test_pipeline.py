@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from align.export import TSV_COLUMNS
 from eval.cli import main
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -51,7 +52,7 @@ def _check_common(out: Path) -> dict:
     records = [json.loads(line) for line in (out / "alignments.jsonl").read_text(encoding="utf-8").splitlines()]
     assert records and all("src_doc" in r and "tgt" in r for r in records)
     tsv = (out / "corpus.tsv").read_text(encoding="utf-8").splitlines()
-    assert all(len(line.split("\t")) == 3 for line in tsv)
+    assert all(len(line.split("\t")) == len(TSV_COLUMNS) for line in tsv)
     ET.parse(out / "corpus.tmx")  # well-formed XML
     # align.export writes one line-aligned pair of files per language pair: corpus.sw-en.sw + corpus.sw-en.en.
     moses = sorted(p.name for p in (out / "moses").iterdir())
