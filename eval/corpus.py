@@ -22,6 +22,7 @@ class Corpus:
     pairs: list[tuple[Document, Document, float | None]]  # (source, English, pairing score or None from a manifest)
     folder: Path
     skipped: dict[str, str] = field(default_factory=dict)  # file name -> why it was left out
+    unpaired: dict[str, str] = field(default_factory=dict)  # doc id of a read article in no pair -> why
 
     @property
     def sources(self) -> list[Document]:
@@ -77,14 +78,38 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
         raise InputError(f"no Swahili or Arabic article in {root}: nothing to translate")
     if use_manifest:
         pairs = _manifest_pairs(root, by_file, skipped)
+        unpaired = {d.doc_id: "not paired in manifest.json" for d in docs if not any(d in p[:2] for p in pairs)}
     else:
-        from align.pairing import pair_documents
-
-        made = encoder() if callable(encoder) else encoder
-        pairs = [(p.src, p.tgt, round(float(p.score), 4)) for p in pair_documents(docs, encoder=made)]
+        pairs, unpaired = _pairs_by_content(docs, encoder() if callable(encoder) else encoder)
     if not pairs:
-        raise InputError(f"no source article in {root} could be paired with an English one")
-    return Corpus(docs=docs, pairs=pairs, folder=root, skipped=skipped)
+        why = "; ".join(f"{d.doc_id}: {unpaired[d.doc_id]}" for d in docs
+                        if d.lang in SOURCE_LANGUAGES and d.doc_id in unpaired)
+        raise InputError(f"no source article in {root} could be paired with an English one ({why})")
+    for doc_id, why in unpaired.items():
+        # A folder's article that takes no part is said, as skipped files are: a run must not drop one silently.
+        print(f"mtk: warning: {doc_id} is in no pair: {why}", file=sys.stderr)
+    return Corpus(docs=docs, pairs=pairs, folder=root, skipped=skipped, unpaired=unpaired)
+
+
+def _pairs_by_content(docs: list[Document], encoder: Encoder | None
+                      ) -> tuple[list[tuple[Document, Document, float | None]], dict[str, str]]:
+    """Pairs by document similarity, and why each article left out is: its best score against the other side."""
+    from align.pairing import DEFAULT_THRESHOLD, document_scores, pairs_from_scores
+
+    sources = [d for d in docs if d.lang in SOURCE_LANGUAGES and d.sentences]
+    english = [d for d in docs if d.lang == "en" and d.sentences]
+    scores = document_scores(sources, english, encoder)
+    pairs: list[tuple[Document, Document, float | None]] = [
+        (p.src, p.tgt, round(float(p.score), 4)) for p in pairs_from_scores(sources, english, scores)]
+    paired = {id(d) for p in pairs for d in p[:2]}
+    unpaired = {}
+    for axis, side, other in ((1, sources, "English"), (0, english, "Swahili or Arabic")):
+        for k, doc in enumerate(side):
+            if id(doc) not in paired:
+                best = float(scores.max(axis=axis)[k])
+                unpaired[doc.doc_id] = (f"no {other} article reports the same event (best pairing score {best:.3f}, "
+                                        f"pairs need {DEFAULT_THRESHOLD})")
+    return pairs, unpaired
 
 
 def _manifest_pairs(root: Path, by_file: dict[str, Document],

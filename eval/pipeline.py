@@ -216,6 +216,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         # What produced the links, so that two runs with different settings can be told apart.
         "settings": {"threshold": config.threshold, "encoder": encoder.name, "mtk_version": toolkit_version()},
         "skipped": [{"file": name, "why": why} for name, why in corpus.skipped.items()],
+        "unpaired": [{"doc_id": doc_id, "why": why} for doc_id, why in corpus.unpaired.items()],
         "documents": [{"doc_id": d.doc_id, "lang": d.lang, "sentences": len(d.sentences), "dropped": len(d.dropped),
                        "title": d.title, "path": d.path} for d in corpus.docs],
         # Translations made elsewhere took no time here, and in no-mt mode nothing was translated: their speed is

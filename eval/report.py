@@ -318,6 +318,10 @@ def render_report(
     if skipped:  # files of the folder that took no part, named as on stderr
         banner += ('<div class="banner">Skipped: ' + "; ".join(f'{_e(s["file"])} ({_e(s["why"])})' for s in skipped)
                    + "</div>")
+    unpaired = metrics.get("unpaired") or []
+    if unpaired:  # articles that were read but matched no article of the other side: not in any section below
+        banner += ('<div class="banner">Not compared: '
+                   + "; ".join(f'{_e(u["doc_id"])} ({_e(u["why"])})' for u in unpaired) + "</div>")
     settings = metrics.get("settings", {})
     used = "".join(f" · {label}: {_e(str(settings[key]))}" for key, label in
                    (("threshold", "link threshold"), ("encoder", "encoder"), ("mtk_version", "mtk")) if key in settings)

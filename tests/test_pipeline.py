@@ -163,6 +163,32 @@ def test_run_skips_a_stray_file_and_says_so(tmp_path: Path, capsys: pytest.Captu
     assert not (tmp_path / "out2").exists()
 
 
+def test_run_names_an_article_that_is_in_no_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                isolated_home: Path) -> None:
+    # The Arabic seed 002 reports another event than the English 003: it was left out of every output without a word.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("000_c34c121e1dd8a5b8.txt", "002_c72093ee3c81bb2f.txt", "003_644d7ec9ad0a14b6.txt"):
+        (folder / name).write_bytes((SEEDS / name).read_bytes())
+    assert main(["run", str(folder), "-o", str(tmp_path / "out"), "--no-mt"]) == 0
+    err = capsys.readouterr().err
+    assert "mtk: warning: 002_c72093ee3c81bb2f is in no pair: no English article reports the same event (best " \
+           "pairing score" in err
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
+    assert [u["doc_id"] for u in metrics["unpaired"]] == ["002_c72093ee3c81bb2f"] and len(metrics["pairs"]) == 1
+    assert "Not compared: 002_c72093ee3c81bb2f (" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    # With no pair at all, the error gives each source's best score.
+    (folder / "000_c34c121e1dd8a5b8.txt").unlink()
+    (folder / "003_644d7ec9ad0a14b6.txt").write_text(
+        "Local club wins the cup\n\nThe home side beat their rivals 3-1 in the final on Saturday evening.\n\n"
+        "The winning goal came from a young striker in the second half.\n\n"
+        "Fans celebrated in the streets of the town until late at night.\n\n"
+        "The coach said the team would now focus on the league season.\n", encoding="utf-8")
+    assert main(["run", str(folder), "-o", str(tmp_path / "out2"), "--no-mt"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "could be paired with an English one (002_c72093ee3c81bb2f: no English article" in last
+
+
 def test_run_with_word_links_marks_them_in_the_report(isolated_home: Path, tmp_path: Path) -> None:
     from tiny_models import build_tiny_bert
 
