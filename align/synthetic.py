@@ -79,6 +79,8 @@ class SyntheticPair:
     # English of a second outlet on the same document (its own drops, merges, order and distractors), when asked for:
     # two English articles on one event, for document pairing.
     second_outlet: list[str] | None = None
+    # Per source sentence, the parallel English of what it holds: a perfect translation, for translation mode.
+    translations: list[str] = field(default_factory=list)
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -150,8 +152,12 @@ def _shuffle_blocks(units: list[list[int]], cfg: SynthConfig, rng: random.Random
 
 
 def make_pair(doc: tuple[str, list[str], list[str]], distractors: tuple[list[str], list[str]],
-              lang: str, rng: random.Random, cfg: SynthConfig = SynthConfig()) -> SyntheticPair:
-    """Distort one parallel document into a comparable pair with gold links."""
+              lang: str, rng: random.Random, cfg: SynthConfig = SynthConfig(),
+              distractor_english: list[str] | None = None) -> SyntheticPair:
+    """Distort one parallel document into a comparable pair with gold links.
+
+    `distractor_english` is the English of the source distractors' document (parallel to distractors[0]), for the
+    perfect translations of source distractors; without it they translate to themselves."""
     doc_id, src_lines, eng_lines = doc
     if len(src_lines) > cfg.max_sents:
         start = rng.randint(0, len(src_lines) - cfg.max_sents)
@@ -163,6 +169,7 @@ def make_pair(doc: tuple[str, list[str], list[str]], distractors: tuple[list[str
     tgt_units = _shuffle_blocks(_units(n, cfg.p_drop_tgt, 0.0 if merge_src else cfg.p_merge, rng, cfg), cfg, rng)
     src = [" ".join(src_lines[k] for k in u) for u in src_units]
     tgt = [" ".join(eng_lines[k] for k in u) for u in tgt_units]
+    translations = [" ".join(eng_lines[k] for k in u) for u in src_units]
     src_keys: list[frozenset[int]] = [frozenset(u) for u in src_units]
     tgt_keys: list[frozenset[int]] = [frozenset(u) for u in tgt_units]
     for side, keys, lines in ((src, src_keys, src_lines), (tgt, tgt_keys, eng_lines)):
@@ -174,14 +181,21 @@ def make_pair(doc: tuple[str, list[str], list[str]], distractors: tuple[list[str
             if len(words) > cfg.headline_words + 3:
                 side.insert(0, " ".join(words[: cfg.headline_words]).rstrip(",;:"))
                 keys.insert(0, frozenset({k}))
-    # Distractors: sentences of other documents, inserted at random positions, linked to nothing.
+                if side is src:  # the same share of the English sentence, roughly
+                    english = eng_lines[k].split()
+                    cut = max(1, round(len(english) * cfg.headline_words / len(words)))
+                    translations.insert(0, " ".join(english[:cut]).rstrip(",;:"))
+    # Distractors: sentences of other documents, inserted at random positions, linked to nothing. Positions are
+    # drawn as rng.sample(pool, k) draws them, so the random stream is the one the generator always had.
     for side, keys, pool in ((src, src_keys, distractors[0]), (tgt, tgt_keys, distractors[1])):
-        for text in rng.sample(pool, min(len(pool), rng.randint(0, cfg.max_distractors))):
+        for m in rng.sample(range(len(pool)), min(len(pool), rng.randint(0, cfg.max_distractors))):
             pos = rng.randint(0, len(side))
-            side.insert(pos, text)
+            side.insert(pos, pool[m])
             keys.insert(pos, frozenset())
+            if side is src:
+                translations.insert(pos, distractor_english[m] if distractor_english else pool[m])
     gold = {(i, j) for i, a in enumerate(src_keys) for j, b in enumerate(tgt_keys) if a & b}
-    return SyntheticPair(lang=lang, doc_id=doc_id, src=src, tgt=tgt, gold=gold)
+    return SyntheticPair(lang=lang, doc_id=doc_id, src=src, tgt=tgt, gold=gold, translations=translations)
 
 
 def make_pairs(lang: str, n_docs: int, seed: int, cfg: SynthConfig = SynthConfig(),
@@ -207,4 +221,4 @@ def _pair_of(docs: list[tuple[str, list[str], list[str]]], d: int, lang: str, rn
     # Source and English distractors come from two different other documents, so they never align to each other.
     others = [o for o in range(len(docs)) if o != d]
     o_src, o_tgt = rng.sample(others, 2)
-    return make_pair(docs[d], (docs[o_src][1], docs[o_tgt][2]), lang, rng, cfg)
+    return make_pair(docs[d], (docs[o_src][1], docs[o_tgt][2]), lang, rng, cfg, distractor_english=docs[o_src][2])

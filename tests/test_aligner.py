@@ -219,7 +219,7 @@ def test_containment_decision_adds_stated_pairs_and_drops_weak_topical_ones() ->
           "Both countries want broader military cooperation.", "Talks ended."]
     # Embedding scores: source 0 prefers English 1 (English 0 is not its best); source 1 weakly prefers English 2,
     # which shares the theme but hardly any content; source 1 states all of the two content words of English 3.
-    score = np.array([[0.98, 1.30, 0.90, 0.90], [0.95, 0.90, 1.02, 0.90]], dtype=np.float32)
+    score = np.array([[1.005, 1.30, 0.90, 0.90], [0.95, 0.90, 1.02, 0.90]], dtype=np.float32)
     c = np.array([[0.9, 1.0, 0.1, 0.0], [0.0, 0.0, 0.2, 1.0]], dtype=np.float32)
     r = np.array([[0.45, 0.5, 0.05, 0.0], [0.0, 0.0, 0.1, 0.1]], dtype=np.float32)
     edges = {(0, 1): 1.30, (1, 2): 1.02}
@@ -233,6 +233,28 @@ def test_containment_decision_adds_stated_pairs_and_drops_weak_topical_ones() ->
     # A strong embedding link survives even with no shared content (a poor translation must not veto it).
     assert (1, 2) in _containment_decision({(1, 2): 1.5}, np.where(score == score[1, 2], 1.5, score), c, r, en, tr,
                                            AlignConfig())
+    # Containment alone does not link a pair the embeddings rate below an unrelated one (about 1.0): a long sentence
+    # holds most content words of every short one that repeats the article's theme.
+    below = score.copy()
+    below[0, 0], below[1, 0] = 0.98, 0.99  # and not both sides' best either (the agreement rule would link it)
+    assert (0, 0) not in _containment_decision(edges, below, c, r, en, tr, AlignConfig())
+
+
+def test_containment_does_not_link_a_title_line() -> None:
+    import numpy as np
+
+    from align.aligner import _containment_decision
+
+    # A subheading's few content words are a topic: the first visit's sentence holds three of the four of "Second
+    # visit of an Israeli minister", which says nothing about stating its claim.
+    tr = ["The memorandum was signed by Defence Minister Benny Gantz, the first visit by an Israeli defence minister."]
+    en = ["Israeli Defence Minister Benny Gantz travelled to Rabat on Wednesday.",
+          "Second visit of an Israeli minister", "A second Israeli minister visited the kingdom last year."]
+    score = np.array([[1.03, 1.02, 1.02]], dtype=np.float32)
+    c = np.array([[0.6, 0.75, 0.75]], dtype=np.float32)
+    r = np.array([[0.5, 0.3, 0.3]], dtype=np.float32)
+    out = _containment_decision({(0, 0): 1.03}, score, c, r, en, tr, AlignConfig())
+    assert (0, 1) not in out and (0, 2) in out  # the same share links the full sentence, not the title
 
 
 def _table(fits: dict[tuple[int, ...], float]):

@@ -24,8 +24,11 @@ def test_eval_alignment_prints_every_section() -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     f1 = [float(x) for x in re.findall(r"aligner +P=\S+ R=\S+ F1=([0-9.]+)", out)]
-    assert len(f1) == 5  # gold without MT, with references, with references as an article, two generators
+    # gold without MT, with references, with references as an article; two generators without MT and with perfect
+    # translations
+    assert len(f1) == 7
     assert all(0.0 <= f <= 1.0 for f in f1)
+    assert len(re.findall(r"perfect translations \(the parallel English", out)) == 2
     assert f1[1] >= 0.85  # the gold pair with its reference translations (0.938 when this was written)
     assert f1[2] >= 0.85  # the same references handed over as one article (0.938 when this was written)
     exact = re.search(r"translated articles matched to the source, sw, 6 docs x seed\(s\) 5: ([0-9.]+) of source", out)

@@ -48,6 +48,23 @@ def test_distortions_produce_merges_reordering_and_distractors() -> None:
     assert seen_merge and seen_reorder and seen_distractor
 
 
+def test_each_source_sentence_carries_its_perfect_translation() -> None:
+    doc = ("d", [f"s{k}." for k in range(20)], [f"e{k}." for k in range(20)])
+    cfg = SynthConfig(p_merge=0.5, p_shuffle=1.0, max_distractors=3)
+    for seed in range(10):
+        p = make_pair(doc, (["x1.", "x2.", "x3."], ["y1.", "y2.", "y3."]), "sw", random.Random(seed), cfg,
+                      distractor_english=["X1.", "X2.", "X3."])
+        assert len(p.translations) == len(p.src)
+        for text, translation in zip(p.src, p.translations, strict=True):
+            # the English of the same lines: s3. s4. -> e3. e4.; a distractor x2. -> its own English X2.
+            assert translation == (text.upper() if text.startswith("x") else text.replace("s", "e"))
+    # The random stream is the generator's own: asking for translations changes no sentence and no link.
+    plain = make_pair(doc, (["x1.", "x2.", "x3."], ["y1.", "y2.", "y3."]), "sw", random.Random(7), cfg)
+    again = make_pair(doc, (["x1.", "x2.", "x3."], ["y1.", "y2.", "y3."]), "sw", random.Random(7), cfg,
+                      distractor_english=["X1.", "X2.", "X3."])
+    assert (plain.src, plain.tgt, plain.gold) == (again.src, again.tgt, again.gold)
+
+
 def test_bad_arguments_raise_input_error() -> None:
     with pytest.raises(InputError):
         make_pairs("fr", 2, 0)
