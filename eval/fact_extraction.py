@@ -68,8 +68,10 @@ _LATIN_WEEKDAY_RE = re.compile(r"\b(?P<day>" + "|".join(w for w in WEEKDAYS if w
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
 CONNECTORS = {"of", "the", "ya", "wa", "la", "za", "cha", "vya", "al", "el", "de", "du", "bin", "ibn", "bint"}
 # Words that open a run of capitals without being part of a name: "Between Casablanca", "Mnamo Jumatatu" (on
-# Monday), "Siku ya Jumanne". English function words and the Swahili ones that start sentences.
+# Monday), "Siku ya Jumanne", "Former Israeli army chief". English function words, the adjectives that put a title in
+# time, and the Swahili words that start sentences.
 _STOP_INITIAL = STOPWORDS | set("""
+former ex late then outgoing incoming acting current retired
 mnamo katika kwa na lakini hata pia hii hiyo huyo hao wakati baada kabla kulingana ingawa hivyo kama ni si tangu
 kwamba mimi yeye wao sisi wewe hapo huko hapa pamoja bila kutokana kuhusu dhidi zaidi ambapo ambaye ambao hadi mpaka
 au ila bali je siku mwaka mwezi leo jana kesho
@@ -233,14 +235,17 @@ def name_candidates(texts: list[str]) -> list[Fact]:
 
 
 def extract_facts(texts: list[str], lang: str, translations: list[str] | None = None) -> list[Fact]:
-    """Facts of every sentence: numbers and dates from the text, names from it (or from the translation in Arabic)."""
+    """Facts of every sentence: numbers and dates from the text, names from its translation when given, else from it.
+
+    Names come from the translation whenever there is one, in Swahili too: it gives titles and places in the English
+    form the other article uses ("Waziri wa Ulinzi" is "Defence Minister"), which spelling cannot match."""
     facts: list[Fact] = []
     known = _mid_sentence_capitals(texts) if has_latin_capitals(lang) else set()
     known_tr = _mid_sentence_capitals(translations) if translations else set()
     for i, text in enumerate(texts):
         facts += _dates_and_numbers(text, i)
-        if has_latin_capitals(lang):
-            facts += _names(text, i, known)
-        elif translations is not None and i < len(translations):
+        if translations is not None and i < len(translations) and translations[i].strip():
             facts += _names(translations[i], i, known_tr, via_translation=True)
+        elif has_latin_capitals(lang):
+            facts += _names(text, i, known)
     return facts

@@ -136,7 +136,7 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
         "tgt_found": tgt_found,
         "tgt_fact_coverage": share(tgt_found, len(tgt_checks)),
         "tgt_unchecked": len(unchecked),
-        "names_via_translation": alignment.src.lang in {"ar"} and alignment.translations is not None,
+        "names_via_translation": alignment.translations is not None,
         "src": [_as_record(c, src_texts) for c in src_checks],
         "tgt": [_as_record(c, tgt_texts) for c in tgt_checks] + [_as_record(c, tgt_texts, "unchecked") for c in unchecked],
     }

@@ -230,7 +230,9 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
         "".join(f'<li>{side} #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> '
                 f'({_e(f["kind"])})</li>' for f in group)
         for side, group in (("source", missing_src), ("English", missing_tgt)))
-    spelling_note = ("" if alignment.translations is not None else
+    spelling_note = ('<p class="legend">Source names are read from the translation and compared with the English '
+                     "article's: a name or title the translation renders differently from the English article is "
+                     "listed as missing although both state it.</p>" if alignment.translations is not None else
                      '<p class="legend">Without a translation, names are compared by their spelling (and common '
                      'country names across Swahili and English): a name or title the other article translates '
                      '("Waziri wa Ulinzi", "Defence Minister") is listed as missing although both state it.</p>')

@@ -56,6 +56,7 @@ def test_names_skip_sentence_initial_common_words() -> None:
     ("Siku ya Jumanne Ruto alizungumza.", "sw", ["Ruto"]),
     ("Rais alisema. Between Casablanca and Tel Aviv, flights resumed.", "en", ["Casablanca", "Tel Aviv"]),
     ("Then I said that the US army left.", "en", ["US"]),  # "I" is no name; an acronym stays one
+    ("Former Israeli army chief Aviv Kochavi went there.", "en", ["Israeli", "Aviv Kochavi"]),  # a title's time
 ])
 def test_function_words_and_single_letters_are_not_names(text: str, lang: str, expected: list[str]) -> None:
     assert [f.value for f in extract_facts([text], lang) if f.kind == "name"] == expected
@@ -86,6 +87,21 @@ def test_arabic_names_only_via_translation() -> None:
     facts = extract_facts(["التقى بيني غانتس في الرباط"], "ar", ["Benny Gantz met in Rabat"])
     names = [(f.value, f.via_translation) for f in facts if f.kind == "name"]
     assert names == [("Benny Gantz", True), ("Rabat", True)]
+
+
+def test_swahili_names_come_from_the_translation_when_there_is_one() -> None:
+    from align.model import Alignment, Edge
+    from mt.document import Document, Sentence
+
+    # A title the translation puts in English form is found; by its Swahili spelling it was listed as missing.
+    sw = Document(doc_id="sw", lang="sw", sentences=[Sentence("Jana Waziri wa Ulinzi alifika Rabat.", 0, 0)])
+    en = Document(doc_id="en", lang="en", sentences=[Sentence("The Defence Minister reached Rabat yesterday.", 0, 0)])
+    translated = fact_coverage(Alignment(sw, en, [Edge(0, 0, 1.2)], translations=[
+        "Yesterday the Defence Minister arrived in Rabat."], mode="translations"))
+    assert translated["names_via_translation"]
+    assert {(f["value"], f["status"]) for f in translated["src"]} == {("Defence Minister", "found"), ("Rabat", "found")}
+    spelled = fact_coverage(Alignment(sw, en, [Edge(0, 0, 1.2)]))
+    assert ("Waziri wa Ulinzi", "missing") in {(f["value"], f["status"]) for f in spelled["src"]}
 
 
 def test_name_matching_across_languages() -> None:
