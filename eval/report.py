@@ -42,7 +42,7 @@ section.pair{margin:28px 0;padding:18px 20px;background:#fff;border:1px solid va
 section.pair h2{margin-top:0}.grid{display:grid;grid-template-columns:minmax(0,1fr);gap:18px}
 table.side{width:100%;table-layout:fixed}table.side td{font-size:14px}
 table.side col.c-id{width:44px}table.side col.c-score{width:60px}
-td.rtl{direction:rtl;text-align:right}tr.unaligned td{background:#fafafa;color:var(--mute)}
+td.rtl{direction:rtl;text-align:right}tr.unaligned td{background:#fff8e8}
 mark{background:var(--hit);padding:0 1px;border-radius:2px}mark.wl{box-shadow:inset 0 -2px 0 #c9a400}
 .fact{display:inline-block;margin:1px 3px 1px 0;padding:0 6px;border-radius:10px;font-size:12px;
 border:1px solid transparent}
@@ -221,7 +221,10 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
     heat = (f'<h3>Alignment heat map</h3><div class="heat">{heatmap_svg(matrix, alignment)}</div>'
             '<p class="legend">The aligner\'s link score of every sentence pair: a ratio margin of the embedding '
             'similarities plus shared numbers and names, about 1.0 for unrelated pairs (darker is higher); '
-            'outlined cells are links.</p>'
+            'outlined cells are links. A dark cell is not always a link: each sentence links to its best partner, '
+            'and to more only when together they state it better; with a translation, a weak pair whose words '
+            'share no content is dropped. A link can sit below the threshold when its group, or its '
+            'translation\'s words, carried it.</p>'
             if matrix is not None and matrix.size else "")
     unaligned_rows = "".join(unaligned) or "<tr><td></td><td>none</td></tr>"
     missing_src = [f for f in facts.get("src", []) if f["status"] == "missing"]
@@ -252,10 +255,13 @@ English facts found in the source: <b>{facts.get('tgt_found', '?')}/{facts.get('
 <thead><tr><th>#</th><th>source ({_e(src.lang)})</th><th>{tr_head}</th><th>linked English sentence(s)</th>\
 <th>score</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
+<p class="legend">✓ a fact (name, number, date) the other article also states, in any of its sentences; ✗ one it does
+not state; ? one that cannot be checked. Highlighted rows have no partner in the other article: what only this
+article says (or says in words the aligner did not match).</p>
 <div><h3>English sentences with no source partner ({len(unaligned)})</h3>
 <table class="side unaligned-en"><colgroup><col class="c-id"><col></colgroup>\
 <tbody>{unaligned_rows}</tbody></table></div>
-<details><summary>Missing facts: {len(missing_src)} source, {len(missing_tgt)} English</summary>
+<details open><summary>Missing facts: {len(missing_src)} source, {len(missing_tgt)} English</summary>
 <ul class="missing-facts">{missing_items}</ul>{spelling_note}</details>
 {heat}
 </div></section>"""
@@ -278,8 +284,13 @@ def _quality_table(quality: dict[str, Any]) -> str:
                     f'<td class="sig">{_e(comet.get("status"))}</td></tr>')
     if not rows:
         return f'<p class="banner">{_e(quality.get("note", _NOT_MEASURED))}</p>'
+    caveat = ("" if not (quality.get("pseudo_reference") or {}).get("scores") else
+              '<p class="legend">Pseudo-reference scores compare each translation with the English sentences it was '
+              'linked to, which another journalist wrote independently: they say how closely the two articles\' '
+              'wording agrees, not how good the translation is (a perfect translation scores far below 100). Give '
+              'reference translations with --references for scores of translation quality.</p>')
     return ('<table class="metrics quality"><thead><tr><th>against</th><th>metric</th><th>score</th><th>sentences</th>'
-            f'<th>sacrebleu signature</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+            f'<th>sacrebleu signature</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{caveat}')
 
 
 def _pairs_table(pairs: Sequence[dict[str, Any]]) -> str:

@@ -52,6 +52,10 @@ def test_report_is_self_contained_and_escaped() -> None:
         assert needle not in page.replace('xmlns="http://www.w3.org/2000/svg"', ""), needle
     assert "<mark>" in page and 'class="fact missing"' in page and 'class="fact found"' in page
     assert "pseudo-reference (aligned English, not a translation)" in page
+    # Said where a reader looks: pseudo-reference scores are agreement of wording, not translation quality; the
+    # marks are explained; missing facts are open, not folded away.
+    assert "not how good the translation is" in page and "✓ a fact (name, number, date)" in page
+    assert page.count("<details open><summary>Missing facts") == 2
 
 
 @needs_gold
