@@ -16,6 +16,7 @@ import numpy as np
 from align.features import STOPWORDS
 from align.model import Alignment
 from mt.atomic import atomic_output
+from mt.document import Document
 
 _WORD_RE = re.compile(r"\w[\w'’\-]*", re.UNICODE)
 # Function words (and reporting verbs) shared by any two English sentences say nothing about a match, so they are not
@@ -42,7 +43,7 @@ section.pair{margin:28px 0;padding:18px 20px;background:#fff;border:1px solid va
 section.pair h2{margin-top:0}.grid{display:grid;grid-template-columns:minmax(0,1fr);gap:18px}
 table.side{width:100%;table-layout:fixed}table.side td{font-size:14px}
 table.side col.c-id{width:44px}table.side col.c-score{width:60px}
-td.rtl{direction:rtl;text-align:right}tr.unaligned td{background:#fff8e8}
+.reason{font-weight:600;margin-right:.3em}td.rtl{direction:rtl;text-align:right}tr.unaligned td{background:#fff8e8}
 mark{background:var(--hit);padding:0 1px;border-radius:2px}mark.wl{box-shadow:inset 0 -2px 0 #c9a400}
 .fact{display:inline-block;margin:1px 3px 1px 0;padding:0 6px;border-radius:10px;font-size:12px;
 border:1px solid transparent}
@@ -263,8 +264,23 @@ article says (or says in words the aligner did not match).</p>
 <tbody>{unaligned_rows}</tbody></table></div>
 <details open><summary>Missing facts: {len(missing_src)} source, {len(missing_tgt)} English</summary>
 <ul class="missing-facts">{missing_items}</ul>{spelling_note}</details>
+{_dropped_section(src, tgt)}
 {heat}
 </div></section>"""
+
+
+def _dropped_section(src: Document, tgt: Document) -> str:
+    """What cleaning removed from either article (navigation, captions, repeats...), with the reason, folded."""
+    items = [f'<li>{side} ¶{d.paragraph}: <span class="reason">{_e(d.reason)}</span> {_e(_clip(d.text))}</li>'
+             for side, doc in (("source", src), ("English", tgt)) for d in doc.dropped]
+    if not items:
+        return ""
+    return (f"<details><summary>Removed by cleaning: {len(src.dropped)} source, {len(tgt.dropped)} English "
+            f'pieces, not aligned</summary><ul class="dropped">{"".join(items)}</ul></details>')
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _quality_table(quality: dict[str, Any]) -> str:

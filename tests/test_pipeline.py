@@ -63,6 +63,9 @@ def _check_common(out: Path) -> dict:
         assert len(counts) == 1
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count('<section class="pair"') == len(metrics["pairs"]) == 3
+    # What cleaning removed is listed with its reason (seed 000 loses its "Matangazo ya kibiashara" advert line).
+    assert page.count("Removed by cleaning:") == 3
+    assert '<span class="reason">advertisement</span> Matangazo ya kibiashara' in page
     assert not list(out.rglob("*.part"))  # no temporary file left behind
     return metrics
 
