@@ -80,9 +80,12 @@ def _run(args: argparse.Namespace) -> int:
                           word_model=(args.word_model or DEFAULT_WORD_MODEL) if args.words else None,
                           threshold=args.threshold, translations_dir=args.translations)
     totals = result.metrics["totals"]
+    numbers_only = any(not (p.get("facts") or {}).get("src_names_checked", True)
+                       for p in result.metrics.get("pairs", []))
     print(f"{len(result.alignments)} pair(s), mode {result.metrics['mode']}: "
           f"{totals['src_aligned']}/{totals['src_sentences']} source sentences aligned, "
-          f"{totals['src_found']}/{totals['src_facts']} source facts found in English; "
+          f"{totals['src_found']}/{totals['src_facts']} source facts found in English"
+          f"{' (numbers and dates only for Arabic: its names need a translation)' if numbers_only else ''}; "
           f"report: {result.out / 'report.html'}", file=sys.stderr)
     return 0
 

@@ -137,6 +137,8 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
         "tgt_fact_coverage": share(tgt_found, len(tgt_checks)),
         "tgt_unchecked": len(unchecked),
         "names_via_translation": alignment.translations is not None,
+        # Arabic script has no capitals to find names by: without a translation only numbers and dates count.
+        "src_names_checked": has_latin_capitals(alignment.src.lang) or alignment.translations is not None,
         "src": [_as_record(c, src_texts) for c in src_checks],
         "tgt": [_as_record(c, tgt_texts) for c in tgt_checks] + [_as_record(c, tgt_texts, "unchecked") for c in unchecked],
     }

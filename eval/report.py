@@ -313,17 +313,22 @@ def _pairs_table(pairs: Sequence[dict[str, Any]]) -> str:
     rows = []
     for p in pairs:
         c, f = p.get("coverage") or {}, p.get("facts") or {}
+        mark = "" if f.get("src_names_checked", True) else " *"
         rows.append(
             f'<tr><td><a href="#pair-{p["index"]}">{_e(c.get("src_doc"))} → {_e(c.get("tgt_doc"))}</a></td>'
             f'<td class="num">{_e(p.get("pair_score", ""))}</td>'
             f'<td class="num">{c.get("src_aligned")}/{c.get("src_sentences")} ({_pct(c.get("src_coverage"))})</td>'
             f'<td class="num">{c.get("tgt_covered")}/{c.get("tgt_sentences")} ({_pct(c.get("tgt_coverage"))})</td>'
-            f'<td class="num">{f.get("src_found")}/{f.get("src_facts")} ({_pct(f.get("src_fact_coverage"))})</td>'
-            f'<td class="num">{f.get("tgt_found")}/{f.get("tgt_facts")} ({_pct(f.get("tgt_fact_coverage"))})</td></tr>'
+            f'<td class="num">{f.get("src_found")}/{f.get("src_facts")} ({_pct(f.get("src_fact_coverage"))}){mark}</td>'
+            f'<td class="num">{f.get("tgt_found")}/{f.get("tgt_facts")} ({_pct(f.get("tgt_fact_coverage"))}){mark}</td>'
+            "</tr>"
         )
+    note = ("" if all((p.get("facts") or {}).get("src_names_checked", True) for p in pairs) else
+            '<p class="legend">* Numbers and dates only: names in Arabic script can be compared only through a '
+            "translation, so these counts are not comparable with the other rows'.</p>")
     return ('<table class="metrics coverage"><thead><tr><th>pair</th><th>pairing score</th><th>source aligned</th>'
             '<th>English covered</th><th>source facts found</th><th>English facts found</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f'<tbody>{"".join(rows)}</tbody></table>{note}')
 
 
 def _pct(x: float | None) -> str:
