@@ -37,8 +37,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that the same clean-up runs (temporary files removed)."""
+
+    def __init__(self, signum: int) -> None:
+        """`signum`: the signal that ended the run; the exit code is 128 + signum, as a shell reports it."""
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, frame: object) -> NoReturn:
+    raise _Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `mtk`; every expected failure ends as `mtk: error: ...` on stderr with exit code 2 or 3."""
+    import signal
+
+    # `timeout`, `docker stop` and systemd stop a program with SIGTERM, a closed terminal sends SIGHUP: without a
+    # handler the process died at once and left its temporary output files behind.
+    previous = {sig: signal.signal(sig, _raise_terminated) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         # Inside the try: Ctrl-C while the stages' modules are still importing is an interrupt like any other.
         args = build_parser().parse_args(argv)  # bad usage exits 2 here (OneLineParser.error)
@@ -46,14 +64,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MtkError as exc:
         print(f"mtk: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("mtk: interrupted; no partial output was written", file=sys.stderr)
-        return 130
+        return 128 + exc.signum if isinstance(exc, _Terminated) else 130
     except BrokenPipeError:
         # The reader closed the pipe (`mtk align ... | head`): stop quietly, as cat does. stdout now points at
         # /dev/null so that flushing it at exit raises no second BrokenPipeError.
         _silence_stdout()
         return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _silence_stdout() -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +122,23 @@ def test_jsonl_records_name_their_own_sentence(tmp_path: Path) -> None:
     assert [r["src_id"] for r in sources] == list(range(len(sources)))
     assert all(r["src_id"] in r["src_ids"] for r in sources)
     assert all(r["src_id"] is None for r in records if r["src"] is None)
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_terminated_run_leaves_no_partial_file(signame: str, tmp_path: Path) -> None:
+    # `timeout` and `docker stop` send SIGTERM, a closed terminal SIGHUP: handled like Ctrl-C, temporary files go.
+    out = tmp_path / "o.jsonl"
+    script = (
+        "import os, signal, align.export as e\n"
+        "def stop(alignments, path):\n"
+        "    with e.atomic_output(path) as fh:\n"
+        "        fh.write('half')\n"
+        f"        os.kill(os.getpid(), signal.{signame})\n"
+        "e.write_jsonl = stop\n"
+        "from eval.cli import main\n"
+        f"raise SystemExit(main(['align', {str(SW)!r}, {str(EN)!r}, '--no-mt', '-o', {str(out)!r}]))\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 128 + getattr(signal, signame), proc.stderr
+    assert "interrupted; no partial output was written" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
