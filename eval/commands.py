@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from align.cli import THRESHOLD_HELP, link_threshold
 from align.words import DEFAULT_WORD_MODEL
@@ -92,10 +94,16 @@ def _run(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from eval.compare import compare_models, print_table, write_outputs
-    from mt.atomic import check_output_file
+    from mt.atomic import check_output_file, refuse_overwriting_inputs
 
+    # Every file the run reads: the folder's (articles, manifest), the translations given, the references.
+    inputs: list[str | os.PathLike[str] | None] = [args.references]
+    for given in (args.folder, *(args.systems or [])):
+        where = Path(given)
+        inputs += list(where.iterdir()) if where.is_dir() else [where]
     for path in (args.json, args.markdown):
         check_output_file(path)  # now, not after every model has translated
+        refuse_overwriting_inputs(path, inputs)
     result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
                             references=args.references, presplit=args.presplit, max_length=args.max_length,
                             systems=args.systems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,14 @@ def test_unwritable_outputs_and_a_zero_max_length_fail_before_any_model_runs(tin
                                                                              ) -> None:
     assert main(["evaluate", str(SEEDS), "--model", str(tiny_marian), "--json", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == f"mtk: error: cannot write {tmp_path}: it is a folder; give a file name"
+    # A table written over one of the run's inputs (an article, the manifest) would destroy it: refused first.
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    for option, name in (("--markdown", "003_644d7ec9ad0a14b6.txt"), ("--json", "manifest.json")):
+        assert main(["evaluate", str(folder), "--model", str(tiny_marian), option, str(folder / name)]) == 2
+        assert "is also an input file" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     with pytest.raises(SystemExit) as stop:
         main(["evaluate", str(SEEDS), "--model", str(tiny_marian), "--max-length", "0"])
     assert stop.value.code == 2 and "--max-length: must be at least 1, got 0" in capsys.readouterr().err
