@@ -138,9 +138,11 @@ class EmbeddingCache:
 
     def get(self, encoder: str, texts: list[str], dim: int) -> dict[str, np.ndarray]:
         """Cached vectors of those `texts` that are in the cache for `encoder`."""
-        # A row of another size is stale (another model under the same name): treat it as a miss.
-        return {t: np.frombuffer(b, dtype=np.float32) for t, b in self._read(encoder, texts).items()
-                if len(b) == 4 * dim}
+        # A row of another size is stale (another model under the same name), and one that is not a finite vector
+        # of unit length (a damaged or hand-edited database) is not what was stored: both are misses.
+        found = {t: np.frombuffer(b, dtype=np.float32) for t, b in self._read(encoder, texts).items()
+                 if isinstance(b, bytes) and len(b) == 4 * dim}
+        return {t: v for t, v in found.items() if np.all(np.isfinite(v)) and abs(float(v @ v) - 1.0) < 1e-2}
 
     def put(self, encoder: str, texts: list[str], vectors: list[np.ndarray] | np.ndarray) -> None:
         """Store one vector per text for `encoder` (replacing older entries), in one transaction."""
@@ -149,8 +151,9 @@ class EmbeddingCache:
     def get_matrices(self, encoder: str, texts: list[str], dim: int) -> dict[str, np.ndarray]:
         """Cached (rows, dim) matrices (word-piece vectors) of those `texts` that are in the cache for `encoder`."""
         # Stored as float16: word-piece vectors are many, and matching them needs no more precision.
-        return {t: np.frombuffer(b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
-                for t, b in self._read(encoder, texts).items() if len(b) % (2 * dim) == 0}
+        found = {t: np.frombuffer(b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+                 for t, b in self._read(encoder, texts).items() if isinstance(b, bytes) and b and len(b) % (2 * dim) == 0}
+        return {t: m for t, m in found.items() if np.all(np.isfinite(m))}
 
     def put_matrices(self, encoder: str, texts: list[str], matrices: list[np.ndarray]) -> None:
         """Store one (rows, dim) matrix per text for `encoder`, as float16, in one transaction."""

@@ -119,6 +119,26 @@ def test_corrupt_cache_is_rebuilt(fast: CT2E5Encoder, tmp_path: Path, capsys: py
     np.testing.assert_array_equal(again, vecs)
 
 
+def test_damaged_cache_rows_are_misses(fast: CT2E5Encoder, tmp_path: Path) -> None:
+    # A readable database whose rows were damaged or edited gave a traceback (NULL) or zero links (noise): such a row
+    # is now recomputed like a missing one.
+    import sqlite3
+
+    path = tmp_path / "emb.sqlite3"
+    cache = EmbeddingCache(path)
+    good = CachedEncoder(fast, cache).encode(SENTENCES[:4])
+    cache.put_matrices("words", SENTENCES[:2], [np.ones((3, 384), np.float32)] * 2)
+    cache.close()
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT rowid FROM emb WHERE encoder = ? ORDER BY rowid", (fast.name,)).fetchall()
+        for (rowid,), value in zip(rows, (None, 7, b"\x00" * 4 * 384, np.full(384, np.nan, np.float32).tobytes()),
+                                   strict=True):
+            db.execute("UPDATE emb SET vec = ? WHERE rowid = ?", (value, rowid))
+        db.execute("UPDATE emb SET vec = ? WHERE encoder = 'words'", (b"",))
+    np.testing.assert_allclose(CachedEncoder(fast, EmbeddingCache(path)).encode(SENTENCES[:4]), good, atol=1e-6)
+    assert EmbeddingCache(path).get_matrices("words", SENTENCES[:2], 384) == {}
+
+
 def test_damaged_converted_copy_is_rebuilt(fast_dir: Path, fast: CT2E5Encoder, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     copy = tmp_path / "e5"
