@@ -172,8 +172,9 @@ def ensure_model(model_dir: Path, n_layers: int | None = None, why: str = "first
 
 
 # What loading a damaged converted copy raises: ctranslate2 on a short or corrupt model.bin (RuntimeError), sentencepiece
-# or the file reads on a missing file (OSError), json on a broken e5.json (ValueError), a meta file without a key.
-_DAMAGED = (RuntimeError, OSError, ValueError, KeyError)
+# or the file reads on a missing file (OSError), json on a broken e5.json (ValueError), a meta file without a key, or
+# one of another shape ("[]", a string: TypeError, AttributeError).
+_DAMAGED = (RuntimeError, OSError, ValueError, KeyError, TypeError, AttributeError)
 
 
 def open_model(model_dir: Path, n_layers: int | None = None) -> CT2E5Encoder:

@@ -147,6 +147,10 @@ def test_damaged_converted_copy_is_rebuilt(fast_dir: Path, fast: CT2E5Encoder, t
     enc = open_model(copy)
     assert "the copy there was damaged" in capsys.readouterr().err
     np.testing.assert_allclose(enc.encode(SENTENCES), fast.encode(SENTENCES), atol=1e-6)
+    (copy / "e5.json").write_text("[]", encoding="utf-8")  # valid JSON of the wrong shape
+    enc = open_model(copy)
+    assert "the copy there was damaged" in capsys.readouterr().err
+    np.testing.assert_allclose(enc.encode(SENTENCES), fast.encode(SENTENCES), atol=1e-6)
     open_model(copy)
     assert capsys.readouterr().err == ""  # a sound copy is used as it is
 
