@@ -13,6 +13,9 @@ _CPU_DEFAULT = "int8"
 _CUDA_DEFAULT = "int8_float16"
 
 
+MAX_BEAM = 64
+
+
 @dataclass(frozen=True)
 class TranslationOptions:
     """How to decode: beam search settings, length limits, batching budget and device; sampling is never used."""
@@ -33,6 +36,10 @@ class TranslationOptions:
         for name in ("beam_size", "max_decoding_length", "max_input_length", "max_batch_tokens", "inter_threads"):
             if getattr(self, name) < 1:
                 raise InputError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.beam_size > MAX_BEAM:
+            # CTranslate2 keeps beam x batch hypotheses in memory: --beam 100000 took 12 GB and could not be stopped
+            # with Ctrl-C, which is only seen between translation calls. Published systems use 4 to 12.
+            raise InputError(f"beam-size must be at most {MAX_BEAM}, got {self.beam_size}")
         if self.no_repeat_ngram_size < 0:
             raise InputError(f"no-repeat-ngram-size must be 0 (off) or more, got {self.no_repeat_ngram_size}")
         # CTranslate2 divides by the repetition penalty; NaN or infinite penalties make every beam score NaN.
