@@ -21,6 +21,9 @@ def _n_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+_MAX_PIECES = 64
+
+
 def split_clauses(text: str, min_sentence_words: int = 14, min_clause_words: int = 4,
                   max_clauses: int = 4) -> list[str]:
     """Clauses of a long sentence (at least two, each of min_clause_words or more), or [] when it is not split.
@@ -32,15 +35,26 @@ def split_clauses(text: str, min_sentence_words: int = 14, min_clause_words: int
         return []
     pieces = [p.strip() for p in _BOUNDARY.split(text) if p and p.strip()]
     merged: list[str] = []
+    counts: list[int] = []  # words of each merged piece, kept beside it: recounting made long lines quadratic
     for piece in pieces:
-        if merged and (_n_words(piece) < min_clause_words or _n_words(merged[-1]) < min_clause_words):
+        n = _n_words(piece)
+        if merged and (n < min_clause_words or counts[-1] < min_clause_words):
             merged[-1] = f"{merged[-1]} {piece}"
+            counts[-1] += n
         else:
             merged.append(piece)
+            counts.append(n)
+    if len(merged) > _MAX_PIECES:
+        # A "sentence" of hundreds of clauses is a page with no full stops (a 1 MB line took minutes): cut it into
+        # _MAX_PIECES runs of about equal length first; real sentences never have this many clauses.
+        size = -(-len(merged) // _MAX_PIECES)
+        merged = [" ".join(merged[k: k + size]) for k in range(0, len(merged), size)]
+        counts = [sum(counts[k: k + size]) for k in range(0, len(counts), size)]
     while len(merged) > max_clauses:
         # Join the adjacent pair with the fewest words together.
-        k = min(range(len(merged) - 1), key=lambda x: _n_words(merged[x]) + _n_words(merged[x + 1]))
+        k = min(range(len(merged) - 1), key=lambda x: counts[x] + counts[x + 1])
         merged[k: k + 2] = [f"{merged[k]} {merged[k + 1]}"]
-    if len(merged) < 2 or _n_words(merged[-1]) < min_clause_words:
+        counts[k: k + 2] = [counts[k] + counts[k + 1]]
+    if len(merged) < 2 or counts[-1] < min_clause_words:
         return []
     return merged
