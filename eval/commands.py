@@ -9,6 +9,7 @@ from pathlib import Path
 
 from align.cli import THRESHOLD_HELP, link_threshold
 from align.words import DEFAULT_WORD_MODEL
+from mt.errors import InputError
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -75,6 +76,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from eval.pipeline import run_pipeline
+
+    if args.comet_model:
+        # Now, not as a "not measured" line in metrics.json after the whole run (as --words fails early too).
+        from eval.neural import comet_available
+
+        if not comet_available():
+            raise InputError("--comet-model needs unbabel-comet: pip install 'mtk[comet]'")
+        if not Path(args.comet_model).exists():
+            raise InputError(f"COMET model not found: {args.comet_model}")
 
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,

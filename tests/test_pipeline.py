@@ -196,6 +196,16 @@ def test_run_names_an_article_that_is_in_no_pair(tmp_path: Path, capsys: pytest.
     assert "could be paired with an English one (002_c72093ee3c81bb2f: no English article" in last
 
 
+def test_a_comet_model_that_cannot_be_used_fails_before_the_run(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # It was silently "not measured" in metrics.json after the whole run; --words fails early the same way.
+    out = tmp_path / "out"
+    assert main(["run", str(SEEDS), "-o", str(out), "--no-mt", "--comet-model", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and ("needs unbabel-comet" in err or "COMET model not found" in err)
+    assert not out.exists()
+
+
 def test_run_with_word_links_marks_them_in_the_report(isolated_home: Path, tmp_path: Path) -> None:
     from tiny_models import build_tiny_bert
 
