@@ -32,13 +32,12 @@ from align.config import AlignConfig
 from align.coverage_signal import ClauseCoverage, clause_coverage
 from align.encoder import Encoder, get_encoder
 from align.features import PairFeatures, compute_features, content_words
-from align.groups import HEADLINE_MAX_WORDS, GroupFits, barred, far_partners, grow, headline_index
+from align.groups import GroupFits, barred, far_partners, grow, headline_index, is_title
 from align.language_offset import source_encoder
 from align.margin import SINGLE_PAIR_LEVEL, ratio_margin
 from align.memory_check import check_memory
 from align.model import Alignment, Edge
 from align.token_encoder import token_view
-from mt.boilerplate import ends_sentence
 from mt.document import Document
 from mt.errors import InputError
 from mt.normalize import is_blank
@@ -91,11 +90,6 @@ def _keep(edges: dict[tuple[int, int], float], pair: tuple[int, int], score: flo
     edges[pair] = max(edges.get(pair, -np.inf), score)
 
 
-def _is_title(text: str) -> bool:
-    """True for a short line that does not end like a sentence: a headline, subheading or caption."""
-    return len(text.split()) <= HEADLINE_MAX_WORDS and not ends_sentence(text)
-
-
 def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray, covers_tgt: np.ndarray,
                           covers_src: np.ndarray, tgt_sents: list[str], translations: list[str],
                           cfg: AlignConfig) -> dict[tuple[int, int], float]:
@@ -106,8 +100,8 @@ def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray
     """
     # A title line (a subheading, an undotted caption: short, not ended like a sentence) names a topic; holding
     # most of its few content words ("Second visit of an Israeli minister") is no evidence of stating its claim.
-    titles_tgt = np.array([_is_title(t) for t in tgt_sents])
-    titles_src = np.array([_is_title(t) for t in translations])
+    titles_tgt = np.array([is_title(t) for t in tgt_sents])
+    titles_src = np.array([is_title(t) for t in translations])
     support = np.maximum(covers_tgt, covers_src)
     out = dict(edges)
     # 1. "More than half": a pair links when one side states most of the other's content words, best embedding
@@ -117,8 +111,9 @@ def _containment_decision(edges: dict[tuple[int, int], float], score: np.ndarray
     # (cont_min_score): a long sentence holds most words of a short one that repeats the article's theme.
     n_tgt_words = np.array([len(content_words(t)) for t in tgt_sents])
     n_src_words = np.array([len(content_words(t)) for t in translations])
-    states = (((covers_tgt > cfg.cont_link) & (n_tgt_words[None, :] >= cfg.cont_min_words)) |
-              ((covers_src > cfg.cont_link) & (n_src_words[:, None] >= cfg.cont_min_words))) & ~titles_src[:, None] & ~titles_tgt[None, :] & (score >= cfg.cont_min_score)
+    states = (((covers_tgt > cfg.cont_link) & (n_tgt_words[None, :] >= cfg.cont_min_words))
+              | ((covers_src > cfg.cont_link) & (n_src_words[:, None] >= cfg.cont_min_words)))
+    states &= ~titles_src[:, None] & ~titles_tgt[None, :] & (score >= cfg.cont_min_score)
     for i, j in zip(*np.nonzero(states)):
         _keep(out, (int(i), int(j)), float(score[i, j]))
     # 2. Agreement: a sentence's best partner by the embedding score links, even below the threshold, when it is

@@ -73,11 +73,14 @@ def group_sim(one: np.ndarray, one_tr: np.ndarray | None, group: tuple[np.ndarra
 HEADLINE_MAX_WORDS = 14
 
 
+def is_title(text: str) -> bool:
+    """True for a short line that does not end like a sentence: a headline, subheading or caption."""
+    return len(text.split()) <= HEADLINE_MAX_WORDS and not ends_sentence(text)
+
+
 def headline_index(texts: list[str]) -> int | None:
-    """Index of the article's headline: its first sentence, when that is short and does not end like a sentence."""
-    if texts and len(texts[0].split()) <= HEADLINE_MAX_WORDS and not ends_sentence(texts[0]):
-        return 0
-    return None
+    """Index of the article's headline: its first sentence, when it is a title line (is_title)."""
+    return 0 if texts and is_title(texts[0]) else None
 
 
 def barred(row_score: np.ndarray, headline: int | None, best: int) -> np.ndarray:
