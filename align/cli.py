@@ -215,11 +215,12 @@ class _Translations:
         return translator.translate_sentences(src.doc.texts, src.doc.lang), "mt", translator.label
 
 
-def _align_pair(src: Side, tgt: Side, translations: _Translations, encoder: Encoder, config: AlignConfig
-                ) -> Alignment:
+def _align_pair(src: Side, tgt: Side, chosen: tuple[list[str] | None, str, str | None], encoder: Encoder,
+                config: AlignConfig) -> Alignment:
+    """Align one pair with `chosen`, what _Translations.for_source gave for its source."""
     from align.aligner import align_documents
 
-    texts, mode, model = translations.for_source(src)
+    texts, mode, model = chosen
     return align_documents(src.doc, tgt.doc, texts, mode=mode, model=model, encoder=encoder, config=config)
 
 
@@ -269,16 +270,10 @@ def _run_auto(args: argparse.Namespace, articles: tuple[list[Side], list[Side]],
         print(f"mtk: unpaired {doc.doc_id} ({doc.lang}): no English article above {threshold}", file=sys.stderr)
     if not pairs:
         raise InputError(f"--auto {args.auto}: no source article matches an English article")
-    from align.aligner import align_documents
-
     # Every source's translations first: a missing or bad translations file fails before any pair is aligned.
     chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in dict.fromkeys(p.src.doc_id for p in pairs)}
-    alignments = []
-    for p in pairs:
-        texts, mode, model = chosen[p.src.doc_id]
-        alignments.append(align_documents(by_id[p.src.doc_id].doc, by_id[p.tgt.doc_id].doc, texts, mode=mode,
-                                          model=model, encoder=encoder, config=config))
-    return alignments
+    return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], chosen[p.src.doc_id], encoder, config)
+            for p in pairs]
 
 
 def _refuse_output_among_articles(output: str | None, directory: str, fmt: str) -> None:
@@ -337,7 +332,7 @@ def run_align(args: argparse.Namespace) -> int:
         alignments = _run_auto(args, articles, translations, encoder, config)
     else:
         assert sides is not None
-        alignments = [_align_pair(*sides, translations, encoder, config)]
+        alignments = [_align_pair(*sides, translations.for_source(sides[0]), encoder, config)]
     if args.words:
         from align.words import word_align
 
