@@ -79,12 +79,11 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.comet_model:
         # Now, not as a "not measured" line in metrics.json after the whole run (as --words fails early too).
-        from eval.neural import comet_available
+        from eval.neural import comet_available, comet_checkpoint
 
         if not comet_available():
             raise InputError("--comet-model needs unbabel-comet: pip install 'mtk[comet]'")
-        if not Path(args.comet_model).exists():
-            raise InputError(f"COMET model not found: {args.comet_model}")
+        comet_checkpoint(args.comet_model)
 
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,

@@ -15,6 +15,15 @@ def comet_available() -> bool:
     return importlib.util.find_spec("comet") is not None
 
 
+def comet_checkpoint(model_path: str) -> Path:
+    """The checkpoint file of a COMET model given as a file or a downloaded model folder; InputError when absent."""
+    path = Path(model_path)
+    ckpt = path if path.is_file() else path / "checkpoints" / "model.ckpt"
+    if not ckpt.is_file():
+        raise InputError(f"COMET model not found: {model_path} (give a checkpoint or a downloaded model folder)")
+    return ckpt
+
+
 def comet_scores(sources: Sequence[str], hypotheses: Sequence[str], references: Sequence[str] | None,
                  model_path: str | None) -> dict[str, Any]:
     """System COMET (with references) or CometKiwi (without) score, or a 'not measured' status saying why."""
@@ -24,10 +33,7 @@ def comet_scores(sources: Sequence[str], hypotheses: Sequence[str], references: 
     if not comet_available():
         return {"label": label, "score": None,
                 "status": "not measured: unbabel-comet is not installed (pip install 'mtk[comet]')"}
-    path = Path(model_path)
-    ckpt = path if path.is_file() else path / "checkpoints" / "model.ckpt"
-    if not ckpt.is_file():
-        raise InputError(f"COMET model not found: {model_path} (give a checkpoint or a downloaded model folder)")
+    ckpt = comet_checkpoint(model_path)
     if references is not None and len(references) != len(hypotheses):
         raise InputError(f"{len(hypotheses)} translations but {len(references)} references for COMET")
     from comet import load_from_checkpoint
