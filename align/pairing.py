@@ -61,13 +61,18 @@ def pair_documents(docs: list[Document], *, encoder: Encoder | None = None,
     Each source goes with its best English article when the score reaches `threshold`; another English article joins
     when it also reaches `threshold` and this source is that article's best match (two outlets on one event).
     """
-    sources = [d for d in docs if d.lang in SOURCE_LANGUAGES and d.sentences]
-    english = [d for d in docs if d.lang == "en" and d.sentences]
+    sources, english = pairing_sides(docs)
     if not english:
         raise InputError("no English article to pair with")
     if not sources:
         return []
     return pairs_from_scores(sources, english, document_scores(sources, english, encoder), threshold)
+
+
+def pairing_sides(docs: list[Document]) -> tuple[list[Document], list[Document]]:
+    """(Swahili and Arabic, English) documents of `docs` that have sentences: the two sides pairing compares."""
+    return ([d for d in docs if d.lang in SOURCE_LANGUAGES and d.sentences],
+            [d for d in docs if d.lang == "en" and d.sentences])
 
 
 def pairs_from_scores(sources: list[Document], english: list[Document], scores: np.ndarray,

@@ -94,10 +94,9 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
 def _pairs_by_content(docs: list[Document], encoder: Encoder | None
                       ) -> tuple[list[tuple[Document, Document, float | None]], dict[str, str]]:
     """Pairs by document similarity, and why each article left out is: its best score against the other side."""
-    from align.pairing import DEFAULT_THRESHOLD, document_scores, pairs_from_scores
+    from align.pairing import DEFAULT_THRESHOLD, document_scores, pairing_sides, pairs_from_scores
 
-    sources = [d for d in docs if d.lang in SOURCE_LANGUAGES and d.sentences]
-    english = [d for d in docs if d.lang == "en" and d.sentences]
+    sources, english = pairing_sides(docs)
     scores = document_scores(sources, english, encoder)
     pairs: list[tuple[Document, Document, float | None]] = [
         (p.src, p.tgt, round(float(p.score), 4)) for p in pairs_from_scores(sources, english, scores)]
