@@ -13,10 +13,15 @@ from typing import TypeVar
 
 import numpy as np
 
+from mt.errors import InputError
 from mt.paths import cache_dir
 from mt.progress import progress_bar
 
 DISABLE_ENV = "MTK_NO_EMBED_CACHE"
+MAX_MB_ENV = "MTK_EMBED_CACHE_MAX_MB"
+# Word-piece matrices take about 30 KB per sentence, so an uncapped cache grows by about 30 GB per million aligned
+# sentences; 2 GB keeps those of about 60,000 sentences.
+DEFAULT_MAX_MB = 2048.0
 T = TypeVar("T")
 # Texts encoded and stored per transaction by the caching encoders: each chunk is written before the next one
 # starts, so an interrupted run keeps most of its work.
@@ -51,6 +56,18 @@ def cache_enabled() -> bool:
     return os.environ.get(DISABLE_ENV, "") in ("", "0")
 
 
+def max_cache_bytes() -> int:
+    """The embedding cache's size limit: MTK_EMBED_CACHE_MAX_MB megabytes, 2048 by default."""
+    raw = os.environ.get(MAX_MB_ENV, "").strip()
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_MB
+    except ValueError:
+        mb = -1.0
+    if not mb > 0 or mb == float("inf"):
+        raise InputError(f"{MAX_MB_ENV} must be a positive number of megabytes, not {raw!r}")
+    return int(mb * 1024 * 1024)
+
+
 def _key(text: str) -> bytes:
     # A digest keeps the index small for long paragraphs; sha1 collisions are not a practical risk here.
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()
@@ -59,8 +76,9 @@ def _key(text: str) -> bytes:
 class EmbeddingCache:
     """SQLite store of float32 vectors (and float16 word-piece matrices); each put() is one transaction, so an interrupted run loses nothing written."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, max_bytes: int | None = None) -> None:
         self.path = path or default_cache_path()
+        self.max_bytes = max_bytes if max_bytes is not None else max_cache_bytes()
         self._db: sqlite3.Connection | None = None
         self._warned = False
         self._lock = threading.Lock()  # one connection, shared by any threads of the caller
@@ -133,8 +151,28 @@ class EmbeddingCache:
         def write(db: sqlite3.Connection) -> None:
             with db:
                 db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
+                self._evict(db)
 
         self._run(write, None)
+
+    def _evict(self, db: sqlite3.Connection) -> None:
+        """Delete the oldest entries (first stored first) until the data is back under 90% of the size limit."""
+        page_size, pages, free = (db.execute(f"PRAGMA {p}").fetchone()[0]
+                                  for p in ("page_size", "page_count", "freelist_count"))
+        used = (pages - free) * page_size
+        if used <= self.max_bytes:
+            return
+        excess = used - int(0.9 * self.max_bytes)
+        # Freed pages are reused by later writes, so the file stops growing near the limit without a VACUUM.
+        # Rows replaced by INSERT OR REPLACE get a new rowid: an entry stored again counts as new.
+        freed, last = 0, None
+        for rowid, size in db.execute("SELECT rowid, length(vec) + 64 FROM emb ORDER BY rowid"):
+            freed += size
+            last = rowid
+            if freed >= excess:
+                break
+        if last is not None:
+            db.execute("DELETE FROM emb WHERE rowid <= ?", (last,))
 
     def get(self, encoder: str, texts: list[str], dim: int) -> dict[str, np.ndarray]:
         """Cached vectors of those `texts` that are in the cache for `encoder`."""
