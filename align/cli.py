@@ -257,17 +257,17 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
 
 def _run_auto(args: argparse.Namespace, articles: tuple[list[Side], list[Side]], translations: _Translations,
               encoder: Encoder, config: AlignConfig) -> list[Alignment]:
-    from align.pairing import DEFAULT_THRESHOLD, pair_documents, unpaired_sources
+    from align.pairing import DEFAULT_THRESHOLD, pair_with_reasons
 
     sources, english = articles
     threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
     by_id = {side.doc.doc_id: side for side in sources + english}
     docs = [s.doc for s in sources + english]
-    pairs = pair_documents(docs, threshold=threshold, encoder=encoder)
+    pairs, unpaired = pair_with_reasons(docs, threshold=threshold, encoder=encoder)
     for p in pairs:
         print(f"mtk: pair {p.src.doc_id} ({p.src.lang}) -> {p.tgt.doc_id} (en), score {p.score:.3f}", file=sys.stderr)
-    for doc in unpaired_sources(docs, pairs):
-        print(f"mtk: unpaired {doc.doc_id} ({doc.lang}): no English article above {threshold}", file=sys.stderr)
+    for doc_id, why in unpaired.items():
+        print(f"mtk: unpaired {doc_id} ({by_id[doc_id].doc.lang}): {why}", file=sys.stderr)
     if not pairs:
         raise InputError(f"--auto {args.auto}: no source article matches an English article")
     # Every source's translations first: a missing or bad translations file fails before any pair is aligned.

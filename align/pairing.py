@@ -61,12 +61,28 @@ def pair_documents(docs: list[Document], *, encoder: Encoder | None = None,
     Each source goes with its best English article when the score reaches `threshold`; another English article joins
     when it also reaches `threshold` and this source is that article's best match (two outlets on one event).
     """
+    return pair_with_reasons(docs, encoder=encoder, threshold=threshold)[0]
+
+
+def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
+                      threshold: float = DEFAULT_THRESHOLD) -> tuple[list[DocPair], dict[str, str]]:
+    """pair_documents' pairs, and for each article of either side in no pair why: its best score against the other."""
     sources, english = pairing_sides(docs)
     if not english:
         raise InputError("no English article to pair with")
     if not sources:
-        return []
-    return pairs_from_scores(sources, english, document_scores(sources, english, encoder), threshold)
+        return [], {}
+    scores = document_scores(sources, english, encoder)
+    pairs = pairs_from_scores(sources, english, scores, threshold)
+    paired = {id(d) for p in pairs for d in (p.src, p.tgt)}
+    unpaired = {}
+    for axis, side, other in ((1, sources, "English"), (0, english, "Swahili or Arabic")):
+        for k, doc in enumerate(side):
+            if id(doc) not in paired:
+                best = float(scores.max(axis=axis)[k])
+                unpaired[doc.doc_id] = (f"no {other} article reports the same event (best pairing score {best:.3f}, "
+                                        f"pairs need {threshold})")
+    return pairs, unpaired
 
 
 def pairing_sides(docs: list[Document]) -> tuple[list[Document], list[Document]]:
@@ -86,9 +102,3 @@ def pairs_from_scores(sources: list[Document], english: list[Document], scores: 
             if scores[i, j] >= threshold and (j == best or best_src_of[j] == i):
                 pairs.append(DocPair(src, english[j], float(scores[i, j])))
     return pairs
-
-
-def unpaired_sources(docs: list[Document], pairs: list[DocPair]) -> list[Document]:
-    """Source articles that no pair uses."""
-    used = {id(p.src) for p in pairs}
-    return [d for d in docs if d.lang in SOURCE_LANGUAGES and id(d) not in used]

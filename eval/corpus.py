@@ -94,20 +94,10 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
 def _pairs_by_content(docs: list[Document], encoder: Encoder | None
                       ) -> tuple[list[tuple[Document, Document, float | None]], dict[str, str]]:
     """Pairs by document similarity, and why each article left out is: its best score against the other side."""
-    from align.pairing import DEFAULT_THRESHOLD, document_scores, pairing_sides, pairs_from_scores
+    from align.pairing import pair_with_reasons
 
-    sources, english = pairing_sides(docs)
-    scores = document_scores(sources, english, encoder)
-    pairs: list[tuple[Document, Document, float | None]] = [
-        (p.src, p.tgt, round(float(p.score), 4)) for p in pairs_from_scores(sources, english, scores)]
-    paired = {id(d) for p in pairs for d in p[:2]}
-    unpaired = {}
-    for axis, side, other in ((1, sources, "English"), (0, english, "Swahili or Arabic")):
-        for k, doc in enumerate(side):
-            if id(doc) not in paired:
-                best = float(scores.max(axis=axis)[k])
-                unpaired[doc.doc_id] = (f"no {other} article reports the same event (best pairing score {best:.3f}, "
-                                        f"pairs need {DEFAULT_THRESHOLD})")
+    found, unpaired = pair_with_reasons(docs, encoder=encoder)
+    pairs: list[tuple[Document, Document, float | None]] = [(p.src, p.tgt, round(float(p.score), 4)) for p in found]
     return pairs, unpaired
 
 

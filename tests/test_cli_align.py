@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from tiny_models import build_tiny_bert
 
 from align.export import TSV_COLUMNS
+from align.synthetic import DATA_DIR
 from eval.cli import main
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -212,6 +214,26 @@ def test_auto_pairs_the_seed_directory(tmp_path: Path, capsys: pytest.CaptureFix
     records = _records(out)
     assert sorted({(r["src_doc"][:3], r["tgt_doc"][:3]) for r in records}) == [
         ("000", "003"), ("001", "003"), ("002", "004")]
+
+
+def test_auto_says_why_an_article_is_unpaired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in (SW.name, EN.name):
+        shutil.copy(SEEDS / name, folder / name)
+    ntrex = DATA_DIR / "ntrex128"
+    if not ntrex.is_dir():
+        pytest.skip(f"{ntrex} (shared evaluation data) is not on this machine")
+    ids = (ntrex / "ntrex128-document_ids.txt").read_text(encoding="utf-8").split("\n")
+    sw = (ntrex / "ntrex128-newstest2019-ref.swa").read_text(encoding="utf-8").split("\n")
+    (folder / "other_event.txt").write_text("\n\n".join(t for t, d in zip(sw, ids, strict=True) if d == ids[0]),
+                                            encoding="utf-8")
+    rc, _, err = _run(capsys, "--auto", folder, "--no-mt", "-o", tmp_path / "all.jsonl")
+    assert rc == 0, err
+    line = next(x for x in err.splitlines() if "unpaired" in x)
+    found = re.fullmatch(r"mtk: unpaired other_event \(sw\): no English article reports the same event "
+                         r"\(best pairing score (\d\.\d{3}), pairs need 1\.005\)", line)
+    assert found and float(found.group(1)) < 1.005, line
 
 
 def _bad(capsys: pytest.CaptureFixture[str], out: Path, *argv: str | Path) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from align.encoder import MemoEncoder, get_encoder
-from align.pairing import DocPair, pair_documents, unpaired_sources
+from align.pairing import DocPair, pair_documents, pair_with_reasons
 from align.synthetic import DATA_DIR
 from mt.document import Document, Sentence
 from mt.errors import InputError
@@ -44,17 +45,20 @@ def _unrelated_swahili() -> Document:
 
 
 def test_seed_pairs_without_manifest(seed_docs: list[Document], enc: MemoEncoder) -> None:
-    pairs = pair_documents(seed_docs, encoder=enc)
+    pairs, unpaired = pair_with_reasons(seed_docs, encoder=enc)
     assert _short(pairs) == {("000", "003"), ("001", "003"), ("002", "004")}
     assert all(p.score >= 1.005 for p in pairs)
-    assert unpaired_sources(seed_docs, pairs) == []
+    assert unpaired == {}
 
 
 def test_unrelated_article_is_unpaired(seed_docs: list[Document], enc: MemoEncoder) -> None:
     stray = _unrelated_swahili()
-    pairs = pair_documents(seed_docs + [stray], encoder=enc)
+    pairs, unpaired = pair_with_reasons(seed_docs + [stray], encoder=enc)
     assert _short(pairs) == {("000", "003"), ("001", "003"), ("002", "004")}
-    assert unpaired_sources(seed_docs + [stray], pairs) == [stray]
+    assert list(unpaired) == ["ntrex-sw"]
+    found = re.fullmatch(r"no English article reports the same event \(best pairing score (\d\.\d{3}), "
+                         r"pairs need 1\.005\)", unpaired["ntrex-sw"])
+    assert found and float(found.group(1)) < 1.005
 
 
 def test_two_english_articles_on_one_event(seed_docs: list[Document], enc: MemoEncoder) -> None:
