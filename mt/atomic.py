@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import shutil
+import socket
 import stat
 import sys
 import tempfile
@@ -25,6 +26,42 @@ def _mode_for(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def _temp_prefix(target: Path) -> str:
+    """Start of the names of `target`'s temporary files: its name, this host and this process."""
+    # Host and process id let a later run tell what a killed run (SIGKILL, out of memory, power loss) left behind
+    # from what a live run is still writing; on a shared filesystem only this host's leftovers are judged.
+    host = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())
+    return f".{target.name}.mtk-{host}-{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
+
+
+def sweep_leftovers(target: Path) -> list[Path]:
+    """Delete the temporary files and staging folders of `target` that killed runs on this host left; return them."""
+    prefix = _temp_prefix(target).rsplit("-", 1)[0] + "-"
+    swept = []
+    with contextlib.suppress(OSError):
+        for path in target.parent.iterdir():
+            if not (path.name.startswith(prefix) and path.name.endswith((".part", ".partial"))):
+                continue
+            pid = path.name[len(prefix):].split(".", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                swept.append(path)
+    return swept
 
 
 @contextlib.contextmanager
@@ -77,7 +114,8 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
     check_output_file(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        sweep_leftovers(target)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".part", dir=target.parent)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
@@ -183,7 +221,8 @@ def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterat
     check_output_folder(target, owned)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+        sweep_leftovers(target)
+        stage = Path(tempfile.mkdtemp(prefix=_temp_prefix(target), suffix=".partial", dir=target.parent))
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:

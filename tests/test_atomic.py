@@ -89,3 +89,44 @@ def test_dev_fd_paths_write_to_the_open_descriptor(tmp_path: Path) -> None:
             out.write("new line\n")
     assert log.read_text(encoding="utf-8") == "earlier line\nnew line\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.txt"]
+
+
+_KILLED_MIDWAY = """
+import os, signal, sys
+from mt.atomic import atomic_folder, atomic_output
+out = sys.argv[1]
+if sys.argv[2] == "file":
+    with atomic_output(out) as fh:
+        fh.write("half of it")
+        fh.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+else:
+    with atomic_folder(out, frozenset({"a.txt"})) as stage:
+        (stage / "a.txt").write_text("half of it")
+        os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_the_next_write_sweeps_what_a_killed_run_left(tmp_path: Path, kind: str) -> None:
+    import subprocess
+    import sys
+
+    from mt.atomic import atomic_folder
+
+    out = tmp_path / ("out.tsv" if kind == "file" else "out")
+    done = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(out), kind], check=False)
+    assert done.returncode == -9
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith(f".{out.name}.mtk-"), left  # SIGKILL runs no clean-up
+    # Another process's temporary (alive: the parent of this one) and an unrelated hidden file are not touched.
+    live = tmp_path / f".{out.name}.mtk-{left[0].split('.mtk-')[1].rsplit('-', 1)[0]}-{os.getppid()}.x.part"
+    live.write_text("being written")
+    (tmp_path / ".notes.part").write_text("mine")
+    if kind == "file":
+        with atomic_output(out) as fh:
+            fh.write("whole")
+    else:
+        with atomic_folder(out, frozenset({"a.txt"})) as stage:
+            (stage / "a.txt").write_text("whole")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".notes.part", live.name, out.name])
