@@ -9,6 +9,7 @@ Margins are relative to the whole collection, so a margin of 1.0 means "no close
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,12 +77,14 @@ def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
     pairs = pairs_from_scores(sources, english, scores, threshold)
     paired = {id(d) for p in pairs for d in (p.src, p.tgt)}
     unpaired = {}
-    for axis, side, other in ((1, sources, "English"), (0, english, "Swahili or Arabic")):
+    for axis, side, others, other in ((1, sources, english, "English"), (0, english, sources, "Swahili or Arabic")):
         for k, doc in enumerate(side):
             if id(doc) not in paired:
-                best = float(scores.max(axis=axis)[k])
-                unpaired[doc.doc_id] = (f"no {other} article reports the same event (best pairing score {best:.3f}, "
-                                        f"pairs need {threshold})")
+                best = int(scores.argmax(axis=axis)[k])
+                score = float(scores[k, best] if axis == 1 else scores[best, k])
+                # Rounded down: the score shown, given as --pair-threshold, then pairs these two.
+                unpaired[doc.doc_id] = (f"no {other} article scores as the same event (best: {others[best].doc_id}, "
+                                        f"pairing score {math.floor(score * 1000) / 1000:.3f}, pairs need {threshold})")
     return pairs, unpaired
 
 

@@ -74,10 +74,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _regex(
             "share-widget",
-            r"(?:share(?:\s+(?:this|the|on|via|article|story|post|page))*|tweet|email|e-mail|print|copy\s+link|"
+            r"(?:share(?:\s+(?:this|the|on|via|with|article|story|post|page))*|tweet|email|e-mail|print|copy\s+link|"
             r"facebook|twitter|x|whatsapp|telegram|linkedin|pinterest|reddit|messenger|viber)"
             r"(?:[\s:,|/]+(?:share|tweet|email|e-mail|print|copy\s+link|facebook|twitter|x|whatsapp|telegram|linkedin|"
-            r"pinterest|reddit|messenger|viber|this|article|story|on|via))*",
+            r"pinterest|reddit|messenger|viber|this|article|story|on|via|with))*",
             max_words=12,
         ),
         _regex(
@@ -114,6 +114,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex(
             "photo-credit", r"(?:photo|picture|image|credit|photograph|file\s+photo)\s*[:/]\s*.{1,60}", max_words=10
         ),
+        # BBC-style "Image copyright Getty Images", "Photo by Jane Doe/AP": a name, not "photos by the hundred".
+        _regex("photo-credit", r"(?:image|photo|picture)\s+(?:copyright|source|credit)\b.{1,60}", max_words=10),
+        _regex("photo-credit", r"(?:photo|picture|image)s?\s+(?:by|courtesy\s+of)\s+(?-i:[A-Z]).{0,60}", max_words=8),
+        _regex("navigation", r"follow\s+us\s+on\s+.{1,40}|subscribe\s+to\s+(?:our|the)\s+newsletter.{0,40}",
+               max_words=8),
     ),
     "sw": (
         _regex("reading-time", r".*\bdakika\s+\d+\s+(?:za\s+)?(?:kusoma|kusomwa)\b.*", max_words=14),
@@ -127,7 +132,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _phrases(
             "advertisement", "matangazo|matangazo ya kibiashara|tangazo|tangazo la biashara|matangazo ya biashara"
         ),
-        _phrases("share-widget", "kusambaza|sambaza|shiriki|shirikisha|sambaza habari hii|shiriki habari hii"),
+        _phrases("share-widget", "kusambaza|sambaza|shiriki|shirikisha|sambaza habari hii|shiriki habari hii|"
+                 "shirikisha habari hii"),
         _regex(
             "comment-widget",
             r"maoni|toa\s+maoni|andika\s+maoni|acha\s+maoni|\d+\s+maoni|maoni\s+\d+|hakuna\s+maoni(?:\s+bado)?",
@@ -148,7 +154,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex("timestamp", r"(?:imechapishwa|ilichapishwa|imesasishwa|ilisasishwa)\b.{0,60}", max_words=12),
         _regex("tags", r"(?:mada|vitambulisho)\s*:.{0,200}", max_words=30),
         _regex("copyright", r"haki\s+zote\s+zimehifadhiwa.*", max_words=15),
-        _regex("photo-credit", r"(?:picha|chanzo\s+cha\s+picha)\s*[:/]\s*.{1,60}", max_words=10),
+        _regex("photo-credit", r"(?:picha|chanzo\s+cha\s+picha)\s*[:/]\s*.{1,60}|chanzo\s+cha\s+picha\s*,.{1,60}",
+               max_words=10),
+        # "Picha na Simão Hossi, CC-BY 3.0" (photo by ...): a capitalised name, so "Picha na video zilionyesha" stays.
+        _regex("photo-credit", r"picha\s+(?:na|kwa\s+hisani\s+ya)\s+(?-i:[A-Z]).{0,60}", max_words=8),
+        _regex("navigation", r"(?:tufuate|tufuatilie|fuatilia)\s+(?:kwenye|katika|kupitia)\s+.{1,40}|"
+               r"jiunge\s+na\s+jarida\s+letu.{0,40}", max_words=8),
     ),
     "ar": (
         _regex(
@@ -198,7 +209,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _regex("tags", r"(?:الوسوم|وسوم|الكلمات\s+المفتاحية|كلمات\s+مفتاحية|مواضيع)\s*:.{0,200}", max_words=30),
         _regex("copyright", r"(?:جميع\s+الحقوق\s+محفوظة|حقوق\s+النشر).*", max_words=15),
-        _regex("photo-credit", r"(?:صورة|الصورة|تصوير|مصدر\s+الصورة|صور)\s*[:/]\s*.{1,60}", max_words=10),
+        _regex("photo-credit", r"(?:صورة|الصورة|تصوير|مصدر\s+الصورة|صور)\s*[:/]\s*.{1,60}|مصدر\s+الصورة\s*[،,].{1,60}",
+               max_words=10),
+        _regex("navigation", r"تابعونا?\s+على\s+.{1,40}|اشترك\s+في\s+(?:نشرتنا|النشرة).{0,40}", max_words=8),
     ),
 }
 

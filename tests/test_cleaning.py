@@ -186,6 +186,20 @@ def test_auto_and_swahili_agree_on_seed_000(lang: str) -> None:
         ("Skip to content", "navigation", "en"),
         ("Habari kuu", "navigation", "sw"),
         ("الرئيسية", "navigation", "ar"),
+        # BBC-style credits and widgets as they come in saved text (reviewed on NTREX documents).
+        ("Image copyright Getty Images", "photo-credit", "en"),
+        ("Photo by Simão Hossi, CC-BY 3.0", "photo-credit", "en"),
+        ("Follow us on Twitter @BBCNews", "navigation", "en"),
+        ("Subscribe to our newsletter", "navigation", "en"),
+        ("Share this with Facebook", "share-widget", "en"),
+        ("Chanzo cha picha, Getty Images", "photo-credit", "sw"),
+        ("Picha na Simão Hossi, CC-BY 3.0", "photo-credit", "sw"),
+        ("Tufuatilie kwenye Twitter", "navigation", "sw"),
+        ("Jiunge na jarida letu", "navigation", "sw"),
+        ("Shirikisha habari hii", "share-widget", "sw"),
+        ("مصدر الصورة، Getty Images", "photo-credit", "ar"),
+        ("تابعونا على تويتر", "navigation", "ar"),
+        ("اشترك في نشرتنا الإخبارية", "navigation", "ar"),
     ],
 )
 def test_boilerplate_lines_are_dropped(line: str, reason: str, lang: str) -> None:
@@ -210,6 +224,9 @@ def test_boilerplate_lines_are_dropped(line: str, reason: str, lang: str) -> Non
         "Matangazo ya biashara yalipigwa marufuku na serikali wiki iliyopita.",
         "وقال المصدر إن الاجتماع سيعقد الأسبوع المقبل في الرباط.",
         "Second visit of an Israeli minister",
+        "Photos by the hundred were shared online within hours.",
+        "Picha na video zilionyesha moshi mzito ukifuka kutoka jengo hilo.",
+        "Follow-up talks are planned for next month in Rabat.",
     ],
 )
 def test_content_mentioning_widget_words_is_kept(line: str) -> None:

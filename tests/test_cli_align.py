@@ -231,8 +231,8 @@ def test_auto_says_why_an_article_is_unpaired(tmp_path: Path, capsys: pytest.Cap
     rc, _, err = _run(capsys, "--auto", folder, "--no-mt", "-o", tmp_path / "all.jsonl")
     assert rc == 0, err
     line = next(x for x in err.splitlines() if "unpaired" in x)
-    found = re.fullmatch(r"mtk: unpaired other_event \(sw\): no English article reports the same event "
-                         r"\(best pairing score (\d\.\d{3}), pairs need 1\.005\)", line)
+    found = re.fullmatch(r"mtk: unpaired other_event \(sw\): no English article scores as the same event "
+                         r"\(best: 003_644d7ec9ad0a14b6, pairing score (\d\.\d{3}), pairs need 1\.005\)", line)
     assert found and float(found.group(1)) < 1.005, line
 
 

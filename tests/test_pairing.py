@@ -56,9 +56,12 @@ def test_unrelated_article_is_unpaired(seed_docs: list[Document], enc: MemoEncod
     pairs, unpaired = pair_with_reasons(seed_docs + [stray], encoder=enc)
     assert _short(pairs) == {("000", "003"), ("001", "003"), ("002", "004")}
     assert list(unpaired) == ["ntrex-sw"]
-    found = re.fullmatch(r"no English article reports the same event \(best pairing score (\d\.\d{3}), "
+    found = re.fullmatch(r"no English article scores as the same event \(best: (\w+), pairing score (\d\.\d{3}), "
                          r"pairs need 1\.005\)", unpaired["ntrex-sw"])
-    assert found and float(found.group(1)) < 1.005
+    assert found and found.group(1) in {d.doc_id for d in seed_docs} and float(found.group(2)) < 1.005
+    # The score shown is rounded down, so that given as the threshold it pairs the two.
+    pairs = pair_documents(seed_docs + [stray], encoder=enc, threshold=float(found.group(2)))
+    assert ("ntrex-sw", found.group(1)) in {(p.src.doc_id, p.tgt.doc_id) for p in pairs}
 
 
 def test_two_english_articles_on_one_event(seed_docs: list[Document], enc: MemoEncoder) -> None:
