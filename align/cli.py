@@ -19,7 +19,7 @@ from mt.errors import InputError
 from mt.fetch import is_url
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
-from mt.reading import article_files, article_id, read_article, read_text
+from mt.reading import article_files, article_id, no_articles_error, read_article, read_text
 
 if TYPE_CHECKING:
     from mt.translator import Translator
@@ -231,7 +231,7 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
         raise InputError(f"--auto {directory}: not a directory")
     files = article_files(root)
     if not files:
-        raise InputError(f"--auto {directory}: no articles (*.txt, *.html)")
+        raise no_articles_error(root, f"--auto {directory}: ")
     sources: list[Side] = []
     english: list[Side] = []
     seen: dict[tuple[str, ...], str] = {}

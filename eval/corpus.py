@@ -40,14 +40,14 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     """
     from mt.langid import mixed_language_warning
     from mt.loader import load_document
-    from mt.reading import article_files
+    from mt.reading import article_files, no_articles_error
 
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"no such folder: {root}" if not root.exists() else f"not a folder: {root}")
     files = article_files(root)
     if not files:
-        raise InputError(f"no articles (*.txt, *.html) in {root}")
+        raise no_articles_error(root, f"{root}: ")
     docs: list[Document] = []
     by_file: dict[str, Document] = {}
     seen: dict[tuple[str, ...], str] = {}

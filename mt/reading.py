@@ -111,13 +111,29 @@ def refuse_shared_ids(sources: list[str], where: str = "") -> None:
         first_of[key] = source
 
 
-def article_files(folder: Path) -> list[Path]:
-    """The article files of a folder, sorted: *.txt and saved web pages; InputError when two would share an id."""
+def _is_article_name(path: Path) -> bool:
     from mt.html import HTML_SUFFIXES
 
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".txt", *HTML_SUFFIXES))
+    # Hidden files are an editor's or a system's (".article.txt.swp", macOS "._article.txt"), not the user's articles.
+    return not path.name.startswith(".") and path.suffix.lower() in (".txt", *HTML_SUFFIXES)
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The article files of a folder, sorted: *.txt and saved web pages, not hidden; InputError when two share an id."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and _is_article_name(p))
     refuse_shared_ids([p.name for p in files], where=f"{folder}: ")
     return files
+
+
+def no_articles_error(folder: Path, where: str) -> InputError:
+    """The error for a folder with no article files, pointing at subfolders that hold some (sw/, ar/, en/)."""
+    holding = sorted(d.name for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")
+                     and any(p.is_file() and _is_article_name(p) for p in d.iterdir()))
+    hint = ""
+    if holding:
+        shown = ", ".join(holding[:3]) + (", ..." if len(holding) > 3 else "")
+        hint = f"; articles are read from the folder itself, not from its subfolders ({shown})"
+    return InputError(f"{where}no articles (*.txt, *.html){hint}")
 
 
 def _plain_text(label: str, data: bytes) -> str:

@@ -100,3 +100,25 @@ def test_invalid_utf8_offset_counts_the_bom(tmp_path: Path) -> None:
 
 def test_latin1_file_is_refused(tmp_path: Path) -> None:
     assert "invalid UTF-8" in _error(_write(tmp_path, "café au lait".encode("latin-1")))
+
+
+def test_hidden_files_are_not_articles(tmp_path: Path) -> None:
+    from mt.reading import article_files
+
+    for name in ("b.txt", ".a.txt", "._b.txt", "c.html", "notes.md"):
+        (tmp_path / name).write_text("Rais alihutubia taifa jana.", encoding="utf-8")
+    assert [p.name for p in article_files(tmp_path)] == ["b.txt", "c.html"]
+
+
+def test_a_folder_of_language_subfolders_gets_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from eval.cli import main
+
+    for lang in ("sw", "en"):
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "a.txt").write_text("Rais alihutubia taifa jana.", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    for argv in (["align", "--auto", str(tmp_path), "--no-mt"], ["run", str(tmp_path), "-o", str(tmp_path / "out")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.endswith("no articles (*.txt, *.html); articles are read from the folder itself, not from its "
+                            "subfolders (en, sw)"), err
