@@ -223,6 +223,16 @@ def translation_file(folder: str | os.PathLike[str], doc_id: str) -> Path:
     return found
 
 
+def refuse_missing_translation_files(folder: str | os.PathLike[str], doc_ids: list[str]) -> None:
+    """InputError naming every article of `doc_ids` that has no file in the translations folder `folder`."""
+    root = Path(folder)
+    missing = [d for d in doc_ids if not any((root / f"{d}{s}").is_file() for s in TRANSLATION_SUFFIXES)]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise InputError(f"--translations {root}: no translation of {len(missing)} article(s): {shown} (expected "
+                         f"<article>{' or <article>'.join(TRANSLATION_SUFFIXES)})")
+
+
 # How much better (mean cosine of a source sentence with its translation) the article reading must fit to replace
 # the line reading.
 _ARTICLE_GAIN = 0.02

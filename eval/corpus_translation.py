@@ -73,11 +73,13 @@ def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
     A folder holds FOLDER/<doc_id>.jsonl or .txt, in any form `mtk align --translations` reads (JSONL, one line per
     sentence, or the translated article as text); one JSONL file's records name their article ("doc" or "doc_id",
     as mtk translate and mtk run write them)."""
-    from align.inputs import read_article_translations
+    from align.inputs import read_article_translations, refuse_missing_translation_files
 
     root = Path(folder)
     if not root.exists():
         raise InputError(f"--translations {root}: no such folder or file")
+    if root.is_dir():
+        refuse_missing_translation_files(root, [doc.doc_id for doc in corpus.sources])  # all named at once
     out: dict[str, list[str]] = {}
     for doc in corpus.sources:
         # Every article or none: a system scored on the articles it happened to translate is not comparable.

@@ -137,3 +137,21 @@ def test_one_file_for_several_articles_must_name_them(folder_and_system: tuple[P
     capsys.readouterr()
     assert main(["run", str(folder), "-o", str(tmp_path / "second"), "--translations", str(anonymous)]) == 2
     assert f"holds no records with 'doc' (or 'doc_id', 'src_doc') {SRC_ID}" in capsys.readouterr().err
+
+
+def test_every_missing_translation_file_is_named_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    translations = tmp_path / "tr"
+    translations.mkdir()
+    (translations / "000_c34c121e1dd8a5b8.txt").write_text("Morocco and Israel expand cooperation.\n", encoding="utf-8")
+    for argv in (["run", str(folder), "-o", str(tmp_path / "out"), "--translations", str(translations)],
+                 ["align", "--auto", str(folder), "-o", str(tmp_path / "a.jsonl"), "--translations", str(translations)]):
+        assert main(argv) == 2
+        last = capsys.readouterr().err.strip().splitlines()[-1]
+        assert last == (f"mtk: error: --translations {translations}: no translation of 2 article(s): "
+                        "001_1a95481d527c8dce, 002_c72093ee3c81bb2f (expected <article>.jsonl or <article>.txt or "
+                        "<article>.en.txt)"), last
+    assert not (tmp_path / "out").exists() and not (tmp_path / "a.jsonl").exists()
