@@ -38,6 +38,18 @@ def seed_files() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
 
 
+@pytest.fixture
+def seed_folder(tmp_path: Path, seed_files: list[Path]) -> Path:
+    """A fresh folder holding a copy of the five seed articles (tmp_path/articles)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    import shutil
+
+    for path in seed_files:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def spm_model(tmp_path_factory: pytest.TempPathFactory, seed_files: list[Path]) -> Path:
     """Path of a small unigram SentencePiece model trained on all seed articles."""

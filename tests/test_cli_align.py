@@ -201,11 +201,9 @@ def test_words_with_a_format_that_cannot_hold_them_is_refused(presplit: tuple[Pa
     assert not (tmp_path / "a.tmx").exists()
 
 
-def test_auto_pairs_the_seed_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for path in SEEDS.glob("*.txt"):
-        shutil.copy(path, folder / path.name)
+def test_auto_pairs_the_seed_directory(tmp_path: Path, seed_folder: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    folder = seed_folder
     out = tmp_path / "all.jsonl"
     rc, _, err = _run(capsys, "--auto", folder, "--no-mt", "-o", out)
     assert rc == 0, err
@@ -362,14 +360,11 @@ def test_encoder_is_swappable_and_unknown_one_is_refused(presplit: tuple[Path, P
     assert not bad.exists()
 
 
-def test_interrupted_auto_run_leaves_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_interrupted_auto_run_leaves_no_output(tmp_path: Path, seed_folder: Path, capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import align.aligner
 
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for path in SEEDS.glob("*.txt"):
-        shutil.copy(path, folder / path.name)
+    folder = seed_folder
     real = align.aligner.align_documents
     calls = []
 

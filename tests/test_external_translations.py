@@ -139,11 +139,9 @@ def test_one_file_for_several_articles_must_name_them(folder_and_system: tuple[P
     assert f"holds no records with 'doc' (or 'doc_id', 'src_doc') {SRC_ID}" in capsys.readouterr().err
 
 
-def test_every_missing_translation_file_is_named_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for path in SEEDS.glob("*.txt"):
-        shutil.copy(path, folder / path.name)
+def test_every_missing_translation_file_is_named_at_once(tmp_path: Path, seed_folder: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    folder = seed_folder
     translations = tmp_path / "tr"
     translations.mkdir()
     (translations / "000_c34c121e1dd8a5b8.txt").write_text("Morocco and Israel expand cooperation.\n", encoding="utf-8")
