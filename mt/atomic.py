@@ -28,12 +28,17 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def _temp_prefix(target: Path) -> str:
-    """Start of the names of `target`'s temporary files: its name, this host and this process."""
+def _host_prefix(target: Path) -> str:
+    """Start of the names of `target`'s temporary files made on this host, up to the process id."""
     # Host and process id let a later run tell what a killed run (SIGKILL, out of memory, power loss) left behind
     # from what a live run is still writing; on a shared filesystem only this host's leftovers are judged.
     host = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())
-    return f".{target.name}.mtk-{host}-{os.getpid()}."
+    return f".{target.name}.mtk-{host}-"
+
+
+def _temp_prefix(target: Path) -> str:
+    """Start of the names of `target`'s temporary files made by this process."""
+    return f"{_host_prefix(target)}{os.getpid()}."
 
 
 def _alive(pid: int) -> bool:
@@ -46,10 +51,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def sweep_leftovers(target: Path) -> list[Path]:
-    """Delete the temporary files and staging folders of `target` that killed runs on this host left; return them."""
-    prefix = _temp_prefix(target).rsplit("-", 1)[0] + "-"
-    swept = []
+def sweep_leftovers(target: Path) -> None:
+    """Delete the temporary files and staging folders of `target` that killed runs on this host left."""
+    prefix = _host_prefix(target)
     with contextlib.suppress(OSError):
         for path in target.parent.iterdir():
             if not (path.name.startswith(prefix) and path.name.endswith((".part", ".partial"))):
@@ -60,8 +64,6 @@ def sweep_leftovers(target: Path) -> list[Path]:
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     path.unlink(missing_ok=True)
-                swept.append(path)
-    return swept
 
 
 @contextlib.contextmanager
