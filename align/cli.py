@@ -271,11 +271,12 @@ def _run_auto(args: argparse.Namespace, articles: tuple[list[Side], list[Side]],
     if not pairs:
         raise InputError(f"--auto {args.auto}: no source article matches an English article")
     # Every source's translations first: a missing or bad translations file fails before any pair is aligned.
-    if args.translations and args.translations != "-" and Path(args.translations).is_dir():
+    source_ids = list(dict.fromkeys(p.src.doc_id for p in pairs))
+    if args.translations:
         from align.inputs import refuse_missing_translation_files
 
-        refuse_missing_translation_files(args.translations, list(dict.fromkeys(p.src.doc_id for p in pairs)))
-    chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in dict.fromkeys(p.src.doc_id for p in pairs)}
+        refuse_missing_translation_files(args.translations, source_ids)
+    chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in source_ids}
     return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], chosen[p.src.doc_id], encoder, config)
             for p in pairs]
 

@@ -212,21 +212,27 @@ def _read_translation_lines(path: str | os.PathLike[str], text: str, lines: list
 TRANSLATION_SUFFIXES = (".jsonl", ".txt", ".en.txt")
 
 
+def _translation_file_or_none(folder: Path, doc_id: str) -> Path | None:
+    """The first of FOLDER/<doc_id>.jsonl, .txt, .en.txt that exists."""
+    return next((p for p in (folder / f"{doc_id}{s}" for s in TRANSLATION_SUFFIXES) if p.is_file()), None)
+
+
 def translation_file(folder: str | os.PathLike[str], doc_id: str) -> Path:
     """The file of `folder` that holds the translation of article `doc_id` (its file name without .txt)."""
     root = Path(folder)
-    candidates = [root / f"{doc_id}{suffix}" for suffix in TRANSLATION_SUFFIXES]
-    found = next((p for p in candidates if p.is_file()), None)
+    found = _translation_file_or_none(root, doc_id)
     if found is None:
         raise InputError(f"--translations {root}: no translation of {doc_id} "
-                         f"(expected {' or '.join(p.name for p in candidates)})")
+                         f"(expected {' or '.join(doc_id + s for s in TRANSLATION_SUFFIXES)})")
     return found
 
 
-def refuse_missing_translation_files(folder: str | os.PathLike[str], doc_ids: list[str]) -> None:
-    """InputError naming every article of `doc_ids` that has no file in the translations folder `folder`."""
-    root = Path(folder)
-    missing = [d for d in doc_ids if not any((root / f"{d}{s}").is_file() for s in TRANSLATION_SUFFIXES)]
+def refuse_missing_translation_files(location: str | os.PathLike[str], doc_ids: list[str]) -> None:
+    """InputError naming every article of `doc_ids` without a file, when `location` is a translations folder."""
+    if str(location) == "-" or not Path(location).is_dir():
+        return  # one file (or stdin) for every article: its records are checked as each article reads them
+    root = Path(location)
+    missing = [d for d in doc_ids if _translation_file_or_none(root, d) is None]
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         raise InputError(f"--translations {root}: no translation of {len(missing)} article(s): {shown} (expected "

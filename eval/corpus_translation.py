@@ -78,8 +78,7 @@ def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
     root = Path(folder)
     if not root.exists():
         raise InputError(f"--translations {root}: no such folder or file")
-    if root.is_dir():
-        refuse_missing_translation_files(root, [doc.doc_id for doc in corpus.sources])  # all named at once
+    refuse_missing_translation_files(root, [doc.doc_id for doc in corpus.sources])  # all named at once
     out: dict[str, list[str]] = {}
     for doc in corpus.sources:
         # Every article or none: a system scored on the articles it happened to translate is not comparable.
