@@ -42,11 +42,27 @@ def _best_margin_per_doc(rows: np.ndarray, cols: np.ndarray, owners: np.ndarray,
     return np.array([margin[:, owners == d].max(axis=1).mean() for d in range(n_docs)])
 
 
+def _embed_each(encoder: Encoder, docs: list[Document]) -> list[np.ndarray]:
+    """Each document's sentence embeddings, in order, from one encode call per language.
+
+    One call, not one per article: batches fill across articles, and a cold run over a big folder gets the encoder's
+    progress bar instead of dozens of silent calls each too small for one."""
+    out: list[np.ndarray] = [np.empty(0)] * len(docs)
+    for lang in dict.fromkeys(d.lang for d in docs):
+        members = [k for k, d in enumerate(docs) if d.lang == lang]
+        lang_encoder = encoder if lang == "en" else source_encoder(encoder, lang)
+        flat = lang_encoder.encode([t for k in members for t in docs[k].texts])
+        bounds = np.cumsum([len(docs[k].texts) for k in members])[:-1]
+        for k, rows in zip(members, np.split(flat, bounds), strict=True):
+            out[k] = rows
+    return out
+
+
 def document_scores(sources: list[Document], english: list[Document], encoder: Encoder | None = None) -> np.ndarray:
     """(n_sources, n_english) similarity of every source article with every English article (about 1.0 = unrelated)."""
     encoder = encoder or get_encoder()
-    src_emb = [source_encoder(encoder, d.lang).encode(d.texts) for d in sources]
-    en_emb = [encoder.encode(d.texts) for d in english]
+    src_emb = _embed_each(encoder, sources)
+    en_emb = _embed_each(encoder, english)
     all_src, all_en = np.vstack(src_emb), np.vstack(en_emb)
     src_owner = np.concatenate([np.full(len(e), k) for k, e in enumerate(src_emb)])
     en_owner = np.concatenate([np.full(len(e), k) for k, e in enumerate(en_emb)])
