@@ -19,6 +19,7 @@ from mt.errors import InputError
 from mt.fetch import is_url
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
+from mt.progress import progress_bar
 from mt.reading import article_files, article_id, no_articles_error, read_article, read_text
 
 if TYPE_CHECKING:
@@ -277,8 +278,13 @@ def _run_auto(args: argparse.Namespace, articles: tuple[list[Side], list[Side]],
 
         refuse_missing_translation_files(args.translations, source_ids)
     chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in source_ids}
-    return [_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], chosen[p.src.doc_id], encoder, config)
-            for p in pairs]
+    alignments = []
+    with progress_bar(len(pairs) if len(pairs) > 1 else 0, "aligning article pairs") as advance:
+        for p in pairs:
+            alignments.append(_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], chosen[p.src.doc_id], encoder,
+                                          config))
+            advance(1)
+    return alignments
 
 
 def _refuse_output_among_articles(output: str | None, directory: str, fmt: str) -> None:

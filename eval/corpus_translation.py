@@ -12,6 +12,7 @@ from align.encoder import Encoder
 from align.model import Alignment
 from eval.corpus import Corpus
 from mt.errors import InputError, ModelError
+from mt.progress import progress_bar
 
 
 def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, langs: list[str],
@@ -98,8 +99,11 @@ def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dic
     from align.aligner import align_documents
 
     alignments = []
-    for src, tgt, _ in corpus.pairs:
-        tr = translations.get(src.doc_id)
-        alignments.append(align_documents(src, tgt, tr, encoder=encoder, mode=mode if tr is not None else "no-mt",
-                                          model=models.get(src.doc_id) if tr is not None else None, config=config))
+    with progress_bar(len(corpus.pairs) if len(corpus.pairs) > 1 else 0, "aligning article pairs") as advance:
+        for src, tgt, _ in corpus.pairs:
+            tr = translations.get(src.doc_id)
+            alignments.append(align_documents(src, tgt, tr, encoder=encoder, mode=mode if tr is not None else "no-mt",
+                                              model=models.get(src.doc_id) if tr is not None else None,
+                                              config=config))
+            advance(1)
     return alignments

@@ -1,10 +1,16 @@
-"""A progress bar on stderr that stays silent when stderr is not a terminal (pipes, CI, tests)."""
+"""A progress bar on stderr that stays silent when stderr is not a terminal (pipes, CI, tests).
+
+Bars do not nest: rich allows one live display at a time, and an outer bar (article pairs) already says how far a
+run is, so a bar asked for while another is drawn (a long embedding inside one pair) stays silent.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
+
+_drawing = False
 
 
 def enabled_by_default() -> bool:
@@ -15,9 +21,10 @@ def enabled_by_default() -> bool:
 @contextlib.contextmanager
 def progress_bar(total: int, description: str, enabled: bool | None = None) -> Iterator[Callable[[int], None]]:
     """Yield `advance(n)`; draws a rich bar on stderr when enabled (default: stderr is a TTY)."""
+    global _drawing
     if enabled is None:
         enabled = enabled_by_default()
-    if not enabled or total <= 0:
+    if not enabled or total <= 0 or _drawing:
 
         def ignore(n: int = 1) -> None:
             pass
@@ -46,4 +53,8 @@ def progress_bar(total: int, description: str, enabled: bool | None = None) -> I
         def advance(n: int = 1) -> None:
             bar.advance(task, n)
 
-        yield advance
+        _drawing = True
+        try:
+            yield advance
+        finally:
+            _drawing = False
