@@ -37,7 +37,7 @@ from align.language_offset import source_encoder
 from align.margin import SINGLE_PAIR_LEVEL, ratio_margin
 from align.memory_check import check_memory
 from align.model import Alignment, Edge
-from align.token_encoder import token_view
+from align.token_encoder import fill_cache, token_view
 from mt.document import Document
 from mt.errors import InputError
 from mt.normalize import is_blank
@@ -279,6 +279,13 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     edges = inherit_attributions(edges, tgt)
     # A grown partner keeps its own pair score, which may sit below the threshold: the group, not the pair, passed.
     return [Edge(src=i, tgt=j, score=s) for (i, j), s in sorted(edges.items())], pair_scores
+
+
+def prepare_pairs(pairs: list[tuple[Document, Document]], encoder: Encoder, config: AlignConfig | None = None) -> None:
+    """Compute ahead, in a few large batches, the word pieces that aligning these article pairs will use."""
+    cfg = config or AlignConfig()
+    if cfg.w_tokens > 0:
+        fill_cache(encoder, [t for pair in pairs for doc in pair for t in doc.texts], cfg.token_layers)
 
 
 def align_documents(src: Document, tgt: Document, translations: list[str] | None = None, *,

@@ -258,6 +258,7 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
 
 def _run_auto(args: argparse.Namespace, articles: tuple[list[Side], list[Side]], translations: _Translations,
               encoder: Encoder, config: AlignConfig) -> list[Alignment]:
+    from align.aligner import prepare_pairs
     from align.pairing import DEFAULT_THRESHOLD, pair_with_reasons
 
     sources, english = articles
@@ -278,6 +279,7 @@ def _run_auto(args: argparse.Namespace, articles: tuple[list[Side], list[Side]],
 
         refuse_missing_translation_files(args.translations, source_ids)
     chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in source_ids}
+    prepare_pairs([(p.src, p.tgt) for p in pairs], encoder, config)
     alignments = []
     with progress_bar(len(pairs) if len(pairs) > 1 else 0, "aligning article pairs") as advance:
         for p in pairs:

@@ -12,9 +12,10 @@ from typing import Protocol
 
 import numpy as np
 
-from align.embed_cache import EmbeddingCache, compute_missing
+from align.embed_cache import STORE_CHUNK, EmbeddingCache, compute_missing
 from mt.errors import ModelError
 from mt.paths import cache_dir
+from mt.progress import progress_bar
 
 # Chosen on synthetic DEV seeds among 6, 8, 10 and 12 layers (see align/config.py, w_tokens).
 DEFAULT_LAYERS = 8
@@ -86,3 +87,26 @@ def token_view(encoder: object, layers: int = DEFAULT_LAYERS) -> TokenEncoder | 
             print(f"mtk: word-piece matching unavailable ({exc}); aligning on sentence embeddings only",
                   file=sys.stderr)
         return None
+
+
+# Word-piece matrices take about 23 KB a sentence in the cache (measured: 2,552 sentences, 59 MB).
+_CACHED_BYTES_PER_TEXT = 32 * 1024
+# Texts computed per call while filling the cache ahead: bounds the matrices held at once (about 100 MB).
+_FILL_CHUNK = 1024
+
+
+def fill_cache(encoder: object, texts: list[str], layers: int) -> None:
+    """Compute the word pieces of `texts` into the embedding cache in a few large calls, before pairs are aligned.
+
+    Many articles' sentences in one call fill the batches that one pair's dozen sentences leave half empty: a cold
+    72-pair folder aligns in 15 s instead of 21 s. Skipped when the pieces would not be kept (no cache) or would
+    crowd the cache's size limit, where each pair is left to compute its own."""
+    tokens = token_view(encoder, layers)
+    unique = list(dict.fromkeys(texts))
+    if not isinstance(tokens, CachedTokenEncoder) or len(unique) * _CACHED_BYTES_PER_TEXT > tokens.cache.max_bytes // 2:
+        return
+    with progress_bar(len(unique) if len(unique) > STORE_CHUNK else 0, "matching word pieces") as advance:
+        for i in range(0, len(unique), _FILL_CHUNK):
+            part = unique[i:i + _FILL_CHUNK]
+            tokens.token_states(part)
+            advance(len(part))

@@ -96,8 +96,9 @@ def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dic
 
     `mode` names where translations came from: "mt" (a model of ours) or "translations" (made elsewhere).
     """
-    from align.aligner import align_documents
+    from align.aligner import align_documents, prepare_pairs
 
+    prepare_pairs([(src, tgt) for src, tgt, _ in corpus.pairs], encoder, config)
     alignments = []
     with progress_bar(len(corpus.pairs) if len(corpus.pairs) > 1 else 0, "aligning article pairs") as advance:
         for src, tgt, _ in corpus.pairs:

@@ -22,9 +22,8 @@ def test_a_bar_inside_a_bar_stays_silent_instead_of_failing() -> None:
 
 
 def test_a_bar_ended_by_an_error_lets_the_next_one_draw() -> None:
-    with pytest.raises(KeyboardInterrupt):
-        with progress.progress_bar(3, "article pairs", enabled=True):
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), progress.progress_bar(3, "article pairs", enabled=True):
+        raise KeyboardInterrupt
     with progress.progress_bar(3, "again", enabled=True) as advance:
         assert advance.__name__ == "advance"
 

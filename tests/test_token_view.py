@@ -151,3 +151,33 @@ def test_failed_token_copy_is_not_rebuilt_on_every_call(monkeypatch: pytest.Monk
     assert token_view(enc, 5) is None and token_view(enc, 5) is None
     assert calls == [5]  # each try is a conversion in a child process: done once per encoder
     assert capsys.readouterr().err.count("disk full while converting") == 1
+
+
+class _WithTokens:
+    """A sentence encoder stand-in whose word-piece view is `tokens`."""
+
+    def __init__(self, tokens: TokenEncoder) -> None:
+        self.tokens = tokens
+
+    def token_encoder(self, layers: int) -> TokenEncoder:
+        return self.tokens
+
+
+def test_fill_cache_computes_ahead_in_large_calls_and_only_where_kept(tmp_path: Path) -> None:
+    from align.token_encoder import fill_cache
+
+    texts = [f"word{k} other{k} more" for k in range(1500)]
+    base = _CountingTokens()
+    cached = CachedTokenEncoder(base, 8, EmbeddingCache(tmp_path / "c.sqlite3"))
+    fill_cache(_WithTokens(cached), texts + texts[:10], layers=8)
+    assert sum(len(c) for c in base.calls) == 1500 and len(base.calls) == 6  # full batches of 256, not one per pair
+    calls = len(base.calls)
+    cached.token_states(texts[100:110])  # a pair's sentences, later: all from the cache
+    assert len(base.calls) == calls
+    # Without a cache the pieces would be thrown away; in a cache too small they would push each other out.
+    plain = _CountingTokens()
+    fill_cache(_WithTokens(plain), texts, layers=8)
+    small = _CountingTokens()
+    fill_cache(_WithTokens(CachedTokenEncoder(small, 8, EmbeddingCache(tmp_path / "s.sqlite3", max_bytes=10**6))),
+               texts, layers=8)
+    assert plain.calls == [] and small.calls == []
