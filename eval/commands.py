@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from align.cli import THRESHOLD_HELP, link_threshold
+from align.cli import THRESHOLD_HELP, link_threshold, pair_threshold
 from align.words import DEFAULT_WORD_MODEL
 from mt.errors import InputError
 
@@ -16,6 +16,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", help="folder of articles, .txt or saved .html pages (Swahili/Arabic sources and English articles)")
     p.add_argument("--offline", action="store_true", default=None, help="never download a model")
     p.add_argument("--manifest", action="store_true", help="pair articles as FOLDER/manifest.json says")
+    p.add_argument("--pair-threshold", type=pair_threshold, default=None, metavar="X",
+                   help="least document similarity to pair two articles by content (default 1.005)")
     p.add_argument("--references", metavar="FILE",
                    help="reference translations: JSONL {\"src\", \"reference\"} keyed by source sentence")
     p.add_argument("--presplit", action="store_true",
@@ -89,7 +91,8 @@ def _run(args: argparse.Namespace) -> int:
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,
                           comet_model=args.comet_model, max_length=args.max_length,
                           word_model=(args.word_model or DEFAULT_WORD_MODEL) if args.words else None,
-                          threshold=args.threshold, translations_dir=args.translations)
+                          threshold=args.threshold, translations_dir=args.translations,
+                          pair_threshold=args.pair_threshold)
     totals = result.metrics["totals"]
     numbers_only = any(not (p.get("facts") or {}).get("src_names_checked", True)
                        for p in result.metrics.get("pairs", []))
@@ -115,7 +118,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         refuse_overwriting_inputs(path, inputs)
     result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
                             references=args.references, presplit=args.presplit, max_length=args.max_length,
-                            systems=args.systems)
+                            systems=args.systems, pair_threshold=args.pair_threshold)
     print_table(result)
     write_outputs(result, args.json, args.markdown)
     return 0

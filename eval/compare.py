@@ -99,7 +99,8 @@ def translate_in_subprocess(model: str, docs: list[Document], offline: bool | No
 
 def compare_models(folder: str | Path, models: list[str], *, offline: bool | None = None, use_manifest: bool = False,
                    references: str | Path | None = None, presplit: bool = False,
-                   max_length: int | None = None, systems: list[str] | None = None) -> dict[str, Any]:
+                   max_length: int | None = None, systems: list[str] | None = None,
+                   pair_threshold: float | None = None) -> dict[str, Any]:
     """Translate, align and score the folder with every model and every folder of translations made elsewhere.
 
     One row per model, then one per folder in `systems` (a web MT service, a translator), scored the same way."""
@@ -114,7 +115,7 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
         raise InputError("give at least one --model or --translations DIR")
     # Shared by pairing and every model's alignment, so each sentence is embedded once; made after the folder is read.
     make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
-    corpus = load_corpus(folder, use_manifest, make_encoder)
+    corpus = load_corpus(folder, use_manifest, make_encoder, pair_threshold)
     check_references(references, presplit, corpus)  # before any model translates
     encoder = make_encoder()
     n_sent = sum(len(d.sentences) for d in corpus.sources)

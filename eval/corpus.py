@@ -32,12 +32,15 @@ class Corpus:
 
 
 def load_corpus(folder: str | Path, use_manifest: bool = False,
-                encoder: Encoder | Callable[[], Encoder] | None = None) -> Corpus:
+                encoder: Encoder | Callable[[], Encoder] | None = None, pair_threshold: float | None = None) -> Corpus:
     """Load every article (*.txt, saved *.html pages) of `folder`; pair sources with English ones (content or manifest).
 
     `encoder` may be a function that makes one: it is called only once the folder is known to hold articles to pair,
-    so a wrong folder fails at once, not after the encoder's first-use preparation (about 10 s).
+    so a wrong folder fails at once, not after the encoder's first-use preparation (about 10 s). `pair_threshold`:
+    least document score for pairing by content (align.pairing.DEFAULT_THRESHOLD when None).
     """
+    if use_manifest and pair_threshold is not None:
+        raise InputError("--pair-threshold applies to pairing by content; with --manifest the manifest pairs them")
     from mt.langid import mixed_language_warning
     from mt.loader import load_document
     from mt.reading import article_files, no_articles_error
@@ -80,7 +83,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
         pairs = _manifest_pairs(root, by_file, skipped)
         unpaired = {d.doc_id: "not paired in manifest.json" for d in docs if not any(d in p[:2] for p in pairs)}
     else:
-        pairs, unpaired = _pairs_by_content(docs, encoder() if callable(encoder) else encoder)
+        pairs, unpaired = _pairs_by_content(docs, encoder() if callable(encoder) else encoder, pair_threshold)
     if not pairs:
         why = "; ".join(f"{d.doc_id}: {unpaired[d.doc_id]}" for d in docs
                         if d.lang in SOURCE_LANGUAGES and d.doc_id in unpaired)
@@ -91,12 +94,13 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     return Corpus(docs=docs, pairs=pairs, folder=root, skipped=skipped, unpaired=unpaired)
 
 
-def _pairs_by_content(docs: list[Document], encoder: Encoder | None
+def _pairs_by_content(docs: list[Document], encoder: Encoder | None, threshold: float | None = None
                       ) -> tuple[list[tuple[Document, Document, float | None]], dict[str, str]]:
     """Pairs by document similarity, and why each article left out is: its best score against the other side."""
-    from align.pairing import pair_with_reasons
+    from align.pairing import DEFAULT_THRESHOLD, pair_with_reasons
 
-    found, unpaired = pair_with_reasons(docs, encoder=encoder)
+    found, unpaired = pair_with_reasons(docs, encoder=encoder,
+                                        threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     pairs: list[tuple[Document, Document, float | None]] = [(p.src, p.tgt, round(float(p.score), 4)) for p in found]
     return pairs, unpaired
 

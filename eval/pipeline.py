@@ -16,6 +16,7 @@ import numpy as np
 from align.config import AlignConfig
 from align.encoder import MemoEncoder
 from align.model import Alignment
+from align.pairing import DEFAULT_THRESHOLD as DEFAULT_PAIR_THRESHOLD
 from eval.corpus import Corpus, load_corpus
 from eval.corpus_translation import align_corpus, read_translation_dir, resolve_translators, translate_corpus
 from eval.coverage import coverage, share
@@ -162,11 +163,13 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
                  no_mt: bool = False, use_manifest: bool = False, references: str | Path | None = None,
                  presplit: bool = False, comet_model: str | None = None, max_length: int | None = None,
                  word_model: str | None = None, log: TextIO | None = None,
-                 threshold: float | None = None, translations_dir: str | Path | None = None) -> RunResult:
+                 threshold: float | None = None, translations_dir: str | Path | None = None,
+                 pair_threshold: float | None = None) -> RunResult:
     """Run every stage on `folder`; write translations, alignments, corpora, metrics.json and report.html to `out`.
 
     `threshold` is the aligner's link threshold (align.config.AlignConfig.threshold; None keeps the default).
     `translations_dir` holds translations made elsewhere (read_translation_dir), used instead of a model.
+    `pair_threshold` is the least document score for pairing by content (align.pairing.DEFAULT_THRESHOLD when None).
     """
     from align import export
     from align.encoder import get_encoder
@@ -181,7 +184,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     # One in-memory encoder for pairing and alignment: each sentence is embedded once per run. Made only once the
     # folder has been read, so bad input fails before the encoder's first-use preparation.
     make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
-    corpus = load_corpus(folder, use_manifest, make_encoder)
+    corpus = load_corpus(folder, use_manifest, make_encoder, pair_threshold)
     check_references(references, presplit, corpus)
     encoder = make_encoder()
     config = AlignConfig() if threshold is None else AlignConfig().with_threshold(threshold)
@@ -214,7 +217,10 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "input": str(Path(folder)),
         # What produced the links, so that two runs with different settings can be told apart.
-        "settings": {"threshold": config.threshold, "encoder": encoder.name, "mtk_version": toolkit_version()},
+        "settings": {"threshold": config.threshold, "encoder": encoder.name, "mtk_version": toolkit_version(),
+                     "pairing": "manifest" if use_manifest else "content",
+                     "pair_threshold": None if use_manifest else
+                     DEFAULT_PAIR_THRESHOLD if pair_threshold is None else pair_threshold},
         "skipped": [{"file": name, "why": why} for name, why in corpus.skipped.items()],
         "unpaired": [{"doc_id": doc_id, "why": why} for doc_id, why in corpus.unpaired.items()],
         "documents": [{"doc_id": d.doc_id, "lang": d.lang, "sentences": len(d.sentences), "dropped": len(d.dropped),

@@ -358,7 +358,8 @@ def render_report(
                    + "; ".join(f'{_e(u["doc_id"])} ({_e(u["why"])})' for u in unpaired) + "</div>")
     settings = metrics.get("settings", {})
     used = "".join(f" · {label}: {_e(str(settings[key]))}" for key, label in
-                   (("threshold", "link threshold"), ("encoder", "encoder"), ("mtk_version", "mtk")) if key in settings)
+                   (("threshold", "link threshold"), ("pairing", "pairing"), ("pair_threshold", "pair threshold"),
+                    ("encoder", "encoder"), ("mtk_version", "mtk")) if settings.get(key) is not None)
     sections = "".join(
         _pair_section(k, a, pairs[k] if k < len(pairs) else {}, matrices[k] if matrices else None)
         for k, a in enumerate(alignments)

@@ -11,6 +11,7 @@ import pytest
 
 from align.export import TSV_COLUMNS
 from eval.cli import main
+from eval.corpus import load_corpus
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -113,7 +114,9 @@ def test_run_totals_count_a_shared_english_article_once(nomt_run: tuple[Path, st
     assert max(p["coverage"]["tgt_covered"] for p in metrics["pairs"]) <= totals["tgt_covered"] <= len(covered)
     settings = metrics["settings"]
     assert settings["threshold"] == 1.01 and settings["encoder"] == "e5-small:ct2-int8" and settings["mtk_version"]
-    assert "link threshold: 1.01" in (nomt_run[0] / "report.html").read_text(encoding="utf-8")
+    assert settings["pairing"] == "manifest" and settings["pair_threshold"] is None
+    assert "link threshold: 1.01 · pairing: manifest · encoder" in (nomt_run[0] / "report.html").read_text(
+        encoding="utf-8")
     # Arabic without a translation has its numbers and dates checked, not its names: said wherever counts appear.
     assert [p["facts"]["src_names_checked"] for p in metrics["pairs"]] == [True, False, False]
     assert "Numbers and dates only: names in Arabic script" in (nomt_run[0] / "report.html").read_text(encoding="utf-8")
@@ -127,6 +130,26 @@ def test_run_threshold_keeps_fewer_surer_links(nomt_run: tuple[Path, str], isola
     strict = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["totals"]
     assert 0 < strict["src_aligned"] < default["src_aligned"]
     assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["settings"]["threshold"] == 1.05
+
+
+def test_pair_threshold_decides_which_articles_are_compared(tmp_path: Path, seed_folder: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # The seed pairs score 1.033 (000-003), about 1.017 (001-003) and 1.006 (002-004): 1.025 keeps the first only.
+    corpus = load_corpus(seed_folder, pair_threshold=1.025)
+    assert [(s.doc_id[:3], t.doc_id[:3]) for s, t, _ in corpus.pairs] == [("000", "003")]
+    assert sorted(d[:3] for d in corpus.unpaired) == ["001", "002", "004"]
+    assert all("pairs need 1.025" in why for why in corpus.unpaired.values())
+    capsys.readouterr()
+    # Given to mtk run with --manifest it would do nothing; said, not ignored.
+    assert main(["run", str(seed_folder), "-o", str(tmp_path / "o"), "--no-mt", "--manifest",
+                 "--pair-threshold", "1.02"]) == 2
+    assert capsys.readouterr().err.strip() == ("mtk: error: --pair-threshold applies to pairing by content; "
+                                               "with --manifest the manifest pairs them")
+    assert not (tmp_path / "o").exists()
+    with pytest.raises(SystemExit) as stop:
+        main(["evaluate", str(seed_folder), "--pair-threshold", "5", "--translations", str(tmp_path)])
+    assert stop.value.code == 2
+    assert "outside 0.9-1.5" in capsys.readouterr().err
 
 
 def test_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
