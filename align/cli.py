@@ -65,6 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("en_path", nargs="?", metavar="EN", help="English article: text file, saved .html page or http(s) URL")
     p.add_argument("--auto", metavar="DIR",
                    help="pair every article in DIR (*.txt, saved *.html pages) by event, then align each pair")
+    p.add_argument("--manifest", action="store_true",
+                   help="with --auto: pair the articles as DIR/manifest.json says instead of by content")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (stdout if omitted); a directory for moses")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from the OUT suffix, else jsonl)")
     how = p.add_mutually_exclusive_group()
@@ -225,8 +227,22 @@ def _align_pair(src: Side, tgt: Side, chosen: tuple[list[str] | None, str, str |
     return align_documents(src.doc, tgt.doc, texts, mode=mode, model=model, encoder=encoder, config=config)
 
 
-def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]:
-    """(sources, English) articles of DIR; files that cannot be read or are in another language are skipped."""
+@dataclass
+class _Folder:
+    """--auto's articles: (sources, English), the files skipped with why, and the pairs of --manifest if given."""
+
+    sources: list[Side]
+    english: list[Side]
+    skipped: dict[str, str]
+    manifest: list[tuple[Document, Document]] | None = None
+
+
+def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Folder:
+    """The articles of DIR; files that cannot be read or are in another language are skipped, and said to be.
+
+    `manifest`: DIR/manifest.json is read now, so that a missing or wrong one fails before the encoder is prepared."""
+    from align.manifest import manifest_pairs
+
     root = Path(directory)
     if not root.is_dir():
         raise InputError(f"--auto {directory}: not a directory")
@@ -236,55 +252,73 @@ def _auto_sides(directory: str, presplit: bool) -> tuple[list[Side], list[Side]]
     sources: list[Side] = []
     english: list[Side] = []
     seen: dict[tuple[str, ...], str] = {}
+    by_file: dict[str, Document] = {}
+    skipped: dict[str, str] = {}
     for path in files:
         try:
             side = _load_side(str(path), "article", "auto", presplit)
         except InputError as exc:
             # One stray file should not stop a batch; it is named so nothing is skipped silently.
+            skipped[path.name] = str(exc)
             print(f"mtk: skipping {path.name}: {exc}", file=sys.stderr)
             continue
         first = seen.setdefault(tuple(side.doc.texts), path.name)
         if first != path.name:
             # A saved copy of the same page would be paired and exported twice: every corpus line doubled.
+            skipped[path.name] = f"the same text as {first}"
             print(f"mtk: skipping {path.name}: the same text as {first}", file=sys.stderr)
             continue
+        by_file[path.name] = side.doc
         (english if side.doc.lang == "en" else sources).append(side)
     if not english:
         raise InputError(f"--auto {directory}: no English article to align with")
     if not sources:
         raise InputError(f"--auto {directory}: no Swahili or Arabic article")
-    return sources, english
+    return _Folder(sources, english, skipped, manifest_pairs(root, by_file, skipped) if manifest else None)
 
 
-def _run_auto(args: argparse.Namespace, articles: tuple[list[Side], list[Side]], translations: _Translations,
-              encoder: Encoder, config: AlignConfig) -> list[Alignment]:
-    from align.aligner import prepare_pairs
+def _auto_pairs(args: argparse.Namespace, folder: _Folder, encoder: Encoder) -> list[tuple[Document, Document]]:
+    """--auto's (source, English) pairs, by content or from the manifest; each pair and each article left out said."""
+    from align.manifest import unpaired_by_manifest
     from align.pairing import DEFAULT_THRESHOLD, pair_with_reasons
 
-    sources, english = articles
-    threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
-    by_id = {side.doc.doc_id: side for side in sources + english}
-    docs = [s.doc for s in sources + english]
-    pairs, unpaired = pair_with_reasons(docs, threshold=threshold, encoder=encoder)
-    for p in pairs:
-        print(f"mtk: pair {p.src.doc_id} ({p.src.lang}) -> {p.tgt.doc_id} (en), score {p.score:.3f}", file=sys.stderr)
+    docs = [s.doc for s in folder.sources + folder.english]
+    if folder.manifest is not None:
+        pairs = folder.manifest
+        unpaired = unpaired_by_manifest(docs, pairs)
+        said = ["from manifest.json"] * len(pairs)
+    else:
+        threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
+        found, unpaired = pair_with_reasons(docs, threshold=threshold, encoder=encoder)
+        pairs, said = [(p.src, p.tgt) for p in found], [f"score {p.score:.3f}" for p in found]
+    for (src, tgt), how in zip(pairs, said, strict=True):
+        print(f"mtk: pair {src.doc_id} ({src.lang}) -> {tgt.doc_id} (en), {how}", file=sys.stderr)
+    langs = {d.doc_id: d.lang for d in docs}
     for doc_id, why in unpaired.items():
-        print(f"mtk: unpaired {doc_id} ({by_id[doc_id].doc.lang}): {why}", file=sys.stderr)
+        print(f"mtk: unpaired {doc_id} ({langs[doc_id]}): {why}", file=sys.stderr)
     if not pairs:
         raise InputError(f"--auto {args.auto}: no source article matches an English article")
+    return pairs
+
+
+def _run_auto(args: argparse.Namespace, folder: _Folder, translations: _Translations,
+              encoder: Encoder, config: AlignConfig) -> list[Alignment]:
+    from align.aligner import prepare_pairs
+
+    by_id = {side.doc.doc_id: side for side in folder.sources + folder.english}
+    pairs = _auto_pairs(args, folder, encoder)
     # Every source's translations first: a missing or bad translations file fails before any pair is aligned.
-    source_ids = list(dict.fromkeys(p.src.doc_id for p in pairs))
+    source_ids = list(dict.fromkeys(src.doc_id for src, _ in pairs))
     if args.translations:
         from align.inputs import refuse_missing_translation_files
 
         refuse_missing_translation_files(args.translations, source_ids)
     chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in source_ids}
-    prepare_pairs([(p.src, p.tgt) for p in pairs], encoder, config)
+    prepare_pairs(pairs, encoder, config)
     alignments = []
     with progress_bar(len(pairs) if len(pairs) > 1 else 0, "aligning article pairs") as advance:
-        for p in pairs:
-            alignments.append(_align_pair(by_id[p.src.doc_id], by_id[p.tgt.doc_id], chosen[p.src.doc_id], encoder,
-                                          config))
+        for src, tgt in pairs:
+            alignments.append(_align_pair(by_id[src.doc_id], by_id[tgt.doc_id], chosen[src.doc_id], encoder, config))
             advance(1)
     return alignments
 
@@ -324,10 +358,14 @@ def run_align(args: argparse.Namespace) -> int:
     # Bad usage, unreadable inputs and inputs too large for memory are reported before the encoder is prepared
     # (about 10 s on first use).
     sides = articles = None
+    if args.manifest and not args.auto:
+        raise InputError("--manifest pairs the articles of --auto DIR; SRC and EN are already a pair")
+    if args.manifest and args.pair_threshold is not None:
+        raise InputError("--pair-threshold applies to pairing by content; with --manifest the manifest pairs them")
     if args.auto:
         if args.src_path or args.en_path:
             raise InputError("give either SRC and EN, or --auto DIR, not both")
-        articles = _auto_sides(args.auto, args.presplit)
+        articles = _auto_sides(args.auto, args.presplit, args.manifest)
     else:
         if not (args.src_path and args.en_path):
             raise InputError("give SRC and EN (or --auto DIR)")

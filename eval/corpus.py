@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.encoder import Encoder
+from align.manifest import manifest_pairs, unpaired_by_manifest
 from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
@@ -80,8 +80,9 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     if not any(d.lang != "en" for d in docs):
         raise InputError(f"no Swahili or Arabic article in {root}: nothing to translate")
     if use_manifest:
-        pairs = _manifest_pairs(root, by_file, skipped)
-        unpaired = {d.doc_id: "not paired in manifest.json" for d in docs if not any(d in p[:2] for p in pairs)}
+        given = manifest_pairs(root, by_file, skipped)
+        pairs: list[tuple[Document, Document, float | None]] = [(src, tgt, None) for src, tgt in given]
+        unpaired = unpaired_by_manifest(docs, given)
     else:
         pairs, unpaired = _pairs_by_content(docs, encoder() if callable(encoder) else encoder, pair_threshold)
     if not pairs:
@@ -103,31 +104,3 @@ def _pairs_by_content(docs: list[Document], encoder: Encoder | None, threshold: 
                                         threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     pairs: list[tuple[Document, Document, float | None]] = [(p.src, p.tgt, round(float(p.score), 4)) for p in found]
     return pairs, unpaired
-
-
-def _manifest_pairs(root: Path, by_file: dict[str, Document],
-                    skipped: dict[str, str]) -> list[tuple[Document, Document, float | None]]:
-    path = root / "manifest.json"
-    if not path.is_file():
-        raise InputError(f"--manifest given but {path} does not exist")
-    try:
-        articles = json.loads(path.read_text(encoding="utf-8"))["articles"]
-        links = [(a["file"], a.get("same_event_as")) for a in articles]
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: expected {{'articles': [{{'file', 'same_event_as'}}]}}") from exc
-    pairs: list[tuple[Document, Document, float | None]] = []
-    for src, tgt in links:
-        if not tgt:
-            continue
-        for name in (src, tgt):
-            if name in skipped:
-                raise InputError(f"{path}: {src} -> {tgt}: {name} could not be used ({skipped[name]})")
-        if src not in by_file or tgt not in by_file:
-            raise InputError(f"{path}: {src} -> {tgt} names a file that is not in {root}")
-        langs = (by_file[src].lang, by_file[tgt].lang)
-        if langs[0] not in SOURCE_LANGUAGES or langs[1] != "en":
-            # English -> Swahili would be aligned the wrong way round, and Swahili -> Arabic scored as English.
-            raise InputError(f"{path}: {src} ({langs[0]}) -> {tgt} ({langs[1]}): expected a Swahili or Arabic "
-                             "article paired with an English one")
-        pairs.append((by_file[src], by_file[tgt], None))
-    return pairs

@@ -214,6 +214,38 @@ def test_auto_pairs_the_seed_directory(tmp_path: Path, seed_folder: Path,
         ("000", "003"), ("001", "003"), ("002", "004")]
 
 
+def test_auto_pairs_as_the_manifest_says(tmp_path: Path, seed_folder: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # Pairs content would not make (000 with 004) and one left out (002): the manifest decides, and says so.
+    (seed_folder / "manifest.json").write_text(json.dumps({"articles": [
+        {"file": "000_c34c121e1dd8a5b8.txt", "same_event_as": "004_12f480076838e1d3.txt"},
+        {"file": "001_1a95481d527c8dce.txt", "same_event_as": "003_644d7ec9ad0a14b6.txt"},
+        {"file": "002_c72093ee3c81bb2f.txt"}]}), encoding="utf-8")
+    out = tmp_path / "m.jsonl"
+    rc, _, err = _run(capsys, "--auto", seed_folder, "--manifest", "--no-mt", "-o", out)
+    assert rc == 0, err
+    said = [line for line in err.splitlines() if " pair " in line or "unpaired" in line]
+    assert said == ["mtk: pair 000_c34c121e1dd8a5b8 (sw) -> 004_12f480076838e1d3 (en), from manifest.json",
+                    "mtk: pair 001_1a95481d527c8dce (ar) -> 003_644d7ec9ad0a14b6 (en), from manifest.json",
+                    "mtk: unpaired 002_c72093ee3c81bb2f (ar): not paired in manifest.json"]
+    assert sorted({(r["src_doc"][:3], r["tgt_doc"][:3]) for r in _records(out)}) == [("000", "004"), ("001", "003")]
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--pair-threshold", "1.02"], "--pair-threshold applies to pairing by content; with --manifest the manifest "
+                                   "pairs them"),
+    (["--translations", "nowhere.jsonl"], "--manifest given but {folder}/manifest.json does not exist"),
+])
+def test_auto_manifest_errors(tmp_path: Path, seed_folder: Path, capsys: pytest.CaptureFixture[str],
+                              extra: list[str], message: str) -> None:
+    rc, _, err = _run(capsys, "--auto", seed_folder, "--manifest", *extra, "-o", tmp_path / "m.jsonl")
+    assert rc == 2 and err.strip() == "mtk: error: " + message.format(folder=seed_folder)
+    assert not (tmp_path / "m.jsonl").exists()
+    rc, _, err = _run(capsys, SW, EN, "--manifest", "--no-mt")
+    assert rc == 2 and err.strip() == "mtk: error: --manifest pairs the articles of --auto DIR; SRC and EN are " \
+                                      "already a pair"
+
+
 def test_auto_says_why_an_article_is_unpaired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()

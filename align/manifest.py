@@ -1,0 +1,50 @@
+"""Article pairs given by hand: a folder's manifest.json, for when the pairs are known (`--manifest`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mt.document import Document
+from mt.errors import InputError
+from mt.langid import SOURCE_LANGUAGES
+
+MANIFEST_NAME = "manifest.json"
+NOT_IN_MANIFEST = f"not paired in {MANIFEST_NAME}"
+
+
+def manifest_pairs(root: Path, by_file: dict[str, Document], skipped: dict[str, str]) -> list[tuple[Document, Document]]:
+    """(source, English) pairs that ROOT/manifest.json names: {"articles": [{"file", "same_event_as"}]}.
+
+    `by_file` maps the folder's file names to their articles and `skipped` the files left out to why; a pair that
+    names a skipped or absent file, or goes the wrong way (English -> Swahili), is an InputError."""
+    path = root / MANIFEST_NAME
+    if not path.is_file():
+        raise InputError(f"--manifest given but {path} does not exist")
+    try:
+        articles = json.loads(path.read_text(encoding="utf-8"))["articles"]
+        links = [(a["file"], a.get("same_event_as")) for a in articles]
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: expected {{'articles': [{{'file', 'same_event_as'}}]}}") from exc
+    pairs: list[tuple[Document, Document]] = []
+    for src, tgt in links:
+        if not tgt:
+            continue
+        for name in (src, tgt):
+            if name in skipped:
+                raise InputError(f"{path}: {src} -> {tgt}: {name} could not be used ({skipped[name]})")
+        if src not in by_file or tgt not in by_file:
+            raise InputError(f"{path}: {src} -> {tgt} names a file that is not in {root}")
+        langs = (by_file[src].lang, by_file[tgt].lang)
+        if langs[0] not in SOURCE_LANGUAGES or langs[1] != "en":
+            # English -> Swahili would be aligned the wrong way round, and Swahili -> Arabic scored as English.
+            raise InputError(f"{path}: {src} ({langs[0]}) -> {tgt} ({langs[1]}): expected a Swahili or Arabic "
+                             "article paired with an English one")
+        pairs.append((by_file[src], by_file[tgt]))
+    return pairs
+
+
+def unpaired_by_manifest(docs: list[Document], pairs: list[tuple[Document, Document]]) -> dict[str, str]:
+    """Why each article of `docs` in none of the manifest's `pairs` is left out."""
+    paired = {id(d) for pair in pairs for d in pair}
+    return {d.doc_id: NOT_IN_MANIFEST for d in docs if id(d) not in paired}
