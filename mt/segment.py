@@ -162,6 +162,8 @@ def _is_false_break(text: str, prev: tuple[int, int], nxt: tuple[int, int], lang
         return True  # a dot with no space after it: "3.5", "U.S.", "example.com"
     if right[:1].islower():
         return True  # a sentence does not start in lower case: "n.k. kwa", "etc. and"
+    if right[:1] in ",،":
+        return True  # nor with a comma: '"Did you leak it?", she said' (Arabic "؟، قالت")
     if not left.endswith("."):
         return False
     if _INITIAL.search(left) and lang != "ar":

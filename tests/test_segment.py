@@ -73,6 +73,11 @@ from mt.segment import split_sentences, split_with_offsets
         ("en", '"Hello." " Then we left."', ['"Hello."', '" Then we left."']),
         ("en", "He came. « Then we left. »", ["He came.", "« Then we left. »"]),
         ("en", 'It ended. "', ['It ended. "']),
+        # A question quoted before "she said": the comma goes on with the sentence, it does not start one.
+        ("ar", 'هل قمتِ بتسريب تلك الوثيقة؟، قالت "أوه، ماذا؟" ثم ذهبت.',
+         ['هل قمتِ بتسريب تلك الوثيقة؟، قالت "أوه، ماذا؟"', "ثم ذهبت."]),
+        ("sw", "Je, umevujisha hati hiyo? , alisema. Kisha akaondoka.",
+         ["Je, umevujisha hati hiyo? , alisema.", "Kisha akaondoka."]),
     ],
 )
 def test_split_sentences(lang: str, text: str, expected: list[str]) -> None:
