@@ -35,7 +35,7 @@ from align.aligner import align_texts
 from align.config import AlignConfig
 from align.encoder import Encoder, get_encoder
 from align.margin import ratio_margin
-from align.pairing import DEFAULT_THRESHOLD, document_scores, pairs_from_scores
+from align.pairing import DEFAULT_THRESHOLD, PairingEvidence, document_evidence, pairs_from_evidence
 from align.synthetic import REALISTIC, SHARED_DIR, SynthConfig, load_documents, make_pairs
 from align.translation_map import map_translation
 from eval.compare import peak_rss_mib
@@ -237,11 +237,45 @@ def eval_pairing(lang: str, n_docs: int, seed: int, encoder: Encoder, second_out
     sources = [document_from_lines(p.src, lang, f"{k}") for k, p in enumerate(pairs) if k not in no_source]
     english = [document_from_lines(p.tgt, "en", f"{k}") for k, p in enumerate(pairs) if k not in no_english]
     english += [document_from_lines(pairs[k].second_outlet or [], "en", f"{k}b") for k in sorted(with_outlet)]
-    scores = document_scores(sources, english, encoder)
-    pred = {(p.src.doc_id, p.tgt.doc_id) for p in pairs_from_scores(sources, english, scores)}
+    evidence = document_evidence(sources, english, encoder)
+    scores = evidence.scores
+    pred = {(p.src.doc_id, p.tgt.doc_id) for p in pairs_from_evidence(sources, english, evidence)}
     same = np.array([[e.doc_id.rstrip("b") == s.doc_id for e in english] for s in sources])
     gold = {(sources[i].doc_id, english[j].doc_id) for i, j in zip(*np.nonzero(same))}
     return {"prf": prf(pred, gold), "right_min": float(scores[same].min()), "wrong_max": float(scores[~same].max())}
+
+
+def eval_small_folders(n_folders: int, seed: int, encoder: Encoder) -> dict[str, tuple[int, int, int, int]]:
+    """Pairing in small folders (1-4 sources, 1-4 English articles, each source's own English there half the time).
+
+    Counts (right pairs, false pairs, missed pairs, folders with a false pair) for the full rule and for margins
+    alone (PairingEvidence without shares), on realistic synthetic documents of pool seeds 24-27 (never used to set
+    the rule). Articles are other documents' whole comparable versions, so most folders mix unrelated events."""
+    pool: dict[str, list] = {}
+    for lang in ("sw", "ar"):
+        by_id = {}
+        for pair in (p for s in (24, 25, 26, 27) for p in make_pairs(lang, 30, s, REALISTIC)):
+            by_id.setdefault(pair.doc_id, pair)
+        pool[lang] = list(by_id.values())
+    rng = random.Random(f"small-folders:{seed}")
+    counts = {"rule": [0, 0, 0, 0], "margins alone": [0, 0, 0, 0]}
+    for _ in range(n_folders):
+        lang = rng.choice(["sw", "ar"])
+        docs = pool[lang]
+        n_src, n_en = rng.randint(1, 4), rng.randint(1, 4)
+        picked = rng.sample(range(len(docs)), n_src + n_en)
+        own = [i for i in picked[:n_src] if rng.random() < 0.5]
+        english_ids = (own + picked[n_src:])[:max(n_en, len(own))]
+        sources = [document_from_lines(docs[i].src, lang, str(i)) for i in picked[:n_src]]
+        english = [document_from_lines(docs[j].tgt, "en", str(j)) for j in english_ids]
+        evidence = document_evidence(sources, english, encoder)
+        gold = {(str(i), str(i)) for i in own}
+        for name, used in (("rule", evidence), ("margins alone", PairingEvidence(evidence.scores, None))):
+            pred = {(p.src.doc_id, p.tgt.doc_id) for p in pairs_from_evidence(sources, english, used)}
+            c = counts[name]
+            c[0], c[1], c[2], c[3] = c[0] + len(pred & gold), c[1] + len(pred - gold), c[2] + len(gold - pred), \
+                c[3] + bool(pred - gold)
+    return {k: (v[0], v[1], v[2], v[3]) for k, v in counts.items()}
 
 
 def _line(name: str, scores: tuple) -> str:
@@ -334,6 +368,13 @@ def main(argv: list[str] | None = None) -> int:
                               f"threshold {DEFAULT_THRESHOLD}: P={p:.3f} R={r:.3f} (tp={tp} fp={fp} fn={fn}); "
                               f"lowest right pair {res['right_min']:.4f}, "
                               f"highest wrong pair {res['wrong_max']:.4f}")
+            for seed in seeds:
+                t0 = time.perf_counter()
+                small = eval_small_folders(150, seed, encoder)
+                print(f"document pairing in 150 small folders (1-4 sources, 1-4 English), seed {seed}  "
+                      f"[{time.perf_counter() - t0:.1f}s]")
+                for name, (right, false, missed, folders) in small.items():
+                    print(f"  {name:<13} right {right}, false {false} (in {folders} folder{'s' * (folders != 1)}), missed {missed}")
     except MtkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -5,10 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from align.encoder import MemoEncoder, get_encoder
-from align.pairing import DocPair, pair_documents, pair_with_reasons
+from align.pairing import (
+    MIN_SHARED,
+    DocPair,
+    PairingEvidence,
+    document_evidence,
+    pair_documents,
+    pair_with_reasons,
+    pairs_from_evidence,
+)
 from align.synthetic import DATA_DIR
 from mt.document import Document, Sentence
 from mt.errors import InputError
@@ -34,14 +43,20 @@ def _short(pairs: list[DocPair]) -> set[tuple[str, str]]:
     return {(p.src.doc_id[:3], p.tgt.doc_id[:3]) for p in pairs}
 
 
-def _unrelated_swahili() -> Document:
-    """A Swahili news article on another event: the first NTREX-128 document (a BBC story)."""
+def _ntrex(doc: str | None, lang: str, doc_id: str) -> Document:
+    """One NTREX-128 news document in Swahili or English (`doc` None: the first one, a BBC story)."""
     if not NTREX.is_dir():
         pytest.skip(f"{NTREX} (shared evaluation data) is not on this machine")
     ids = (NTREX / "ntrex128-document_ids.txt").read_text(encoding="utf-8").split("\n")
-    sw = (NTREX / "ntrex128-newstest2019-ref.swa").read_text(encoding="utf-8").split("\n")
-    texts = [t for t, d in zip(sw, ids, strict=True) if d == ids[0]]
-    return Document("ntrex-sw", "sw", [Sentence(t, 0, i) for i, t in enumerate(texts)])
+    name = "ntrex128-newstest2019-ref.swa" if lang == "sw" else "ntrex128-newstest2019-src.eng"
+    lines = (NTREX / name).read_text(encoding="utf-8").split("\n")
+    texts = [t for t, d in zip(lines, ids, strict=True) if d == (doc or ids[0])]
+    return Document(doc_id, lang, [Sentence(t, 0, i) for i, t in enumerate(texts)])
+
+
+def _unrelated_swahili() -> Document:
+    """A Swahili news article on another event than the seeds'."""
+    return _ntrex(None, "sw", "ntrex-sw")
 
 
 def test_seed_pairs_without_manifest(seed_docs: list[Document], enc: MemoEncoder) -> None:
@@ -57,11 +72,44 @@ def test_unrelated_article_is_unpaired(seed_docs: list[Document], enc: MemoEncod
     assert _short(pairs) == {("000", "003"), ("001", "003"), ("002", "004")}
     assert list(unpaired) == ["ntrex-sw"]
     found = re.fullmatch(r"no English article scores as the same event \(best: (\w+), pairing score (\d\.\d{3}), "
-                         r"pairs need 1\.005\)", unpaired["ntrex-sw"])
+                         r"pairs need 1\.005(; \d+% of sentences match at translation level, pairs need 25%)?\)",
+                         unpaired["ntrex-sw"])
     assert found and found.group(1) in {d.doc_id for d in seed_docs} and float(found.group(2)) < 1.005
-    # The score shown is rounded down, so that given as the threshold it pairs the two.
-    pairs = pair_documents(seed_docs + [stray], encoder=enc, threshold=float(found.group(2)))
-    assert ("ntrex-sw", found.group(1)) in {(p.src.doc_id, p.tgt.doc_id) for p in pairs}
+
+
+def test_the_score_shown_as_threshold_pairs_the_two(seed_docs: list[Document], enc: MemoEncoder) -> None:
+    # 000-003 scores about 1.034: above that no pair, and the score it is said to have is rounded down.
+    pairs, unpaired = pair_with_reasons(seed_docs[:1] + seed_docs[3:4], encoder=enc, threshold=1.2)
+    found = re.fullmatch(r"no English article scores as the same event \(best: 003_\w+, pairing score (\d\.\d{3}), "
+                         r"pairs need 1\.2\)", unpaired[seed_docs[0].doc_id])
+    assert pairs == [] and found, unpaired
+    assert len(pair_documents(seed_docs[:1] + seed_docs[3:4], encoder=enc, threshold=float(found.group(1)))) == 1
+
+
+def test_two_unrelated_articles_alone_are_not_paired(enc: MemoEncoder) -> None:
+    # Each is the other's only neighbourhood, so margins alone call them one event; few sentences match, though.
+    sw = _ntrex("nytimes.184860", "sw", "nyt-sw")
+    en = _ntrex("dailymail.co.uk.298732", "en", "dailymail-en")
+    evidence = document_evidence([sw], [en], enc)
+    assert evidence.scores[0, 0] >= 1.005 and evidence.shared is not None and evidence.shared[0, 0] < MIN_SHARED
+    pairs, unpaired = pair_with_reasons([sw, en], encoder=enc)
+    assert pairs == []
+    assert re.fullmatch(r"no English article scores as the same event \(best: dailymail-en, pairing score 1\.\d{3}, "
+                        r"pairs need 1\.005; 1\d% of sentences match at translation level, pairs need 25%\)",
+                        unpaired["nyt-sw"]), unpaired
+    # The same article with its own English is paired.
+    own = _ntrex("nytimes.184860", "en", "nyt-en")
+    assert [(p.src.doc_id, p.tgt.doc_id) for p in pair_documents([sw, en, own], encoder=enc)] == [("nyt-sw", "nyt-en")]
+
+
+def test_articles_sharing_too_few_sentences_are_out_before_the_best_is_chosen() -> None:
+    docs = [Document(name, lang, [Sentence("x", 0, 0)]) for name, lang in (("s", "sw"), ("a", "en"), ("b", "en"))]
+    # English "a" scores best but shares too little; "b" is then this source's best, and pairs.
+    evidence = PairingEvidence(np.array([[1.03, 1.01]]), np.array([[0.1, 0.5]]))
+    assert [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], evidence)] == ["b"]
+    # An encoder with no measured level gives no shares: scores alone decide (both, "b" as a second outlet).
+    assert [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], PairingEvidence(evidence.scores, None))
+            ] == ["a", "b"]
 
 
 def test_two_english_articles_on_one_event(seed_docs: list[Document], enc: MemoEncoder) -> None:
