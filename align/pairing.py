@@ -9,7 +9,7 @@ Margins are relative to the whole collection, so a margin of 1.0 means "no close
 In a small folder that whole is little to compare with: two articles on unrelated events, each a sentence's only
 neighbours, reached 1.005-1.011 in 14 of 20 folders of 2-8 articles. So a pair also needs a share of its sentences to
 match at translation level (a cosine a sentence reaches with its translation, align.margin.SINGLE_PAIR_LEVEL), which
-unrelated articles seldom do and articles on one event do for many sentences.
+unrelated articles seldom do and articles on one event do for many sentences, unless its score is clear anyway.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ _K_FRAC, _K_MIN, _K_MAX = 0.2, 2, 8
 # synthetic comparable pairs (drops, merges, distractors): right pairs 0.43 and up, the seed pair 002-004 (an English
 # machine translation) 0.43; unrelated articles in the review's small folders at most 0.19.
 MIN_SHARED = 0.25
+# A score this clear needs no shared sentences: unrelated articles alone in small folders reached at most 1.017
+# (synthetic) and 1.013 (NTREX documents one to one), while articles on one event that word things differently,
+# as real comparable articles may, can share few sentences at translation level and still stand out by margin.
+CLEAR_SCORE = 1.02
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
                 # Rounded down: the score shown, given as --pair-threshold, then pairs these two (when they share
                 # enough sentences; --manifest pairs them whatever they share).
                 why += f"pairing score {math.floor(float(scores[at]) * 1000) / 1000:.3f}, pairs need {threshold}"
-                if shared is not None and shared[at] < MIN_SHARED:
+                if shared is not None and shared[at] < MIN_SHARED and scores[at] < CLEAR_SCORE:
                     why += (f"; {shared[at]:.0%} of sentences match at translation level, pairs need "
                             f"{MIN_SHARED:.0%}")
                 unpaired[doc.doc_id] = why + ")"
@@ -150,7 +154,7 @@ def pairs_from_evidence(sources: list[Document], english: list[Document], eviden
     scores = evidence.scores
     if evidence.shared is not None:
         # Articles sharing too few sentences are out of the running before best matches are chosen.
-        scores = np.where(evidence.shared >= MIN_SHARED, scores, -np.inf)
+        scores = np.where((evidence.shared >= MIN_SHARED) | (scores >= CLEAR_SCORE), scores, -np.inf)
     best_src_of = scores.argmax(axis=0)
     pairs = []
     for i, src in enumerate(sources):

@@ -105,8 +105,11 @@ def test_two_unrelated_articles_alone_are_not_paired(enc: MemoEncoder) -> None:
 def test_articles_sharing_too_few_sentences_are_out_before_the_best_is_chosen() -> None:
     docs = [Document(name, lang, [Sentence("x", 0, 0)]) for name, lang in (("s", "sw"), ("a", "en"), ("b", "en"))]
     # English "a" scores best but shares too little; "b" is then this source's best, and pairs.
-    evidence = PairingEvidence(np.array([[1.03, 1.01]]), np.array([[0.1, 0.5]]))
+    evidence = PairingEvidence(np.array([[1.015, 1.01]]), np.array([[0.1, 0.5]]))
     assert [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], evidence)] == ["b"]
+    # A clear score needs no shared sentences.
+    clear = PairingEvidence(np.array([[1.03, 1.01]]), np.array([[0.1, 0.1]]))
+    assert [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], clear)] == ["a"]
     # An encoder with no measured level gives no shares: scores alone decide (both, "b" as a second outlet).
     assert [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], PairingEvidence(evidence.scores, None))
             ] == ["a", "b"]
