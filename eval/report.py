@@ -348,14 +348,13 @@ def render_report(
     if quality.get("why_not_translated"):  # the cause and its fix, as the command line said it
         note = f'{note.rstrip(".")}. Not translated because: {quality["why_not_translated"]}.'
     banner = "" if quality.get("measured") else f'<div class="banner">{_e(note)}</div>'
-    skipped = metrics.get("skipped") or []
-    if skipped:  # files of the folder that took no part, named as on stderr
-        banner += ('<div class="banner">Skipped: ' + "; ".join(f'{_e(s["file"])} ({_e(s["why"])})' for s in skipped)
-                   + "</div>")
-    unpaired = metrics.get("unpaired") or []
-    if unpaired:  # articles that were read but matched no article of the other side: not in any section below
-        banner += ('<div class="banner">Not compared: '
-                   + "; ".join(f'{_e(u["doc_id"])} ({_e(u["why"])})' for u in unpaired) + "</div>")
+    # Files of the folder that took no part (named as on stderr), and articles that were read but matched no article
+    # of the other side: neither is in any section below.
+    for label, key, name in (("Skipped", "skipped", "file"), ("Not compared", "unpaired", "doc_id")):
+        left_out = metrics.get(key) or []
+        if left_out:
+            banner += (f'<div class="banner">{label}: '
+                       + "; ".join(f'{_e(x[name])} ({_e(x["why"])})' for x in left_out) + "</div>")
     settings = metrics.get("settings", {})
     used = "".join(f" · {label}: {_e(str(settings[key]))}" for key, label in
                    (("threshold", "link threshold"), ("pairing", "pairing"), ("pair_threshold", "pair threshold"),
