@@ -8,8 +8,9 @@ Margins are relative to the whole collection, so a margin of 1.0 means "no close
 
 In a small folder that whole is little to compare with: two articles on unrelated events, each a sentence's only
 neighbours, reached 1.005-1.011 in 14 of 20 folders of 2-8 articles. So a pair also needs a share of its sentences to
-match at translation level (a cosine a sentence reaches with its translation, align.margin.SINGLE_PAIR_LEVEL), which
-unrelated articles seldom do and articles on one event do for many sentences, unless its score is clear anyway.
+match at translation level (each other's best match, at a cosine a sentence reaches with its translation:
+align.margin.SINGLE_PAIR_LEVEL), which unrelated articles seldom do and articles on one event do for many sentences,
+unless its score is clear anyway.
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ from mt.langid import SOURCE_LANGUAGES
 DEFAULT_THRESHOLD = 1.005
 # Articles share a topical floor: a sentence also resembles several sentences of an unrelated article on the topic.
 _K_FRAC, _K_MIN, _K_MAX = 0.2, 2, 8
-# Least share of one article's sentences that find a translation-level match in the other. Measured with e5-small on
-# synthetic comparable pairs (drops, merges, distractors): right pairs 0.43 and up, the seed pair 002-004 (an English
-# machine translation) 0.43; unrelated articles in the review's small folders at most 0.19.
+# Least share of the shorter article's sentences in a translation-level match with the other, and least number of
+# them: one chance match is no evidence, however short the article. Measured with e5-small on synthetic comparable
+# pairs (drops, merges, distractors): right pairs 0.33 and up, the seed pair 002-004 (an English machine
+# translation) 0.36; unrelated articles in small folders of NTREX, MAFAND and FLORES documents at most 0.24.
 MIN_SHARED = 0.25
+MIN_MATCHED = 2
 # A score this clear needs no shared sentences: unrelated articles alone in small folders reached at most 1.017
 # (synthetic) and 1.013 (NTREX documents one to one), while articles on one event that word things differently,
 # as real comparable articles may, can share few sentences at translation level and still stand out by margin.
@@ -54,19 +57,46 @@ class PairingEvidence:
     """What pairing decides on, for every (source, English) pair of articles."""
 
     scores: np.ndarray  # the document score (about 1.0 = unrelated)
-    shared: np.ndarray | None  # share of sentences matched at translation level; None: no level known for the encoder
+    matched: np.ndarray | None = None  # sentences matched at translation level; None: no level known for the encoder
+    shorter: np.ndarray | None = None  # the number of sentences of the shorter article of each pair
+
+    @property
+    def shared(self) -> np.ndarray | None:
+        """The share of the shorter article's sentences that are matched at translation level."""
+        if self.matched is None or self.shorter is None:
+            return None
+        return self.matched / np.maximum(self.shorter, 1)
+
+    def sharing(self) -> np.ndarray | None:
+        """Which pairs share enough sentences to be paired on their score (None: every pair)."""
+        shared = self.shared
+        if shared is None or self.matched is None or self.shorter is None:
+            return None
+        return (shared >= MIN_SHARED) & (self.matched >= np.minimum(MIN_MATCHED, self.shorter))
+
+
+def _matched(sim: np.ndarray, level: float) -> int:
+    """Sentence pairs of one article pair (cosines `sim`) that are each other's best match and reach `level`.
+
+    Mutual best matches, not every sentence over the level: one caption or credit line of the other article can be
+    every sentence's nearest ("Image by ... CC BY 2.0" was, for half of an unrelated Global Voices article)."""
+    if sim.size == 0:
+        return 0
+    best_col, best_row = sim.argmax(axis=1), sim.argmax(axis=0)
+    rows = np.arange(sim.shape[0])
+    return int(((best_row[best_col] == rows) & (sim[rows, best_col] >= level)).sum())
 
 
 def _per_doc(rows: np.ndarray, cols: np.ndarray, owners: np.ndarray, n_docs: int,
-             level: float | None) -> tuple[np.ndarray, np.ndarray]:
-    """(n_docs,) mean best margin of the `rows` sentences inside each column document, and the share of them whose
-    best cosine there reaches `level` (zeros without one)."""
+             level: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(n_docs,) mean best margin of the `rows` sentences inside each column document, and with a `level` the
+    sentences matched at it there (_matched; zeros without one)."""
     sim = rows @ cols.T
     margin = ratio_margin(sim, k_frac=_K_FRAC, k_min=_K_MIN, k_max=_K_MAX)
     best_margin = np.array([margin[:, owners == d].max(axis=1).mean() for d in range(n_docs)])
     if level is None:
         return best_margin, np.zeros(n_docs)
-    return best_margin, np.array([(sim[:, owners == d].max(axis=1) >= level).mean() for d in range(n_docs)])
+    return best_margin, np.array([_matched(sim[:, owners == d], level) for d in range(n_docs)])
 
 
 def _embed_each(encoder: Encoder, docs: list[Document]) -> list[np.ndarray]:
@@ -96,11 +126,13 @@ def document_evidence(sources: list[Document], english: list[Document],
     src_owner = np.concatenate([np.full(len(e), k) for k, e in enumerate(src_emb)])
     en_owner = np.concatenate([np.full(len(e), k) for k, e in enumerate(en_emb)])
     fwd = [_per_doc(e, all_en, en_owner, len(english), level) for e in src_emb]
-    bwd = [_per_doc(e, all_src, src_owner, len(sources), level) for e in en_emb]
+    bwd = [_per_doc(e, all_src, src_owner, len(sources)) for e in en_emb]
     scores = (np.stack([m for m, _ in fwd]) + np.stack([m for m, _ in bwd]).T) / 2.0
-    # Either side's share: a short brief is wholly inside a long report, while most of the report is not in the brief.
-    shared = np.maximum(np.stack([s for _, s in fwd]), np.stack([s for _, s in bwd]).T)
-    return PairingEvidence(scores, shared if level is not None else None)
+    if level is None:
+        return PairingEvidence(scores)
+    # Shares of the shorter article: a short brief is wholly inside a long report, not the report in the brief.
+    shorter = np.minimum.outer(np.array([len(e) for e in src_emb]), np.array([len(e) for e in en_emb]))
+    return PairingEvidence(scores, np.stack([m for _, m in fwd]), shorter)
 
 
 def pair_documents(docs: list[Document], *, encoder: Encoder | None = None,
@@ -124,7 +156,7 @@ def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
     evidence = document_evidence(sources, english, encoder)
     pairs = pairs_from_evidence(sources, english, evidence, threshold)
     paired = {id(d) for p in pairs for d in (p.src, p.tgt)}
-    scores, shared = evidence.scores, evidence.shared
+    scores, shared, sharing = evidence.scores, evidence.shared, evidence.sharing()
     unpaired = {}
     for axis, side, others, other in ((1, sources, english, "English"), (0, english, sources, "Swahili or Arabic")):
         for k, doc in enumerate(side):
@@ -135,9 +167,11 @@ def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
                 # Rounded down: the score shown, given as --pair-threshold, then pairs these two (when they share
                 # enough sentences; --manifest pairs them whatever they share).
                 why += f"pairing score {math.floor(float(scores[at]) * 1000) / 1000:.3f}, pairs need {threshold}"
-                if shared is not None and shared[at] < MIN_SHARED and scores[at] < CLEAR_SCORE:
-                    why += (f"; {shared[at]:.0%} of sentences match at translation level, pairs need "
-                            f"{MIN_SHARED:.0%}")
+                if shared is not None and sharing is not None and not sharing[at] and scores[at] < CLEAR_SCORE:
+                    assert evidence.matched is not None and evidence.shorter is not None
+                    why += (f"; {evidence.matched[at]:.0f} of the shorter article's {evidence.shorter[at]:.0f} "
+                            f"sentences match at translation level, pairs need {MIN_SHARED:.0%} and at least "
+                            f"{MIN_MATCHED}")
                 unpaired[doc.doc_id] = why + ")"
     return pairs, unpaired
 
@@ -151,10 +185,10 @@ def pairing_sides(docs: list[Document]) -> tuple[list[Document], list[Document]]
 def pairs_from_evidence(sources: list[Document], english: list[Document], evidence: PairingEvidence,
                         threshold: float = DEFAULT_THRESHOLD) -> list[DocPair]:
     """The pairing decision of `pair_documents` on evidence already computed (document_evidence)."""
-    scores = evidence.scores
-    if evidence.shared is not None:
+    scores, sharing = evidence.scores, evidence.sharing()
+    if sharing is not None:
         # Articles sharing too few sentences are out of the running before best matches are chosen.
-        scores = np.where((evidence.shared >= MIN_SHARED) | (scores >= CLEAR_SCORE), scores, -np.inf)
+        scores = np.where(sharing | (scores >= CLEAR_SCORE), scores, -np.inf)
     best_src_of = scores.argmax(axis=0)
     pairs = []
     for i, src in enumerate(sources):

@@ -72,7 +72,7 @@ def test_unrelated_article_is_unpaired(seed_docs: list[Document], enc: MemoEncod
     assert _short(pairs) == {("000", "003"), ("001", "003"), ("002", "004")}
     assert list(unpaired) == ["ntrex-sw"]
     found = re.fullmatch(r"no English article scores as the same event \(best: (\w+), pairing score (\d\.\d{3}), "
-                         r"pairs need 1\.005(; \d+% of sentences match at translation level, pairs need 25%)?\)",
+                         r"pairs need 1\.005(; \d+ of the shorter article's \d+ sentences match at translation level, pairs need 25% and at least 2)?\)",
                          unpaired["ntrex-sw"])
     assert found and found.group(1) in {d.doc_id for d in seed_docs} and float(found.group(2)) < 1.005
 
@@ -95,7 +95,8 @@ def test_two_unrelated_articles_alone_are_not_paired(enc: MemoEncoder) -> None:
     pairs, unpaired = pair_with_reasons([sw, en], encoder=enc)
     assert pairs == []
     assert re.fullmatch(r"no English article scores as the same event \(best: dailymail-en, pairing score 1\.\d{3}, "
-                        r"pairs need 1\.005; 1\d% of sentences match at translation level, pairs need 25%\)",
+                        r"pairs need 1\.005; [0-3] of the shorter article's 18 sentences match at translation level, "
+                        r"pairs need 25% and at least 2\)",
                         unpaired["nyt-sw"]), unpaired
     # The same article with its own English is paired.
     own = _ntrex("nytimes.184860", "en", "nyt-en")
@@ -104,14 +105,20 @@ def test_two_unrelated_articles_alone_are_not_paired(enc: MemoEncoder) -> None:
 
 def test_articles_sharing_too_few_sentences_are_out_before_the_best_is_chosen() -> None:
     docs = [Document(name, lang, [Sentence("x", 0, 0)]) for name, lang in (("s", "sw"), ("a", "en"), ("b", "en"))]
-    # English "a" scores best but shares too little; "b" is then this source's best, and pairs.
-    evidence = PairingEvidence(np.array([[1.015, 1.01]]), np.array([[0.1, 0.5]]))
-    assert [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], evidence)] == ["b"]
+
+    def tgts(scores: list[float], matched: list[int], shorter: list[int]) -> list[str]:
+        evidence = PairingEvidence(np.array([scores]), np.array([matched]), np.array([shorter]))
+        return [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], evidence)]
+
+    # English "a" scores best but shares too little (1 of 10); "b" is then this source's best, and pairs.
+    assert tgts([1.015, 1.01], [1, 5], [10, 10]) == ["b"]
+    # One match is no evidence even in a 4-sentence article (a quarter); in a 1-sentence article it is all there is.
+    assert tgts([1.015, 1.01], [1, 0], [4, 10]) == []
+    assert tgts([1.015, 1.01], [1, 0], [1, 10]) == ["a"]
     # A clear score needs no shared sentences.
-    clear = PairingEvidence(np.array([[1.03, 1.01]]), np.array([[0.1, 0.1]]))
-    assert [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], clear)] == ["a"]
-    # An encoder with no measured level gives no shares: scores alone decide (both, "b" as a second outlet).
-    assert [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], PairingEvidence(evidence.scores, None))
+    assert tgts([1.03, 1.01], [0, 0], [10, 10]) == ["a"]
+    # An encoder with no measured level gives no counts: scores alone decide (both, "b" as a second outlet).
+    assert [p.tgt.doc_id for p in pairs_from_evidence(docs[:1], docs[1:], PairingEvidence(np.array([[1.015, 1.01]])))
             ] == ["a", "b"]
 
 
