@@ -22,14 +22,17 @@ def manifest_pairs(root: Path, by_file: dict[str, Document], skipped: dict[str, 
     if not path.is_file():
         raise InputError(f"--manifest given but {path} does not exist")
     try:
-        articles = json.loads(path.read_text(encoding="utf-8"))["articles"]
-        links = [(a["file"], a.get("same_event_as")) for a in articles]
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: expected {{'articles': [{{'file', 'same_event_as'}}]}}") from exc
+        # utf-8-sig: Windows editors save JSON with a byte-order mark.
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
+    links = _links(data)
+    if links is None:
+        raise InputError(f"{path}: expected {{'articles': [{{'file': NAME, 'same_event_as': NAME or [NAMES]}}]}}")
     pairs: list[tuple[Document, Document]] = []
     for src, tgt in links:
-        if not tgt:
-            continue
         for name in (src, tgt):
             if name in skipped:
                 raise InputError(f"{path}: {src} -> {tgt}: {name} could not be used ({skipped[name]})")
@@ -42,6 +45,24 @@ def manifest_pairs(root: Path, by_file: dict[str, Document], skipped: dict[str, 
                              "article paired with an English one")
         pairs.append((by_file[src], by_file[tgt]))
     return pairs
+
+
+def _links(data: object) -> list[tuple[str, str]] | None:
+    """(source file, English file) pairs of a manifest's content, or None when it is not shaped as one."""
+    articles = data.get("articles") if isinstance(data, dict) else None
+    if not isinstance(articles, list):
+        return None
+    links: list[tuple[str, str]] = []
+    for entry in articles:
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            return None
+        # One English article, or several outlets of the same event; none: the article is in no pair.
+        partners = entry.get("same_event_as") or []
+        partners = [partners] if isinstance(partners, str) else partners
+        if not isinstance(partners, list) or not all(isinstance(p, str) and p for p in partners):
+            return None
+        links += [(entry["file"], partner) for partner in partners]
+    return list(dict.fromkeys(links))
 
 
 def unpaired_by_manifest(docs: list[Document], pairs: list[tuple[Document, Document]]) -> dict[str, str]:
