@@ -297,7 +297,9 @@ def _auto_pairs(args: argparse.Namespace, folder: _Folder, encoder: Encoder) -> 
     for doc_id, why in unpaired.items():
         print(f"mtk: unpaired {doc_id} ({langs[doc_id]}): {why}", file=sys.stderr)
     if not pairs:
-        raise InputError(f"--auto {args.auto}: no source article matches an English article")
+        raise InputError(f"--auto {args.auto}: " + ("manifest.json pairs no Swahili or Arabic article with an English "
+                                                    "one" if folder.manifest is not None else
+                                                    "no source article matches an English article"))
     return pairs
 
 

@@ -235,11 +235,18 @@ def test_auto_pairs_as_the_manifest_says(tmp_path: Path, seed_folder: Path,
     (["--pair-threshold", "1.02"], ("--pair-threshold applies to pairing by content; with --manifest the manifest "
                                     "pairs them")),
     (["--translations", "nowhere.jsonl"], "--manifest given but {folder}/manifest.json does not exist"),
+    (["--no-mt", "--manifest-content", '{{"articles": []}}'],
+     "--auto {folder}: manifest.json pairs no Swahili or Arabic article with an English one"),
 ])
 def test_auto_manifest_errors(tmp_path: Path, seed_folder: Path, capsys: pytest.CaptureFixture[str],
                               extra: list[str], message: str) -> None:
+    if "--manifest-content" in extra:  # not an option: the manifest.json to write first
+        (seed_folder / "manifest.json").write_text(extra[-1].format(), encoding="utf-8")
+        extra = extra[:-2]
     rc, _, err = _run(capsys, "--auto", seed_folder, "--manifest", *extra, "-o", tmp_path / "m.jsonl")
-    assert rc == 2 and err.strip() == "mtk: error: " + message.format(folder=seed_folder)
+    *before, last = err.strip().splitlines()
+    assert rc == 2 and last == "mtk: error: " + message.format(folder=seed_folder)
+    assert all(line.startswith("mtk: unpaired ") for line in before)  # the articles a manifest left out, if any
     assert not (tmp_path / "m.jsonl").exists()
     rc, _, err = _run(capsys, SW, EN, "--manifest", "--no-mt")
     assert rc == 2 and err.strip() == "mtk: error: --manifest pairs the articles of --auto DIR; SRC and EN are " \
