@@ -27,6 +27,12 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                    help="longest translation in tokens (default: the translator's, 256)")
 
 
+def _check_pairing_options(args: argparse.Namespace) -> None:
+    """InputError for --pair-threshold beside --manifest, before anything else is checked or done."""
+    if args.manifest and args.pair_threshold is not None:
+        raise InputError("--pair-threshold applies to pairing by content; with --manifest the manifest pairs them")
+
+
 def _at_least_one(text: str) -> int:
     """argparse type of --max-length: a whole number of tokens, at least 1 (0 once meant "the default")."""
     try:
@@ -79,6 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from eval.pipeline import run_pipeline
 
+    _check_pairing_options(args)
     if args.comet_model:
         # Now, not as a "not measured" line in metrics.json after the whole run (as --words fails early too).
         from eval.neural import comet_available, comet_checkpoint
@@ -108,6 +115,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from eval.compare import compare_models, print_table, write_outputs
     from mt.atomic import check_output_file, refuse_overwriting_inputs
 
+    _check_pairing_options(args)
     # Every file the run reads: the folder's (articles, manifest), the translations given, the references.
     inputs: list[str | os.PathLike[str] | None] = [args.references]
     for given in (args.folder, *(args.systems or [])):

@@ -146,6 +146,9 @@ def test_pair_threshold_decides_which_articles_are_compared(tmp_path: Path, seed
     assert capsys.readouterr().err.strip() == ("mtk: error: --pair-threshold applies to pairing by content; "
                                                "with --manifest the manifest pairs them")
     assert not (tmp_path / "o").exists()
+    # Said first, not after "give at least one --model".
+    assert main(["evaluate", str(seed_folder), "--manifest", "--pair-threshold", "1.02"]) == 2
+    assert capsys.readouterr().err.strip().startswith("mtk: error: --pair-threshold applies to pairing by content")
     with pytest.raises(SystemExit) as stop:
         main(["evaluate", str(seed_folder), "--pair-threshold", "5", "--translations", str(tmp_path)])
     assert stop.value.code == 2
