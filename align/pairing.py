@@ -172,6 +172,8 @@ def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
                     why += (f"; {evidence.matched[at]:.0f} of the shorter article's {evidence.shorter[at]:.0f} "
                             f"sentences match at translation level, pairs need {MIN_SHARED:.0%} and at least "
                             f"{MIN_MATCHED}")
+                    if scores[at] >= threshold:  # the shared sentences alone kept them apart: say how to pair them
+                        why += "; --manifest pairs them anyway"
                 unpaired[doc.doc_id] = why + ")"
     return pairs, unpaired
 

@@ -96,7 +96,7 @@ def test_two_unrelated_articles_alone_are_not_paired(enc: MemoEncoder) -> None:
     assert pairs == []
     assert re.fullmatch(r"no English article scores as the same event \(best: dailymail-en, pairing score 1\.\d{3}, "
                         r"pairs need 1\.005; [0-3] of the shorter article's 18 sentences match at translation level, "
-                        r"pairs need 25% and at least 2\)",
+                        r"pairs need 25% and at least 2; --manifest pairs them anyway\)",
                         unpaired["nyt-sw"]), unpaired
     # The same article with its own English is paired.
     own = _ntrex("nytimes.184860", "en", "nyt-en")
