@@ -60,18 +60,11 @@ class PairingEvidence:
     matched: np.ndarray | None = None  # sentences matched at translation level; None: no level known for the encoder
     shorter: np.ndarray | None = None  # the number of sentences of the shorter article of each pair
 
-    @property
-    def shared(self) -> np.ndarray | None:
-        """The share of the shorter article's sentences that are matched at translation level."""
+    def sharing(self) -> np.ndarray | None:
+        """Which pairs share enough sentences to be paired on their score (None: every pair, no level known)."""
         if self.matched is None or self.shorter is None:
             return None
-        return self.matched / np.maximum(self.shorter, 1)
-
-    def sharing(self) -> np.ndarray | None:
-        """Which pairs share enough sentences to be paired on their score (None: every pair)."""
-        shared = self.shared
-        if shared is None or self.matched is None or self.shorter is None:
-            return None
+        shared = self.matched / np.maximum(self.shorter, 1)
         return (shared >= MIN_SHARED) & (self.matched >= np.minimum(MIN_MATCHED, self.shorter))
 
 
@@ -156,26 +149,33 @@ def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
     evidence = document_evidence(sources, english, encoder)
     pairs = pairs_from_evidence(sources, english, evidence, threshold)
     paired = {id(d) for p in pairs for d in (p.src, p.tgt)}
-    scores, shared, sharing = evidence.scores, evidence.shared, evidence.sharing()
+    sharing = evidence.sharing()
     unpaired = {}
     for axis, side, others, other in ((1, sources, english, "English"), (0, english, sources, "Swahili or Arabic")):
         for k, doc in enumerate(side):
             if id(doc) not in paired:
-                best = int(scores.argmax(axis=axis)[k])
+                best = int(evidence.scores.argmax(axis=axis)[k])
                 at = (k, best) if axis == 1 else (best, k)
-                why = f"no {other} article scores as the same event (best: {others[best].doc_id}, "
-                # Rounded down: the score shown, given as --pair-threshold, then pairs these two (when they share
-                # enough sentences; --manifest pairs them whatever they share).
-                why += f"pairing score {math.floor(float(scores[at]) * 1000) / 1000:.3f}, pairs need {threshold}"
-                if shared is not None and sharing is not None and not sharing[at] and scores[at] < CLEAR_SCORE:
-                    assert evidence.matched is not None and evidence.shorter is not None
-                    why += (f"; {evidence.matched[at]:.0f} of the shorter article's {evidence.shorter[at]:.0f} "
-                            f"sentences match at translation level, pairs need {MIN_SHARED:.0%} and at least "
-                            f"{MIN_MATCHED}")
-                    if scores[at] >= threshold:  # the shared sentences alone kept them apart: say how to pair them
-                        why += "; --manifest pairs them anyway"
-                unpaired[doc.doc_id] = why + ")"
+                unpaired[doc.doc_id] = _why_unpaired(evidence, sharing, at, f"{other} article", others[best].doc_id,
+                                                     threshold)
     return pairs, unpaired
+
+
+def _why_unpaired(evidence: PairingEvidence, sharing: np.ndarray | None, at: tuple[int, int], other: str,
+                  best_id: str, threshold: float) -> str:
+    """Why an article is in no pair: its best match on the other side and their score, and what they share if short."""
+    score = float(evidence.scores[at])
+    # Rounded down: the score shown, given as --pair-threshold, then pairs these two (when they share enough
+    # sentences; --manifest pairs them whatever they share).
+    why = (f"no {other} scores as the same event (best: {best_id}, pairing score {math.floor(score * 1000) / 1000:.3f}, "
+           f"pairs need {threshold}")
+    if sharing is not None and not sharing[at] and score < CLEAR_SCORE:
+        assert evidence.matched is not None and evidence.shorter is not None  # as sharing is not None
+        why += (f"; {evidence.matched[at]:.0f} of the shorter article's {evidence.shorter[at]:.0f} sentences match at "
+                f"translation level, pairs need {MIN_SHARED:.0%} and at least {MIN_MATCHED}")
+        if score >= threshold:  # the shared sentences alone kept them apart: say how to pair them
+            why += "; --manifest pairs them anyway"
+    return why + ")"
 
 
 def pairing_sides(docs: list[Document]) -> tuple[list[Document], list[Document]]:
