@@ -99,7 +99,7 @@ def fill_cache(encoder: object, texts: list[str], layers: int) -> None:
     """Compute the word pieces of `texts` into the embedding cache in a few large calls, before pairs are aligned.
 
     Many articles' sentences in one call fill the batches that one pair's dozen sentences leave half empty: a cold
-    72-pair folder aligns in 15 s instead of 21 s. Skipped when the pieces would not be kept (no cache) or would
+    72-pair folder aligned in 14-15 s instead of 19-21 s. Skipped when the pieces would not be kept (no cache) or would
     crowd the cache's size limit, where each pair is left to compute its own."""
     tokens = token_view(encoder, layers)
     unique = list(dict.fromkeys(texts))
