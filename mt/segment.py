@@ -158,6 +158,8 @@ def _is_false_break(text: str, prev: tuple[int, int], nxt: tuple[int, int], lang
     """True when the boundary between two pieces is not a sentence end."""
     left = text[prev[0] : prev[1]]
     right = text[nxt[0] : nxt[1]]
+    if "\n\n" in text[prev[1] : nxt[0]]:
+        return False  # a blank line ends a paragraph, whatever follows it
     if prev[1] == nxt[0] and left.endswith("."):
         return True  # a dot with no space after it: "3.5", "U.S.", "example.com"
     if right[:1].islower():

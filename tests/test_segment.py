@@ -78,6 +78,9 @@ from mt.segment import split_sentences, split_with_offsets
          ['هل قمتِ بتسريب تلك الوثيقة؟، قالت "أوه، ماذا؟"', "ثم ذهبت."]),
         ("sw", "Je, umevujisha hati hiyo? , alisema. Kisha akaondoka.",
          ["Je, umevujisha hati hiyo? , alisema.", "Kisha akaondoka."]),
+        # ... but not across a blank line: that is a new paragraph, however it starts.
+        ("ar", "وصل الرئيس.\n\n، وفي المساء غادر.", ["وصل الرئيس.", "، وفي المساء غادر."]),
+        ("en", "He left.\n\nand then nothing.", ["He left.", "and then nothing."]),
     ],
 )
 def test_split_sentences(lang: str, text: str, expected: list[str]) -> None:
