@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
 from align.export import FORMATS, format_for, suffix_mismatch, write_alignments
+from align.manifest import manifest_pairs, refuse_threshold_with_manifest, unpaired_by_manifest
 from align.memory_check import check_memory
 from align.model import Alignment
 from mt.atomic import check_output_file, refuse_overwriting_inputs, write_errors
@@ -241,8 +242,6 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
     """The articles of DIR; files that cannot be read or are in another language are skipped, and said to be.
 
     `manifest`: DIR/manifest.json is read now, so that a missing or wrong one fails before the encoder is prepared."""
-    from align.manifest import manifest_pairs
-
     root = Path(directory)
     if not root.is_dir():
         raise InputError(f"--auto {directory}: not a directory")
@@ -279,7 +278,6 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
 
 def _auto_pairs(args: argparse.Namespace, folder: _Folder, encoder: Encoder) -> list[tuple[Document, Document]]:
     """--auto's (source, English) pairs, by content or from the manifest; each pair and each article left out said."""
-    from align.manifest import unpaired_by_manifest
     from align.pairing import DEFAULT_THRESHOLD, pair_with_reasons
 
     docs = [s.doc for s in folder.sources + folder.english]
@@ -362,8 +360,7 @@ def run_align(args: argparse.Namespace) -> int:
     sides = articles = None
     if args.manifest and not args.auto:
         raise InputError("--manifest pairs the articles of --auto DIR; SRC and EN are already a pair")
-    if args.manifest and args.pair_threshold is not None:
-        raise InputError("--pair-threshold applies to pairing by content; with --manifest the manifest pairs them")
+    refuse_threshold_with_manifest(args.manifest, args.pair_threshold)
     if args.auto:
         if args.src_path or args.en_path:
             raise InputError("give either SRC and EN, or --auto DIR, not both")

@@ -13,6 +13,12 @@ MANIFEST_NAME = "manifest.json"
 NOT_IN_MANIFEST = f"not paired in {MANIFEST_NAME}"
 
 
+def refuse_threshold_with_manifest(use_manifest: bool, pair_threshold: float | None) -> None:
+    """InputError for a pair threshold given with --manifest, where it would do nothing."""
+    if use_manifest and pair_threshold is not None:
+        raise InputError("--pair-threshold applies to pairing by content; with --manifest the manifest pairs them")
+
+
 def manifest_pairs(root: Path, by_file: dict[str, Document], skipped: dict[str, str]) -> list[tuple[Document, Document]]:
     """(source, English) pairs that ROOT/manifest.json names: {"articles": [{"file", "same_event_as"}]}.
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from align.cli import THRESHOLD_HELP, link_threshold, pair_threshold
+from align.manifest import refuse_threshold_with_manifest
 from align.words import DEFAULT_WORD_MODEL
 from mt.errors import InputError
 
@@ -25,12 +26,6 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                         "file-name order, each once, their sentences as mtk segments them (blank: no reference)")
     p.add_argument("--max-length", type=_at_least_one, default=None, metavar="N",
                    help="longest translation in tokens (default: the translator's, 256)")
-
-
-def _check_pairing_options(args: argparse.Namespace) -> None:
-    """InputError for --pair-threshold beside --manifest, before anything else is checked or done."""
-    if args.manifest and args.pair_threshold is not None:
-        raise InputError("--pair-threshold applies to pairing by content; with --manifest the manifest pairs them")
 
 
 def _at_least_one(text: str) -> int:
@@ -85,7 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from eval.pipeline import run_pipeline
 
-    _check_pairing_options(args)
+    refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     if args.comet_model:
         # Now, not as a "not measured" line in metrics.json after the whole run (as --words fails early too).
         from eval.neural import comet_available, comet_checkpoint
@@ -115,7 +110,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from eval.compare import compare_models, print_table, write_outputs
     from mt.atomic import check_output_file, refuse_overwriting_inputs
 
-    _check_pairing_options(args)
+    refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     # Every file the run reads: the folder's (articles, manifest), the translations given, the references.
     inputs: list[str | os.PathLike[str] | None] = [args.references]
     for given in (args.folder, *(args.systems or [])):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.encoder import Encoder
-from align.manifest import manifest_pairs, unpaired_by_manifest
+from align.manifest import manifest_pairs, refuse_threshold_with_manifest, unpaired_by_manifest
 from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
@@ -39,8 +39,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     so a wrong folder fails at once, not after the encoder's first-use preparation (about 10 s). `pair_threshold`:
     least document score for pairing by content (align.pairing.DEFAULT_THRESHOLD when None).
     """
-    if use_manifest and pair_threshold is not None:
-        raise InputError("--pair-threshold applies to pairing by content; with --manifest the manifest pairs them")
+    refuse_threshold_with_manifest(use_manifest, pair_threshold)
     from mt.langid import mixed_language_warning
     from mt.loader import load_document
     from mt.reading import article_files, no_articles_error
