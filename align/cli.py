@@ -21,7 +21,7 @@ from mt.fetch import is_url
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
 from mt.progress import progress_bar
-from mt.reading import article_files, article_id, no_articles_error, read_article, read_text
+from mt.reading import article_files, article_id, distinct_articles, no_articles_error, read_article, read_text
 
 if TYPE_CHECKING:
     from mt.translator import Translator
@@ -250,23 +250,10 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
         raise no_articles_error(root, f"--auto {directory}: ")
     sources: list[Side] = []
     english: list[Side] = []
-    seen: dict[tuple[str, ...], str] = {}
     by_file: dict[str, Document] = {}
     skipped: dict[str, str] = {}
-    for path in files:
-        try:
-            side = _load_side(str(path), "article", "auto", presplit)
-        except InputError as exc:
-            # One stray file should not stop a batch; it is named so nothing is skipped silently.
-            skipped[path.name] = str(exc)
-            print(f"mtk: skipping {path.name}: {exc}", file=sys.stderr)
-            continue
-        first = seen.setdefault(tuple(side.doc.texts), path.name)
-        if first != path.name:
-            # A saved copy of the same page would be paired and exported twice: every corpus line doubled.
-            skipped[path.name] = f"the same text as {first}"
-            print(f"mtk: skipping {path.name}: the same text as {first}", file=sys.stderr)
-            continue
+    for path, side in distinct_articles(files, lambda p: _load_side(str(p), "article", "auto", presplit),
+                                        lambda s: s.doc.texts, skipped, "mtk: skipping"):
         by_file[path.name] = side.doc
         (english if side.doc.lang == "en" else sources).append(side)
     if not english:

@@ -42,7 +42,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     refuse_threshold_with_manifest(use_manifest, pair_threshold)
     from mt.langid import mixed_language_warning
     from mt.loader import load_document
-    from mt.reading import article_files, no_articles_error
+    from mt.reading import article_files, distinct_articles, no_articles_error
 
     root = Path(folder)
     if not root.is_dir():
@@ -52,23 +52,9 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
         raise no_articles_error(root, f"{root}: ")
     docs: list[Document] = []
     by_file: dict[str, Document] = {}
-    seen: dict[tuple[str, ...], str] = {}
-    skipped: dict[str, str] = {}
-    for path in files:
-        try:
-            doc = load_document(str(path))
-        except InputError as exc:
-            # One stray file (empty, another language, unreadable) should not stop a folder, as in mtk align --auto;
-            # it is named here and in metrics.json and the report, so nothing is left out silently.
-            skipped[path.name] = str(exc)
-            print(f"mtk: warning: skipping {path.name}: {exc}", file=sys.stderr)
-            continue
-        first = seen.setdefault(tuple(doc.texts), path.name)
-        if first != path.name:
-            # A saved copy of the same page would be paired twice and counted twice in every total.
-            skipped[path.name] = f"the same text as {first}"
-            print(f"mtk: warning: skipping {path.name}: the same text as {first}", file=sys.stderr)
-            continue
+    skipped: dict[str, str] = {}  # also named in metrics.json and the report
+    for path, doc in distinct_articles(files, lambda p: load_document(str(p)), lambda d: d.texts, skipped,
+                                       "mtk: warning: skipping"):
         warning = mixed_language_warning(doc.texts, doc.lang, str(path))
         if warning:
             print(f"mtk: warning: {warning}", file=sys.stderr)

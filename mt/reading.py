@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import sys
 import urllib.parse
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from mt.errors import InputError
 
@@ -123,6 +125,32 @@ def article_files(folder: Path) -> list[Path]:
     files = sorted(p for p in folder.iterdir() if p.is_file() and _is_article_name(p))
     refuse_shared_ids([p.name for p in files], where=f"{folder}: ")
     return files
+
+
+T = TypeVar("T")
+
+
+def distinct_articles(files: list[Path], load: Callable[[Path], T], texts_of: Callable[[T], list[str]],
+                      skipped: dict[str, str], say: str) -> Iterator[tuple[Path, T]]:
+    """Each of `files` loaded, in order, except those that fail to load or repeat an earlier file's text.
+
+    Those are put in `skipped` with why, and said on stderr after `say` ("mtk: skipping"): one stray file (empty,
+    another language, unreadable) should not stop a folder, and nothing is left out silently."""
+    seen: dict[tuple[str, ...], str] = {}
+    for path in files:
+        try:
+            item = load(path)
+        except InputError as exc:
+            why = str(exc)
+        else:
+            first = seen.setdefault(tuple(texts_of(item)), path.name)
+            if first == path.name:
+                yield path, item
+                continue
+            # A saved copy of the same page would be paired and counted twice: every corpus line and total doubled.
+            why = f"the same text as {first}"
+        skipped[path.name] = why
+        print(f"{say} {path.name}: {why}", file=sys.stderr)
 
 
 def no_articles_error(folder: Path, where: str) -> InputError:
