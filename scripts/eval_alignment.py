@@ -23,6 +23,7 @@ overlaps (character offsets; text containment when offsets are unknown), so segm
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import sys
@@ -245,23 +246,27 @@ def eval_pairing(lang: str, n_docs: int, seed: int, encoder: Encoder, second_out
     return {"prf": prf(pred, gold), "right_min": float(scores[same].min()), "wrong_max": float(scores[~same].max())}
 
 
+@functools.cache
+def _small_folder_pool(lang: str) -> list:
+    """Distinct realistic synthetic pairs of pool seeds 24-27 for `lang` (built once for every seed asked for)."""
+    by_id = {}
+    for pair in (p for s in (24, 25, 26, 27) for p in make_pairs(lang, 30, s, REALISTIC)):
+        by_id.setdefault(pair.doc_id, pair)
+    return list(by_id.values())
+
+
 def eval_small_folders(n_folders: int, seed: int, encoder: Encoder) -> dict[str, tuple[int, int, int, int]]:
     """Pairing in small folders (1-4 sources, 1-4 English articles, each source's own English there half the time).
 
     Counts (right pairs, false pairs, missed pairs, folders with a false pair) for the full rule and for margins
-    alone (PairingEvidence without shares), on realistic synthetic documents of pool seeds 24-27 (never used to set
-    the rule). Articles are other documents' whole comparable versions, so most folders mix unrelated events."""
-    pool: dict[str, list] = {}
-    for lang in ("sw", "ar"):
-        by_id = {}
-        for pair in (p for s in (24, 25, 26, 27) for p in make_pairs(lang, 30, s, REALISTIC)):
-            by_id.setdefault(pair.doc_id, pair)
-        pool[lang] = list(by_id.values())
+    alone (PairingEvidence without shared-sentence counts), on realistic synthetic documents of pool seeds 24-27
+    (never used to set the rule). Articles are other documents' whole comparable versions, so most folders mix
+    unrelated events."""
     rng = random.Random(f"small-folders:{seed}")
-    counts = {"rule": [0, 0, 0, 0], "margins alone": [0, 0, 0, 0]}
+    counts = {"rule": np.zeros(4, dtype=int), "margins alone": np.zeros(4, dtype=int)}
     for _ in range(n_folders):
         lang = rng.choice(["sw", "ar"])
-        docs = pool[lang]
+        docs = _small_folder_pool(lang)
         n_src, n_en = rng.randint(1, 4), rng.randint(1, 4)
         picked = rng.sample(range(len(docs)), n_src + n_en)
         own = [i for i in picked[:n_src] if rng.random() < 0.5]
@@ -270,12 +275,10 @@ def eval_small_folders(n_folders: int, seed: int, encoder: Encoder) -> dict[str,
         english = [document_from_lines(docs[j].tgt, "en", str(j)) for j in english_ids]
         evidence = document_evidence(sources, english, encoder)
         gold = {(str(i), str(i)) for i in own}
-        for name, used in (("rule", evidence), ("margins alone", PairingEvidence(evidence.scores, None))):
+        for name, used in (("rule", evidence), ("margins alone", PairingEvidence(evidence.scores))):
             pred = {(p.src.doc_id, p.tgt.doc_id) for p in pairs_from_evidence(sources, english, used)}
-            c = counts[name]
-            c[0], c[1], c[2], c[3] = c[0] + len(pred & gold), c[1] + len(pred - gold), c[2] + len(gold - pred), \
-                c[3] + bool(pred - gold)
-    return {k: (v[0], v[1], v[2], v[3]) for k, v in counts.items()}
+            counts[name] += (len(pred & gold), len(pred - gold), len(gold - pred), bool(pred - gold))
+    return {k: (int(v[0]), int(v[1]), int(v[2]), int(v[3])) for k, v in counts.items()}
 
 
 def _line(name: str, scores: tuple) -> str:
