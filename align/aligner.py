@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
@@ -41,6 +42,7 @@ from align.token_encoder import fill_cache, token_view
 from mt.document import Document
 from mt.errors import InputError
 from mt.normalize import is_blank
+from mt.progress import progress_bar
 
 MODES = ("no-mt", "mt", "translations")
 
@@ -281,11 +283,20 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     return [Edge(src=i, tgt=j, score=s) for (i, j), s in sorted(edges.items())], pair_scores
 
 
-def prepare_pairs(pairs: list[tuple[Document, Document]], encoder: Encoder, config: AlignConfig | None = None) -> None:
-    """Compute ahead, in a few large batches, the word pieces that aligning these article pairs will use."""
+def align_pairs(pairs: list[tuple[Document, Document]], align_one: Callable[[Document, Document], Alignment],
+                encoder: Encoder, config: AlignConfig | None = None) -> list[Alignment]:
+    """align_one(source, English) for every article pair, with a progress bar over them on a terminal.
+
+    The word pieces all pairs will use are computed first, in a few large batches across articles."""
     cfg = config or AlignConfig()
     if cfg.w_tokens > 0:
         fill_cache(encoder, [t for pair in pairs for doc in pair for t in doc.texts], cfg.token_layers)
+    alignments = []
+    with progress_bar(len(pairs) if len(pairs) > 1 else 0, "aligning article pairs") as advance:
+        for src, tgt in pairs:
+            alignments.append(align_one(src, tgt))
+            advance(1)
+    return alignments
 
 
 def align_documents(src: Document, tgt: Document, translations: list[str] | None = None, *,

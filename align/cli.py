@@ -20,7 +20,6 @@ from mt.errors import InputError
 from mt.fetch import is_url
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
-from mt.progress import progress_bar
 from mt.reading import article_files, article_id, distinct_articles, no_articles_error, read_article, read_text
 
 if TYPE_CHECKING:
@@ -290,7 +289,7 @@ def _auto_pairs(args: argparse.Namespace, folder: _Folder, encoder: Encoder) -> 
 
 def _run_auto(args: argparse.Namespace, folder: _Folder, translations: _Translations,
               encoder: Encoder, config: AlignConfig) -> list[Alignment]:
-    from align.aligner import prepare_pairs
+    from align.aligner import align_pairs
 
     by_id = {side.doc.doc_id: side for side in folder.sources + folder.english}
     pairs = _auto_pairs(args, folder, encoder)
@@ -301,13 +300,8 @@ def _run_auto(args: argparse.Namespace, folder: _Folder, translations: _Translat
 
         refuse_missing_translation_files(args.translations, source_ids)
     chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in source_ids}
-    prepare_pairs(pairs, encoder, config)
-    alignments = []
-    with progress_bar(len(pairs) if len(pairs) > 1 else 0, "aligning article pairs") as advance:
-        for src, tgt in pairs:
-            alignments.append(_align_pair(by_id[src.doc_id], by_id[tgt.doc_id], chosen[src.doc_id], encoder, config))
-            advance(1)
-    return alignments
+    return align_pairs(pairs, lambda src, tgt: _align_pair(by_id[src.doc_id], by_id[tgt.doc_id], chosen[src.doc_id],
+                                                           encoder, config), encoder, config)
 
 
 def _refuse_output_among_articles(output: str | None, directory: str, fmt: str) -> None:

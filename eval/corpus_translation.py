@@ -11,8 +11,8 @@ from align.config import AlignConfig
 from align.encoder import Encoder
 from align.model import Alignment
 from eval.corpus import Corpus
+from mt.document import Document
 from mt.errors import InputError, ModelError
-from mt.progress import progress_bar
 
 
 def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, langs: list[str],
@@ -96,15 +96,11 @@ def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dic
 
     `mode` names where translations came from: "mt" (a model of ours) or "translations" (made elsewhere).
     """
-    from align.aligner import align_documents, prepare_pairs
+    from align.aligner import align_documents, align_pairs
 
-    prepare_pairs([(src, tgt) for src, tgt, _ in corpus.pairs], encoder, config)
-    alignments = []
-    with progress_bar(len(corpus.pairs) if len(corpus.pairs) > 1 else 0, "aligning article pairs") as advance:
-        for src, tgt, _ in corpus.pairs:
-            tr = translations.get(src.doc_id)
-            alignments.append(align_documents(src, tgt, tr, encoder=encoder, mode=mode if tr is not None else "no-mt",
-                                              model=models.get(src.doc_id) if tr is not None else None,
-                                              config=config))
-            advance(1)
-    return alignments
+    def align_one(src: Document, tgt: Document) -> Alignment:
+        tr = translations.get(src.doc_id)
+        return align_documents(src, tgt, tr, encoder=encoder, mode=mode if tr is not None else "no-mt",
+                               model=models.get(src.doc_id) if tr is not None else None, config=config)
+
+    return align_pairs([(src, tgt) for src, tgt, _ in corpus.pairs], align_one, encoder, config)
