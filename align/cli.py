@@ -229,11 +229,10 @@ def _align_pair(src: Side, tgt: Side, chosen: tuple[list[str] | None, str, str |
 
 @dataclass
 class _Folder:
-    """--auto's articles: (sources, English), the files skipped with why, and the pairs of --manifest if given."""
+    """--auto's articles: (sources, English), and the pairs of --manifest if given."""
 
     sources: list[Side]
     english: list[Side]
-    skipped: dict[str, str]
     manifest: list[tuple[Document, Document]] | None = None
 
 
@@ -259,7 +258,7 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
         raise InputError(f"--auto {directory}: no English article to align with")
     if not sources:
         raise InputError(f"--auto {directory}: no Swahili or Arabic article")
-    return _Folder(sources, english, skipped, manifest_pairs(root, by_file, skipped) if manifest else None)
+    return _Folder(sources, english, manifest_pairs(root, by_file, skipped) if manifest else None)
 
 
 def _auto_pairs(args: argparse.Namespace, folder: _Folder, encoder: Encoder) -> list[tuple[Document, Document]]:
