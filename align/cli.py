@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
 from align.export import FORMATS, format_for, suffix_mismatch, write_alignments
+from align.inputs import refuse_absent_translations
 from align.manifest import manifest_pairs, refuse_threshold_with_manifest, unpaired_by_manifest
 from align.memory_check import check_memory
 from align.model import Alignment
@@ -319,6 +320,7 @@ def run_align(args: argparse.Namespace) -> int:
     """Handle `mtk align`; every failure is raised as an MtkError before any output is written."""
     fmt = format_for(args.output, args.format)
     refuse_overwriting_inputs(args.output, [args.src_path, args.en_path, args.translations])
+    refuse_absent_translations(args.translations)
     if args.auto:
         _refuse_output_among_articles(args.output, args.auto, fmt)
     if fmt == "moses" and (args.output is None or args.output == "-"):

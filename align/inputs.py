@@ -227,6 +227,12 @@ def translation_file(folder: str | os.PathLike[str], doc_id: str) -> Path:
     return found
 
 
+def refuse_absent_translations(location: str | os.PathLike[str] | None) -> None:
+    """InputError when --translations names nothing on disk; called before pairing and encoding, which take a while."""
+    if location is not None and str(location) != "-" and not Path(location).exists():
+        raise InputError(f"--translations {location}: no such file or folder")
+
+
 def refuse_missing_translation_files(location: str | os.PathLike[str], doc_ids: list[str]) -> None:
     """InputError naming every article of `doc_ids` without a file, when `location` is a translations folder."""
     if str(location) == "-" or not Path(location).is_dir():

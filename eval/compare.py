@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from align.inputs import refuse_absent_translations
 from eval.metrics import PSEUDO_LABEL
 from mt.atomic import atomic_output
 from mt.document import Document
@@ -114,15 +115,18 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     if not models and not systems:
         raise InputError("give at least one --model or --translations DIR")
     # Shared by pairing and every model's alignment, so each sentence is embedded once; made after the folder is read.
+    from mt.translator import check_model
+
+    # A bad model or a mistyped folder fails now, not after pairing or after the good ones have translated.
+    for model in models:
+        check_model(model, offline)
+    for system in systems:
+        refuse_absent_translations(system)
     make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
     corpus = load_corpus(folder, use_manifest, make_encoder, pair_threshold)
     check_references(references, presplit, corpus)  # before any model translates
     encoder = make_encoder()
     n_sent = sum(len(d.sentences) for d in corpus.sources)
-    from mt.translator import check_model
-
-    for model in models:  # a bad model fails now, not after the good ones have translated
-        check_model(model, offline)
     rows = []
     for model in models:
         res = translate_in_subprocess(model, corpus.sources, offline, max_length)

@@ -15,6 +15,7 @@ import numpy as np
 
 from align.config import AlignConfig
 from align.encoder import MemoEncoder
+from align.inputs import refuse_absent_translations
 from align.model import Alignment
 from align.pairing import DEFAULT_THRESHOLD as DEFAULT_PAIR_THRESHOLD
 from eval.corpus import Corpus, load_corpus
@@ -183,14 +184,15 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         load_aligner(word_model)  # a missing extra or model fails here, before the slow part
     # One in-memory encoder for pairing and alignment: each sentence is embedded once per run. Made only once the
     # folder has been read, so bad input fails before the encoder's first-use preparation.
+    if translations_dir is not None and (model or no_mt):
+        raise InputError("--translations cannot be combined with --model or --no-mt")
+    refuse_absent_translations(translations_dir)  # before pairing, which takes a while on a large folder
     make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
     corpus = load_corpus(folder, use_manifest, make_encoder, pair_threshold)
     check_references(references, presplit, corpus)
     encoder = make_encoder()
     config = AlignConfig() if threshold is None else AlignConfig().with_threshold(threshold)
     if translations_dir is not None:
-        if model or no_mt:
-            raise InputError("--translations cannot be combined with --model or --no-mt")
         translations = read_translation_dir(translations_dir, corpus, encoder, log)
         label = Path(translations_dir).name or str(translations_dir)
         seconds, models, why_not = 0.0, dict.fromkeys(translations, label), None

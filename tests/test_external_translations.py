@@ -153,3 +153,24 @@ def test_every_missing_translation_file_is_named_at_once(tmp_path: Path, seed_fo
                         "001_1a95481d527c8dce, 002_c72093ee3c81bb2f (expected <article>.jsonl or <article>.txt or "
                         "<article>.en.txt)"), last
     assert not (tmp_path / "out").exists() and not (tmp_path / "a.jsonl").exists()
+
+
+def test_a_mistyped_translations_path_fails_before_pairing(tmp_path: Path, seed_folder: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # Pairing a large folder and preparing the encoder take a while: a path that is not there is said first.
+    def too_late(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the folder was read before the --translations path was checked")
+
+    monkeypatch.setattr("eval.corpus.load_corpus", too_late)
+    monkeypatch.setattr("eval.pipeline.load_corpus", too_late)
+    monkeypatch.setattr("align.cli.get_encoder", too_late)
+    absent = tmp_path / "nowhere"
+    for argv in (["run", str(seed_folder), "-o", str(tmp_path / "out"), "--translations", str(absent)],
+                 ["evaluate", str(seed_folder), "--translations", str(absent)],
+                 ["align", "--auto", str(seed_folder), "-o", str(tmp_path / "a.jsonl"), "--translations", str(absent)],
+                 ["align", str(seed_folder / f"{SRC_ID}.txt"), str(seed_folder / "003_644d7ec9ad0a14b6.txt"),
+                  "--translations", str(absent)]):
+        assert main(argv) == 2
+        assert capsys.readouterr().err.strip() == f"mtk: error: --translations {absent}: no such file or folder"
+    assert not (tmp_path / "out").exists() and not (tmp_path / "a.jsonl").exists()
