@@ -264,22 +264,19 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
 
 def _auto_pairs(args: argparse.Namespace, folder: _Folder, encoder: Encoder) -> list[tuple[Document, Document]]:
     """--auto's (source, English) pairs, by content or from the manifest; each pair and each article left out said."""
-    from align.pairing import DEFAULT_THRESHOLD, pair_with_reasons
+    from align.pairing import DEFAULT_THRESHOLD, announce_pairs, pair_with_reasons
 
     docs = [s.doc for s in folder.sources + folder.english]
+    scored: list[tuple[Document, Document, float | None]]
     if folder.manifest is not None:
-        pairs = folder.manifest
-        unpaired = unpaired_by_manifest(docs, pairs)
-        said = ["from manifest.json"] * len(pairs)
+        scored = [(src, tgt, None) for src, tgt in folder.manifest]
+        unpaired = unpaired_by_manifest(docs, folder.manifest)
     else:
         threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
         found, unpaired = pair_with_reasons(docs, threshold=threshold, encoder=encoder)
-        pairs, said = [(p.src, p.tgt) for p in found], [f"score {p.score:.3f}" for p in found]
-    for (src, tgt), how in zip(pairs, said, strict=True):
-        print(f"mtk: pair {src.doc_id} ({src.lang}) -> {tgt.doc_id} (en), {how}", file=sys.stderr)
-    langs = {d.doc_id: d.lang for d in docs}
-    for doc_id, why in unpaired.items():
-        print(f"mtk: unpaired {doc_id} ({langs[doc_id]}): {why}", file=sys.stderr)
+        scored = [(p.src, p.tgt, p.score) for p in found]
+    announce_pairs(scored, unpaired, docs, sys.stderr)
+    pairs = [(src, tgt) for src, tgt, _ in scored]
     if not pairs:
         raise InputError(f"--auto {args.auto}: " + ("manifest.json pairs no Swahili or Arabic article with an English "
                                                     "one" if folder.manifest is not None else

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 
@@ -159,6 +160,18 @@ def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
                 unpaired[doc.doc_id] = _why_unpaired(evidence, sharing, at, f"{other} article", others[best].doc_id,
                                                      threshold)
     return pairs, unpaired
+
+
+def announce_pairs(pairs: list[tuple[Document, Document, float | None]], unpaired: dict[str, str],
+                   docs: list[Document], file: TextIO) -> None:
+    """Say each pair (its score, or that the manifest gave it) and each article left out and why, a line each."""
+    for src, tgt, score in pairs:
+        how = "from manifest.json" if score is None else f"score {score:.3f}"
+        print(f"mtk: pair {src.doc_id} ({src.lang}) -> {tgt.doc_id} (en), {how}", file=file)
+    langs = {d.doc_id: d.lang for d in docs}
+    for doc_id, why in unpaired.items():
+        # An article that takes no part is said, as skipped files are: a folder's article must not vanish silently.
+        print(f"mtk: unpaired {doc_id} ({langs[doc_id]}): {why}", file=file)
 
 
 def _why_unpaired(evidence: PairingEvidence, sharing: np.ndarray | None, at: tuple[int, int], other: str,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from align.encoder import Encoder
 from align.manifest import manifest_pairs, refuse_threshold_with_manifest, unpaired_by_manifest
+from align.pairing import announce_pairs
 from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
@@ -74,9 +75,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
         why = "; ".join(f"{d.doc_id}: {unpaired[d.doc_id]}" for d in docs
                         if d.lang in SOURCE_LANGUAGES and d.doc_id in unpaired)
         raise InputError(f"no source article in {root} could be paired with an English one ({why})")
-    for doc_id, why in unpaired.items():
-        # A folder's article that takes no part is said, as skipped files are: a run must not drop one silently.
-        print(f"mtk: warning: {doc_id} is in no pair: {why}", file=sys.stderr)
+    announce_pairs(pairs, unpaired, docs, sys.stderr)
     return Corpus(docs=docs, pairs=pairs, folder=root, skipped=skipped, unpaired=unpaired)
 
 

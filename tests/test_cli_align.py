@@ -234,7 +234,7 @@ def test_auto_pairs_as_the_manifest_says(tmp_path: Path, seed_folder: Path,
 @pytest.mark.parametrize(("extra", "message"), [
     (["--pair-threshold", "1.02"], ("--pair-threshold applies to pairing by content; with --manifest the manifest "
                                     "pairs them")),
-    (["--translations", "nowhere.jsonl"], "--manifest given but {folder}/manifest.json does not exist"),
+    (["--no-mt"], "--manifest given but {folder}/manifest.json does not exist"),
     (["--no-mt", "--manifest-content", '{{"articles": []}}'],
      "--auto {folder}: manifest.json pairs no Swahili or Arabic article with an English one"),
 ])

@@ -39,8 +39,9 @@ def test_evaluate_refuses_mismatched_references(tmp_path: Path, tiny_marian: Pat
     refs = tmp_path / "refs.jsonl"
     refs.write_text(json.dumps({"src": "This sentence is in no article.", "reference": "x"}) + "\n", encoding="utf-8")
     code = main(["evaluate", str(SEEDS), "--manifest", "--model", str(tiny_marian), "--references", str(refs)])
-    err = capsys.readouterr().err.strip()
-    assert code == 2 and err.startswith("mtk: error:") and "does not match" in err and "\n" not in err
+    *pairs, last = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and last.startswith("mtk: error:") and "does not match" in last
+    assert len(pairs) == 3 and all(line.startswith("mtk: pair ") for line in pairs)  # before: only what was paired
 
 
 def test_evaluate_needs_english(tmp_path: Path, tiny_marian: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -205,7 +205,9 @@ def test_run_names_an_article_that_is_in_no_pair(tmp_path: Path, capsys: pytest.
         (folder / name).write_bytes((SEEDS / name).read_bytes())
     assert main(["run", str(folder), "-o", str(tmp_path / "out"), "--no-mt"]) == 0
     err = capsys.readouterr().err
-    assert "mtk: warning: 002_c72093ee3c81bb2f is in no pair: no English article scores as the same event (best: " \
+    # Said as mtk align --auto says it: each pair with its score, each article left out and why.
+    assert "mtk: pair 000_c34c121e1dd8a5b8 (sw) -> 003_644d7ec9ad0a14b6 (en), score 1.0" in err
+    assert "mtk: unpaired 002_c72093ee3c81bb2f (ar): no English article scores as the same event (best: " \
            "003_644d7ec9ad0a14b6, pairing score" in err
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
     assert [u["doc_id"] for u in metrics["unpaired"]] == ["002_c72093ee3c81bb2f"] and len(metrics["pairs"]) == 1
