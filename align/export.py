@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from align.model import Alignment
-from mt.atomic import atomic_output
+from mt.atomic import atomic_output, atomic_outputs
 from mt.errors import InputError
 from mt.version import toolkit_version
 
@@ -225,10 +224,10 @@ def write_moses(alignments: list[Alignment], directory: str | os.PathLike[str]) 
     if out.exists() and not out.is_dir():
         raise InputError(f"moses output needs a directory, but {out} is a file")
     files = moses_files(alignments)
-    # All files stay temporary until every one is fully written, so a failure leaves no mismatched pair.
-    with contextlib.ExitStack() as stack:
-        for name, lines in files.items():
-            stack.enter_context(atomic_output(out / name)).writelines(line + "\n" for line in lines)
+    # Replaced together, so a failure leaves no mismatched pair.
+    with atomic_outputs([out / name for name in files]) as handles:
+        for fh, lines in zip(handles, files.values(), strict=True):
+            fh.writelines(line + "\n" for line in lines)
     stale = sorted(p for p in out.iterdir() if p.name in _moses_names() - files.keys() and p.is_file())
     for path in stale:
         path.unlink()

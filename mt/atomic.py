@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -80,10 +82,32 @@ def write_errors(target: str | os.PathLike[str] | None) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _utf8(stream: IO[str]) -> Iterator[IO[str]]:
+    """`stream` itself when it writes UTF-8, else a UTF-8 writer over its bytes for the block's duration.
+
+    Outputs are UTF-8 whatever the terminal's locale (TMX declares it, JSONL requires it): an ASCII or Latin-1
+    stdout raised UnicodeEncodeError on the first Arabic sentence."""
+    if codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8" or not hasattr(stream, "buffer"):
+        yield stream
+        return
+    stream.flush()
+    wrapper = io.TextIOWrapper(stream.buffer, encoding="utf-8", write_through=True)
+    try:
+        yield wrapper
+        wrapper.flush()
+    finally:
+        wrapper.detach()  # the caller's stream stays open
+
+
+@contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Iterator[IO]:
     """Yield a file handle that replaces `path` only when the block finishes; `None` or '-' means stdout."""
     if path is None or str(path) == "-":
-        yield sys.stdout if "b" not in mode else sys.stdout.buffer
+        if "b" in mode:
+            yield sys.stdout.buffer
+        else:
+            with _utf8(sys.stdout) as out:
+                yield out
         return
     _refuse_folder_name(path)
     fd = _descriptor(path)
@@ -91,8 +115,12 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         # /dev/stdout, /dev/fd/N: the caller's open descriptor, written as it is (`>> log` appends). Opened by name
         # it is the file behind it, which was replaced or truncated: everything written before was lost.
         if fd in (1, 2):
-            out = sys.stdout if fd == 1 else sys.stderr
-            yield out.buffer if "b" in mode else out
+            stream = sys.stdout if fd == 1 else sys.stderr
+            if "b" in mode:
+                yield stream.buffer
+            else:
+                with _utf8(stream) as out:
+                    yield out
             return
         try:
             fh = os.fdopen(fd, mode, closefd=False, encoding=None if "b" in mode else "utf-8")
@@ -112,27 +140,67 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         with fh:
             yield fh
         return
-    # Through a symlink, the file it points at is replaced, as a plain open() would write it; the link stays.
-    target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
-    check_output_file(target)
+    with atomic_outputs([path], mode) as (fh,):
+        yield fh
+
+
+@contextlib.contextmanager
+def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w") -> Iterator[list[IO]]:
+    """Yield one handle per path (regular files only); all replace their paths together, only when the block finishes.
+
+    Every file is written out and synced before the first is renamed, and the renames run with termination signals
+    held: a full disk or Ctrl-C leaves all the old files or all the new ones, never a mix (a Moses pair of two runs).
+    """
+    staged: list[tuple[Path, str, IO]] = []
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        sweep_leftovers(target)
-        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".part", dir=target.parent)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        encoding = None if "b" in mode else "utf-8"
-        with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as fh:
-            yield fh
+        for path in paths:
+            # Through a symlink, the file it points at is replaced, as a plain open() would write it; the link stays.
+            target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+            check_output_file(target)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                sweep_leftovers(target)
+                fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".part", dir=target.parent)
+            except OSError as exc:
+                raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+            encoding = None if "b" in mode else "utf-8"
+            fh = os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n")
+            staged.append((target, tmp, fh))
+        yield [fh for _, _, fh in staged]
+        for target, tmp, fh in staged:
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, _mode_for(target))
-        os.replace(tmp, target)
+            fh.close()
+            os.chmod(tmp, _mode_for(target))
+        with _signals_held():
+            for target, tmp, _ in staged:
+                os.replace(tmp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        for _, tmp, fh in staged:
+            with contextlib.suppress(OSError):
+                fh.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends (a few renames), so they cannot land between two of them.
+
+    A signal that arrives meanwhile is delivered when the block ends, and the run stops then, its outputs whole."""
+    import signal
+    import threading
+
+    signals = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    if threading.current_thread() is not threading.main_thread():
+        yield  # Python handles signals in the main thread only: nothing to hold here
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 _DESCRIPTOR_PATH = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d+)")
@@ -172,10 +240,19 @@ def check_output_file(path: str | os.PathLike[str] | None) -> None:
 
 
 def _refuse_path_through_a_file(path: str | os.PathLike[str]) -> None:
-    """InputError when the nearest existing ancestor of `path` is a file, so nothing can be created there."""
+    """InputError when nothing can be created where `path` goes: its nearest existing ancestor is a file, or a folder
+    this process may not write in (permissions, a read-only filesystem)."""
     parent = next((p for p in Path(path).parents if p.exists()), None)
-    if parent is not None and not parent.is_dir():
+    if parent is None:
+        return
+    if not parent.is_dir():
         raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
+    # Tried, not judged from the mode bits: os.access says yes to root on a read-only filesystem such as /sys.
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {parent}: {exc.strerror or exc}") from None
 
 
 def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
@@ -233,13 +310,19 @@ def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterat
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it 0700; a plain mkdir would not
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-            os.replace(target, old / target.name)
-            os.replace(stage, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(stage, target)
+        with _signals_held():
+            if target.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+                os.replace(target, old / target.name)
+                try:
+                    os.replace(stage, target)
+                except BaseException:
+                    os.replace(old / target.name, target)  # the previous run's folder back where it was
+                    old.rmdir()
+                    raise
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(stage, target)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

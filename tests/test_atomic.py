@@ -130,3 +130,75 @@ def test_the_next_write_sweeps_what_a_killed_run_left(tmp_path: Path, kind: str)
         with atomic_folder(out, frozenset({"a.txt"})) as stage:
             (stage / "a.txt").write_text("whole")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".notes.part", live.name, out.name])
+
+
+def test_files_written_together_are_replaced_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mt.atomic import atomic_outputs
+
+    pair = [tmp_path / "corpus.sw", tmp_path / "corpus.en"]
+    for path in pair:
+        path.write_text("old\n", encoding="utf-8")
+    real_fsync, calls = os.fsync, []
+
+    def disk_full_on_the_second(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", disk_full_on_the_second)
+    with pytest.raises(OSError), atomic_outputs(pair) as handles:
+        for fh in handles:
+            fh.write("new\nlines\n")
+    # Neither replaced (a Moses pair of two runs has mismatched lines), and no temporary left.
+    assert [p.read_text(encoding="utf-8") for p in pair] == ["old\n", "old\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.en", "corpus.sw"]
+
+
+def test_a_failed_swap_puts_the_previous_output_folder_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mt import atomic
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "metrics.json").write_text("old", encoding="utf-8")
+    real_replace, calls = os.replace, []
+
+    def fail_the_second(src: str, dst: str) -> None:
+        calls.append(src)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", fail_the_second)
+    with pytest.raises(KeyboardInterrupt), atomic.atomic_folder(out, frozenset({"metrics.json"})) as stage:
+        (stage / "metrics.json").write_text("new", encoding="utf-8")
+    monkeypatch.undo()
+    assert (out / "metrics.json").read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging or .old folder left
+
+
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux's /sys, which no process may write in")
+def test_an_unwritable_output_place_is_refused_before_any_work(tmp_path: Path) -> None:
+    from mt.atomic import check_output_file, check_output_folder
+
+    # As root the mode bits of a folder allow everything: /sys refuses even root.
+    for check in (check_output_file, lambda p: check_output_folder(p, frozenset())):
+        with pytest.raises(InputError, match=r"^cannot write /sys/mtk-out: /sys: "):
+            check("/sys/mtk-out")
+    check_output_file(tmp_path / "new" / "x.tsv")  # a folder to be made under a writable one is fine
+    assert list(tmp_path.iterdir()) == []  # and the check leaves nothing behind
+
+
+def test_stdout_gets_utf8_whatever_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    raw = io.BytesIO()
+    ascii_stdout = io.TextIOWrapper(raw, encoding="ascii")
+    monkeypatch.setattr("sys.stdout", ascii_stdout)
+    print("before", flush=True)
+    with atomic_output("-") as fh:
+        fh.write("قال الرئيس\tIsrael\n")
+    with atomic_output("/dev/stdout") as fh:
+        fh.write("ziara ya kihistoria – July\n")
+    print("after", flush=True)
+    assert raw.getvalue().decode("utf-8") == "before\nقال الرئيس\tIsrael\nziara ya kihistoria – July\nafter\n"
