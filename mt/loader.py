@@ -11,7 +11,7 @@ from mt.document import Document, Dropped, Sentence
 from mt.errors import InputError
 from mt.langid import resolve_language
 from mt.normalize import normalize_with_spans
-from mt.reading import article_id, normalize_newlines, read_article
+from mt.reading import article_id, displayable, normalize_newlines, read_article
 from mt.segment import split_with_offsets
 
 _MAX_TITLE_WORDS = 25
@@ -30,7 +30,7 @@ def load_document(
     article text extracted from it (mt.html), not into the markup.
     """
     text, _ = read_article(source)
-    path = None if str(source) == "-" else str(source)
+    path = None if str(source) == "-" else displayable(str(source))
     return document_from_text(text, lang=lang, doc_id=doc_id or article_id(source), allowed=allowed, path=path)
 
 

@@ -95,7 +95,15 @@ def article_id(source: str | os.PathLike[str]) -> str:
     name = str(source)
     if name == "-":
         return "stdin"
-    return url_doc_id(name) if is_url(name) else Path(source).stem
+    return url_doc_id(name) if is_url(name) else displayable(Path(source).stem)
+
+
+def displayable(name: str) -> str:
+    """`name` (a file name) with each byte that is not UTF-8 shown as U+FFFD, so that it can be written to any output.
+
+    Python holds such bytes of a file name as lone surrogates, which no UTF-8 output (JSONL, TSV, a report) accepts.
+    """
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in name)
 
 
 def refuse_shared_ids(sources: list[str], where: str = "") -> None:

@@ -253,3 +253,14 @@ def test_french_translations_are_refused_and_english_with_foreign_names_is_not(t
     names.write_text("The budget was ٢٠٢٣ ١٥٠٠٠٠ dinars in ٢٠٢٤, said محمد بن سلمان.\n"
                      "Rais Samia Suluhu Hassan met Mheshimiwa Kassim Majaliwa Majaliwa in Dodoma.\n", encoding="utf-8")
     assert main([*args, str(tmp_path / "b.jsonl"), "--translations", str(names)]) == 0
+
+
+def test_a_file_name_that_is_not_utf8_is_written_as_u_fffd(tmp_path: Path) -> None:
+    # Bytes of a file name that are not UTF-8 reach Python as lone surrogates, which no UTF-8 output accepts: the
+    # JSONL and TSV writers raised UnicodeEncodeError (a traceback), and TMX dropped the byte.
+    folder = os.fsencode(tmp_path)
+    shutil.copy(SW, folder + b"/sw\xff.txt")
+    out = tmp_path / "out.jsonl"
+    assert main(["align", os.fsdecode(folder + b"/sw\xff.txt"), str(EN), "--no-mt", "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["src_doc"] for r in records} == {"sw\ufffd"}
