@@ -122,6 +122,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
                             references=args.references, presplit=args.presplit, max_length=args.max_length,
                             systems=args.systems, pair_threshold=args.pair_threshold)
+    write_outputs(result, args.json, args.markdown)  # first: the files must not depend on the table printing
     print_table(result)
-    write_outputs(result, args.json, args.markdown)
     return 0

@@ -267,13 +267,15 @@ def markdown_table(result: dict[str, Any]) -> str:
 def print_table(result: dict[str, Any], file: Any = None) -> None:
     """Print the comparison as a rich table (on `file`, default the current sys.stdout)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"mtk evaluate: {result['input']}")
+    # Paths and folder names are text, not markup: "deepl[v2]" lost its "[v2]", and "a[/b]" raised MarkupError.
+    table = Table(title=escape(f"mtk evaluate: {result['input']}"))
     for key, header in _COLUMNS:
         table.add_column(header, justify="left" if key in ("model", "quality_against") else "right")
     for row in result["models"]:
-        table.add_row(*(_row_cell(row, k) for k, _ in _COLUMNS))
+        table.add_row(*(escape(_row_cell(row, k)) for k, _ in _COLUMNS))
     # sys.stdout looked up now, not bound at import: a caller may have replaced it since (tests, redirection).
     console = Console(file=file or sys.stdout, width=160)
     console.print(table)

@@ -142,6 +142,18 @@ def test_rows_with_the_same_model_name_are_told_apart_by_path() -> None:
     assert [r["model"] for r in rows] == ["same (a/same)", "same (b/same)"]
 
 
+def test_the_table_prints_names_as_text_not_markup() -> None:
+    import io
+
+    from eval.compare import print_table
+
+    row = {"model": "deepl[v2]", "path": "x/deepl[v2]", "signatures": {}, "peak_rss_mib": None}
+    out = io.StringIO()
+    # "a[/b]" raised rich's MarkupError after the whole evaluation; "[v2]" vanished as an unknown style.
+    print_table({"input": "a[/b]", "models": [row, {**row, "model": "deepl[bold]"}]}, file=out)
+    assert "a[/b]" in out.getvalue() and "deepl[v2]" in out.getvalue() and "deepl[bold]" in out.getvalue()
+
+
 def test_one_model_folder_written_three_ways_is_one_row(tmp_path: Path) -> None:
     from eval.compare import _distinct
 
