@@ -21,7 +21,15 @@ from mt.errors import InputError
 from mt.fetch import is_url
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
-from mt.reading import article_files, article_id, distinct_articles, no_articles_error, read_article, read_text
+from mt.reading import (
+    article_files,
+    article_id,
+    distinct_articles,
+    no_articles_error,
+    read_article,
+    read_text,
+    split_lines,
+)
 
 if TYPE_CHECKING:
     from mt.translator import Translator
@@ -98,7 +106,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     """Load SRC or EN and check its language; InputError naming the file and its role."""
-    from align.inputs import split_lines
     from mt.langid import LANGUAGES, mixed_language_warning, resolve_language
     from mt.loader import document_from_lines, load_document
 

@@ -16,18 +16,10 @@ import numpy as np
 from mt.document import Document
 from mt.errors import InputError
 from mt.normalize import is_blank, normalize_text
-from mt.reading import read_text
+from mt.reading import read_text, split_lines
 
 if TYPE_CHECKING:
     from align.encoder import Encoder
-
-
-def split_lines(text: str) -> list[str]:
-    """The lines of `text`; a final newline ends the last line, it does not start an empty one."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
 
 
 def _same_text(a: str, b: str) -> bool:

@@ -12,7 +12,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 
 from mt.errors import InputError
 from mt.normalize import is_blank
-from mt.reading import read_text
+from mt.reading import read_text, split_lines
 
 PSEUDO_LABEL = "pseudo-reference (aligned English, not a translation)"
 REFERENCE_LABEL = "reference translation"
@@ -63,8 +63,13 @@ def load_references(path: str | Path, sources: Sequence[str], presplit: bool = F
     if not p.is_file():
         raise InputError(f"references file not found: {p}")
     text = read_text(p)  # the articles' decoding rules: UTF-8 with or without a BOM, UTF-16 with one
+    # Lines end at "\n" only, as for wc -l and sacrebleu: str.splitlines() also broke at U+2028, U+0085 and form
+    # feeds inside a line, which shifted every later reference onto the wrong sentence.
+    lines = split_lines(text)
     if presplit:
-        lines = text.splitlines()
+        if _is_jsonl_references(lines):
+            raise InputError(f"references file {p} is JSONL with 'reference' fields, not one reference per line; "
+                             "drop --presplit to read it so")
         if len(lines) != len(sources):
             raise InputError(
                 f"references file {p} has {len(lines)} lines but there are {len(sources)} source sentences"
@@ -78,14 +83,15 @@ def load_references(path: str | Path, sources: Sequence[str], presplit: bool = F
     for i, s in enumerate(sources):
         index.setdefault(_key(s), []).append(i)
     refs: dict[int, str] = {}
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
             src, ref = rec["src"], rec["reference"]
         except (ValueError, RecursionError, KeyError, TypeError):
-            raise InputError(f"{p}:{n}: expected a JSON object with 'src' and 'reference'") from None
+            hint = "" if line.lstrip().startswith("{") else " (a file of one reference per line needs --presplit)"
+            raise InputError(f"{p}:{n}: expected a JSON object with 'src' and 'reference'{hint}") from None
         if not isinstance(src, str) or not isinstance(ref, str):
             raise InputError(f"{p}:{n}: 'src' and 'reference' must be strings")
         if is_blank(ref):
@@ -98,6 +104,17 @@ def load_references(path: str | Path, sources: Sequence[str], presplit: bool = F
     if not refs:
         raise InputError(f"references file {p} holds no references")
     return refs
+
+
+def _is_jsonl_references(lines: list[str]) -> bool:
+    """Whether every non-blank line is a JSON object with a 'reference' field (a JSONL references file)."""
+    filled = [line for line in lines if line.strip()]
+    if not filled or not all(line.lstrip().startswith("{") for line in filled):
+        return False
+    try:
+        return all(isinstance(rec := json.loads(line), dict) and "reference" in rec for line in filled)
+    except (ValueError, RecursionError):
+        return False
 
 
 def score_against_references(translations: Sequence[str], refs: dict[int, str]) -> dict[str, Any]:

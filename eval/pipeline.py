@@ -105,9 +105,9 @@ def _score_references(corpus: Corpus, by_doc: dict[str, Alignment], references: 
 
 def check_references(references: str | Path | None, presplit: bool, corpus: Corpus) -> None:
     """Refuse a references file that matches no sentence of the folder now, before anything is translated."""
-    # JSONL only: a --presplit file must match the translated sentences, which are known only after translating.
-    if references and not presplit:
-        load_references(references, [s for d in corpus.sources for s in d.texts])
+    # A --presplit file has a line per source sentence of the paired articles, known once the folder is paired.
+    if references:
+        load_references(references, [s for d in corpus.sources for s in d.texts], presplit)
 
 
 def _totals(pairs: list[dict[str, Any]], alignments: list[Alignment]) -> dict[str, Any]:

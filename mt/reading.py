@@ -180,6 +180,14 @@ def _plain_text(label: str, data: bytes) -> str:
     return normalize_newlines(text)
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of `text`, broken at "\n" only (as wc -l counts); a final newline ends the last line."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def normalize_newlines(text: str) -> str:
     """Turn CRLF and lone CR line ends into LF."""
     return text.replace("\r\n", "\n").replace("\r", "\n")

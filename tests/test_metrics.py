@@ -110,3 +110,30 @@ def test_pseudo_references_use_only_aligned_sentences() -> None:
     result = score_against_pseudo_references([alignment])
     assert result["label"] == PSEUDO_LABEL
     assert result["scores"]["chrF"] == round(sacrebleu.corpus_chrf(hyps, [pseudo]).score, 2)
+
+
+def test_reference_lines_end_at_newlines_only(tmp_path: Path) -> None:
+    # wc -l and sacrebleu count "\n": a form feed or U+2028 inside a line split it, shifting every later reference.
+    lines = tmp_path / "refs.txt"
+    lines.write_text("one\x0cstill one\ntwo\u2028still two\nthree\u0085\n", encoding="utf-8")
+    assert load_references(lines, ["a", "b", "c"], presplit=True) == {
+        0: "one\x0cstill one", 1: "two\u2028still two", 2: "three\u0085".strip()}
+    # A valid JSONL line may hold a raw U+2028 (json.dumps(ensure_ascii=False) writes it so).
+    path = tmp_path / "refs.jsonl"
+    path.write_text(json.dumps({"src": "Kwanza.", "reference": "First\u2028line."}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    assert load_references(path, ["Kwanza."]) == {0: "First\u2028line."}
+
+
+def test_a_references_file_read_the_wrong_way_says_so(tmp_path: Path) -> None:
+    # Read line by line, JSONL scored against '{"src": ...}' strings: BLEU 19 where the right reading gives 100.
+    path = tmp_path / "refs.jsonl"
+    path.write_text("".join(json.dumps({"src": s, "reference": r}) + "\n" for s, r in (("a", "A."), ("b", "B."))),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="is JSONL with 'reference' fields, not one reference per line; drop "
+                                         "--presplit"):
+        load_references(path, ["a", "b"], presplit=True)
+    lines = tmp_path / "refs.txt"
+    lines.write_text("A.\nB.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"refs.txt:1: expected a JSON object .* needs --presplit\)$"):
+        load_references(lines, ["a", "b"])

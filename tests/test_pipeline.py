@@ -358,3 +358,16 @@ def test_a_rerun_from_the_translation_cache_reports_no_speed(mt_run: Path, isola
     again = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["timing"]
     assert again["sentences_translated"] == 0 and again["sentences_per_s"] is None
     assert again["sentences_from_cache"] == first["sentences_translated"] + first["sentences_from_cache"]
+
+
+def test_a_presplit_references_file_of_the_wrong_length_fails_before_translating(
+        isolated_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Its length is known once the folder is paired; it was found after translating, and never with --no-mt.
+    refs = tmp_path / "refs.txt"
+    refs.write_text("One.\nTwo.\n", encoding="utf-8")
+    assert main(["run", str(SEEDS), "-o", str(tmp_path / "out"), "--no-mt", "--references", str(refs),
+                 "--presplit"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith(f"mtk: error: references file {refs} has 2 lines but there are ") and \
+        last.endswith(" source sentences")
+    assert not (tmp_path / "out").exists()
