@@ -264,3 +264,18 @@ def test_a_file_name_that_is_not_utf8_is_written_as_u_fffd(tmp_path: Path) -> No
     assert main(["align", os.fsdecode(folder + b"/sw\xff.txt"), str(EN), "--no-mt", "-o", str(out)]) == 0
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert {r["src_doc"] for r in records} == {"sw\ufffd"}
+
+
+def test_a_presplit_line_of_control_characters_is_blank_not_an_empty_sentence(tmp_path: Path) -> None:
+    src, en = tmp_path / "a.sw.txt", tmp_path / "a.en.txt"
+    src.write_text("Morocco na Israel zimekubaliana kuimarisha ushirikiano wao wa kijeshi.\n\x01\x02\n"
+                   "Mkutano huo ulifanyika mjini Rabat siku ya Jumanne.\n", encoding="utf-8")
+    en.write_text("Morocco and Israel agreed to strengthen their military cooperation.\n\x7f\n"
+                  "The meeting was held in Rabat on Tuesday.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["align", str(src), str(en), "--presplit", "--no-mt", "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["src"] for r in records if r["src"] is not None] == [
+        "Morocco na Israel zimekubaliana kuimarisha ushirikiano wao wa kijeshi.",
+        "Mkutano huo ulifanyika mjini Rabat siku ya Jumanne."]
+    assert all(r["tgt"] and all(r["tgt"]) for r in records if r["src"] is None) and len(records) == 2
