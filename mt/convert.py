@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from mt.errors import ModelError, first_line
+from mt.errors import InputError, ModelError, first_line
 from mt.families import detect_family
 from mt.hub import looks_like_local_path, require_hub_files
 
@@ -98,14 +98,35 @@ def _check_source(hf_id_or_dir: str) -> Path | None:
     return None
 
 
+def _refuse_unsafe_output(out: Path, force: bool) -> None:
+    """InputError unless `out` may become the model folder: new, empty, or (with --force) a CTranslate2 model.
+
+    --force replaces what is there, so it must never reach a folder of the user's files, a file, or the folder the
+    command runs in (`-o . --force` emptied the working directory)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise InputError(f"-o {out} is a file; give a folder for the model")
+    here = Path.cwd().resolve()
+    if out.resolve() == here or out.resolve() in here.parents:
+        raise InputError(f"-o {out} holds the current folder; give a new folder for the model, such as models/NAME")
+    if not any(out.iterdir()):
+        return
+    if not force:
+        raise ModelError(f"{out} exists and is not empty; remove it or pass --force")
+    if not (out / "model.bin").is_file():
+        raise InputError(f"-o {out} holds files and is not a CTranslate2 model (no model.bin); --force replaces only "
+                         "a model folder, never other files")
+
+
 def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8", force: bool = False) -> Path:
     """Convert `hf_id_or_dir` into `output_dir` (written to a temp dir, then renamed) and copy its spm files."""
     require_converter()
     from ctranslate2.converters import TransformersConverter
 
     out = Path(output_dir)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise ModelError(f"{out} exists and is not empty; remove it or pass --force")
+    _refuse_unsafe_output(out, force)
+    out = out.resolve()  # "-o ." has no name to put the temporary folder beside
     src_dir = _check_source(hf_id_or_dir)
     if src_dir is None:
         require_hub_files(hf_id_or_dir, f"checkpoint {hf_id_or_dir!r}",

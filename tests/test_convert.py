@@ -101,14 +101,33 @@ def test_convert_then_translate(mtk_run, request, tmp_path: Path, checkpoint: st
 
 
 def test_existing_output_needs_force(mtk_run, hf_marian: Path, tmp_path: Path) -> None:
-    out_dir = tmp_path / "taken"
-    out_dir.mkdir()
-    (out_dir / "keep.txt").write_text("mine", encoding="utf-8")
-    code, _, err = mtk_run("models", "convert", hf_marian, "-o", out_dir)
-    assert code == 3 and "--force" in err and (out_dir / "keep.txt").exists()
-    code, _, err = mtk_run("models", "convert", hf_marian, "-o", out_dir, "--force")
+    model_dir = tmp_path / "model"
+    assert mtk_run("models", "convert", hf_marian, "-o", model_dir)[0] == 0
+    (model_dir / "old-note.txt").write_text("from the earlier conversion", encoding="utf-8")
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", model_dir)
+    assert code == 3 and "--force" in err and (model_dir / "old-note.txt").exists()
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", model_dir, "--force")
     assert code == 0, err
-    assert not (out_dir / "keep.txt").exists() and (out_dir / "model.bin").is_file()
+    assert not (model_dir / "old-note.txt").exists() and (model_dir / "model.bin").is_file()
+
+
+def test_force_never_replaces_what_is_not_a_model(mtk_run, hf_marian: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # --force deleted any folder or file it was given, and `-o . --force` emptied the working directory.
+    mine = tmp_path / "my-files"
+    (mine / "keep").mkdir(parents=True)
+    (mine / "keep" / "notes.txt").write_text("precious", encoding="utf-8")
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", mine, "--force")
+    assert code == 2 and "is not a CTranslate2 model (no model.bin)" in err
+    assert (mine / "keep" / "notes.txt").read_text(encoding="utf-8") == "precious"
+    note = tmp_path / "notes.txt"
+    note.write_text("important", encoding="utf-8")
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", note, "--force")
+    assert code == 2 and "is a file" in err and note.read_text(encoding="utf-8") == "important"
+    monkeypatch.chdir(mine)
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", ".", "--force")
+    assert code == 2 and "holds the current folder" in err
+    assert sorted(p.name for p in mine.rglob("*")) == ["keep", "notes.txt"]
 
 
 @pytest.mark.parametrize("kind", ["no-config", "ct2-model", "missing-path"])
