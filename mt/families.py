@@ -34,9 +34,12 @@ def read_vocabulary(model_dir: Path) -> list[str]:
         js = model_dir / f"{stem}.json"
         if js.is_file():
             try:
-                return list(json.loads(js.read_text(encoding="utf-8")))
+                tokens = json.loads(js.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError) as exc:
                 raise ModelError(f"{js} is not a valid vocabulary file: {exc}") from None
+            if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+                raise ModelError(f"{js} is not a valid vocabulary file: expected a JSON list of tokens")
+            return tokens
         txt = model_dir / f"{stem}.txt"
         if txt.is_file():
             return txt.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -49,9 +52,15 @@ def read_metadata(model_dir: Path) -> dict:
     if not meta.is_file():
         return {}
     try:
-        return json.loads(meta.read_text(encoding="utf-8"))
-    except ValueError:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
         return {}
+    # Only what mtk wrote is trusted: a hand-edited file of another shape is ignored, as an unreadable one is.
+    if not isinstance(data, dict):
+        return {}
+    if not (isinstance(data.get("languages"), list) and all(isinstance(c, str) for c in data["languages"])):
+        data.pop("languages", None)
+    return {k: v for k, v in data.items() if k == "languages" or isinstance(v, str)}
 
 
 @dataclass(frozen=True)
@@ -101,17 +110,26 @@ class Family:
         return 2 if self.codes else 1
 
 
+# OPUS-MT source codes that name Swahili or Arabic, and the language groups (ISO 639-5, as OPUS-MT names its
+# multilingual models: opus-mt-mul-en, -bnt-en, -sem-en ...) that include them.
+_MARIAN_SOURCES = {"swa": ("sw",), "swc": ("sw",), "swh": ("sw",), "ara": ("ar",), "arb": ("ar",),
+                   "mul": ("sw", "ar"), "bnt": ("sw",), "nic": ("sw",), "alv": ("sw",), "sem": ("ar",),
+                   "afa": ("ar",)}
+
+
 def _marian_languages(model_dir: Path, meta: dict) -> tuple[str, ...]:
+    """Source languages a Marian model accepts, from mtk's metadata or the tokenizer's source_lang; () = any."""
     if meta.get("languages"):
         return tuple(meta["languages"])
     cfg = model_dir / "tokenizer_config.json"
     if cfg.is_file():
         try:
-            src = json.loads(cfg.read_text(encoding="utf-8")).get("source_lang")
-        except ValueError:
-            src = None
+            data = json.loads(cfg.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        src = data.get("source_lang") if isinstance(data, dict) else None
         if isinstance(src, str) and len(src) in (2, 3):
-            return ({"swa": "sw", "swc": "sw", "ara": "ar"}.get(src, src),)
+            return _MARIAN_SOURCES.get(src.lower(), (src.lower(),))
     return ()
 
 

@@ -14,6 +14,7 @@ from mt.errors import InputError, ModelError
 from mt.options import TranslationOptions
 from mt.translator import Translator
 
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FAST = TranslationOptions(beam_size=2, max_decoding_length=12)
 SW = [
     "Morocco na Israel zataka kupanua ushirikiano wao katika vita vya kielektroniki.",
@@ -179,6 +180,41 @@ def test_marian_pair_is_checked_when_known(tiny_marian: Path, tmp_path: Path, mt
     with pytest.raises(InputError, match="translates from ar"):
         t.translate_sentences(["Habari"], "sw")
     assert t.translate_sentences(["مرحبا"], "ar")
+
+
+@pytest.mark.parametrize(("source_lang", "accepted", "refused"), [
+    ("mul", ["sw", "ar"], []), ("bnt", ["sw"], ["ar"]), ("sem", ["ar"], ["sw"]), ("arb", ["ar"], ["sw"]),
+    ("fr", [], ["sw", "ar"]),
+])
+def test_multilingual_marian_sources_are_accepted(source_lang: str, accepted: list[str], refused: list[str],
+                                                  tiny_marian: Path, tmp_path: Path, mtk_home: Path) -> None:
+    # opus-mt-mul-en converted with `mtk models convert` says source_lang "mul": it refused Swahili and Arabic.
+    model = tmp_path / "m"
+    shutil.copytree(tiny_marian, model)
+    (model / "tokenizer_config.json").write_text(json.dumps({"source_lang": source_lang, "target_lang": "en"}),
+                                                 encoding="utf-8")
+    t = _load(model, cache=False)
+    for lang in accepted:
+        assert t.translate_sentences(["Habari"], lang)
+    for lang in refused:
+        with pytest.raises(InputError, match=f"translates from .*, not {lang!r}"):
+            t.translate_sentences(["Habari"], lang)
+
+
+@pytest.mark.parametrize(("name", "content"), [("mtk-model.json", "null"), ("mtk-model.json", '{"languages": 5}'),
+                                               ("shared_vocabulary.json", "5"), ("tokenizer_config.json", "[]")])
+def test_model_files_of_the_wrong_shape_are_one_line_errors(name: str, content: str, tiny_marian: Path,
+                                                             tmp_path: Path, mtk_run) -> None:
+    model = tmp_path / "m"
+    shutil.copytree(tiny_marian, model)
+    (model / name).write_text(content, encoding="utf-8")
+    code, _, err = mtk_run("translate", SEEDS / "000_c34c121e1dd8a5b8.txt", "--model", model, "--no-cache",
+                           "--max-length", "4", "-o", tmp_path / "out.txt")
+    # A vocabulary that is not a list of tokens is a broken model; metadata of another shape is ignored.
+    if name == "shared_vocabulary.json":
+        assert code == 3 and "not a valid vocabulary file" in err and "Traceback" not in err
+    else:
+        assert code == 0, err
 
 
 def test_empty_input_gives_empty_output(tiny_nllb: Path, mtk_home: Path) -> None:
