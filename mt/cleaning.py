@@ -66,7 +66,8 @@ def raw_paragraphs(text: str) -> list[Paragraph]:
         if _is_hard_wrapped([text[s:e] for s, e in lines]):
             units.append(_unit(text, block.start(), block.end(), len(units)))
         else:
-            units.extend(_unit(text, s, e, len(units) + k) for k, (s, e) in enumerate(lines))
+            first = len(units)  # read once: extend() grows the list while the generator runs
+            units.extend(_unit(text, s, e, first + k) for k, (s, e) in enumerate(lines))
     return [u for u in units if u.text]
 
 

@@ -48,8 +48,8 @@ class TranslatedDocument:
         return {
             "doc": self.document.doc_id,
             "model": self.model,
-            # Counted over the input's paragraphs, blank-line separated; a sentence record's "paragraph" counts the
-            # paragraphs that were kept, so the two keys have two names.
+            # Counted over the input's paragraphs (each line, or each hard-wrapped block, from 0); a sentence
+            # record's "paragraph" counts the paragraphs that were kept, so the two keys have two names.
             "dropped": [{"text": x.text, "reason": x.reason, "input_paragraph": x.paragraph}
                         for x in self.document.dropped],
         }

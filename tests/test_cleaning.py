@@ -273,3 +273,10 @@ def test_hard_wrapped_block_is_one_paragraph_but_one_paragraph_per_line_is_not()
     assert len(raw_paragraphs(wrapped)) == 1
     per_line = "First short paragraph here.\nA second one that is a good deal longer than the first one is.\nThird.\n"
     assert len(raw_paragraphs(per_line)) == 3
+
+
+def test_raw_paragraphs_are_numbered_in_order_without_gaps() -> None:
+    # "input paragraph N" of --show-dropped and the JSONL's input_paragraph: each line counted twice gave 0, 2, 2, 4.
+    text = ("Rais amesema serikali itaongeza bajeti ya elimu.\nWaziri alikubali mpango huo jana.\n\n"
+            "Soma pia: Habari nyingine\nShare this\nWalimu walifurahia uamuzi huo.\n")
+    assert [p.raw_index for p in raw_paragraphs(text)] == [0, 1, 2, 3, 4]
