@@ -127,3 +127,11 @@ def test_an_article_half_in_english_gets_a_warning_and_a_clean_one_none() -> Non
     assert warning is not None and warning.startswith("a.txt: 2 of 5 sentences read as English, not Swahili")
     # Names and numbers alone do not make a Swahili sentence English.
     assert mixed_language_warning(swahili + ["Benny Gantz, Aviv Kochavi na Belkhir El Farouk."], "sw", "a") is None
+
+
+@pytest.mark.parametrize("text", ["Привет, как дела?", "Москва — столица России.", "你好世界，今天天气很好。",
+                                  "東京は日本の首都です。", "Καλημέρα κόσμε"])
+def test_short_text_in_another_script_is_not_swahili(text: str) -> None:
+    # Below the identifier's length floor the choice was only between Swahili and English, whatever the script.
+    with pytest.raises(InputError, match="unsupported language|cannot identify"):
+        resolve_language(text)
