@@ -14,6 +14,9 @@ _CUDA_DEFAULT = "int8_float16"
 
 
 MAX_BEAM = 64
+# CTranslate2's compute types (https://opennmt.net/CTranslate2/quantization.html); "default" is mtk's choice.
+COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float32",
+                 "float16", "bfloat16")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,24 @@ class TranslationOptions:
             raise InputError("max-input-length must be at least 4 tokens")
         if self.device not in ("auto", "cpu", "cuda"):
             raise InputError(f"unknown device {self.device!r}; use auto, cpu or cuda")
+        if self.compute_type not in COMPUTE_TYPES:
+            raise InputError(f"unknown compute type {self.compute_type!r}; use one of {', '.join(COMPUTE_TYPES)}")
+
+    def check_runtime(self) -> None:
+        """InputError when this machine cannot run the device or compute type asked for (before a model loads).
+
+        Said as a usage error naming the option: CTranslate2's own message blamed the model ("cannot load model")."""
+        import ctranslate2
+
+        if self.device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+            raise InputError("--device cuda: CTranslate2 sees no CUDA GPU here; use --device cpu (or auto)")
+        if self.compute_type in ("default", "auto"):
+            return
+        device = self.resolved_device()
+        supported = sorted(ctranslate2.get_supported_compute_types(device))
+        if self.compute_type not in supported:
+            raise InputError(f"--compute-type {self.compute_type} is not available on {device} here; "
+                             f"use one of {', '.join(supported)} (or leave the default)")
 
     def resolved_device(self) -> str:
         """The concrete device: cuda when CTranslate2 sees a GPU and device is 'auto', else what was asked."""

@@ -215,6 +215,7 @@ class Translator:
             raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
         family = detect_family(path)
         tokenizer = Tokenizer(path, family)
+        options.check_runtime()
         dev = options.resolved_device()
         ctype = options.resolved_compute_type()
         try:

@@ -300,3 +300,19 @@ def test_fingerprint_sees_a_change_in_the_middle_of_a_large_model_bin(tmp_path: 
     (tmp_path / "notes").symlink_to("/proc/self/mem")  # unreadable: one line naming the file, not an OSError
     with pytest.raises(ModelError, match="cannot read .*notes of model"):
         translator.model_fingerprint(tmp_path)
+
+
+def test_a_device_or_compute_type_this_machine_lacks_is_a_usage_error(tiny_marian: Path, tmp_path: Path,
+                                                                       mtk_run) -> None:
+    import ctranslate2
+
+    base = ("translate", SEEDS / "000_c34c121e1dd8a5b8.txt", "--model", tiny_marian, "--no-cache")
+    code, _, err = mtk_run(*base, "--compute-type", "foo")
+    assert code == 2 and "unknown compute type 'foo'" in err
+    unavailable = next(t for t in ("float16", "bfloat16", "int8_bfloat16")
+                       if t not in ctranslate2.get_supported_compute_types("cpu"))
+    code, _, err = mtk_run(*base, "--device", "cpu", "--compute-type", unavailable)
+    assert code == 2 and f"--compute-type {unavailable} is not available on cpu" in err  # was "cannot load model"
+    if ctranslate2.get_cuda_device_count() == 0:
+        code, _, err = mtk_run(*base, "--device", "cuda")
+        assert code == 2 and "--device cuda: CTranslate2 sees no CUDA GPU here" in err
