@@ -232,6 +232,8 @@ def remove(name: str) -> Path:
     target = model_path(name)
     staging = target.parent / f".{name}.partial"
     if not target.exists() and not staging.exists():
+        if load_catalog().get(name) is None:  # as `models info` and `models pull` say it, with their exit code
+            raise ModelError(f"unknown model '{name}'; `mtk models list` shows the catalog and what is downloaded")
         raise InputError(f"model '{name}' is not downloaded")
     if target.exists() and not ((target / "model.bin").is_file() or (target / METADATA_FILE).is_file()):
         raise InputError(f"{target} does not look like a downloaded model (no model.bin); not deleting it")

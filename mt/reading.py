@@ -237,6 +237,8 @@ def _binary_kind(data: bytes) -> str | None:
 def _read_bytes(source: str | os.PathLike[str]) -> tuple[str, bytes]:
     if str(source) == "-":
         return "<stdin>", sys.stdin.buffer.read()
+    if not str(source).strip():
+        raise InputError("an empty file name was given")  # Path("") is ".", the current folder
     path = Path(source)
     label = str(path)
     if not path.exists():

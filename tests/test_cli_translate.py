@@ -169,6 +169,11 @@ def test_models_list_info_remove(mtk_run, mtk_home: Path) -> None:
     assert code == 3 and "unknown model" in err
     code, _, err = mtk_run("models", "remove", "opus-mt-ar-en")
     assert code == 2 and "not downloaded" in err
+    # A name in no catalog is said as info and pull say it, not as "not downloaded".
+    code, _, err = mtk_run("models", "remove", "nope")
+    assert code == 3 and "unknown model 'nope'" in err
+    code, _, err = mtk_run("translate", "")
+    assert code == 2 and err.strip() == "mtk: error: an empty file name was given"  # was ".: is a directory"
 
 
 def test_models_info_on_directory(mtk_run, tiny_marian: Path, tmp_path: Path) -> None:
