@@ -224,7 +224,10 @@ class Translator:
                 inter_threads=options.inter_threads, intra_threads=options.intra_threads,
             )
         except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError for bad files
-            raise ModelError(f"cannot load model {path}: {first_line(exc)}") from None
+            # A downloaded catalog model damaged on disk (a full disk, a killed copy) is mended by pulling it again.
+            again = (f"; `mtk models pull {name_or_path} --force` downloads it again"
+                     if not Path(name_or_path).expanduser().exists() else "")
+            raise ModelError(f"cannot load model {path}: {first_line(exc)}{again}") from None
         model_id = f"{identity}:{model_fingerprint(path)}:{dev}:{ctype}:{_OUTPUT_VERSION}"
         return cls(
             name=name, path=path, label=label, family=family, tokenizer=tokenizer, engine=engine, options=options,

@@ -316,3 +316,16 @@ def test_a_device_or_compute_type_this_machine_lacks_is_a_usage_error(tiny_maria
     if ctranslate2.get_cuda_device_count() == 0:
         code, _, err = mtk_run(*base, "--device", "cuda")
         assert code == 2 and "--device cuda: CTranslate2 sees no CUDA GPU here" in err
+
+
+def test_a_damaged_downloaded_model_says_how_to_mend_it(tiny_marian: Path, mtk_home: Path) -> None:
+    from mt import hub
+
+    target = hub.model_path("opus-mt-ar-en")
+    shutil.copytree(tiny_marian, target)
+    (target / hub.METADATA_FILE).write_text(json.dumps({"name": "opus-mt-ar-en", "languages": ["ar"]}),
+                                            encoding="utf-8")
+    data = (target / "model.bin").read_bytes()
+    (target / "model.bin").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match=r"cannot load model .*; `mtk models pull opus-mt-ar-en --force` downloads"):
+        Translator.load("opus-mt-ar-en", offline=True, cache=False)
