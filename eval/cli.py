@@ -65,7 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mtk: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        print("mtk: interrupted; no partial output was written", file=sys.stderr)
+        from mt.atomic import streamed_output
+
+        print("mtk: interrupted; " + ("the output sent to stdout is incomplete" if streamed_output() else
+                                      "no partial output was written"), file=sys.stderr)
         return 128 + exc.signum if isinstance(exc, _Terminated) else 130
     except BrokenPipeError:
         # The reader closed the pipe (`mtk align ... | head`): stop quietly, as cat does. stdout now points at

@@ -81,6 +81,16 @@ def write_errors(target: str | os.PathLike[str] | None) -> Iterator[None]:
         raise InputError(f"cannot write {where}: {exc.strerror or exc}") from None
 
 
+# Set once output goes to stdout, which cannot be replaced atomically: an interrupt message must not then claim that
+# nothing partial was written.
+_streamed: list[bool] = []
+
+
+def streamed_output() -> bool:
+    """Whether this process has written (or begun writing) an output to stdout or stderr."""
+    return bool(_streamed)
+
+
 @contextlib.contextmanager
 def _utf8(stream: IO[str]) -> Iterator[IO[str]]:
     """`stream` itself when it writes UTF-8, else a UTF-8 writer over its bytes for the block's duration.
@@ -103,6 +113,7 @@ def _utf8(stream: IO[str]) -> Iterator[IO[str]]:
 def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Iterator[IO]:
     """Yield a file handle that replaces `path` only when the block finishes; `None` or '-' means stdout."""
     if path is None or str(path) == "-":
+        _streamed.append(True)
         if "b" in mode:
             yield sys.stdout.buffer
         else:
@@ -115,6 +126,7 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         # /dev/stdout, /dev/fd/N: the caller's open descriptor, written as it is (`>> log` appends). Opened by name
         # it is the file behind it, which was replaced or truncated: everything written before was lost.
         if fd in (1, 2):
+            _streamed.append(True)
             stream = sys.stdout if fd == 1 else sys.stderr
             if "b" in mode:
                 yield stream.buffer

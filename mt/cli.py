@@ -134,13 +134,17 @@ def run_translate(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     translators: dict[str, Translator] = {}
     try:
+        # Every model loaded and every article's language checked against its model before the first is translated:
+        # an Arabic-only model given a Swahili second article failed after the first had been written to stdout.
+        names = [args.model or catalog.default_for(doc.lang) for doc in docs]
+        for name, doc in zip(names, docs, strict=True):
+            if name not in translators:
+                translators[name] = Translator.load(
+                    name, offline=True if args.offline else None, options=options, cache=not args.no_cache
+                )
+            translators[name].family.check_language(doc.lang, translators[name].label)
         with write_errors(args.output), atomic_output(args.output) as out:
-            for i, doc in enumerate(docs):
-                name = args.model or catalog.default_for(doc.lang)
-                if name not in translators:
-                    translators[name] = Translator.load(
-                        name, offline=True if args.offline else None, options=options, cache=not args.no_cache
-                    )
+            for i, (name, doc) in enumerate(zip(names, docs, strict=True)):
                 result = translators[name].translate_document(doc)
                 if args.format == "jsonl":
                     for rec in result.records():

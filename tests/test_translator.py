@@ -329,3 +329,32 @@ def test_a_damaged_downloaded_model_says_how_to_mend_it(tiny_marian: Path, mtk_h
     (target / "model.bin").write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelError, match=r"cannot load model .*; `mtk models pull opus-mt-ar-en --force` downloads"):
         Translator.load("opus-mt-ar-en", offline=True, cache=False)
+
+
+def test_every_article_is_checked_against_its_model_before_any_is_translated(tiny_marian: Path, tmp_path: Path,
+                                                                            mtk_run) -> None:
+    model = tmp_path / "opus-mt-ar-en"
+    shutil.copytree(tiny_marian, model)
+    (model / "tokenizer_config.json").write_text('{"source_lang": "ar", "target_lang": "en"}', encoding="utf-8")
+    code, out, err = mtk_run("translate", SEEDS / "001_1a95481d527c8dce.txt", SEEDS / "000_c34c121e1dd8a5b8.txt",
+                             "--model", model, "--no-cache", "--max-length", "4")
+    # The Arabic article had gone to stdout before the Swahili one was refused.
+    assert code == 2 and "translates from ar, not 'sw'" in err and out == ""
+
+
+def test_an_interrupt_after_output_went_to_stdout_does_not_claim_nothing_was_written(
+        tiny_marian: Path, mtk_run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    second = tmp_path / "second.txt"
+    shutil.copy(SEEDS / "000_c34c121e1dd8a5b8.txt", second)
+    real, calls = Translator.translate_document, []
+
+    def ctrl_c_on_the_second(self: Translator, doc: Document) -> object:
+        calls.append(doc)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, doc)
+
+    monkeypatch.setattr(Translator, "translate_document", ctrl_c_on_the_second)
+    code, out, err = mtk_run("translate", SEEDS / "000_c34c121e1dd8a5b8.txt", second,
+                             "--model", tiny_marian, "--no-cache", "--max-length", "4")
+    assert code == 130 and out and err.strip().endswith("mtk: interrupted; the output sent to stdout is incomplete")
