@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -50,8 +51,12 @@ def _raise_terminated(signum: int, frame: object) -> NoReturn:
     raise _Terminated(signum)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run `mtk`; every expected failure ends as `mtk: error: ...` on stderr with exit code 2 or 3."""
+def main(argv: Sequence[str] | None = None, exit_at_once_when_interrupted: bool = False) -> int:
+    """Run `mtk`; every expected failure ends as `mtk: error: ...` on stderr with exit code 2 or 3.
+
+    `exit_at_once_when_interrupted` (the `mtk` command, never a caller in-process): after Ctrl-C, SIGTERM or SIGHUP
+    the process ends as soon as the message is out. Every output has been cleaned up by then, but releasing a
+    CTranslate2 translator waits for the batches already queued (tens of seconds), which it cannot cancel."""
     import signal
 
     # `timeout`, `docker stop` and systemd stop a program with SIGTERM, a closed terminal sends SIGHUP: without a
@@ -69,7 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print("mtk: interrupted; " + ("the output sent to stdout is incomplete" if streamed_output() else
                                       "no partial output was written"), file=sys.stderr)
-        return 128 + exc.signum if isinstance(exc, _Terminated) else 130
+        code = 128 + exc.signum if isinstance(exc, _Terminated) else 130
+        if exit_at_once_when_interrupted:
+            _exit_now(code)  # while `exc` still holds the translator: its release would wait for queued batches
+        return code
     except BrokenPipeError:
         # The reader closed the pipe (`mtk align ... | head`): stop quietly, as cat does. stdout now points at
         # /dev/null so that flushing it at exit raises no second BrokenPipeError.
@@ -93,5 +101,20 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
+def entry() -> None:
+    """The `mtk` command: main(), then exit with its code; an interrupted run leaves at once (see main)."""
+    sys.exit(main(exit_at_once_when_interrupted=True))
+
+
+def _exit_now(code: int) -> None:
+    """End the process with `code` now, without the interpreter's shutdown (streams flushed first)."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -14,6 +14,8 @@ _CUDA_DEFAULT = "int8_float16"
 
 
 MAX_BEAM = 64
+# NLLB-200 and M2M-100 have 1,024 positions, OPUS-MT models 512.
+MAX_LENGTH = 1024
 # CTranslate2's compute types (https://opennmt.net/CTranslate2/quantization.html); "default" is mtk's choice.
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float32",
                  "float16", "bfloat16")
@@ -50,6 +52,10 @@ class TranslationOptions:
             raise InputError(f"repetition-penalty must be a positive number, got {self.repetition_penalty}")
         if not math.isfinite(self.length_penalty):
             raise InputError(f"length-penalty must be a finite number, got {self.length_penalty}")
+        if self.max_decoding_length > MAX_LENGTH:
+            # A model that never ends a sentence decodes to this length, and Ctrl-C is only seen between batches.
+            raise InputError(f"max-length must be at most {MAX_LENGTH} tokens (the longest output the supported "
+                             f"models are trained for), got {self.max_decoding_length}")
         if self.max_input_length < 4:
             raise InputError("max-input-length must be at least 4 tokens")
         if self.device not in ("auto", "cpu", "cuda"):

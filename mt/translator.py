@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import os
 import re
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +154,16 @@ def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str
     )
 
 
+def _wait(handle: ctranslate2.AsyncTranslationResult) -> ctranslate2.TranslationResult:
+    """The result of an asynchronous batch, waited for in short sleeps.
+
+    result() blocks inside CTranslate2, where Python cannot run its signal handlers: Ctrl-C and SIGTERM were seen only
+    once the batch had finished (10 s and more for long batches)."""
+    while not handle.done():
+        time.sleep(0.02)
+    return handle.result()
+
+
 class Translator:
     """A loaded model plus tokenizer, options and cache; translates Swahili or Arabic into English."""
 
@@ -295,7 +306,7 @@ class Translator:
                     next_batch += 1
                 batch, handles = pending.popleft()
                 try:
-                    outputs = [h.result().hypotheses[0] for h in handles]
+                    outputs = [_wait(h).hypotheses[0] for h in handles]
                 except Exception as exc:  # noqa: BLE001 - any engine failure is one line for the user
                     raise ModelError(f"translation failed in model {self.path}: {first_line(exc)}") from None
                 texts = self._tokenizer.decode([self.family.strip_output(o) for o in outputs])

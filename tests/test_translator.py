@@ -48,6 +48,9 @@ class InjectingEngine:
             def __init__(self, handle, noise: list[str]) -> None:
                 self.handle, self.noise = handle, noise
 
+            def done(self) -> bool:
+                return self.handle.done()
+
             def result(self):
                 hyp = self.handle.result().hypotheses[0]
                 return type("Result", (), {"hypotheses": [[*self.noise, *hyp, "<pad>", "<s>", "</s>", "<mask>"]]})
@@ -358,3 +361,44 @@ def test_an_interrupt_after_output_went_to_stdout_does_not_claim_nothing_was_wri
     code, out, err = mtk_run("translate", SEEDS / "000_c34c121e1dd8a5b8.txt", second,
                              "--model", tiny_marian, "--no-cache", "--max-length", "4")
     assert code == 130 and out and err.strip().endswith("mtk: interrupted; the output sent to stdout is incomplete")
+
+
+def test_the_mtk_command_leaves_before_releasing_a_busy_translator(tiny_marian: Path, mtk_home: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Releasing a CTranslate2 translator waits for its queued batches (it cannot cancel them): after Ctrl-C the
+    # command printed "interrupted" at once but exited 20 s later. It must end while the translator is still held.
+    import weakref
+
+    from eval import cli
+
+    loaded: list[weakref.ref] = []
+    real_load = Translator.load.__func__  # type: ignore[attr-defined]
+
+    def load(cls: type[Translator], *args: object, **kwargs: object) -> Translator:
+        t = real_load(cls, *args, **kwargs)
+        loaded.append(weakref.ref(t))
+        return t
+
+    def interrupted(self: Translator, doc: Document) -> object:
+        raise KeyboardInterrupt
+
+    alive_at_exit: list[bool] = []
+
+    def exit_now(code: int) -> None:
+        alive_at_exit.append(all(ref() is not None for ref in loaded))
+        raise SystemExit(code)
+
+    monkeypatch.setattr(Translator, "load", classmethod(load))
+    monkeypatch.setattr(Translator, "translate_document", interrupted)
+    monkeypatch.setattr(cli, "_exit_now", exit_now)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["translate", str(SEEDS / "000_c34c121e1dd8a5b8.txt"), "--model", str(tiny_marian), "--no-cache"],
+                 exit_at_once_when_interrupted=True)
+    assert stop.value.code == 130 and loaded and alive_at_exit == [True]
+
+
+def test_max_length_is_capped_at_what_models_are_trained_for() -> None:
+    # A model that never ends its sentence decodes to --max-length: 1,000,000 could only be stopped with SIGKILL.
+    assert TranslationOptions(max_decoding_length=1024).max_decoding_length == 1024
+    with pytest.raises(InputError, match="max-length must be at most 1024 tokens"):
+        TranslationOptions(max_decoding_length=1_000_000)
