@@ -160,7 +160,7 @@ def _wait(handle: ctranslate2.AsyncTranslationResult) -> ctranslate2.Translation
     result() blocks inside CTranslate2, where Python cannot run its signal handlers: Ctrl-C and SIGTERM were seen only
     once the batch had finished (10 s and more for long batches)."""
     while not handle.done():
-        time.sleep(0.02)
+        time.sleep(0.005)
     return handle.result()
 
 
