@@ -121,3 +121,18 @@ def test_paragraphs_of_punctuation_are_dropped() -> None:
     doc = document_from_text("The team won the cup.\n\n…\n\n* * *\n\nFans cheered in the streets.", lang="en")
     assert doc.texts == ["The team won the cup.", "Fans cheered in the streets."]
     assert [(d.text, d.reason) for d in doc.dropped] == [("…", "punctuation"), ("* * *", "punctuation")]
+
+
+def test_text_without_full_stops_is_cut_into_sentence_sized_pieces() -> None:
+    # One 300 KB line (a transcript, list items with no punctuation) took 110 s to align as one "sentence".
+    from mt.segment import MAX_SENTENCE_CHARS
+
+    words = ["habari", "za", "leo", "serikali", "imesema", "kwamba", "mpango"]
+    text = " ".join(words[(i * 7919) % len(words)] for i in range(40_000))
+    spans = split_with_offsets(text, "sw")
+    assert len(spans) > 100 and all(end - start <= MAX_SENTENCE_CHARS for start, end in spans)
+    assert " ".join(text[s:e] for s, e in spans) == text  # nothing lost, cut at spaces only
+    # Where a clause ends near the limit, the cut falls after its comma.
+    clauses = ", ".join(" ".join(words) for _ in range(400))
+    first = split_with_offsets(clauses, "sw")[0]
+    assert clauses[first[0]:first[1]].endswith(",")
