@@ -116,10 +116,6 @@ def run_translate(args: argparse.Namespace) -> int:
 
     if args.src != "auto" and args.src not in SOURCE_LANGUAGES:
         raise InputError(f"unsupported source language '{args.src}'; use auto, sw or ar")
-    for flag, value in (("--beam", args.beam), ("--max-batch-tokens", args.max_batch_tokens),
-                        ("--max-length", args.max_length)):
-        if value < 1:
-            raise InputError(f"{flag} must be at least 1, got {value}")
     options = TranslationOptions(
         beam_size=args.beam, max_batch_tokens=args.max_batch_tokens, length_penalty=args.length_penalty,
         repetition_penalty=args.repetition_penalty, no_repeat_ngram_size=args.no_repeat_ngram_size,

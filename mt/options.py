@@ -21,6 +21,15 @@ COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int
                  "float16", "bfloat16")
 
 
+# The command-line spelling of the options `mtk translate` takes under another name.
+_FLAGS = {"beam_size": "--beam", "max_decoding_length": "--max-length", "max_batch_tokens": "--max-batch-tokens"}
+
+
+def _flag(name: str) -> str:
+    """How an error names option `name`: its flag where mtk has one, else its name with dashes."""
+    return _FLAGS.get(name, name.replace("_", "-"))
+
+
 @dataclass(frozen=True)
 class TranslationOptions:
     """How to decode: beam search settings, length limits, batching budget and device; sampling is never used."""
@@ -38,23 +47,24 @@ class TranslationOptions:
     intra_threads: int = 0  # 0 lets CTranslate2 use one thread per core
 
     def __post_init__(self) -> None:
+        # Errors name the options as `mtk translate` spells them, the one place users set most of them.
         for name in ("beam_size", "max_decoding_length", "max_input_length", "max_batch_tokens", "inter_threads"):
             if getattr(self, name) < 1:
-                raise InputError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+                raise InputError(f"{_flag(name)} must be at least 1, got {getattr(self, name)}")
         if self.beam_size > MAX_BEAM:
             # CTranslate2 keeps beam x batch hypotheses in memory: --beam 100000 took 12 GB and could not be stopped
             # with Ctrl-C, which is only seen between translation calls. Published systems use 4 to 12.
-            raise InputError(f"beam-size must be at most {MAX_BEAM}, got {self.beam_size}")
+            raise InputError(f"--beam must be at most {MAX_BEAM}, got {self.beam_size}")
         if self.no_repeat_ngram_size < 0:
-            raise InputError(f"no-repeat-ngram-size must be 0 (off) or more, got {self.no_repeat_ngram_size}")
+            raise InputError(f"--no-repeat-ngram-size must be 0 (off) or more, got {self.no_repeat_ngram_size}")
         # CTranslate2 divides by the repetition penalty; NaN or infinite penalties make every beam score NaN.
         if not (math.isfinite(self.repetition_penalty) and self.repetition_penalty > 0):
-            raise InputError(f"repetition-penalty must be a positive number, got {self.repetition_penalty}")
+            raise InputError(f"--repetition-penalty must be a positive number, got {self.repetition_penalty}")
         if not math.isfinite(self.length_penalty):
-            raise InputError(f"length-penalty must be a finite number, got {self.length_penalty}")
+            raise InputError(f"--length-penalty must be a finite number, got {self.length_penalty}")
         if self.max_decoding_length > MAX_LENGTH:
             # A model that never ends a sentence decodes to this length, and Ctrl-C is only seen between batches.
-            raise InputError(f"max-length must be at most {MAX_LENGTH} tokens (the longest output the supported "
+            raise InputError(f"--max-length must be at most {MAX_LENGTH} tokens (the longest output the supported "
                              f"models are trained for), got {self.max_decoding_length}")
         if self.max_input_length < 4:
             raise InputError("max-input-length must be at least 4 tokens")

@@ -200,7 +200,7 @@ def test_decoding_flags_reach_the_engine(mtk_run, tiny_marian: Path, tmp_path: P
     assert code == 2 and "--beam must be at least 1" in err and not out.exists()
     # A huge beam held gigabytes inside one translation call, where Ctrl-C is not seen: refused before loading.
     code, _, err = mtk_run("translate", SW_FILE, "--model", tiny_marian, "--beam", "100000", "-o", out)
-    assert code == 2 and "beam-size must be at most 64, got 100000" in err and not out.exists()
+    assert code == 2 and "--beam must be at most 64, got 100000" in err and not out.exists()
 
 
 def test_translate_jsonl_feeds_align_translations(mtk_run, tiny_nllb: Path, tmp_path: Path) -> None:

@@ -400,5 +400,5 @@ def test_the_mtk_command_leaves_before_releasing_a_busy_translator(tiny_marian: 
 def test_max_length_is_capped_at_what_models_are_trained_for() -> None:
     # A model that never ends its sentence decodes to --max-length: 1,000,000 could only be stopped with SIGKILL.
     assert TranslationOptions(max_decoding_length=1024).max_decoding_length == 1024
-    with pytest.raises(InputError, match="max-length must be at most 1024 tokens"):
+    with pytest.raises(InputError, match="--max-length must be at most 1024 tokens"):
         TranslationOptions(max_decoding_length=1_000_000)
