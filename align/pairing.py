@@ -163,10 +163,12 @@ def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
 
 
 def announce_pairs(pairs: list[tuple[Document, Document, float | None]], unpaired: dict[str, str],
-                   docs: list[Document], file: TextIO) -> None:
-    """Say each pair (its score, or that the manifest gave it) and each article left out and why, a line each."""
+                   docs: list[Document], file: TextIO, given: bool = False) -> None:
+    """Say each pair (its score; `given`: that the manifest gave it) and each article left out and why, a line each."""
     for src, tgt, score in pairs:
-        how = "from manifest.json" if score is None else f"score {score:.3f}"
+        how = f"score {_shown(score)}" if score is not None else ""
+        if given:
+            how = "from manifest.json" + (f", pairing score {_shown(score)}" if score is not None else "")
         print(f"mtk: pair {src.doc_id} ({src.lang}) -> {tgt.doc_id} (en), {how}", file=file)
     langs = {d.doc_id: d.lang for d in docs}
     for doc_id, why in unpaired.items():
@@ -174,21 +176,55 @@ def announce_pairs(pairs: list[tuple[Document, Document, float | None]], unpaire
         print(f"mtk: unpaired {doc_id} ({langs[doc_id]}): {why}", file=file)
 
 
+def given_pair_scores(docs: list[Document], pairs: list[tuple[Document, Document]], file: TextIO,
+                      encoder: Encoder | None = None, threshold: float = DEFAULT_THRESHOLD) -> list[float]:
+    """The pairing score of each pair a manifest gives, with a warning for each that pairing by content would refuse.
+
+    A manifest is the user's word and stands; but a pair of two different events (a file name typed wrong) would be
+    aligned without a word, its few links looking like poor coverage rather than a wrong pair."""
+    sources, english = pairing_sides(docs)
+    evidence = document_evidence(sources, english, encoder)
+    sharing = evidence.sharing()
+    row = {id(d): k for k, d in enumerate(sources)}
+    col = {id(d): k for k, d in enumerate(english)}
+    scores = []
+    for src, tgt in pairs:
+        at = (row[id(src)], col[id(tgt)])
+        score = float(evidence.scores[at])
+        scores.append(score)
+        if score >= threshold and (sharing is None or sharing[at] or score >= CLEAR_SCORE):
+            continue
+        print(f"mtk: warning: manifest.json pairs {src.doc_id} with {tgt.doc_id}, which pairing by content would "
+              f"not ({_shortfall(evidence, sharing, at, threshold)}): check that both report one event", file=file)
+    return scores
+
+
+def _shown(score: float) -> str:
+    """A pairing score as every message shows it: three decimals, rounded down.
+
+    Down, so that the score an unpaired article's line shows, given as --pair-threshold, pairs it (when the two share
+    enough sentences; --manifest pairs them whatever they share)."""
+    return f"{math.floor(score * 1000) / 1000:.3f}"
+
+
 def _why_unpaired(evidence: PairingEvidence, sharing: np.ndarray | None, at: tuple[int, int], other: str,
                   best_id: str, threshold: float) -> str:
     """Why an article is in no pair: its best match on the other side and their score, and what they share if short."""
+    why = f"no {other} scores as the same event (best: {best_id}, {_shortfall(evidence, sharing, at, threshold)}"
+    if float(evidence.scores[at]) >= threshold:  # the shared sentences alone kept them apart: say how to pair them
+        why += "; --manifest pairs them anyway"
+    return why + ")"
+
+
+def _shortfall(evidence: PairingEvidence, sharing: np.ndarray | None, at: tuple[int, int], threshold: float) -> str:
+    """A pair's score against what pairing needs, and its shared sentences when too few for a score under CLEAR_SCORE."""
     score = float(evidence.scores[at])
-    # Rounded down: the score shown, given as --pair-threshold, then pairs these two (when they share enough
-    # sentences; --manifest pairs them whatever they share).
-    why = (f"no {other} scores as the same event (best: {best_id}, pairing score {math.floor(score * 1000) / 1000:.3f}, "
-           f"pairs need {threshold}")
+    why = f"pairing score {_shown(score)}, pairs need {threshold}"
     if sharing is not None and not sharing[at] and score < CLEAR_SCORE:
         assert evidence.matched is not None and evidence.shorter is not None  # as sharing is not None
         why += (f"; {evidence.matched[at]:.0f} of the shorter article's {evidence.shorter[at]:.0f} sentences match at "
                 f"translation level, pairs need {MIN_SHARED:.0%} and at least {MIN_MATCHED}")
-        if score >= threshold:  # the shared sentences alone kept them apart: say how to pair them
-            why += "; --manifest pairs them anyway"
-    return why + ")"
+    return why
 
 
 def pairing_sides(docs: list[Document]) -> tuple[list[Document], list[Document]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from align.encoder import Encoder
 from align.manifest import manifest_pairs, refuse_threshold_with_manifest, unpaired_by_manifest
-from align.pairing import announce_pairs
+from align.pairing import announce_pairs, given_pair_scores
 from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
@@ -75,7 +75,13 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
         why = "; ".join(f"{d.doc_id}: {unpaired[d.doc_id]}" for d in docs
                         if d.lang in SOURCE_LANGUAGES and d.doc_id in unpaired)
         raise InputError(f"no source article in {root} could be paired with an English one ({why})")
-    announce_pairs(pairs, unpaired, docs, sys.stderr)
+    if use_manifest and pairs:
+        scores = given_pair_scores(docs, [(src, tgt) for src, tgt, _ in pairs], sys.stderr,
+                                   encoder() if callable(encoder) else encoder)
+        announce_pairs([(src, tgt, score) for (src, tgt, _), score in zip(pairs, scores, strict=True)], unpaired,
+                       docs, sys.stderr, given=True)
+    else:
+        announce_pairs(pairs, unpaired, docs, sys.stderr)
     return Corpus(docs=docs, pairs=pairs, folder=root, skipped=skipped, unpaired=unpaired)
 
 
