@@ -168,3 +168,16 @@ def test_english_names_are_unchecked_not_missing_for_arabic_without_translation(
     translated = fact_coverage(Alignment(src, tgt, [Edge(0, 0, 1.1)], translations=["The minister Benny Gantz signed a memo in 2021."]))
     assert translated["tgt_unchecked"] == 0
     assert {f["text"]: f["status"] for f in translated["tgt"]}["Rabat"] == "missing"
+
+
+def test_two_people_who_share_a_first_name_are_not_one() -> None:
+    # Half the words of a two-word name was one word: "Aviv Cohen" counted as stating "Aviv Kochavi" (✓ in the
+    # report), the error a journalist most needs flagged.
+    for a, b in (("Aviv Kochavi", "Aviv Cohen"), ("Benny Gantz", "Benny Wong"), ("Donald Trump", "Donald Tusk"),
+                 ("Belkhir El Farouk", "FAR Inspector General Belkhir Hassan"),
+                 ("Mohammed bin Salman", "Mohammed bin Zayed")):
+        assert not names_match(a, b) and not names_match(b, a), (a, b)
+    # The same person with a title, a translated organisation, or a last word found elsewhere in the other name.
+    assert names_match("Belkhir El Farouk", "FAR Inspector General Belkhir El Farouk")
+    assert names_match("Rais Putin", "President Vladimir Putin")
+    assert names_match("jeshi la Israel", "Israeli army")
