@@ -50,8 +50,11 @@ _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٪٫٬",
 # An optional one-letter clitic (wa-, bi-, fa-, li-) glued to Arabic month and weekday names.
 _AR_CLITIC = "[وبفل]?"
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+# A month, then (US style, "November 3, 2021", "Nov. 3") a day, then a year.
 _MONTH_RE = re.compile(
-    rf"(?<![\w]){_AR_CLITIC}(?P<month>{_MONTH_ALT})\.?(?![\w])(?:\s*,?\s*(?P<year>(?:1[89]|20)\d\d)(?!\d))?",
+    rf"(?<![\w]){_AR_CLITIC}(?P<month>{_MONTH_ALT})\.?(?![\w])"
+    r"(?:\s+(?P<day_after>[0-3]?\d)(?:st|nd|rd|th)?(?![\d\w]))?"
+    r"(?:\s*,?\s*(?P<year>(?:1[89]|20)\d\d)(?!\d))?",
     re.IGNORECASE,
 )
 _DAY_BEFORE_RE = re.compile(r"(?<![\d.,])(?P<day>[0-3]?\d)\s*$")
@@ -61,8 +64,10 @@ _NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 _PERCENT_WORD_RE = re.compile(r"\basilimia\s+(?P<num>\d+(?:[.,]\d+)?)", re.IGNORECASE)
+# With or without يوم/يومي ("on the day of"): "يومي الاثنين والثلاثاء" (Monday and Tuesday), "الأربعاء".
 _AR_WEEKDAY_RE = re.compile(
-    _AR_CLITIC + r"يوم\s+" + _AR_CLITIC + r"(?P<day>" + "|".join(w for w in WEEKDAYS if not w.isascii()) + r")")
+    r"(?<![\w])(?:" + _AR_CLITIC + r"يومي?\s+)?" + _AR_CLITIC + r"(?P<day>"
+    + "|".join(w for w in WEEKDAYS if not w.isascii()) + r")(?![\w])")
 _LATIN_WEEKDAY_RE = re.compile(r"\b(?P<day>" + "|".join(w for w in WEEKDAYS if w.isascii()) + r")\b", re.IGNORECASE)
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
@@ -92,12 +97,14 @@ class Fact:
     def offered(self) -> set[str]:
         """Keys this fact offers to facts of the other side (a date offers its month and its year too)."""
         if self.kind == "date":
-            year, month = self.value.split("-")
-            return {f"date:{self.value}", f"month:{int(month)}", f"year:{year}", f"number:{year}"}
+            year, month, *day = self.value.split("-")
+            offered = {f"date:{self.value}", f"date:{year}-{month}", f"month:{int(month)}", f"year:{year}",
+                       f"number:{year}"}
+            return offered | ({f"month:{int(month)}-{day[0]}"} if day else set())
         if self.kind == "year":
             return {f"year:{self.value}", f"number:{self.value}"}
         if self.kind == "month":
-            return {self.value}
+            return {self.value, self.value.split("-")[0]}
         return {f"{self.kind}:{self.value}"}
 
     def wanted(self) -> str:
@@ -128,21 +135,30 @@ def _dates_and_numbers(text: str, sentence: int) -> list[Fact]:
     facts: list[Fact] = []
     taken: list[tuple[int, int]] = []
     for m in _MONTH_RE.finditer(text):
-        word = m.group("month").lower()
-        if word in _AMBIGUOUS_MONTHS or (word == "march" and m.group("month")[0].islower()):
+        word, written = m.group("month").lower(), m.group("month")
+        day_after = m.group("day_after") if m.group("day_after") and 1 <= int(m.group("day_after")) <= 31 else None
+        # An abbreviation ("Nov.", "May") is a month only capitalised and followed by a day or a year.
+        if word in _AMBIGUOUS_MONTHS and not (written[0].isupper() and (day_after or m.group("year"))):
             continue
-        if word.isascii() and not m.group("month")[0].isupper() and not m.group("year"):
+        if word == "march" and written[0].islower():
+            continue
+        if word.isascii() and not written[0].isupper() and not m.group("year"):
             continue  # lower-case English "may"/"march" is a verb far more often than a month
         month = MONTHS[word]
-        start = m.start()
+        start, end = m.start(), m.end()
+        if m.group("day_after") and not day_after:
+            end = m.start("day_after")  # "May 45": not a day; the number is read as a number
         day = _DAY_BEFORE_RE.search(text[max(0, start - 4):start])
         if day and 1 <= int(day.group("day")) <= 31:
             start -= len(text[max(0, start - 4):start]) - day.start()
+            day_after = day_after or day.group("day")
+        # The day is part of the fact: "3 November 2021" is not stated by "30 November 2021".
+        suffix = f"-{int(day_after):02d}" if day_after else ""
         if m.group("year"):
-            facts.append(Fact("date", f"{m.group('year')}-{month:02d}", text[start:m.end()].strip(), sentence))
+            facts.append(Fact("date", f"{m.group('year')}-{month:02d}{suffix}", text[start:end].strip(), sentence))
         else:
-            facts.append(Fact("month", f"month:{month}", text[start:m.end()].strip(), sentence))
-        taken.append((start, m.end()))
+            facts.append(Fact("month", f"month:{month}{suffix}", text[start:end].strip(), sentence))
+        taken.append((start, end))
     for rx in (_AR_WEEKDAY_RE, _LATIN_WEEKDAY_RE):
         for m in rx.finditer(text):
             facts.append(Fact("weekday", str(WEEKDAYS[m.group("day").lower()]), m.group(0), sentence))

@@ -181,3 +181,26 @@ def test_two_people_who_share_a_first_name_are_not_one() -> None:
     assert names_match("Belkhir El Farouk", "FAR Inspector General Belkhir El Farouk")
     assert names_match("Rais Putin", "President Vladimir Putin")
     assert names_match("jeshi la Israel", "Israeli army")
+
+
+def test_dates_keep_their_day_in_either_order() -> None:
+    from eval.fact_extraction import extract_facts
+
+    def dates(text: str, lang: str = "en") -> list[tuple[str, str]]:
+        return [(f.kind, f.value) for f in extract_facts([text], lang) if f.kind in ("date", "month", "number")]
+
+    # US style was read as "November" plus the stray numbers 3 and 2021 ... and a day was never part of the value,
+    # so "3 November 2021" counted as stating "30 Novemba 2021".
+    assert dates("On November 3, 2021, he signed.") == [("date", "2021-11-03")]
+    assert dates("On 3 November 2021 he signed.") == [("date", "2021-11-03")]
+    assert dates("Mnamo tarehe 30 Novemba 2021 alitia saini.", "sw") == [("date", "2021-11-30")]
+    assert dates("He came on July 21 and left Nov. 3.") == [("month", "month:7-21"), ("month", "month:11-03")]
+    assert dates("Mnamo mwezi Novemba 2021.", "sw") == [("date", "2021-11")]
+    assert dates("He may come in May.") == []
+
+
+def test_arabic_weekdays_are_found_without_yawm() -> None:
+    from eval.fact_extraction import extract_facts
+
+    facts = extract_facts(["عقد الاجتماع يومي الاثنين والثلاثاء في الرباط", "وصل الأربعاء إلى الرباط"], "ar")
+    assert sorted((f.sentence, f.value) for f in facts if f.kind == "weekday") == [(0, "1"), (0, "2"), (1, "3")]
