@@ -61,6 +61,9 @@ def main(argv: Sequence[str] | None = None, exit_at_once_when_interrupted: bool 
 
     # `timeout`, `docker stop` and systemd stop a program with SIGTERM, a closed terminal sends SIGHUP: without a
     # handler the process died at once and left its temporary output files behind.
+    from mt.atomic import forget_streamed_output
+
+    forget_streamed_output()  # a caller in-process may have run another command before
     previous = {sig: signal.signal(sig, _raise_terminated) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         # Inside the try: Ctrl-C while the stages' modules are still importing is an interrupt like any other.

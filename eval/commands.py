@@ -24,18 +24,24 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--presplit", action="store_true",
                    help="the references file has one line per source sentence: the paired source articles in "
                         "file-name order, each once, their sentences as mtk segments them (blank: no reference)")
-    p.add_argument("--max-length", type=_at_least_one, default=None, metavar="N",
+    p.add_argument("--max-length", type=_max_length, default=None, metavar="N",
                    help="longest translation in tokens (default: the translator's, 256)")
 
 
-def _at_least_one(text: str) -> int:
-    """argparse type of --max-length: a whole number of tokens, at least 1 (0 once meant "the default")."""
+def _max_length(text: str) -> int:
+    """argparse type of --max-length: a whole number of tokens from 1 (0 once meant "the default") to MAX_LENGTH.
+
+    Checked here, as `mtk translate` checks it, not once the folder has been paired."""
+    from mt.options import MAX_LENGTH
+
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if value > MAX_LENGTH:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_LENGTH} tokens, got {value}")
     return value
 
 

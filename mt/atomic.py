@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
 from mt.errors import InputError
 
@@ -81,14 +81,47 @@ def write_errors(target: str | os.PathLike[str] | None) -> Iterator[None]:
         raise InputError(f"cannot write {where}: {exc.strerror or exc}") from None
 
 
-# Set once output goes to stdout, which cannot be replaced atomically: an interrupt message must not then claim that
-# nothing partial was written.
+# Set once an output has been written to stdout or stderr, which cannot be replaced atomically: an interrupt message
+# must not then claim that nothing partial was written. mtk's main() clears it for each command.
 _streamed: list[bool] = []
 
 
 def streamed_output() -> bool:
-    """Whether this process has written (or begun writing) an output to stdout or stderr."""
+    """Whether an output has been written (in part) to stdout or stderr since the last forget_streamed_output()."""
     return bool(_streamed)
+
+
+def forget_streamed_output() -> None:
+    """Start afresh: nothing counts as written to stdout (called at the start of each command)."""
+    _streamed.clear()
+
+
+class _MarksWrites:
+    """A stream that records, on its first write, that output has gone to it (everything else passes through)."""
+
+    def __init__(self, stream: IO) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        _streamed.append(True)
+        return self._stream.write(data)
+
+    def writelines(self, lines: Any) -> None:
+        _streamed.append(True)
+        self._stream.writelines(lines)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _standard_stream(stream: IO[str], mode: str) -> Iterator[IO]:
+    """stdout or stderr as an output: bytes, or text in UTF-8; each write is marked (streamed_output)."""
+    if "b" in mode:
+        yield cast(IO, _MarksWrites(stream.buffer))  # type: ignore[attr-defined]
+        return
+    with _utf8(stream) as out:
+        yield cast(IO, _MarksWrites(out))
 
 
 @contextlib.contextmanager
@@ -113,12 +146,8 @@ def _utf8(stream: IO[str]) -> Iterator[IO[str]]:
 def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Iterator[IO]:
     """Yield a file handle that replaces `path` only when the block finishes; `None` or '-' means stdout."""
     if path is None or str(path) == "-":
-        _streamed.append(True)
-        if "b" in mode:
-            yield sys.stdout.buffer
-        else:
-            with _utf8(sys.stdout) as out:
-                yield out
+        with _standard_stream(sys.stdout, mode) as out:
+            yield out
         return
     _refuse_folder_name(path)
     fd = _descriptor(path)
@@ -126,13 +155,8 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         # /dev/stdout, /dev/fd/N: the caller's open descriptor, written as it is (`>> log` appends). Opened by name
         # it is the file behind it, which was replaced or truncated: everything written before was lost.
         if fd in (1, 2):
-            _streamed.append(True)
-            stream = sys.stdout if fd == 1 else sys.stderr
-            if "b" in mode:
-                yield stream.buffer
-            else:
-                with _utf8(stream) as out:
-                    yield out
+            with _standard_stream(sys.stdout if fd == 1 else sys.stderr, mode) as out:
+                yield out
             return
         try:
             fh = os.fdopen(fd, mode, closefd=False, encoding=None if "b" in mode else "utf-8")
@@ -158,61 +182,81 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
 
 @contextlib.contextmanager
 def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w") -> Iterator[list[IO]]:
-    """Yield one handle per path (regular files only); all replace their paths together, only when the block finishes.
+    """Yield one handle per path; all regular files replace their paths together, only when the block finishes.
 
     Every file is written out and synced before the first is renamed, and the renames run with termination signals
-    held: a full disk or Ctrl-C leaves all the old files or all the new ones, never a mix (a Moses pair of two runs).
+    deferred: a full disk or Ctrl-C leaves all the old files or all the new ones, never a mix (a Moses pair of two
+    runs). A stream or descriptor path (/dev/null, a FIFO, /dev/stdout) is written in place, as atomic_output does.
     """
     staged: list[tuple[Path, str, IO]] = []
-    try:
-        for path in paths:
-            # Through a symlink, the file it points at is replaced, as a plain open() would write it; the link stays.
-            target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
-            check_output_file(target)
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                sweep_leftovers(target)
-                fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".part", dir=target.parent)
-            except OSError as exc:
-                raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-            encoding = None if "b" in mode else "utf-8"
-            fh = os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n")
-            staged.append((target, tmp, fh))
-        yield [fh for _, _, fh in staged]
-        for target, tmp, fh in staged:
-            fh.flush()
-            os.fsync(fh.fileno())
-            fh.close()
-            os.chmod(tmp, _mode_for(target))
-        with _signals_held():
-            for target, tmp, _ in staged:
-                os.replace(tmp, target)
-    except BaseException:
-        for _, tmp, fh in staged:
-            with contextlib.suppress(OSError):
+    handles: list[IO] = []
+    with contextlib.ExitStack() as in_place:
+        try:
+            for path in paths:
+                if str(path) == "-" or _descriptor(path) is not None or _is_stream(path):
+                    handles.append(in_place.enter_context(atomic_output(path, mode)))
+                    continue
+                # Through a symlink, the file it points at is replaced, as a plain open() would write it.
+                target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+                check_output_file(target)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    sweep_leftovers(target)
+                    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".part", dir=target.parent)
+                except OSError as exc:
+                    raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+                encoding = None if "b" in mode else "utf-8"
+                fh = os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n")
+                staged.append((target, tmp, fh))
+                handles.append(fh)
+            yield handles
+            for target, tmp, fh in staged:
+                fh.flush()
+                os.fsync(fh.fileno())
                 fh.close()
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        raise
+                os.chmod(tmp, _mode_for(target))
+            with _signals_deferred():
+                for target, tmp, _ in staged:
+                    os.replace(tmp, target)
+        except BaseException:
+            for _, tmp, fh in staged:
+                with contextlib.suppress(OSError):
+                    fh.close()
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            raise
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends (a few renames), so they cannot land between two of them.
+def _signals_deferred() -> Iterator[None]:
+    """Defer Ctrl-C, SIGTERM and SIGHUP until the block ends (a few renames), so they cannot land between two of them.
 
-    A signal that arrives meanwhile is delivered when the block ends, and the run stops then, its outputs whole."""
+    Python runs signal handlers in the main thread only, between bytecodes; a handler that only records the signal
+    keeps the block whole whichever thread the kernel delivered it to (masking the main thread did not: CTranslate2's
+    threads took the signal). A recorded signal is raised again once the old handlers are back, and the run stops
+    then, its outputs whole."""
     import signal
     import threading
 
-    signals = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     if threading.current_thread() is not threading.main_thread():
-        yield  # Python handles signals in the main thread only: nothing to hold here
+        yield  # handlers can only be set, and only run, in the main thread
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    received: list[int] = []
+
+    def record(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is not None:  # None: set outside Python, which could not be put back
+            previous[sig] = signal.signal(sig, record)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if received:
+            signal.raise_signal(received[0])
 
 
 _DESCRIPTOR_PATH = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d+)")
@@ -242,13 +286,17 @@ def _refuse_folder_name(path: str | os.PathLike[str]) -> None:
 
 
 def check_output_file(path: str | os.PathLike[str] | None) -> None:
-    """InputError now, before any work, when `path` cannot be an output file: a folder, or inside a file."""
+    """InputError now, before any work, when `path` cannot be an output file: a folder, inside a file, or in a place
+    this process may not write."""
     if path is None or str(path) == "-":
         return
     _refuse_folder_name(path)
+    if _descriptor(path) is not None or _is_stream(path):
+        return  # /dev/stdout, /dev/null, a FIFO: written in place, nothing is created beside them
     if Path(path).is_dir():
         raise InputError(f"cannot write {path}: it is a folder; give a file name")
-    _refuse_path_through_a_file(path)
+    # Through a symlink the file it points at is replaced, in the target's folder, not the link's.
+    _refuse_path_through_a_file(Path(path).resolve() if Path(path).is_symlink() else path)
 
 
 def _refuse_path_through_a_file(path: str | os.PathLike[str]) -> None:
@@ -322,7 +370,8 @@ def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterat
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it 0700; a plain mkdir would not
-        with _signals_held():
+        old = None
+        with _signals_deferred():
             if target.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
                 os.replace(target, old / target.name)
@@ -332,9 +381,10 @@ def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterat
                     os.replace(old / target.name, target)  # the previous run's folder back where it was
                     old.rmdir()
                     raise
-                shutil.rmtree(old, ignore_errors=True)
             else:
                 os.replace(stage, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)  # outside: Ctrl-C need not wait for a large old run to go
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -13,6 +14,9 @@ from typing import TypeVar
 from mt import paths
 
 T = TypeVar("T")
+# Errors of a healthy database (DatabaseError's other subclasses): given up on, never a reason to delete the file.
+_NOT_DAMAGE = (sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.DataError,
+               sqlite3.InterfaceError, sqlite3.NotSupportedError)
 _SCHEMA = "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, translation TEXT NOT NULL, created REAL)"
 
 
@@ -33,6 +37,7 @@ class TranslationCache:
         self.path = Path(path) if path else cache_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._warned = False
+        self._lock = threading.Lock()  # one connection, usable from any thread of the caller
         self._db: sqlite3.Connection | None = None
         try:
             self._db = self._connect()
@@ -43,7 +48,7 @@ class TranslationCache:
             self._db = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -68,8 +73,9 @@ class TranslationCache:
             if self._db is None:
                 return default
             try:
-                return action(self._db)
-            except sqlite3.OperationalError as exc:  # locked, read-only, no such table or column
+                with self._lock:
+                    return action(self._db)
+            except _NOT_DAMAGE as exc:  # locked, read-only, another program's table, a value it refuses
                 return self._give_up(exc, default)
             except sqlite3.DatabaseError as exc:  # "database disk image is malformed", "file is not a database"
                 if attempt:

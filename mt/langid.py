@@ -54,7 +54,7 @@ _PARAGRAPH_LETTERS = 200
 _MIN_GUESS = 0.1
 # py3langid's label for text with no linguistic content (random letters score 1.0 on it).
 _NO_LANGUAGE = "zxx"
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]")  # with fullwidth
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -91,7 +91,7 @@ def detect_language(text: str) -> str:
     # Short or ambiguous text (a headline, a name): choose among the languages this toolkit handles, by script first.
     if len(_ARABIC_LETTER.findall(text)) * 2 > letters:
         return "ar"
-    if len(_LATIN_LETTER.findall(text)) * 2 <= letters:
+    if (len(_LATIN_LETTER.findall(text)) + len(_ARABIC_LETTER.findall(text))) * 2 <= letters:
         # Mostly another script (Cyrillic, Greek, CJK): none of ours, however short; "Привет" was read as Swahili.
         return best if best not in (_NO_LANGUAGE, *LANGUAGES) else UNDETERMINED
     guess = max((code for code in LANGUAGES if code != "ar"), key=lambda code: scores.get(code, 0.0))

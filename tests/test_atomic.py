@@ -202,3 +202,78 @@ def test_stdout_gets_utf8_whatever_the_locale(monkeypatch: pytest.MonkeyPatch) -
         fh.write("ziara ya kihistoria – July\n")
     print("after", flush=True)
     assert raw.getvalue().decode("utf-8") == "before\nقال الرئيس\tIsrael\nziara ya kihistoria – July\nafter\n"
+
+
+def test_a_stream_among_files_written_together_is_written_in_place(tmp_path: Path) -> None:
+    # A FIFO (or a link to /dev/null) among a Moses pair was replaced by a regular file, and its reader got nothing.
+    import threading
+
+    from mt.atomic import atomic_outputs
+
+    fifo, plain = tmp_path / "corpus.en", tmp_path / "corpus.sw"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    with atomic_outputs([plain, fifo]) as (a, b):
+        a.write("sw\n")
+        b.write("en\n")
+    reader.join(timeout=30)
+    assert got == ["en\n"] and stat.S_ISFIFO(os.stat(fifo).st_mode) and plain.read_text(encoding="utf-8") == "sw\n"
+
+
+def test_streams_and_descriptors_pass_the_output_check(tmp_path: Path) -> None:
+    from mt.atomic import check_output_file
+
+    # Written in place: nothing is created beside them, so the folder they sit in need not be writable.
+    for path in ("/dev/null", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"):
+        check_output_file(path)
+    link = tmp_path / "link.tsv"
+    link.symlink_to(tmp_path / "real.tsv")
+    check_output_file(link)
+
+
+def test_a_signal_during_the_renames_waits_for_them_whatever_thread_takes_it(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # Masking signals in the main thread did not hold them: with another thread alive (CTranslate2 has several) the
+    # kernel gave Ctrl-C to that thread, and Python raised KeyboardInterrupt between the two renames.
+    import signal
+    import threading
+
+    from mt import atomic
+
+    pair = [tmp_path / "corpus.sw", tmp_path / "corpus.en"]
+    for path in pair:
+        path.write_text("old\n", encoding="utf-8")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    real_replace = os.replace
+
+    def replace_then_ctrl_c(src: str, dst: str) -> None:
+        real_replace(src, dst)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(atomic.os, "replace", replace_then_ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt), atomic.atomic_outputs(pair) as handles:
+            for fh in handles:
+                fh.write("new\n")
+    finally:
+        stop.set()
+        other.join()
+    assert [p.read_text(encoding="utf-8") for p in pair] == ["new\n", "new\n"]
+
+
+def test_stdout_counts_as_streamed_only_once_written() -> None:
+    from mt.atomic import forget_streamed_output, streamed_output
+
+    forget_streamed_output()
+    with atomic_output("-"):
+        pass
+    assert not streamed_output()
+    with atomic_output("-") as fh:
+        fh.write("")
+    assert streamed_output()
+    forget_streamed_output()
+    assert not streamed_output()

@@ -108,3 +108,13 @@ def test_a_locked_cache_is_not_deleted(tmp_path: Path, monkeypatch: pytest.Monke
         holder.close()
     monkeypatch.undo()
     assert TranslationCache(db).get_many(["k"]) == {"k": "v"}
+
+
+def test_an_error_of_a_healthy_cache_does_not_delete_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # IntegrityError is a DatabaseError too: a refused value wiped 500 good entries as "damage".
+    db = tmp_path / "t.sqlite"
+    c = TranslationCache(db)
+    c.put_many([(f"k{i}", "v") for i in range(500)])
+    c.put_many([("bad", None)])  # type: ignore[list-item]
+    assert "damaged" not in capsys.readouterr().err
+    assert len(TranslationCache(db)) == 500

@@ -135,3 +135,8 @@ def test_short_text_in_another_script_is_not_swahili(text: str) -> None:
     # Below the identifier's length floor the choice was only between Swahili and English, whatever the script.
     with pytest.raises(InputError, match="unsupported language|cannot identify"):
         resolve_language(text)
+
+
+def test_half_arabic_half_english_and_fullwidth_latin_are_read_as_ours() -> None:
+    assert detect_language("مرحبا Hello") in ("ar", "en")
+    assert detect_language("Ｓｗａｈｉｌｉ ｎｅｗｓ") in ("sw", "en")

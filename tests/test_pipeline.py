@@ -371,3 +371,15 @@ def test_a_presplit_references_file_of_the_wrong_length_fails_before_translating
     assert last.startswith(f"mtk: error: references file {refs} has 2 lines but there are ") and \
         last.endswith(" source sentences")
     assert not (tmp_path / "out").exists()
+
+
+def test_max_length_over_the_cap_is_refused_when_parsed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # It was refused only once the folder had been paired, with the option named otherwise.
+    def too_late(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the folder was read before --max-length was checked")
+
+    monkeypatch.setattr("eval.pipeline.load_corpus", too_late)
+    with pytest.raises(SystemExit) as stop:
+        main(["run", str(SEEDS), "-o", str(tmp_path / "out"), "--max-length", "2000"])
+    assert stop.value.code == 2 and "--max-length: must be at most 1024 tokens, got 2000" in capsys.readouterr().err
