@@ -49,6 +49,7 @@ mark{background:var(--hit);padding:0 1px;border-radius:2px}mark.wl{box-shadow:in
 border:1px solid transparent}
 .fact.found{background:var(--ok);border-color:#9bd3ad}.fact.missing{background:var(--miss);border-color:#eea19a}
 .fact.unchecked{background:#f3f3f3;border-color:#ccc;color:var(--mute)}
+.fact.found.elsewhere{background:#fff;border-style:dashed}
 .tag{font-size:11px;color:var(--mute);text-transform:uppercase;letter-spacing:.04em}
 .heat{overflow:auto;max-width:100%}.heat svg{background:#fff}
 .legend{font-size:12px;color:var(--mute)}details summary{cursor:pointer;color:var(--acc)}
@@ -164,10 +165,19 @@ def _facts_by_sentence(facts: Sequence[dict[str, Any]]) -> dict[int, list[dict[s
 
 def _fact_badges(facts: Sequence[dict[str, Any]]) -> str:
     return "".join(
-        f'<span class="fact {_e(f["status"])}" title="{_e(f["kind"])}: {_e(f["status"])}">'
+        f'<span class="fact {_e(f["status"])}{_elsewhere(f)}" title="{_e(f["kind"])}: {_e(f["status"])}'
+        f'{" (in another sentence, not in this one&#39;s partner)" if _elsewhere(f) else ""}">'
         f'{_STATUS_MARK.get(f["status"], "")}{_e(f["text"])}</span>'
         for f in facts
     )
+
+
+def _elsewhere(fact: dict[str, Any]) -> str:
+    """' elsewhere' for a fact the other article states only outside this sentence's partners, else ''.
+
+    Told apart from one its partner states: "Rabat" found in a sentence about another meeting is not the
+    meeting's place confirmed."""
+    return " elsewhere" if fact["status"] == "found" and not fact.get("in_aligned", True) else ""
 
 
 def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np.ndarray | None) -> str:
@@ -234,12 +244,18 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
         "".join(f'<li>{side} #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> '
                 f'({_e(f["kind"])})</li>' for f in group)
         for side, group in (("source", missing_src), ("English", missing_tgt)))
-    spelling_note = ('<p class="legend">Source names are read from the translation and compared with the English '
-                     "article's: a name or title the translation renders differently from the English article is "
-                     "listed as missing although both state it.</p>" if alignment.translations is not None else
-                     '<p class="legend">Without a translation, names are compared by their spelling (and common '
-                     'country names across Swahili and English): a name or title the other article translates '
-                     '("Waziri wa Ulinzi", "Defence Minister") is listed as missing although both state it.</p>')
+    if alignment.translations is not None:
+        spelling_note = ('<p class="legend">Source names are read from the translation and compared with the English '
+                         "article's: a name or title the translation renders differently from the English article is "
+                         "listed as missing although both state it.</p>")
+    elif src.lang == "ar":
+        spelling_note = ('<p class="legend">Without a translation, names are not compared: Arabic script cannot be '
+                         "matched with English spelling, so only numbers, dates and weekdays are checked, and the "
+                         "English names are marked ?.</p>")
+    else:
+        spelling_note = ('<p class="legend">Without a translation, names are compared by their spelling (and common '
+                         'country names across Swahili and English): a name or title the other article translates '
+                         '("Waziri wa Ulinzi", "Defence Minister") is listed as missing although both state it.</p>')
     n_unchecked = facts.get("tgt_unchecked", 0)
     unchecked = (f" ({n_unchecked} English names unchecked: an Arabic source needs a translation to look for them)"
                  if n_unchecked else "")
@@ -256,9 +272,10 @@ English facts found in the source: <b>{facts.get('tgt_found', '?')}/{facts.get('
 <thead><tr><th>#</th><th>source ({_e(src.lang)})</th><th>{tr_head}</th><th>linked English sentence(s)</th>\
 <th>score</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
-<p class="legend">✓ a fact (name, number, date) the other article also states, in any of its sentences; ✗ one it does
-not state; ? one that cannot be checked. Highlighted rows have no partner in the other article: what only this
-article says (or says in words the aligner did not match).</p>
+<p class="legend">✓ a fact (name, number, date) the other article also states: filled when the linked sentence(s)
+state it, dashed when only another of its sentences does (the same name or number, perhaps about something else);
+✗ one it does not state; ? one that cannot be checked. Highlighted rows have no partner in the other article: what
+only this article says (or says in words the aligner did not match).</p>
 <div><h3>English sentences with no source partner ({len(unaligned)})</h3>
 <table class="side unaligned-en"><colgroup><col class="c-id"><col></colgroup>\
 <tbody>{unaligned_rows}</tbody></table></div>

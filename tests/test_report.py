@@ -134,3 +134,18 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert _png_is_not_blank(png)
     keep = Path("/tmp/mtk_report_shot.png")
     keep.write_bytes(png.read_bytes())  # kept for a human look at the layout
+
+
+@needs_gold
+def test_a_fact_found_only_outside_the_partner_is_shown_apart() -> None:
+    # "Rabat" of the meeting was ✓ because the English names Rabat in a sentence about another event.
+    alignments, metrics, matrices = _report_inputs()
+    found = [f for f in metrics["pairs"][1]["facts"]["src"] if f["status"] == "found"]
+    assert any(not f["in_aligned"] for f in found) and any(f["in_aligned"] for f in found)
+    page = render_report(alignments, metrics, matrices)
+    assert 'class="fact found elsewhere"' in page and 'class="fact found"' in page
+    assert "dashed when only another of its sentences does" in page
+    # An Arabic source without a translation compares no names: its note says so, not the Swahili one.
+    alignments[1].src.lang = "ar"
+    page = render_report(alignments, metrics, matrices)
+    assert "Arabic script cannot be matched with English spelling" in page
