@@ -286,8 +286,7 @@ def _refuse_folder_name(path: str | os.PathLike[str]) -> None:
 
 
 def check_output_file(path: str | os.PathLike[str] | None) -> None:
-    """InputError now, before any work, when `path` cannot be an output file: a folder, inside a file, or in a place
-    this process may not write."""
+    """InputError now, before any work, when `path` cannot be an output file (a folder, inside a file, unwritable)."""
     if path is None or str(path) == "-":
         return
     _refuse_folder_name(path)

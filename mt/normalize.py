@@ -14,8 +14,10 @@ _LINE_BREAKS = frozenset("\n\v\f\u0085\u2028\u2029")
 
 
 def is_blank(line: str) -> bool:
-    """True when `line` holds nothing visible: whitespace, invisible characters (zero-width, bidi marks), control
-    characters and noncharacters only, all of which normalize_text removes (a line of them is an empty sentence)."""
+    """True when `line` holds nothing visible: only what normalize_text removes or collapses.
+
+    Whitespace, invisible characters (zero-width, bidi marks), control characters and noncharacters: a line of them
+    is an empty sentence."""
     # Stops at the first visible character, so a long text costs no more than its first word.
     return not any(not ch.isspace() and ch not in _INVISIBLE and unicodedata.category(ch) != "Cc"
                    and not _is_noncharacter(ch) for ch in line)

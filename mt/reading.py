@@ -181,7 +181,7 @@ def _plain_text(label: str, data: bytes) -> str:
 
 
 def split_lines(text: str) -> list[str]:
-    """The lines of `text`, broken at "\n" only (as wc -l counts); a final newline ends the last line."""
+    """The lines of `text`, broken at line feeds only (as wc -l counts); a final one ends the last line."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
