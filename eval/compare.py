@@ -220,7 +220,7 @@ def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, p
 
 _COLUMNS = [("model", "model"), ("chrF", "chrF"), ("chrF++", "chrF++"), ("BLEU", "BLEU"), ("TER", "TER"),
             ("quality_against", "against"), ("scored_sentences", "scored"),
-            ("src_coverage", "src cov."), ("tgt_coverage", "en cov."), ("src_fact_coverage", "facts"),
+            ("src_coverage", "src cov."), ("tgt_coverage", "en cov."), ("src_fact_coverage", "src facts"),
             ("sentences_per_s", "sent/s"), ("size_mib", "size MiB"), ("peak_rss_mib", "peak RSS MiB")]
 
 

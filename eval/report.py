@@ -326,7 +326,7 @@ def _quality_table(quality: dict[str, Any]) -> str:
             f'<th>sacrebleu signature</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{caveat}')
 
 
-def _pairs_table(pairs: Sequence[dict[str, Any]]) -> str:
+def _pairs_table(pairs: Sequence[dict[str, Any]], totals: dict[str, Any] | None = None) -> str:
     rows = []
     for p in pairs:
         c, f = p.get("coverage") or {}, p.get("facts") or {}
@@ -340,9 +340,23 @@ def _pairs_table(pairs: Sequence[dict[str, Any]]) -> str:
             f'<td class="num">{f.get("tgt_found")}/{f.get("tgt_facts")} ({_pct(f.get("tgt_fact_coverage"))}){mark}</td>'
             "</tr>"
         )
-    note = ("" if all((p.get("facts") or {}).get("src_names_checked", True) for p in pairs) else
-            '<p class="legend">* Numbers and dates only: names in Arabic script can be compared only through a '
-            "translation, so these counts are not comparable with the other rows'.</p>")
+    mixed = not all((p.get("facts") or {}).get("src_names_checked", True) for p in pairs)
+    if totals and len(pairs) > 1:
+        t = totals
+        rows.append(
+            f'<tr class="totals"><td><b>all articles</b> (each counted once)</td><td></td>'
+            f'<td class="num">{t.get("src_aligned")}/{t.get("src_sentences")} ({_pct(t.get("src_coverage"))})</td>'
+            f'<td class="num">{t.get("tgt_covered")}/{t.get("tgt_sentences")} ({_pct(t.get("tgt_coverage"))})</td>'
+            f'<td class="num">{t.get("src_found")}/{t.get("src_facts")} ({_pct(t.get("src_fact_coverage"))})'
+            f'{" *" if mixed else ""}</td>'
+            f'<td class="num">{t.get("tgt_found")}/{t.get("tgt_facts")} ({_pct(t.get("tgt_fact_coverage"))})'
+            f'{" *" if mixed else ""}</td></tr>')
+    note = ('<p class="legend">Pairing score: how specifically the two articles\' sentences match, against every '
+            "article of the folder (about 1.0: no closer than unrelated articles on the topic; empty: paired by the "
+            "manifest). Facts are counted per sentence: a name stated in three sentences counts three times.</p>")
+    if mixed:
+        note += ('<p class="legend">* Numbers and dates only: names in Arabic script can be compared only through a '
+                 "translation, so these counts are not comparable with the other rows'.</p>")
     return ('<table class="metrics coverage"><thead><tr><th>pair</th><th>pairing score</th><th>source aligned</th>'
             '<th>English covered</th><th>source facts found</th><th>English facts found</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>{note}')
@@ -389,7 +403,7 @@ def render_report(
 pair(s) · {_e(metrics.get('created', ''))}</div>
 {banner}</header>
 <main>
-<h2>Coverage</h2>{_pairs_table(pairs)}
+<h2>Coverage</h2>{_pairs_table(pairs, metrics.get("totals"))}
 <h2>Translation quality</h2>{_quality_table(quality)}
 {sections}
 </main></body></html>

@@ -149,3 +149,14 @@ def test_a_fact_found_only_outside_the_partner_is_shown_apart() -> None:
     alignments[1].src.lang = "ar"
     page = render_report(alignments, metrics, matrices)
     assert "Arabic script cannot be matched with English spelling" in page
+
+
+@needs_gold
+def test_the_coverage_table_has_totals_and_says_what_its_numbers_count() -> None:
+    alignments, metrics, matrices = _report_inputs()
+    metrics["totals"] = {"src_aligned": 24, "src_sentences": 37, "src_coverage": 0.6486, "tgt_covered": 21,
+                         "tgt_sentences": 37, "tgt_coverage": 0.5676, "src_found": 40, "src_facts": 50,
+                         "src_fact_coverage": 0.8, "tgt_found": 30, "tgt_facts": 39, "tgt_fact_coverage": 0.7692}
+    page = render_report(alignments, metrics, matrices)
+    assert '<tr class="totals"><td><b>all articles</b> (each counted once)' in page and "40/50 (80%)" in page
+    assert "Pairing score: how specifically" in page and "counts three times" in page
