@@ -288,7 +288,7 @@ only this article says (or says in words the aligner did not match).</p>
 
 def _dropped_section(src: Document, tgt: Document) -> str:
     """What cleaning removed from either article (navigation, captions, repeats...), with the reason, folded."""
-    items = [f'<li>{side} ¶{d.paragraph}: <span class="reason">{_e(d.reason)}</span> {_e(_clip(d.text))}</li>'
+    items = [f'<li>{side} ¶{d.paragraph}: <span class="reason">{_e(d.reason)}</span> {_removed_text(d.text)}</li>'
              for side, doc in (("source", src), ("English", tgt)) for d in doc.dropped]
     if not items:
         return ""
@@ -296,8 +296,13 @@ def _dropped_section(src: Document, tgt: Document) -> str:
             f'pieces, not aligned</summary><ul class="dropped">{"".join(items)}</ul></details>')
 
 
-def _clip(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _removed_text(text: str, limit: int = 160) -> str:
+    """A removed piece, escaped: whole when short, else its start with the rest one click away.
+
+    Whole, because the reader checks that no real content went; folded, because a removed link list can be long."""
+    if len(text) <= limit:
+        return _e(text)
+    return f"<details><summary>{_e(text[: limit - 1])}…</summary>{_e(text)}</details>"
 
 
 def _quality_table(quality: dict[str, Any]) -> str:

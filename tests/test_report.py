@@ -160,3 +160,15 @@ def test_the_coverage_table_has_totals_and_says_what_its_numbers_count() -> None
     page = render_report(alignments, metrics, matrices)
     assert '<tr class="totals"><td><b>all articles</b> (each counted once)' in page and "40/50 (80%)" in page
     assert "Pairing score: how specifically" in page and "counts three times" in page
+
+
+@needs_gold
+def test_long_removed_text_is_shown_whole_behind_a_fold() -> None:
+    from mt.document import Dropped
+
+    alignments, metrics, matrices = _report_inputs()
+    long_piece = "Read also: " + " ".join(f"https://example.org/story-{k}" for k in range(20)) + " END"
+    alignments[0].src.dropped.append(Dropped(text=long_piece, reason="related-links", paragraph=99))
+    page = render_report(alignments, metrics, matrices)
+    # It was cut at 160 characters, so a reader could not check that nothing real had gone.
+    assert "story-19 END</details>" in page and "<details><summary>Read also: https://example.org/story-0" in page
