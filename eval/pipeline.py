@@ -84,6 +84,7 @@ def _score_references(corpus: Corpus, by_doc: dict[str, Alignment], references: 
     """
     refs = load_references(references, [s for d in corpus.sources for s in d.texts], presplit)
     hyps: list[str] = []
+    where: list[tuple[str, int]] = []  # (article, sentence id) of each translation in `hyps`
     matched: dict[int, str] = {}
     k = 0
     for doc in corpus.sources:
@@ -93,11 +94,15 @@ def _score_references(corpus: Corpus, by_doc: dict[str, Alignment], references: 
                 if k in refs:
                     matched[len(hyps)] = refs[k]
                 hyps.append(alignment.translations[i])
+                where.append((doc.doc_id, i))
             k += 1
     if not matched:
         return {"label": REFERENCE_LABEL, "references_given": len(refs), "references_used": 0,
                 "status": "not measured: no reference for the sentences it translated"}
     result = score_against_references(hyps, matched)
+    # Each sentence's scores say which sentence they are (score_against_references keeps the hyps' order).
+    for record, n in zip(result["sentences"], sorted(matched), strict=True):
+        record["doc"], record["id"] = where[n]
     result["references_given"] = len(refs)
     result["references_used"] = len(matched)
     return result

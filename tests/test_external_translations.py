@@ -174,3 +174,16 @@ def test_a_mistyped_translations_path_fails_before_pairing(tmp_path: Path, seed_
         assert main(argv) == 2
         assert capsys.readouterr().err.strip() == f"mtk: error: --translations {absent}: no such file or folder"
     assert not (tmp_path / "out").exists() and not (tmp_path / "a.jsonl").exists()
+
+
+def test_each_sentence_score_says_which_sentence_it_is(folder_and_system: tuple[Path, Path, Path],
+                                                       tmp_path: Path) -> None:
+    folder, system, references = folder_and_system
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "-o", str(out), "--translations", str(system),
+                 "--references", str(references)]) == 0
+    scored = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["translation_quality"]["reference"]
+    # 13 sentence scores with nothing to tell which sentence each belonged to.
+    assert len(scored["sentences"]) == 13 and {s["doc"] for s in scored["sentences"]} == {SRC_ID}
+    assert [s["id"] for s in scored["sentences"]] == sorted(s["id"] for s in scored["sentences"])
+    assert all(s["BLEU"] == 100 for s in scored["sentences"])
