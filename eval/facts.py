@@ -79,7 +79,15 @@ def _other_person(a: str, b: str) -> bool:
     la, lb = wa[-1].lower(), wb[-1].lower()
     if any(_same_word(la, v.lower()) for v in wb) or any(_same_word(lb, v.lower()) for v in wa):
         return False
+    # Only clearly unrelated surnames: transliterations of one name differ a lot too (Haniyeh / Haniya 0.77,
+    # Gaddafi / Kadhafi 0.71, Loudiyi / Ludiya 0.77), different people far more (Cohen / Kochavi 0.33, Tusk / Trump
+    # 0.44).
+    if SequenceMatcher(None, la, lb).ratio() >= _SAME_SURNAME_FLOOR:
+        return False
     return any(_same_word(x.lower(), y.lower()) for x in wa[:-1] for y in wb[:-1])
+
+
+_SAME_SURNAME_FLOOR = 0.5
 
 
 def common_name_keys(texts: list[str], share: float = 0.25) -> frozenset[str]:
