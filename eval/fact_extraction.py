@@ -57,17 +57,31 @@ _MONTH_RE = re.compile(
     r"(?:\s*,?\s*(?P<year>(?:1[89]|20)\d\d)(?!\d))?",
     re.IGNORECASE,
 )
-_DAY_BEFORE_RE = re.compile(r"(?<![\d.,])(?P<day>[0-3]?\d)\s*$")
+# A day just before a month: "3 November", "3rd of November", "tarehe 3 Mei"; `range` catches "24-25 November" and
+# "between 24 and 25 November", whose second day alone is not the date.
+_DAY_BEFORE_RE = re.compile(r"(?<![\d.,])(?P<range>\d{1,2}\s*(?:[-–]|to|and|hadi|na|إلى|و)\s*)?"
+                            r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s*$", re.IGNORECASE)
+# After a month's day: a range ("November 24-25"), or a count rather than a day ("November 30,000 people").
+_NOT_A_DAY_AFTER_RE = re.compile(r"\s*[-–]\s*\d|[,.]\d")
+_DAY_RANGE_AFTER_RE = re.compile(r"\s*[-–]\s*[0-3]?\d(?:st|nd|rd|th)?(?![\d\w])"
+                                 r"(?:\s*,?\s*(?P<year>(?:1[89]|20)\d\d)(?!\d))?")
 _NUMBER_RE = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
     r"(?P<pct>\s*(?:%|percent\b|per cent\b|في المائة|في المئة|بالمائة|بالمئة))?",
     re.IGNORECASE,
 )
 _PERCENT_WORD_RE = re.compile(r"\basilimia\s+(?P<num>\d+(?:[.,]\d+)?)", re.IGNORECASE)
-# With or without يوم/يومي ("on the day of"): "يومي الاثنين والثلاثاء" (Monday and Tuesday), "الأربعاء".
+# With or without يوم/يومي ("on the day of"): "يومي الاثنين والثلاثاء" (Monday and Tuesday), "الأربعاء". Monday and
+# Sunday are also words ("بين الاثنين", between the two; "الأحد عشر", the eleven): alone they need يوم, or another
+# weekday joined to them by و.
+_AR_AMBIGUOUS_DAYS = ("الاثنين", "الإثنين", "الأحد", "الاحد")
+_AR_DAY_ALT = "|".join(w for w in WEEKDAYS if not w.isascii())
+_AR_PLAIN_DAY_ALT = "|".join(w for w in WEEKDAYS if not w.isascii() and w not in _AR_AMBIGUOUS_DAYS)
 _AR_WEEKDAY_RE = re.compile(
-    r"(?<![\w])(?:" + _AR_CLITIC + r"يومي?\s+)?" + _AR_CLITIC + r"(?P<day>"
-    + "|".join(w for w in WEEKDAYS if not w.isascii()) + r")(?![\w])")
+    r"(?<![\w])(?:" + _AR_CLITIC + r"يومي?\s+" + _AR_CLITIC + r"(?P<day>" + _AR_DAY_ALT + r")"
+    r"|" + _AR_CLITIC + r"(?P<plain>" + _AR_PLAIN_DAY_ALT + r")"
+    r"|" + _AR_CLITIC + r"(?P<listed>" + "|".join(_AR_AMBIGUOUS_DAYS) + r")(?=\s+و(?:" + _AR_DAY_ALT + r")))"
+    r"(?![\w])")
 _LATIN_WEEKDAY_RE = re.compile(r"\b(?P<day>" + "|".join(w for w in WEEKDAYS if w.isascii()) + r")\b", re.IGNORECASE)
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
@@ -100,20 +114,27 @@ class Fact:
             year, month, *day = self.value.split("-")
             offered = {f"date:{self.value}", f"date:{year}-{month}", f"month:{int(month)}", f"year:{year}",
                        f"number:{year}"}
-            return offered | ({f"month:{int(month)}-{day[0]}"} if day else set())
+            # "*": the month without a day, which neither states nor contradicts another article's day.
+            return offered | ({f"month:{int(month)}-{day[0]}"} if day else {f"date:{year}-{month}-*",
+                                                                            f"month:{int(month)}-*"})
         if self.kind == "year":
             return {f"year:{self.value}", f"number:{self.value}"}
         if self.kind == "month":
-            return {self.value, self.value.split("-")[0]}
+            month = self.value.split("-")[0]
+            return {self.value, month} | (set() if "-" in self.value else {f"{month}-*"})
         return {f"{self.kind}:{self.value}"}
 
-    def wanted(self) -> str:
-        """The key the other side must offer for this fact to count as found."""
+    def wanted(self) -> set[str]:
+        """The keys of which the other side must offer one for this fact to count as found.
+
+        A date with a day is found where the other article gives that day, or that month with no day at all; only
+        another day of the month is a miss ("3 November" against "30 November")."""
         if self.kind == "date":
-            return f"date:{self.value}"
+            with_day = self.value.count("-") == 2
+            return {f"date:{self.value}"} | ({f"date:{self.value.rsplit('-', 1)[0]}-*"} if with_day else set())
         if self.kind == "month":
-            return self.value
-        return f"{self.kind}:{self.value}"
+            return {self.value} | ({self.value.split("-")[0] + "-*"} if "-" in self.value else set())
+        return {f"{self.kind}:{self.value}"}
 
 
 def normalise_digits(text: str) -> str:
@@ -136,32 +157,39 @@ def _dates_and_numbers(text: str, sentence: int) -> list[Fact]:
     taken: list[tuple[int, int]] = []
     for m in _MONTH_RE.finditer(text):
         word, written = m.group("month").lower(), m.group("month")
-        day_after = m.group("day_after") if m.group("day_after") and 1 <= int(m.group("day_after")) <= 31 else None
-        # An abbreviation ("Nov.", "May") is a month only capitalised and followed by a day or a year.
-        if word in _AMBIGUOUS_MONTHS and not (written[0].isupper() and (day_after or m.group("year"))):
+        start, end = m.start(), m.end()
+        day_after, year = _day_after(text, m), m.group("year")
+        if m.group("day_after") and not day_after:
+            end, year = m.start("day_after"), None  # "May 45", "November 30,000": a number, read as one below
+            days = _DAY_RANGE_AFTER_RE.match(text, m.end("day_after"))
+            if days:  # "November 24-25, 2021": the month (and year) is the fact, the days are no numbers
+                end, year = days.end(), days.group("year")
+        window = text[max(0, start - 16):start]
+        before = _DAY_BEFORE_RE.search(window)
+        before = before if before and 1 <= int(before.group("day")) <= 31 else None
+        # An abbreviation ("Nov.", "May") is a month only capitalised and next to a day or a year.
+        if word in _AMBIGUOUS_MONTHS and not (written[0].isupper() and (day_after or before or year)):
             continue
         if word == "march" and written[0].islower():
             continue
-        if word.isascii() and not written[0].isupper() and not m.group("year"):
+        if word.isascii() and not written[0].isupper() and not year:
             continue  # lower-case English "may"/"march" is a verb far more often than a month
         month = MONTHS[word]
-        start, end = m.start(), m.end()
-        if m.group("day_after") and not day_after:
-            end = m.start("day_after")  # "May 45": not a day; the number is read as a number
-        day = _DAY_BEFORE_RE.search(text[max(0, start - 4):start])
-        if day and 1 <= int(day.group("day")) <= 31:
-            start -= len(text[max(0, start - 4):start]) - day.start()
-            day_after = day_after or day.group("day")
+        if before:
+            start -= len(window) - before.start()
+            # A range's days are not one date: the month (and year) is the fact.
+            day_after = None if before.group("range") else day_after or before.group("day")
         # The day is part of the fact: "3 November 2021" is not stated by "30 November 2021".
         suffix = f"-{int(day_after):02d}" if day_after else ""
-        if m.group("year"):
-            facts.append(Fact("date", f"{m.group('year')}-{month:02d}{suffix}", text[start:end].strip(), sentence))
+        if year:
+            facts.append(Fact("date", f"{year}-{month:02d}{suffix}", text[start:end].strip(), sentence))
         else:
             facts.append(Fact("month", f"month:{month}{suffix}", text[start:end].strip(), sentence))
         taken.append((start, end))
     for rx in (_AR_WEEKDAY_RE, _LATIN_WEEKDAY_RE):
         for m in rx.finditer(text):
-            facts.append(Fact("weekday", str(WEEKDAYS[m.group("day").lower()]), m.group(0), sentence))
+            day = next(g for g in (m.groupdict().get(k) for k in ("day", "plain", "listed")) if g)
+            facts.append(Fact("weekday", str(WEEKDAYS[day.lower()]), m.group(0), sentence))
     for m in _PERCENT_WORD_RE.finditer(text):
         facts.append(Fact("percent", _clean_number(m.group("num")) + "%", m.group(0), sentence))
         taken.append(m.span())
@@ -176,6 +204,20 @@ def _dates_and_numbers(text: str, sentence: int) -> list[Fact]:
         else:
             facts.append(Fact("number", value, m.group(0), sentence))
     return facts
+
+
+def _day_after(text: str, m: re.Match[str]) -> str | None:
+    """The day written after the month of match `m` ("November 3", "Nov. 3rd"), or None.
+
+    None for a range ("November 24-25"), a count ("November 30,000", "In November 25 people were killed": a day is
+    followed by a lower-case word only after "on"), and numbers over 31."""
+    raw = m.group("day_after")
+    if not raw or not 1 <= int(raw) <= 31 or _NOT_A_DAY_AFTER_RE.match(text, m.end("day_after")):
+        return None
+    follows = re.match(r"\s+([a-z])", text[m.end("day_after"):])
+    if follows and not re.search(r"\bon\s+$", text[max(0, m.start() - 4):m.start()], re.IGNORECASE):
+        return None
+    return raw
 
 
 def _is_cap(token: str) -> bool:

@@ -103,7 +103,7 @@ def _matches(fact: Fact, others: list[Fact], common: frozenset[str]) -> list[int
     if fact.kind == "name":
         return sorted({o.sentence for o in others if o.kind == "name" and names_match(fact.value, o.value, common)})
     want = fact.wanted()
-    return sorted({o.sentence for o in others if want in o.offered()})
+    return sorted({o.sentence for o in others if want & o.offered()})
 
 
 def check_facts(facts: list[Fact], others: list[Fact], partners: dict[int, list[int]],

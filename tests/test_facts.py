@@ -211,3 +211,33 @@ def test_transliterations_of_one_surname_are_one_person() -> None:
     for a, b in (("Abdellatif Loudiyi", "Abdeltif Ludiya"), ("Ismail Haniyeh", "Ismail Haniya"),
                  ("Muammar Gaddafi", "Muammar Kadhafi"), ("Abdelmadjid Tebboune", "Abdelmadjid Taboun")):
         assert names_match(a, b), (a, b)
+
+
+def test_counts_ranges_and_ordinals_around_months() -> None:
+    from eval.facts import _matches
+
+    def facts(text: str, lang: str = "en") -> list[tuple[str, str]]:
+        return [(f.kind, f.value) for f in extract_facts([text], lang) if f.kind != "name"]
+
+    # A count after a month is a number, not the month's day.
+    assert facts("In November 30,000 people marched.") == [("month", "month:11"), ("number", "30000")]
+    assert facts("In November 25 people were killed.") == [("month", "month:11"), ("number", "25")]
+    assert facts("On November 3 the president spoke.") == [("month", "month:11-03")]
+    # A range is its month (and year) in either order, and its days are no numbers.
+    assert facts("on 24-25 November 2021") == facts("on November 24-25, 2021") == [("date", "2021-11")]
+    assert facts("between 24 and 25 November") == [("month", "month:11")]
+    # Ordinals and short months with a day before them.
+    assert facts("on the 3rd of November") == facts("on 3rd November") == [("month", "month:11-03")]
+    assert facts("on 3 May") == facts("tarehe 3 Mei", "sw") == [("month", "month:5-03")]
+    # A day is found where the other article gives that day or the month with no day; another day is a miss.
+    day = extract_facts(["On 3 November 2021 he signed."], "en")[0]
+    assert _matches(day, extract_facts(["Mnamo mwezi Novemba 2021 alitia saini."], "sw"), frozenset())
+    assert not _matches(day, extract_facts(["Mnamo tarehe 30 Novemba 2021 alitia saini."], "sw"), frozenset())
+
+
+def test_arabic_monday_and_sunday_need_a_day_context() -> None:
+    def days(text: str) -> list[str]:
+        return [f.value for f in extract_facts([text], "ar") if f.kind == "weekday"]
+
+    assert days("بين الاثنين") == [] and days("الأحد عشر لاعبا") == []  # "between the two", "the eleven"
+    assert days("الاثنين والثلاثاء") == ["1", "2"] and days("يوم الأحد") == ["7"]
