@@ -75,13 +75,12 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
         why = "; ".join(f"{d.doc_id}: {unpaired[d.doc_id]}" for d in docs
                         if d.lang in SOURCE_LANGUAGES and d.doc_id in unpaired)
         raise InputError(f"no source article in {root} could be paired with an English one ({why})")
-    if use_manifest and pairs:
+    if use_manifest:
+        # Shown, and kept in metrics.json, beside the manifest's word: the score did not decide these pairs.
         scores = given_pair_scores(docs, [(src, tgt) for src, tgt, _ in pairs], sys.stderr,
                                    encoder() if callable(encoder) else encoder)
-        announce_pairs([(src, tgt, score) for (src, tgt, _), score in zip(pairs, scores, strict=True)], unpaired,
-                       docs, sys.stderr, given=True)
-    else:
-        announce_pairs(pairs, unpaired, docs, sys.stderr)
+        pairs = [(src, tgt, round(score, 4)) for (src, tgt, _), score in zip(pairs, scores, strict=True)]
+    announce_pairs(pairs, unpaired, docs, sys.stderr, given=use_manifest)
     return Corpus(docs=docs, pairs=pairs, folder=root, skipped=skipped, unpaired=unpaired)
 
 

@@ -357,8 +357,8 @@ def _pairs_table(pairs: Sequence[dict[str, Any]], totals: dict[str, Any] | None 
             f'<td class="num">{t.get("tgt_found")}/{t.get("tgt_facts")} ({_pct(t.get("tgt_fact_coverage"))})'
             f'{" *" if mixed else ""}</td></tr>')
     note = ('<p class="legend">Pairing score: how specifically the two articles\' sentences match, against every '
-            "article of the folder (about 1.0: no closer than unrelated articles on the topic; empty: paired by the "
-            "manifest). Facts are counted per sentence: a name stated in three sentences counts three times.</p>")
+            "article of the folder (about 1.0: no closer than unrelated articles on the topic; with --manifest the manifest "
+            "pairs them and the score is only shown). Facts are counted per sentence: a name stated in three sentences counts three times.</p>")
     if mixed:
         note += ('<p class="legend">* Numbers and dates only: names in Arabic script can be compared only through a '
                  "translation, so these counts are not comparable with the other rows'.</p>")

@@ -227,8 +227,9 @@ def test_auto_pairs_as_the_manifest_says(tmp_path: Path, seed_folder: Path,
     said = [re.sub(r"\d\.\d{3}", "S", line) for line in err.splitlines() if "pair" in line and "wrote" not in line]
     # Each given pair's content score is shown; one content pairing would refuse (000 is not 004's event) is warned
     # about, and still aligned: the manifest is the user's word.
-    assert said == [("mtk: warning: manifest.json pairs 000_c34c121e1dd8a5b8 with 004_12f480076838e1d3, which pairing "
-                    "by content would not (pairing score S, pairs need S): check that both report one event"),
+    assert said == [("mtk: warning: manifest.json pairs 000_c34c121e1dd8a5b8 with 004_12f480076838e1d3 (pairing "
+                     "score S), but by content it reports the event of 003_644d7ec9ad0a14b6 (S): check that both "
+                     "report one event"),
                     ("mtk: pair 000_c34c121e1dd8a5b8 (sw) -> 004_12f480076838e1d3 (en), from manifest.json, "
                     "pairing score S"),
                     ("mtk: pair 001_1a95481d527c8dce (ar) -> 003_644d7ec9ad0a14b6 (en), from manifest.json, "
