@@ -62,6 +62,7 @@ _MONTH_RE = re.compile(
 _DAY_BEFORE_RE = re.compile(r"(?<![\d.,])(?P<range>\d{1,2}\s*(?:[-–]|to|and|hadi|na|إلى|و)\s*)?"
                             r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s*$", re.IGNORECASE)
 # After a month's day: a range ("November 24-25"), or a count rather than a day ("November 30,000 people").
+_ISO_DATE_RE = re.compile(r"(?<![\w.-])(?P<year>(?:1[89]|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\w-])")
 _NOT_A_DAY_AFTER_RE = re.compile(r"\s*[-–]\s*\d|[,.]\d")
 _DAY_RANGE_AFTER_RE = re.compile(r"\s*[-–]\s*[0-3]?\d(?:st|nd|rd|th)?(?![\d\w])"
                                  r"(?:\s*,?\s*(?P<year>(?:1[89]|20)\d\d)(?!\d))?")
@@ -155,6 +156,10 @@ def _dates_and_numbers(text: str, sentence: int) -> list[Fact]:
     text = normalise_digits(text)
     facts: list[Fact] = []
     taken: list[tuple[int, int]] = []
+    for m in _ISO_DATE_RE.finditer(text):  # "2021-11-03": a date, not a year and two numbers
+        if 1 <= int(m.group("month")) <= 12 and 1 <= int(m.group("day")) <= 31:
+            facts.append(Fact("date", f"{m.group('year')}-{m.group('month')}-{m.group('day')}", m.group(0), sentence))
+            taken.append(m.span())
     for m in _MONTH_RE.finditer(text):
         word, written = m.group("month").lower(), m.group("month")
         start, end = m.start(), m.end()

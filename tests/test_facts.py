@@ -241,3 +241,12 @@ def test_arabic_monday_and_sunday_need_a_day_context() -> None:
 
     assert days("بين الاثنين") == [] and days("الأحد عشر لاعبا") == []  # "between the two", "the eleven"
     assert days("الاثنين والثلاثاء") == ["1", "2"] and days("يوم الأحد") == ["7"]
+
+
+def test_iso_dates_are_dates() -> None:
+    from eval.facts import _matches
+
+    # "2021-11-03" was a year and the numbers 11 and 3, so it never stated "3 November 2021".
+    iso = extract_facts(["Published 2021-11-03 in Rabat."], "en")
+    assert [(f.kind, f.value) for f in iso if f.kind != "name"] == [("date", "2021-11-03")]
+    assert _matches(extract_facts(["On 3 November 2021 he signed."], "en")[0], iso, frozenset())
