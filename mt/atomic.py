@@ -193,12 +193,12 @@ def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w") -> Iter
     with contextlib.ExitStack() as in_place:
         try:
             for path in paths:
-                if str(path) == "-" or _descriptor(path) is not None or _is_stream(path):
+                if str(path) == "-" or _written_in_place(path):
                     handles.append(in_place.enter_context(atomic_output(path, mode)))
                     continue
                 # Through a symlink, the file it points at is replaced, as a plain open() would write it.
                 target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
-                check_output_file(target)
+                check_output_file(target, try_writing=False)  # creating the temporary below is the test
                 try:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     sweep_leftovers(target)
@@ -285,27 +285,36 @@ def _refuse_folder_name(path: str | os.PathLike[str]) -> None:
         raise InputError(f"{path}: names a folder (it ends with '/'); give a file name")
 
 
-def check_output_file(path: str | os.PathLike[str] | None) -> None:
-    """InputError now, before any work, when `path` cannot be an output file (a folder, inside a file, unwritable)."""
+def _written_in_place(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is written where it is, not replaced: /dev/stdout, /dev/fd/N, /dev/null, a FIFO."""
+    return _descriptor(path) is not None or _is_stream(path)
+
+
+def check_output_file(path: str | os.PathLike[str] | None, *, try_writing: bool = True) -> None:
+    """InputError now, before any work, when `path` cannot be an output file (a folder, inside a file, unwritable).
+
+    `try_writing`: whether its folder is tested by creating a file there (writers that create one anyway skip it)."""
     if path is None or str(path) == "-":
         return
     _refuse_folder_name(path)
-    if _descriptor(path) is not None or _is_stream(path):
-        return  # /dev/stdout, /dev/null, a FIFO: written in place, nothing is created beside them
+    if _written_in_place(path):
+        return  # nothing is created beside it
     if Path(path).is_dir():
         raise InputError(f"cannot write {path}: it is a folder; give a file name")
     # Through a symlink the file it points at is replaced, in the target's folder, not the link's.
-    _refuse_path_through_a_file(Path(path).resolve() if Path(path).is_symlink() else path)
+    _refuse_path_through_a_file(Path(path).resolve() if Path(path).is_symlink() else path, try_writing)
 
 
-def _refuse_path_through_a_file(path: str | os.PathLike[str]) -> None:
-    """InputError when nothing can be created where `path` goes: its nearest existing ancestor is a file, or a folder
-    this process may not write in (permissions, a read-only filesystem)."""
+def _refuse_path_through_a_file(path: str | os.PathLike[str], try_writing: bool = True) -> None:
+    """InputError when nothing can be created where `path` goes: its nearest existing ancestor is a file, or (when
+    `try_writing`) a folder this process may not write in (permissions, a read-only filesystem)."""
     parent = next((p for p in Path(path).parents if p.exists()), None)
     if parent is None:
         return
     if not parent.is_dir():
         raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
+    if not try_writing:
+        return
     # Tried, not judged from the mode bits: os.access says yes to root on a read-only filesystem such as /sys.
     try:
         with tempfile.TemporaryFile(dir=parent):
@@ -330,8 +339,10 @@ def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
             raise InputError(f"-o {output} is also an input file; choose another output name")
 
 
-def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> None:
-    """InputError now, before any work, when `path` cannot become an output folder made only of the `owned` names."""
+def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str], *, try_writing: bool = True) -> None:
+    """InputError now, before any work, when `path` cannot become an output folder made only of the `owned` names.
+
+    `try_writing`: as for check_output_file."""
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise InputError(f"cannot write {path}: it is a file, not a folder")
@@ -339,7 +350,7 @@ def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> 
     if target.resolve() == here or target.resolve() in here.parents:
         # The folder is replaced whole, and a process cannot swap out the folder it is working in.
         raise InputError(f"cannot replace {path}: it holds the current folder; give a subfolder such as out/")
-    _refuse_path_through_a_file(path)
+    _refuse_path_through_a_file(path, try_writing)
     if target.is_dir():
         foreign = sorted(p.name for p in target.iterdir() if p.name not in owned)
         if foreign:
@@ -357,7 +368,7 @@ def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterat
     earlier run's outputs), so replacing it never deletes anything else.
     """
     target = Path(path).resolve()
-    check_output_folder(target, owned)
+    check_output_folder(target, owned, try_writing=False)  # creating the staging folder below is the test
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         sweep_leftovers(target)
