@@ -12,7 +12,7 @@ from align.encoder import Encoder
 from align.model import Alignment
 from eval.corpus import Corpus
 from mt.document import Document
-from mt.errors import InputError, ModelError
+from mt.errors import ModelError
 
 
 def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, langs: list[str],
@@ -74,11 +74,10 @@ def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
     A folder holds FOLDER/<doc_id>.jsonl or .txt, in any form `mtk align --translations` reads (JSONL, one line per
     sentence, or the translated article as text); one JSONL file's records name their article ("doc" or "doc_id",
     as mtk translate and mtk run write them)."""
-    from align.inputs import read_article_translations, refuse_missing_translation_files
+    from align.inputs import read_article_translations, refuse_absent_translations, refuse_missing_translation_files
 
     root = Path(folder)
-    if not root.exists():
-        raise InputError(f"--translations {root}: no such folder or file")
+    refuse_absent_translations(root)
     refuse_missing_translation_files(root, [doc.doc_id for doc in corpus.sources])  # all named at once
     out: dict[str, list[str]] = {}
     for doc in corpus.sources:
