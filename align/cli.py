@@ -12,7 +12,7 @@ from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
 from align.export import FORMATS, format_for, suffix_mismatch, write_alignments
 from align.inputs import refuse_absent_translations
-from align.manifest import manifest_pairs, refuse_threshold_with_manifest, unpaired_by_manifest
+from align.manifest import manifest_pairs, refuse_threshold_with_manifest
 from align.memory_check import check_memory
 from align.model import Alignment
 from mt.atomic import check_output_file, refuse_overwriting_inputs, write_errors
@@ -272,18 +272,10 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
 
 def _auto_pairs(args: argparse.Namespace, folder: _Folder, encoder: Encoder) -> list[tuple[Document, Document]]:
     """--auto's (source, English) pairs, by content or from the manifest; each pair and each article left out said."""
-    from align.pairing import DEFAULT_THRESHOLD, announce_pairs, given_pair_scores, pair_with_reasons
+    from align.pairing import announce_pairs, pair_folder
 
     docs = [s.doc for s in folder.sources + folder.english]
-    scored: list[tuple[Document, Document, float | None]]
-    if folder.manifest is not None:
-        scores = given_pair_scores(docs, folder.manifest, sys.stderr, encoder) if folder.manifest else []
-        scored = [(src, tgt, score) for (src, tgt), score in zip(folder.manifest, scores, strict=True)]
-        unpaired = unpaired_by_manifest(docs, folder.manifest)
-    else:
-        threshold = DEFAULT_THRESHOLD if args.pair_threshold is None else args.pair_threshold
-        found, unpaired = pair_with_reasons(docs, threshold=threshold, encoder=encoder)
-        scored = [(p.src, p.tgt, p.score) for p in found]
+    scored, unpaired = pair_folder(docs, folder.manifest, lambda: encoder, args.pair_threshold, sys.stderr)
     announce_pairs(scored, unpaired, docs, sys.stderr, given=folder.manifest is not None)
     pairs = [(src, tgt) for src, tgt, _ in scored]
     if not pairs:

@@ -16,6 +16,7 @@ unless its score is clear anyway.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -23,6 +24,7 @@ import numpy as np
 
 from align.encoder import Encoder, get_encoder
 from align.language_offset import source_encoder
+from align.manifest import unpaired_by_manifest
 from align.margin import SINGLE_PAIR_LEVEL, ratio_margin
 from mt.document import Document
 from mt.errors import InputError
@@ -162,7 +164,23 @@ def pair_with_reasons(docs: list[Document], *, encoder: Encoder | None = None,
     return pairs, unpaired
 
 
-def announce_pairs(pairs: list[tuple[Document, Document, float | None]], unpaired: dict[str, str],
+def pair_folder(docs: list[Document], given: list[tuple[Document, Document]] | None,
+                encoder: Callable[[], Encoder | None], threshold: float | None,
+                file: TextIO) -> tuple[list[tuple[Document, Document, float]], dict[str, str]]:
+    """(source, English, pairing score) of a folder's articles and why each article left out is.
+
+    From a manifest's `given` pairs, each scored and checked (given_pair_scores, warnings on `file`), or by content
+    at `threshold` (DEFAULT_THRESHOLD when None). `encoder()` is called only when there is something to score."""
+    if given is not None:
+        scores = given_pair_scores(docs, given, file, encoder()) if given else []
+        return ([(src, tgt, score) for (src, tgt), score in zip(given, scores, strict=True)],
+                unpaired_by_manifest(docs, given))
+    found, unpaired = pair_with_reasons(docs, encoder=encoder(),
+                                        threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    return [(p.src, p.tgt, p.score) for p in found], unpaired
+
+
+def announce_pairs(pairs: Sequence[tuple[Document, Document, float | None]], unpaired: dict[str, str],
                    docs: list[Document], file: TextIO, given: bool = False) -> None:
     """Say each pair (its score; `given`: that the manifest gave it) and each article left out and why, a line each."""
     for src, tgt, score in pairs:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.encoder import Encoder
-from align.manifest import manifest_pairs, refuse_threshold_with_manifest, unpaired_by_manifest
-from align.pairing import announce_pairs, given_pair_scores
+from align.manifest import manifest_pairs, refuse_threshold_with_manifest
+from align.pairing import announce_pairs, pair_folder
 from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
@@ -65,31 +65,14 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
         raise InputError(f"no English article in {root}: nothing to align the sources with")
     if not any(d.lang != "en" for d in docs):
         raise InputError(f"no Swahili or Arabic article in {root}: nothing to translate")
-    if use_manifest:
-        given = manifest_pairs(root, by_file, skipped)
-        pairs: list[tuple[Document, Document, float | None]] = [(src, tgt, None) for src, tgt in given]
-        unpaired = unpaired_by_manifest(docs, given)
-    else:
-        pairs, unpaired = _pairs_by_content(docs, encoder() if callable(encoder) else encoder, pair_threshold)
+    given = manifest_pairs(root, by_file, skipped) if use_manifest else None
+    found, unpaired = pair_folder(docs, given, encoder if callable(encoder) else lambda: encoder, pair_threshold,
+                                  sys.stderr)
+    pairs: list[tuple[Document, Document, float | None]] = [(src, tgt, round(score, 4)) for src, tgt, score in found]
     if not pairs:
         why = "; ".join(f"{d.doc_id}: {unpaired[d.doc_id]}" for d in docs
                         if d.lang in SOURCE_LANGUAGES and d.doc_id in unpaired)
         raise InputError(f"no source article in {root} could be paired with an English one ({why})")
-    if use_manifest:
-        # Shown, and kept in metrics.json, beside the manifest's word: the score did not decide these pairs.
-        scores = given_pair_scores(docs, [(src, tgt) for src, tgt, _ in pairs], sys.stderr,
-                                   encoder() if callable(encoder) else encoder)
-        pairs = [(src, tgt, round(score, 4)) for (src, tgt, _), score in zip(pairs, scores, strict=True)]
+    # A manifest's pairs keep their score too, shown and in metrics.json, though it did not decide them.
     announce_pairs(pairs, unpaired, docs, sys.stderr, given=use_manifest)
     return Corpus(docs=docs, pairs=pairs, folder=root, skipped=skipped, unpaired=unpaired)
-
-
-def _pairs_by_content(docs: list[Document], encoder: Encoder | None, threshold: float | None = None
-                      ) -> tuple[list[tuple[Document, Document, float | None]], dict[str, str]]:
-    """Pairs by document similarity, and why each article left out is: its best score against the other side."""
-    from align.pairing import DEFAULT_THRESHOLD, pair_with_reasons
-
-    found, unpaired = pair_with_reasons(docs, encoder=encoder,
-                                        threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
-    pairs: list[tuple[Document, Document, float | None]] = [(p.src, p.tgt, round(float(p.score), 4)) for p in found]
-    return pairs, unpaired
