@@ -48,7 +48,8 @@ def names_match(a: str, b: str, common: frozenset[str] = frozenset()) -> bool:
 
     And, when name `a` has words outside `common` (the event's everyday names, see common_name_keys), one of those
     must be among them."""
-    ta, tb = _name_tokens(canonical_places(a)), _name_tokens(canonical_places(b))
+    ca, cb = canonical_places(a), canonical_places(b)
+    ta, tb = _name_tokens(ca), _name_tokens(cb)
     if not ta or not tb:
         return False
     if "".join(ta) == "".join(tb):  # "Wi-Fi" / "WiFi", "Al-Farouk" / "AlFarouk"
@@ -57,7 +58,7 @@ def names_match(a: str, b: str, common: frozenset[str] = frozenset()) -> bool:
     hits = sum(any(_same_word(w, v) for v in long_) for w in short)
     if hits < max(1, (len(short) + 1) // 2):
         return False
-    if _other_person(canonical_places(a), canonical_places(b)):
+    if _other_person(ca, cb):
         return False
     # "Rais Zebedayo Mwakalinga wa Morocco" is not found because the other side says "Morocco": its own words that
     # every sentence does not repeat must be there too.

@@ -89,9 +89,10 @@ def detect_language(text: str) -> str:
     if letters >= _MIN_LETTERS and scores[best] >= _MIN_CONFIDENCE:
         return UNDETERMINED if best == _NO_LANGUAGE else best
     # Short or ambiguous text (a headline, a name): choose among the languages this toolkit handles, by script first.
-    if len(_ARABIC_LETTER.findall(text)) * 2 > letters:
+    arabic = len(_ARABIC_LETTER.findall(text))
+    if arabic * 2 > letters:
         return "ar"
-    if (len(_LATIN_LETTER.findall(text)) + len(_ARABIC_LETTER.findall(text))) * 2 <= letters:
+    if (len(_LATIN_LETTER.findall(text)) + arabic) * 2 <= letters:
         # Mostly another script (Cyrillic, Greek, CJK): none of ours, however short; "Привет" was read as Swahili.
         return best if best not in (_NO_LANGUAGE, *LANGUAGES) else UNDETERMINED
     guess = max((code for code in LANGUAGES if code != "ar"), key=lambda code: scores.get(code, 0.0))
