@@ -236,8 +236,7 @@ class Translator:
             )
         except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError for bad files
             # A downloaded catalog model damaged on disk (a full disk, a killed copy) is mended by pulling it again.
-            again = (f"; `mtk models pull {name_or_path} --force` downloads it again"
-                     if not Path(name_or_path).expanduser().exists() else "")
+            again = f"; `mtk models pull {name} --force` downloads it again" if identity.startswith("catalog:") else ""
             raise ModelError(f"cannot load model {path}: {first_line(exc)}{again}") from None
         model_id = f"{identity}:{model_fingerprint(path)}:{dev}:{ctype}:{_OUTPUT_VERSION}"
         return cls(
