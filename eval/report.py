@@ -331,6 +331,14 @@ def _quality_table(quality: dict[str, Any]) -> str:
             f'<th>sacrebleu signature</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{caveat}')
 
 
+def _count_cells(c: dict[str, Any], f: dict[str, Any], mark: str) -> str:
+    """The four count cells of a coverage row: sentences aligned and covered (`c`), facts found each way (`f`)."""
+    return (f'<td class="num">{c.get("src_aligned")}/{c.get("src_sentences")} ({_pct(c.get("src_coverage"))})</td>'
+            f'<td class="num">{c.get("tgt_covered")}/{c.get("tgt_sentences")} ({_pct(c.get("tgt_coverage"))})</td>'
+            f'<td class="num">{f.get("src_found")}/{f.get("src_facts")} ({_pct(f.get("src_fact_coverage"))}){mark}</td>'
+            f'<td class="num">{f.get("tgt_found")}/{f.get("tgt_facts")} ({_pct(f.get("tgt_fact_coverage"))}){mark}</td>')
+
+
 def _pairs_table(pairs: Sequence[dict[str, Any]], totals: dict[str, Any] | None = None) -> str:
     rows = []
     for p in pairs:
@@ -338,27 +346,16 @@ def _pairs_table(pairs: Sequence[dict[str, Any]], totals: dict[str, Any] | None 
         mark = "" if f.get("src_names_checked", True) else " *"
         rows.append(
             f'<tr><td><a href="#pair-{p["index"]}">{_e(c.get("src_doc"))} → {_e(c.get("tgt_doc"))}</a></td>'
-            f'<td class="num">{_e(p.get("pair_score", ""))}</td>'
-            f'<td class="num">{c.get("src_aligned")}/{c.get("src_sentences")} ({_pct(c.get("src_coverage"))})</td>'
-            f'<td class="num">{c.get("tgt_covered")}/{c.get("tgt_sentences")} ({_pct(c.get("tgt_coverage"))})</td>'
-            f'<td class="num">{f.get("src_found")}/{f.get("src_facts")} ({_pct(f.get("src_fact_coverage"))}){mark}</td>'
-            f'<td class="num">{f.get("tgt_found")}/{f.get("tgt_facts")} ({_pct(f.get("tgt_fact_coverage"))}){mark}</td>'
-            "</tr>"
+            f'<td class="num">{_e(p.get("pair_score", ""))}</td>{_count_cells(c, f, mark)}</tr>'
         )
     mixed = not all((p.get("facts") or {}).get("src_names_checked", True) for p in pairs)
     if totals and len(pairs) > 1:
-        t = totals
-        rows.append(
-            f'<tr class="totals"><td><b>all articles</b> (each counted once)</td><td></td>'
-            f'<td class="num">{t.get("src_aligned")}/{t.get("src_sentences")} ({_pct(t.get("src_coverage"))})</td>'
-            f'<td class="num">{t.get("tgt_covered")}/{t.get("tgt_sentences")} ({_pct(t.get("tgt_coverage"))})</td>'
-            f'<td class="num">{t.get("src_found")}/{t.get("src_facts")} ({_pct(t.get("src_fact_coverage"))})'
-            f'{" *" if mixed else ""}</td>'
-            f'<td class="num">{t.get("tgt_found")}/{t.get("tgt_facts")} ({_pct(t.get("tgt_fact_coverage"))})'
-            f'{" *" if mixed else ""}</td></tr>')
+        rows.append('<tr class="totals"><td><b>all articles</b> (each counted once)</td><td></td>'
+                    f'{_count_cells(totals, totals, " *" if mixed else "")}</tr>')
     note = ('<p class="legend">Pairing score: how specifically the two articles\' sentences match, against every '
-            "article of the folder (about 1.0: no closer than unrelated articles on the topic; with --manifest the manifest "
-            "pairs them and the score is only shown). Facts are counted per sentence: a name stated in three sentences counts three times.</p>")
+            "article of the folder (about 1.0: no closer than unrelated articles on the topic; with --manifest the "
+            "manifest pairs them and the score is only shown). Facts are counted per sentence: a name stated in three "
+            "sentences counts three times.</p>")
     if mixed:
         note += ('<p class="legend">* Numbers and dates only: names in Arabic script can be compared only through a '
                  "translation, so these counts are not comparable with the other rows'.</p>")
