@@ -61,8 +61,8 @@ _MONTH_RE = re.compile(
 # "between 24 and 25 November", whose second day alone is not the date.
 _DAY_BEFORE_RE = re.compile(r"(?<![\d.,])(?P<range>\d{1,2}\s*(?:[-–]|to|and|hadi|na|إلى|و)\s*)?"
                             r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s*$", re.IGNORECASE)
-# After a month's day: a range ("November 24-25"), or a count rather than a day ("November 30,000 people").
 _ISO_DATE_RE = re.compile(r"(?<![\w.-])(?P<year>(?:1[89]|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\w-])")
+# After a month's day: a range ("November 24-25"), or a count rather than a day ("November 30,000 people").
 _NOT_A_DAY_AFTER_RE = re.compile(r"\s*[-–]\s*\d|[,.]\d")
 _DAY_RANGE_AFTER_RE = re.compile(r"\s*[-–]\s*[0-3]?\d(?:st|nd|rd|th)?(?![\d\w])"
                                  r"(?:\s*,?\s*(?P<year>(?:1[89]|20)\d\d)(?!\d))?")
