@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -16,6 +14,7 @@ import numpy as np
 from mt.errors import InputError
 from mt.paths import cache_dir
 from mt.progress import progress_bar
+from mt.sqlite_store import SqliteStore, select_in
 
 DISABLE_ENV = "MTK_NO_EMBED_CACHE"
 MAX_MB_ENV = "MTK_EMBED_CACHE_MAX_MB"
@@ -77,83 +76,27 @@ class EmbeddingCache:
     """SQLite store of float32 vectors (and float16 word-piece matrices); each put() is one transaction, so an interrupted run loses nothing written."""
 
     def __init__(self, path: Path | None = None, max_bytes: int | None = None) -> None:
+        """The cache at `path` (default: the mtk cache directory), kept under `max_bytes`; opened on first use."""
         self.path = path or default_cache_path()
         self.max_bytes = max_bytes if max_bytes is not None else max_cache_bytes()
-        self._db: sqlite3.Connection | None = None
-        self._warned = False
-        self._lock = threading.Lock()  # one connection, shared by any threads of the caller
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            try:
-                # WAL lets several mtk processes read while one writes.
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute(_SCHEMA)
-            except sqlite3.DatabaseError:
-                db.close()
-                raise
-            self._db = db
-        return self._db
-
-    def _rebuild(self, exc: sqlite3.DatabaseError) -> None:
-        """Delete a damaged cache file: a cache holds only lost time, never lost data."""
-        print(f"mtk: embedding cache {self.path} is damaged ({exc}); rebuilding it", file=sys.stderr)
-        self.close()
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
-
-    def _run(self, action: Callable[[sqlite3.Connection], T], default: T) -> T:
-        """Run `action` on the database; rebuild it once if corrupt, give up (returning `default`) if unusable."""
-        for attempt in range(2):
-            try:
-                with self._lock:
-                    return action(self._connect())
-            except (sqlite3.OperationalError, OSError) as exc:  # locked, read-only, disk full: go on without
-                return self._give_up(exc, default)
-            except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
-                if attempt:
-                    return self._give_up(exc, default)
-                self._rebuild(exc)
-        return default
-
-    def _give_up(self, exc: Exception, default: T) -> T:
-        """Say once that the cache is unusable, and carry on without it."""
-        if not self._warned:
-            print(f"mtk: embedding cache {self.path} unusable ({exc}); continuing without it", file=sys.stderr)
-            self._warned = True
-        return default
+        self._store = SqliteStore(self.path, _SCHEMA, "embedding cache", "continuing without it")
 
     def _read(self, encoder: str, texts: list[str]) -> dict[str, bytes]:
         """Stored blobs of those `texts` that are in the cache for `encoder`."""
-        if not texts:
-            return {}
         by_key = {_key(t): t for t in texts}
-
-        def read(db: sqlite3.Connection) -> dict[str, bytes]:
-            found: dict[str, bytes] = {}
-            keys = list(by_key)
-            for i in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
-                part = keys[i:i + 500]
-                rows = db.execute(
-                    f"SELECT key, vec FROM emb WHERE encoder = ? AND key IN ({','.join('?' * len(part))})",
-                    [encoder, *part]).fetchall()
-                found.update((by_key[key], vec) for key, vec in rows)
-            return found
-
-        return self._run(read, {})
+        query = "SELECT key, vec FROM emb WHERE encoder = ? AND key IN ({marks})"
+        return self._store.run(lambda db: {by_key[key]: vec for key, vec in select_in(db, query, list(by_key), encoder)},
+                               {})
 
     def _write(self, encoder: str, texts: list[str], blobs: list[bytes]) -> None:
         """Store one blob per text for `encoder` (replacing older entries), in one transaction."""
         rows = [(encoder, _key(t), b) for t, b in zip(texts, blobs, strict=True)]
 
         def write(db: sqlite3.Connection) -> None:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
-                self._evict(db)
+            db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
+            self._evict(db)
 
-        self._run(write, None)
+        self._store.transaction(write)
 
     def _evict(self, db: sqlite3.Connection) -> None:
         """Delete the oldest entries (first stored first) until the data is back under 90% of the size limit."""
@@ -199,6 +142,4 @@ class EmbeddingCache:
 
     def close(self) -> None:
         """Close the database connection (reopened on next use)."""
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self._store.close()
