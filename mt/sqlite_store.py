@@ -33,8 +33,7 @@ class SqliteStore:
     """One connection to a cache database at `path`, shared by the caller's threads, opened on first use."""
 
     def __init__(self, path: Path, schema: str, label: str, going_on: str) -> None:
-        """`schema` creates the tables; `label` ("translation cache") and `going_on` ("translating without it") word
-        the warnings."""
+        """A store whose tables `schema` creates; `label` and `going_on` word its warnings ("translation cache")."""
         self.path = path
         self._schema = schema
         self._label = label
