@@ -8,7 +8,9 @@ from sentencex import segment
 
 # sentencex has no Swahili abbreviation list and misses some Arabic and English ones: a piece that ends with one of
 # these (compared case-insensitively, without the final dot) is joined to the next piece.
-_TITLES_SW = "bw bi dkt dk prof mhe mh mwl mch ust jen kan kap br mt taz k.m kny"
+# (Eng. engineer, Amb. ambassador, Bal. ambassador, Mst./Mha. reverend, Inj. gospel, Kard. cardinal, Kmdr. commander,
+# Mtk. holy, Sh. sheikh.)
+_TITLES_SW = "bw bi dkt dk prof mhe mh mwl mch ust jen kan kap br mt taz k.m kny eng amb bal mst mha inj kard mtk kmdr sh"
 _TITLES_EN = (
     "mr mrs ms mx dr prof gen lt col maj capt cpt sgt cpl adm cmdr brig gov sen rep rev hon pres supt insp st jr sr "
     "mt ft vs e.g i.e cf"
@@ -50,16 +52,28 @@ NUMERIC_ABBREVIATIONS = frozenset(
         "dec",
         "ص",
         "ج",
+        "na",  # Swahili namba: "Na. 5"
     ]
 )
 _LAST_TOKEN = re.compile(r"(?:^|[\s(\"'“‘«])([^\s(\"'“‘«]+)\.$")
 _WORD = re.compile(r"\w")
-_INITIAL = re.compile(r"(?:^|\s)\w\.$")  # "J. K. Nyerere": single-letter initials
+# "J. K. Nyerere": a capital letter alone before its dot. Not a digit: "on May 6." ends a sentence.
+_INITIAL = re.compile(r"(?:^|\s)([^\W\d_])\.$")
 _CLOSERS = "\"'”’»)]"
 _LEADING_CLOSERS = re.compile(rf"[{re.escape(_CLOSERS)}]+(?=\s|$)")
 # A quote that follows a space at a piece's very end opens the next sentence ('He came. " Then we left."').
 _TRAILING_OPENER = re.compile(r"(?<=\s)[\"'“‘«„]$")
-_EXTRA_BREAK = {"ar": re.compile(r"(?<=؛)\s+")}  # the Arabic semicolon ends a sentence in news prose
+# Breaks sentencex does not see. Swahili "n.k." (etc.) ends a sentence before a capital, as "etc." does in English.
+# A full stop glued to the next sentence ("الخرطوم.وقال", "mapigano.Msemaji", text run together by a page's markup):
+# between two Arabic words, or between a lower-case word and a capitalised one. Not after one letter ("د.محمد",
+# Dr Mohammed), after an abbreviation ("Dkt.Mpango") or inside a web or e-mail address ("www.Example.com"): _is_kept
+# checks those two.
+_EXTRA_BREAK = {
+    "sw": re.compile(r"(?<=\bn\.k\.)\s+(?=[A-Z])|(?<=[a-z]{2}\.)(?=[A-Z][a-z])"),
+    "en": re.compile(r"(?<=[a-z]{2}\.)(?=[A-Z][a-z])"),
+    "ar": re.compile(r"(?<=[\u0621-\u064a]{2}\.)(?=[\u0621-\u064a])"),
+}
+_ADDRESS = re.compile(r"\S*(?:://|www\.|@|\.(?:com|org|net|co|go|ac|info|gov|edu)\b)\S*", re.IGNORECASE)
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
@@ -75,7 +89,7 @@ def split_with_offsets(text: str, lang: str) -> list[tuple[int, int]]:
     spans = _join_false_breaks(text, spans, lang)
     extra = _EXTRA_BREAK.get(lang)
     if extra:
-        spans = [piece for span in spans for piece in _split_span(text, span, extra)]
+        spans = [piece for span in spans for piece in _split_span(text, span, extra, lang)]
     spans = [piece for span in spans for piece in _cap_length(text, span)]
     return _attach_bare_punctuation(text, spans)
 
@@ -194,7 +208,8 @@ def _is_false_break(text: str, prev: tuple[int, int], nxt: tuple[int, int], lang
         return True  # nor with a comma: '"Did you leak it?", she said' (Arabic "؟، قالت")
     if not left.endswith("."):
         return False
-    if _INITIAL.search(left) and lang != "ar":
+    initial = _INITIAL.search(left)
+    if initial and initial.group(1).isupper() and lang != "ar":
         return True
     match = _LAST_TOKEN.search(left)
     if not match:
@@ -205,11 +220,24 @@ def _is_false_break(text: str, prev: tuple[int, int], nxt: tuple[int, int], lang
     return token in NUMERIC_ABBREVIATIONS and right[:1].isdigit()
 
 
-def _split_span(text: str, span: tuple[int, int], pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+def _split_span(text: str, span: tuple[int, int], pattern: re.Pattern[str], lang: str) -> list[tuple[int, int]]:
     start, end = span
     pieces: list[tuple[int, int]] = []
     for match in pattern.finditer(text, start, end):
+        if _is_kept(text, match.start(), lang):
+            continue
         pieces.append(_strip_span(text, start, match.start()))
         start = match.end()
     pieces.append(_strip_span(text, start, end))
     return [piece for piece in pieces if piece[0] < piece[1]]
+
+
+def _is_kept(text: str, at: int, lang: str) -> bool:
+    """True when a glued break at `at` falls inside a web or e-mail address or just after an abbreviation."""
+    left = text.rfind(" ", 0, at) + 1
+    right = text.find(" ", at)
+    word = text[left:] if right < 0 else text[left:right]
+    if _ADDRESS.fullmatch(word):
+        return True
+    before = text[left:at].rstrip(".").casefold()
+    return before in ABBREVIATIONS.get(lang, ABBREVIATIONS["en"])
