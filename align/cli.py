@@ -136,7 +136,9 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     wanted = {"EN": ("en",), "SRC": SOURCE_LANGUAGES}.get(role, SOURCE_LANGUAGES + ("en",))
     if doc.lang not in wanted:
         names = " or ".join(LANGUAGES[c] for c in wanted)
-        raise InputError(f"{role} {path} looks like {LANGUAGES.get(doc.lang, doc.lang)}; {role} must be {names}")
+        # Detection can be misled (a Swahili article quoting English at length): the user who knows says so.
+        hint = " (if it is, say so with --src sw or --src ar)" if role == "SRC" else ""
+        raise InputError(f"{role} {path} looks like {LANGUAGES.get(doc.lang, doc.lang)}; {role} must be {names}{hint}")
     warning = mixed_language_warning(doc.texts, doc.lang, f"{role} {path}")
     if warning:
         # Not refused: a quote or a passage in English is normal in an article, and the user may know best.

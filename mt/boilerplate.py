@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 _TERMINAL = ".!?؟…"
 # Punctuation around a label that does not change what it is: "Share :", "(Advertisement)", "- Related -".
-_LABEL_TRIM = " \t:：.,;|•·»«›‹>()[]{}-–—_*#\"'“”‘’"
+_LABEL_TRIM = " \t:：.,;،؛|•·»«›‹>()[]{}-–—_*#\"'“”‘’"
+# Arabic labels are spelled with or without short vowels and hamza ("اقرأ أيضًا", "اقرأ ايضاً", "إقرأ أيضا"): lines and
+# patterns are compared with the vowel marks removed and every alef with hamza or madda read as a bare alef.
+_ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670]")
+_ALEFS = str.maketrans("أإآٱ", "اااا")
+
+
+def fold_arabic(text: str) -> str:
+    """`text` with Arabic short vowels removed and alef variants made bare alef (other scripts unchanged)."""
+    return _ARABIC_MARKS.sub("", text).translate(_ALEFS)
 
 
 @dataclass(frozen=True)
@@ -23,16 +32,49 @@ class Rule:
     reason: str
     pattern: re.Pattern[str]
     max_words: int = 1000  # a long line is content even if it starts like boilerplate
+    # A line that ends like a sentence and has this many words or more is content even if it matches ("Image source
+    # is unclear, officials said.", "Bei ya petroli / dizeli imepanda."); 0: no such exception.
+    sentence_words: int = 0
 
 
 def _phrases(reason: str, phrases: str) -> Rule:
     """Rule for a '|'-separated list of exact labels (surrounding punctuation ignored)."""
-    alternatives = "|".join(re.escape(p.strip()).replace(r"\ ", r"\s+") for p in phrases.split("|") if p.strip())
+    alternatives = "|".join(re.escape(fold_arabic(p.strip())).replace(r"\ ", r"\s+")
+                            for p in phrases.split("|") if p.strip())
     return Rule(reason, re.compile(rf"(?:{alternatives})", re.IGNORECASE))
 
 
-def _regex(reason: str, pattern: str, max_words: int = 1000) -> Rule:
-    return Rule(reason, re.compile(pattern, re.IGNORECASE), max_words)
+def _regex(reason: str, pattern: str, max_words: int = 1000, sentence_words: int = 0) -> Rule:
+    return Rule(reason, re.compile(fold_arabic(pattern), re.IGNORECASE), max_words, sentence_words)
+
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
+    "januari|februari|machi|aprili|mei|juni|julai|agosti|septemba|oktoba|novemba|desemba|"
+    "يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|"
+    "ماي|يوليوز|غشت|شتنبر|نونبر|دجنبر|"  # Maghrebi
+    r"كانون\s+الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين\s+الأول|تشرين\s+الثاني|كانون\s+الأول"
+)
+# What makes a line a time stamp rather than a sentence that mentions publishing ("Ilichapishwa mwaka 1967, ..."):
+# a day with its month, a clock time, a numeric date, or a time ago.
+_DATE_OR_TIME = (
+    rf"\d{{1,2}}:\d{{2}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}"
+    rf"|\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b"
+    r"|\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"|\b(?:an?|one)\s+(?:minute|hour|day|week|month|year)\s+ago"
+    r"|(?:sekunde|dakika|saa|siku|wiki|mwezi|miezi|mwaka|miaka)\s+\d+\s+(?:zilizopita|iliyopita|uliopita|ulioopita)"
+    r"|منذ\s+(?:\d+\s*)?(?:ثانية|ثوان|ثواني|دقيقة|دقائق|دقيقتين|ساعة|ساعات|ساعتين|يوم|أيام|يومين|أسبوع|أسابيع|"
+    r"أسبوعين|شهر|أشهر|شهرين)"
+)
+_TIME_WORDS = (
+    r"updated|last\s+updated|published|posted|modified|on|at|gmt|utc|bst|eat|cat|wat|am|pm|a\.m|p\.m|ago|"
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|"
+    "imesasishwa|imechapishwa|ilichapishwa|ilisasishwa|saa|asubuhi|mchana|jioni|usiku|tarehe|"
+    "jumatatu|jumanne|jumatano|alhamisi|ijumaa|jumamosi|jumapili|"
+    r"آخر\s+تحديث|تحديث|نشر|في|بتوقيت|غرينتش|مكة|المكرمة|ص|م|صباحا|مساء|"
+    "الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|الأحد"
+)
 
 
 _AGENCIES = (
@@ -48,9 +90,16 @@ URL = re.compile(r"(?:(?:https?://|www\.)\S+\s*)+", re.IGNORECASE)
 NEUTRAL_RULES: tuple[Rule, ...] = (
     _regex("url", r"(?:(?:https?://|www\.)\S+\s*)+"),
     _regex("counter", r"(?=.*\d)[\d\s.,:/|·•+%()-]{1,24}"),
-    _regex("copyright", r"(?:©|\(c\)|copyright\b).{0,120}", max_words=20),
-    _regex("photo-credit", r"(?:©|\(c\))\s*.{1,60}", max_words=10),
-    _regex("breadcrumb", r"[^.!?؟]{1,60}(?:\s[›»>/|]\s[^.!?؟›»>/|]{1,80}){2,}", max_words=20),
+    # "Copyright 2024 ...", "Copyright © BBC", not "Copyright infringement cases rose ...".
+    _regex("copyright", r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|(?-i:[A-Z]))).{0,120}", max_words=20),
+    _regex("photo-credit", r"(?:©|\(c\))\s*.{1,60}", max_words=10, sentence_words=6),
+    _regex("breadcrumb", r"[^.!?؟]{1,60}(?:\s[›»>/|]\s[^.!?؟›»>/|]{1,80}){2,}", max_words=20, sentence_words=6),
+    # A line that is only a date or time: "4 June 2024", "Dakika 5 zilizopita", "منذ 3 ساعات", "Updated 10:42 GMT".
+    _regex("timestamp", rf"(?=.*(?:{_DATE_OR_TIME}))(?:(?:{_DATE_OR_TIME}|{_MONTHS}|{_TIME_WORDS}|\d+)\b[\s,.:|/–—-]*)+",
+           max_words=12),
+    # An embedded tweet's signature: "— Jane Doe (@janedoe) June 4, 2024".
+    _regex("embedded-post", r"[^()]{1,60}\(@\w{1,30}\)\s*.{0,40}", max_words=14, sentence_words=4),
+    _regex("embedded-post", r"pic\.twitter\.com/\S+", max_words=1),
 )
 
 RULES: dict[str, tuple[Rule, ...]] = {
@@ -106,28 +155,40 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex("source-credit", r"(?:source|sources|via|credit|credits)\s*:\s*.{1,80}", max_words=12),
         _regex(
             "timestamp",
-            r"(?:published|updated|last\s+updated|posted|modified)(?:\s+on)?\s*:?\s*.{0,40}\d.{0,40}",
+            rf"(?=.*(?:{_DATE_OR_TIME}))(?:published|updated|last\s+updated|posted|modified)(?:\s+on)?\s*:?\s*.{{0,80}}",
             max_words=12,
         ),
         _regex("tags", r"(?:tags|topics|keywords|filed\s+under)\s*:.{0,200}|tags|topics", max_words=30),
         _regex("copyright", r"all\s+rights\s+reserved.*", max_words=15),
         _regex(
-            "photo-credit", r"(?:photo|picture|image|credit|photograph|file\s+photo)\s*[:/]\s*.{1,60}", max_words=10
+            "photo-credit", r"(?:photo|picture|image|credit|photograph|file\s+photo)\s*[:/]\s*.{1,60}", max_words=10,
+            sentence_words=6,
         ),
         # BBC-style "Image copyright Getty Images", "Photo by Jane Doe/AP": a name, not "photos by the hundred".
-        _regex("photo-credit", r"(?:image|photo|picture)\s+(?:copyright|source|credit)\b.{1,60}", max_words=10),
+        _regex("photo-credit", r"(?:image|photo|picture)\s+(?:copyright|source|credit)\b.{1,60}", max_words=10,
+               sentence_words=6),
+        _phrases("caption-label", "image caption|media caption|caption|video caption"),
         _regex("photo-credit", r"(?:photo|picture|image)s?\s+(?:by|courtesy\s+of)\s+(?-i:[A-Z]).{0,60}", max_words=8),
         _regex("navigation", r"follow\s+us\s+on\s+.{1,40}|subscribe\s+to\s+(?:our|the)\s+newsletter.{0,40}",
                max_words=8),
+        _regex("navigation", r"(?:join|follow|subscribe\s+to)\s+(?:us|our)\s+(?:on\s+)?(?:channel\s+on\s+)?"
+               r"(?:whatsapp|telegram|youtube|instagram|facebook|twitter|x|tiktok)\b.{0,40}", max_words=10),
+        _phrases("navigation", "news|world|africa|politics|business|sport|sports|health|culture|technology|science|"
+                 "opinion|entertainment|lifestyle|travel|skip to navigation"),
+        _regex("cookie-notice", r"(?:this\s+(?:web)?site|we)\s+uses?\s+cookies.{0,400}", max_words=80),
+        _regex("cookie-notice", r"(?:accept|reject|allow|manage)(?:\s+all)?\s+cookies|cookie\s+(?:settings|policy|"
+               r"preferences|notice)", max_words=6),
     ),
     "sw": (
         _regex("reading-time", r".*\bdakika\s+\d+\s+(?:za\s+)?(?:kusoma|kusomwa)\b.*", max_words=14),
+        # The page, its content or the article "is not found / has been removed", within three words of the
+        # subject ("Maudhui unayojaribu kuyatafuta hayapatikani"), not a report that some article was removed.
         _regex(
             "not-found",
-            r"(?:samahani[,!.]?\s*)?(?:ukurasa|maudhui|makala)\b.{0,80}\b(?:haupatikani|haipatikani|hayapatikani|"
-            r"hazipatikani|haikupatikana|haukupatikana|haupo|haipo|hayapo|yameondolewa|imeondolewa|umeondolewa|"
-            r"yamekwishaondolewa).*",
-            max_words=30,
+            r"(?:samahani[,!.]?\s*)?(?:ukurasa|maudhui|makala)(?:\s+\S+){0,3}?\s+(?:haupatikani|haipatikani|"
+            r"hayapatikani|hazipatikani|haikupatikana|haukupatikana|haupo|haipo|hayapo|yameondolewa|imeondolewa|"
+            r"umeondolewa|yamekwishaondolewa)\b.*|(?:ukurasa|maudhui|makala)\s+(?:haupatikani|haipatikani|hayapatikani)",
+            max_words=14,
         ),
         _phrases(
             "advertisement", "matangazo|matangazo ya kibiashara|tangazo|tangazo la biashara|matangazo ya biashara"
@@ -151,15 +212,25 @@ RULES: dict[str, tuple[Rule, ...]] = {
             max_words=12,
         ),
         _regex("source-credit", r"(?:chanzo|vyanzo)\s*:\s*.{1,80}", max_words=12),
-        _regex("timestamp", r"(?:imechapishwa|ilichapishwa|imesasishwa|ilisasishwa)\b.{0,60}", max_words=12),
+        _regex("timestamp", rf"(?=.*(?:{_DATE_OR_TIME}))(?:imechapishwa|ilichapishwa|imesasishwa|ilisasishwa)\b.{{0,60}}",
+               max_words=12),
         _regex("tags", r"(?:mada|vitambulisho)\s*:.{0,200}", max_words=30),
         _regex("copyright", r"haki\s+zote\s+zimehifadhiwa.*", max_words=15),
         _regex("photo-credit", r"(?:picha|chanzo\s+cha\s+picha)\s*[:/]\s*.{1,60}|chanzo\s+cha\s+picha\s*,.{1,60}",
-               max_words=10),
+               max_words=10, sentence_words=6),
+        _phrases("caption-label", "maelezo ya picha|maelezo ya video"),
+        # "Na Esther Namuhisa" (by ...): two or more capitalised words and no full stop, so "Na Rais alisema" and a
+        # title-case headline ("Na Wanawake Wanapaswa Kulitumia.") are not bylines.
+        _regex("byline", r"(?-i:Na\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})", max_words=5, sentence_words=1),
         # "Picha na Simão Hossi, CC-BY 3.0" (photo by ...): a capitalised name, so "Picha na video zilionyesha" stays.
         _regex("photo-credit", r"picha\s+(?:na|kwa\s+hisani\s+ya)\s+(?-i:[A-Z]).{0,60}", max_words=8),
         _regex("navigation", r"(?:tufuate|tufuatilie|fuatilia)\s+(?:kwenye|katika|kupitia)\s+.{1,40}|"
                r"jiunge\s+na\s+jarida\s+letu.{0,40}", max_words=8),
+        _regex("navigation", r"(?:jiunge|tufuate|jisajili)\s+(?:na|nasi|kwenye|katika)?\s*(?:\w+\s+){0,3}"
+               r"(?:whatsapp|telegram|youtube|instagram|facebook|twitter|tiktok)\b.{0,40}", max_words=10),
+        _phrases("navigation", "ruka hadi maudhui|habari|michezo|biashara|burudani|afya|siasa|uchumi|teknolojia|"
+                 "makala|video|sauti|matukio|kimataifa|kitaifa|dunia|afrika"),
+        _regex("cookie-notice", r"tovuti\s+hii\s+inatumia\s+(?:vidakuzi|cookies).{0,400}", max_words=80),
     ),
     "ar": (
         _regex(
@@ -169,7 +240,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _regex(
             "not-found",
-            r"(?:عذرا[ً]?[،,]?\s*)?(?:خطأ\s*404\s*[-:]?\s*)?(?:ال)?(?:صفحة|محتوى|مقال|خبر)\b.{0,80}"
+            # The page or content "you are looking for" / "requested": not "the item the agency published was deleted".
+            r"(?:عذرا[،,]?\s*)?(?:خطأ\s*404\s*[-:]?\s*)?(?:ال)?(?:صفحة|محتوى|مقال|خبر)\s+"
+            r"(?:(?:التي|الذي)\s+(?:تبحث|تحاول|طلبت)\S*(?:\s+\S+){0,2}?\s+|المطلوبة?\s+)?(?:قد\s+)?"
             r"(?:غير\s+موجود|غير\s+متوفر|غير\s+متاح|لم\s+يتم\s+العثور|تم\s+حذف).*",
             max_words=20,
         ),
@@ -204,14 +277,20 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex("source-credit", r"(?:المصدر|مصدر|المصادر|عن)\s*[:：]\s*.{1,80}", max_words=12),
         _regex(
             "timestamp",
-            r"(?:نشر\s+في|نُشر\s+في|تاريخ\s+النشر|آخر\s+تحديث|اخر\s+تحديث|تم\s+التحديث|محدث)\s*:?.{0,60}",
+            rf"(?=.*(?:{_DATE_OR_TIME}))(?:نشر\s+في|نُشر\s+في|تاريخ\s+النشر|آخر\s+تحديث|اخر\s+تحديث|تم\s+التحديث|محدث)"
+            r"\s*:?.{0,60}",
             max_words=12,
         ),
         _regex("tags", r"(?:الوسوم|وسوم|الكلمات\s+المفتاحية|كلمات\s+مفتاحية|مواضيع)\s*:.{0,200}", max_words=30),
         _regex("copyright", r"(?:جميع\s+الحقوق\s+محفوظة|حقوق\s+النشر).*", max_words=15),
         _regex("photo-credit", r"(?:صورة|الصورة|تصوير|مصدر\s+الصورة|صور)\s*[:/]\s*.{1,60}|مصدر\s+الصورة\s*[،,].{1,60}",
-               max_words=10),
+               max_words=10, sentence_words=6),
+        _phrases("caption-label", "التعليق على الصورة|تعليق الصورة|شرح الصورة|التعليق على الفيديو"),
         _regex("navigation", r"تابعونا?\s+على\s+.{1,40}|اشترك\s+في\s+(?:نشرتنا|النشرة).{0,40}", max_words=8),
+        _phrases("navigation", "أخبار|سياسة|اقتصاد|رياضة|ثقافة|منوعات|تكنولوجيا|صحة|مجتمع|تقارير|مقالات|آراء|رأي|"
+                 "انتقل إلى المحتوى"),
+        _regex("cookie-notice", r"(?:يستخدم|نستخدم)\s+(?:هذا\s+الموقع\s+)?(?:ملفات\s+)?(?:تعريف\s+الارتباط|الكوكيز|كوكيز)"
+               r".{0,400}", max_words=80),
     ),
 }
 
@@ -229,7 +308,7 @@ _RELATED_HEADER = {
     "recommended for you|recommended|more stories|more news|more from|most read|most popular|popular|trending|"
     "trending now|don't miss|editor's picks|further reading|other news|in other news|top news|more in",
     "sw": "habari zaidi|habari nyingine|habari za hivi punde|habari mpya|zilizosomwa zaidi|unaweza pia kupenda|"
-    "makala zinazohusiana|habari zinazofanana|habari maarufu",
+    "makala zinazohusiana|habari zinazofanana|habari maarufu|mada zinazohusiana|unaweza pia kusoma",
     "ar": "ذات صلة|مواضيع ذات صلة|أخبار ذات صلة|اخبار ذات صلة|مقالات ذات صلة|آخر الأخبار|اخر الاخبار|آخر الاخبار|الأكثر قراءة|"
     "الأكثر مشاهدة|الاكثر قراءة|قد يهمك أيضا|قد يهمك أيضاً|قد يهمك|قد يعجبك أيضا|قد يعجبك أيضاً|أخبار متعلقة|"
     "المزيد من الأخبار|أخبار أخرى|المزيد",
@@ -237,7 +316,7 @@ _RELATED_HEADER = {
 
 
 def _alternation(phrases: Iterable[str]) -> str:
-    ordered = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    ordered = sorted({fold_arabic(p.strip()) for p in phrases if p.strip()}, key=len, reverse=True)
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
 
 
@@ -265,8 +344,8 @@ def related_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def label(text: str) -> str:
-    """`text` without the punctuation that frames a label, for whole-line matching."""
-    return text.strip(_LABEL_TRIM)
+    """`text` without the punctuation that frames a label, Arabic folded (fold_arabic), for whole-line matching."""
+    return fold_arabic(text.strip(_LABEL_TRIM))
 
 
 def ends_sentence(text: str) -> bool:

@@ -24,10 +24,18 @@ _MAX_PREFIX_CHARS = 60
 _MAX_LINK_TITLE_WORDS = 16  # teaser titles under a "Related news" label
 _MAX_TEASER_WORDS = 25
 _MAX_CREDIT_WORDS = 8
+# A repeated paragraph this short that ends like a sentence is an answer or an exclamation said twice ("No.",
+# "Hapana."), not a repeated caption or pull quote.
+_MIN_DUPLICATE_SENTENCE_CHARS = 20
 # Hard-wrapped text: every line but the last between these lengths, differing by at most the spread.
 _WRAP_MIN_CHARS = 40
 _WRAP_MAX_CHARS = 100
 _WRAP_SPREAD = 25
+# Words a line can end with only inside a sentence (no headline ends "... the"): English and Swahili.
+_CONTINUING = frozenset({
+    "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "and", "or", "but", "with", "from", "as", "that", "its",
+    "their", "na", "ya", "wa", "la", "za", "kwa", "cha", "vya", "katika", "kuwa", "ni",
+})
 
 
 @dataclass(frozen=True)
@@ -83,8 +91,23 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
         min(lengths) >= _WRAP_MIN_CHARS
         and max(lengths) <= _WRAP_MAX_CHARS
         and max(lengths) - min(lengths) <= _WRAP_SPREAD
-        and not all(ends_sentence(line) for line in body)
+        and any(_cut_mid_sentence(line, after) for line, after in zip(body, lines[1:]))
     )
+
+
+def _cut_mid_sentence(line: str, after: str) -> bool:
+    """True when the break between `line` and the next line falls inside a sentence.
+
+    A headline, a standfirst and summary points of similar length over the first paragraph each end without a full
+    stop, but the next line starts with a capital; a wrapped sentence goes on in lower case, or after a comma or a
+    word no title ends with ("the", "of", "na"). Scripts without case (Arabic) cannot tell, so there any break
+    without a full stop counts."""
+    if ends_sentence(line):
+        return False
+    first = after.lstrip("\"'“‘«(")[:1]
+    last = line.split()[-1] if line.split() else ""
+    return (first.islower() or not (first.isupper() or first.isdigit()) or line.endswith((",", ";", "،"))
+            or last in _CONTINUING)
 
 
 def _unit(text: str, start: int, end: int, index: int) -> Paragraph:
@@ -103,7 +126,7 @@ def clean_text(text: str, lang: str) -> CleanResult:
 
     The patterns of `lang` and English apply (site chrome is often English); with 'auto', those of every language.
     """
-    return _Cleaner(canonical_code(lang)).run(raw_paragraphs(text))
+    return _Cleaner(canonical_code(lang)).run(raw_paragraphs(text), text)
 
 
 class _Cleaner:
@@ -120,10 +143,17 @@ class _Cleaner:
         self.by_text: dict[str, tuple[int, Paragraph]] = {}
         self.by_head: dict[str, list[tuple[int, Paragraph]]] = {}
         self.in_related_block = False
+        self.related_gap = False
+        self.related_items = 0
 
-    def run(self, units: list[Paragraph]) -> CleanResult:
+    def run(self, units: list[Paragraph], text: str) -> CleanResult:
         for i, unit in enumerate(units):
             following = units[i + 1] if i + 1 < len(units) else None
+            # A "Read also" list is the lines under its header (a blank line may stand between them); the blank line
+            # after its first lines ends it (a crosshead or a pull quote follows), except that web addresses, which
+            # are never content, go on being dropped.
+            if i and self.related_items and "\n\n" in text[units[i - 1].end:unit.start]:
+                self.related_gap = True
             self._take(unit, following)
         return self.result
 
@@ -135,8 +165,10 @@ class _Cleaner:
         if reason:
             self._drop(unit.text, reason, unit)
             return
-        if self.in_related_block and (URL.fullmatch(unit.text) or self._is_link_title(unit.text)):
+        if self.in_related_block and (URL.fullmatch(unit.text)
+                                      or (not self.related_gap and self._is_link_title(unit.text))):
             self._drop(unit.text, "related-links", unit)
+            self.related_items += 1
             return
         self.in_related_block = False
         unit = _without_bullet(unit)
@@ -159,10 +191,15 @@ class _Cleaner:
         words = len(bare.split())
         if self.related_header.fullmatch(bare):
             self.in_related_block = True
+            self.related_gap = False
+            self.related_items = 0
             return "related-links"
         if words <= _MAX_TEASER_WORDS and not ends_sentence(text) and self.related_teaser.fullmatch(bare):
             return "related-links"
+        sentence_like = ends_sentence(text)
         for rule in self.rules:
+            if rule.sentence_words and sentence_like and words >= rule.sentence_words:
+                continue
             if words <= rule.max_words and rule.pattern.fullmatch(bare):
                 return rule.reason
         if words <= _MAX_CREDIT_WORDS and CREDIT_LINE.fullmatch(bare):
@@ -176,7 +213,7 @@ class _Cleaner:
     def _is_repeat(self, unit: Paragraph, following: Paragraph | None) -> bool:
         """Drop (and record) a paragraph that repeats another one, in whole or behind a short label."""
         key = duplicate_key(unit.text)
-        if key in self.seen:
+        if key in self.seen and (len(unit.text) >= _MIN_DUPLICATE_SENTENCE_CHARS or not ends_sentence(unit.text)):
             self._drop(unit.text, "duplicate", unit)
             return True
         # "Home Northern Africa <title>" followed by "<title>": a breadcrumb ending with the next line.

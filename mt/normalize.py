@@ -24,7 +24,9 @@ def is_blank(line: str) -> bool:
 
 
 def normalize_text(text: str) -> str:
-    """NFC, no-break and other spaces to plain spaces, invisible characters removed, spaces collapsed, lines stripped."""
+    """NFC, no-break and other spaces to plain spaces, invisible characters removed, spaces collapsed, lines stripped.
+
+    Arabic presentation forms (glyph shapes from old PDFs and pages) become the letters they show."""
     return normalize_with_spans(text)[0]
 
 
@@ -58,10 +60,23 @@ def normalize_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
                 # noncharacters (U+FFFE, U+FFFF, ...), which XML forbids: TMX could not carry them, the TSV could.
                 continue
             else:
-                chars.append(ch)
-                spans.append((start, end))
+                for out in _base_letters(ch):
+                    chars.append(out)
+                    spans.append((start, end))
     end_line()
     return "".join(chars), spans
+
+
+def _base_letters(ch: str) -> str:
+    """`ch`, or the letters an Arabic presentation form (U+FB50-FDFF, U+FE70-FEFF) shows.
+
+    Text of such glyph shapes (old PDFs and pages) was identified as Chinese and refused."""
+    if not ("\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff"):
+        return ch
+    letters = unicodedata.normalize("NFKC", ch)  # the ligature ﻻ is lam and alef; ﷺ a whole phrase
+    if letters.startswith(" ") and unicodedata.combining(letters[1:2] or "a"):
+        letters = letters[1:]  # an isolated vowel sign comes out as a space before the mark
+    return unicodedata.normalize("NFC", letters)
 
 
 def _is_noncharacter(ch: str) -> bool:

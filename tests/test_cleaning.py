@@ -200,6 +200,33 @@ def test_auto_and_swahili_agree_on_seed_000(lang: str) -> None:
         ("مصدر الصورة، Getty Images", "photo-credit", "ar"),
         ("تابعونا على تويتر", "navigation", "ar"),
         ("اشترك في نشرتنا الإخبارية", "navigation", "ar"),
+        # Page chrome of BBC, VOA and Al Jazeera-style pages as copied (second review).
+        ("Published 2 hours ago", "timestamp", "en"),
+        ("Updated 10:42 GMT, 4 June 2024", "timestamp", "en"),
+        ("4 June 2024", "timestamp", "en"),
+        ("Dakika 5 zilizopita", "timestamp", "sw"),
+        ("Imesasishwa 4 Juni 2024 saa 10:30", "timestamp", "sw"),
+        ("منذ 3 ساعات", "timestamp", "ar"),
+        ("٤ يونيو ٢٠٢٤", "timestamp", "ar"),
+        ("Image caption,", "caption-label", "en"),
+        ("Maelezo ya picha,", "caption-label", "sw"),
+        ("التعليق على الصورة،", "caption-label", "ar"),
+        ("Na Esther Namuhisa", "byline", "sw"),
+        ("Ruka hadi maudhui", "navigation", "sw"),
+        ("Michezo", "navigation", "sw"),
+        ("سياسة", "navigation", "ar"),
+        ("We use cookies to improve your experience. By continuing you accept our policy.", "cookie-notice", "en"),
+        ("— Jane Doe (@janedoe) June 4, 2024", "embedded-post", "en"),
+        ("Isabel Dos Santos (@isabelaangola) September 11, 2020", "embedded-post", "sw"),  # MAFAND's Global Voices
+        ("Mada zinazohusiana", "related-links", "sw"),
+        ("Unaweza pia kusoma", "related-links", "sw"),
+        # Arabic labels with or without short vowels and hamza: 6 of 12 spellings were missed.
+        ("اقرأ أيضًا", "related-links", "ar"),
+        ("إقرأ أيضًا", "related-links", "ar"),
+        ("اقرأ ايضاً", "related-links", "ar"),
+        ("قد يهمك أيضًا", "related-links", "ar"),
+        ("عذراً، الصفحة التي تبحث عنها غير موجودة", "not-found", "ar"),
+        ("Maudhui unayojaribu kuyatafuta hayapatikani kwa sasa au yamekwishaondolewa.", "not-found", "sw"),
     ],
 )
 def test_boilerplate_lines_are_dropped(line: str, reason: str, lang: str) -> None:
@@ -227,6 +254,20 @@ def test_boilerplate_lines_are_dropped(line: str, reason: str, lang: str) -> Non
         "Photos by the hundred were shared online within hours.",
         "Picha na video zilionyesha moshi mzito ukifuka kutoka jengo hilo.",
         "Follow-up talks are planned for next month in Rabat.",
+        # Whole-line rules that removed content sentences standing as paragraphs of their own (second review):
+        # a time stamp needs a date or a time, a credit or breadcrumb is no sentence, a "not found" notice is about
+        # the page the reader asked for.
+        "Updated figures show 34 people died in the floods.",
+        "Ilichapishwa mwaka 1967, riwaya hiyo bado inasomwa shuleni.",
+        "نشر في عام 1990 كتابه الأول.",
+        "آخر تحديث للأرقام يشير إلى مقتل 34 شخصا.",
+        "Makala hiyo iliyochapishwa na gazeti la Mwananchi imeondolewa kwenye tovuti.",
+        "الخبر الذي نشرته الوكالة تم حذفه لاحقا.",
+        "محتوى المناهج الجديدة غير متوفر في المدارس.",
+        "Copyright infringement cases rose by 20% last year.",
+        "Bei ya petroli / dizeli / mafuta ya taa imepanda sana.",
+        "Image source is unclear, officials said.",
+        "Na Wanawake Wanapaswa Kulitumia.",  # a title-case headline (NTREX), not a byline
     ],
 )
 def test_content_mentioning_widget_words_is_kept(line: str) -> None:
@@ -280,3 +321,44 @@ def test_raw_paragraphs_are_numbered_in_order_without_gaps() -> None:
     text = ("Rais amesema serikali itaongeza bajeti ya elimu.\nWaziri alikubali mpango huo jana.\n\n"
             "Soma pia: Habari nyingine\nShare this\nWalimu walifurahia uamuzi huo.\n")
     assert [p.raw_index for p in raw_paragraphs(text)] == [0, 1, 2, 3, 4]
+
+
+def test_short_answers_said_twice_are_kept() -> None:
+    # Duplicate paragraphs were removed at any length: an interview's second "Hapana." (No.) went as a duplicate.
+    text = "Swali: Je, mlikubaliana?\n\nHapana.\n\nSwali: Mtaendelea na mazungumzo?\n\nHapana.\n\nMvua\n\nMvua\n"
+    result = clean_text(text, "sw")
+    assert [p.text for p in result.paragraphs].count("Hapana.") == 2
+    assert [(d.reason, d.text) for d in result.dropped] == [("duplicate", "Mvua")]  # a label said twice still goes
+
+
+def test_a_blank_line_after_the_related_links_ends_their_block() -> None:
+    # The crosshead after a "Soma pia" list was dropped as one more teaser title.
+    text = ("Mvua kubwa ilinyesha jana.\n\nSoma pia:\nRais azindua mradi wa maji\nSimba yaichapa Yanga\n\n"
+            "Historia ya mafuriko jijini Dar es Salaam\n\nMafuriko ya mwaka 2011 yaliua watu wengi.\n")
+    result = clean_text(text, "sw")
+    assert [d.text for d in result.dropped] == ["Soma pia:", "Rais azindua mradi wa maji", "Simba yaichapa Yanga"]
+    assert "Historia ya mafuriko jijini Dar es Salaam" in [p.text for p in result.paragraphs]
+
+
+def test_headline_standfirst_and_lead_of_similar_length_are_not_one_wrapped_paragraph() -> None:
+    # Lines of 40-100 characters each ending without a full stop read as hard-wrapped text and became one sentence.
+    text = ("Sudan's army announces 72-hour truce across the whole country now\n"
+            "Truce to begin on Wednesday morning, the army said in a notice\n"
+            "U.N. says the fighting has displaced more than a million people\n"
+            "Sudan's army on Tuesday announced a truce that would begin at dawn.\n")
+    assert len(raw_paragraphs(text)) == 4
+    wrapped = ("The committee met on Tuesday in the capital city to review the\n"
+               "cooperation between the two countries, which has grown steadily\n"
+               "since December 2020, officials said.\n")
+    assert len(raw_paragraphs(wrapped)) == 1
+
+
+def test_arabic_presentation_forms_read_as_letters() -> None:
+    # Text in glyph shapes (U+FExx, from old PDFs) was identified as Chinese and refused.
+    from mt.langid import detect_language
+
+    shaped = "ﻭﺻﻞ ﺍﻟﻮﻓﺪ ﺇﻟﻰ ﺍﻟﺨﺮﻃﻮﻡ ﻭﻗﺎﻝ ﺍﻟﻤﺘﺤﺪﺙ ﺇﻥ ﺍﻟﻤﺤﺎﺩﺛﺎﺕ ﺑﺪﺃﺕ ﻻ ﷺ"
+    text = normalize_text(shaped)
+    assert text == "وصل الوفد إلى الخرطوم وقال المتحدث إن المحادثات بدأت لا صلى الله عليه وسلم"
+    assert detect_language(text) == "ar"
+    assert len(normalize_with_spans(shaped)[1]) == len(text)
