@@ -16,7 +16,7 @@ import numpy as np
 
 from align.embed_cache import EmbeddingCache, cache_enabled, compute_missing
 from align.token_encoder import CachedTokenEncoder, TokenEncoder, own_token_encoder
-from mt.errors import InputError, ModelError, first_line
+from mt.errors import InputError, ModelError, first_line, install_hint
 from mt.paths import cache_dir
 
 
@@ -59,7 +59,7 @@ class SentenceTransformerEncoder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise ModelError(f"encoder {model!r} needs sentence-transformers: pip install 'mtk[labse]'") from exc
+            raise ModelError(f"encoder {model!r} needs sentence-transformers: {install_hint('labse')}") from exc
         try:
             self._model = SentenceTransformer(model, device="cpu")
         except Exception as exc:  # hub, file and torch errors all mean "model unavailable"

@@ -12,11 +12,11 @@ import logging
 from typing import Any
 
 from align.model import Alignment
-from mt.errors import InputError, ModelError, first_line
+from mt.errors import InputError, ModelError, first_line, install_hint
 
 DEFAULT_WORD_MODEL = "bert-base-multilingual-cased"
 MATCHING_METHODS = {"a": "inter", "m": "mwmf", "i": "itermax", "f": "fwd", "r": "rev"}
-_INSTALL_HINT = "word links need: pip install 'mtk[words]'"
+_INSTALL_HINT = f"word links need the words extra: {install_hint('words')}"
 _ALIGNERS: dict[tuple[str, str, int, str], Any] = {}
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from align.cli import THRESHOLD_HELP, link_threshold, pair_threshold
 from align.manifest import refuse_threshold_with_manifest
 from align.words import DEFAULT_WORD_MODEL
-from mt.errors import InputError
+from mt.errors import ModelError, install_hint
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
         from eval.neural import comet_available, comet_checkpoint
 
         if not comet_available():
-            raise InputError("--comet-model needs unbabel-comet: pip install 'mtk[comet]'")
+            raise ModelError(f"--comet-model needs unbabel-comet: {install_hint('comet')}")
         comet_checkpoint(args.comet_model)
 
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mt.errors import InputError, ModelError, first_line
+from mt.errors import InputError, ModelError, first_line, install_hint
 
 
 def comet_available() -> bool:
@@ -20,7 +20,7 @@ def comet_checkpoint(model_path: str) -> Path:
     path = Path(model_path)
     ckpt = path if path.is_file() else path / "checkpoints" / "model.ckpt"
     if not ckpt.is_file():
-        raise InputError(f"COMET model not found: {model_path} (give a checkpoint or a downloaded model folder)")
+        raise ModelError(f"COMET model not found: {model_path} (give a checkpoint or a downloaded model folder)")
     return ckpt
 
 
@@ -32,7 +32,7 @@ def comet_scores(sources: Sequence[str], hypotheses: Sequence[str], references: 
         return {"label": label, "score": None, "status": "not measured: no --comet-model given"}
     if not comet_available():
         return {"label": label, "score": None,
-                "status": "not measured: unbabel-comet is not installed (pip install 'mtk[comet]')"}
+                "status": f"not measured: unbabel-comet is not installed ({install_hint('comet')})"}
     ckpt = comet_checkpoint(model_path)
     if references is not None and len(references) != len(hypotheses):
         raise InputError(f"{len(hypotheses)} translations but {len(references)} references for COMET")

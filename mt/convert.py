@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from mt.errors import InputError, ModelError, first_line
+from mt.errors import InputError, ModelError, first_line, install_hint
 from mt.families import detect_family
 from mt.hub import looks_like_local_path, require_hub_files
 
@@ -30,7 +30,7 @@ def require_converter() -> None:
         except ImportError:
             missing.append(module)
     if missing:
-        raise ModelError(f"converting needs {' and '.join(missing)}: pip install 'mtk[convert]'")
+        raise ModelError(f"converting needs {' and '.join(missing)}: {install_hint('convert')}")
 
 
 @contextlib.contextmanager

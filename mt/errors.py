@@ -19,6 +19,12 @@ class ModelError(MtkError):
     exit_code = 3
 
 
+def install_hint(extra: str) -> str:
+    """How to install one of mtk's extras, said the same way by every message that needs one."""
+    # Not "pip install 'mtk[words]'": the name mtk on PyPI is another project, and this one installs from its folder.
+    return f"pip install -e '.[{extra}]' in the mtk folder"
+
+
 def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (its type when it has none), for a one-line error."""
     # Messages from transformers, torch, the Hub and sentencepiece often run to several lines, or a whole traceback.

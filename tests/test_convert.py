@@ -162,5 +162,5 @@ def test_a_hub_id_offline_fails_at_once_in_one_line(mtk_run, tmp_path: Path, mon
 def test_missing_extra_is_one_line(mtk_run, hf_marian: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "transformers", None)  # what `import transformers` sees when it is absent
     code, _, err = mtk_run("models", "convert", hf_marian, "-o", tmp_path / "out")
-    assert code == 3 and "converting needs transformers" in err and "mtk[convert]" in err
+    assert code == 3 and "converting needs transformers" in err and "'.[convert]'" in err
     assert len(err.strip().splitlines()) == 1

@@ -228,7 +228,7 @@ def test_a_comet_model_that_cannot_be_used_fails_before_the_run(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     # It was silently "not measured" in metrics.json after the whole run; --words fails early the same way.
     out = tmp_path / "out"
-    assert main(["run", str(SEEDS), "-o", str(out), "--no-mt", "--comet-model", str(tmp_path / "none")]) == 2
+    assert main(["run", str(SEEDS), "-o", str(out), "--no-mt", "--comet-model", str(tmp_path / "none")]) == 3
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and ("needs unbabel-comet" in err or "COMET model not found" in err)
     assert not out.exists()
