@@ -116,10 +116,32 @@ def resolve_language(text: str, requested: str = "auto", allowed: Iterable[str] 
     else:
         code = canonical_code(requested)
         how = ""
+        _refuse_other_script(text, code)
     if code not in permitted:
         names = ", ".join(f"{c} ({LANGUAGES.get(c, c)})" for c in permitted)
         raise InputError(f"unsupported language '{code}'{how}; supported: {names}")
     return code
+
+
+# A language given by the user is trusted (the identifier can be misled by long English quotes), unless the text is
+# not even in its script: at least this share of the letters in the other one.
+_OTHER_SCRIPT_SHARE = 0.8
+
+
+def _refuse_other_script(text: str, code: str) -> None:
+    """InputError when `text` is written in Latin letters and `code` is Arabic, or the other way round."""
+    letters = sum(ch.isalpha() for ch in text)
+    if code not in LANGUAGES or letters == 0:
+        return
+    arabic = sum(1 for ch in _ARABIC_LETTER.findall(text) if ch.isalpha()) / letters  # not the vowel marks
+    latin = len(_LATIN_LETTER.findall(text)) / letters
+    name = LANGUAGES[code]
+    if code == "ar" and latin >= _OTHER_SCRIPT_SHARE:
+        raise InputError(f"the text is in Latin letters ({latin:.0%}), not in Arabic script, so it is not {name}; "
+                         "leave the language out to detect it")
+    if code != "ar" and arabic >= _OTHER_SCRIPT_SHARE:
+        raise InputError(f"the text is in Arabic script ({arabic:.0%}), so it is not {name}; leave the language out "
+                         "to detect it")
 
 
 # A sentence counts as written in another language only when the identifier is this sure of it: a Swahili sentence

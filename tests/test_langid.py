@@ -103,6 +103,21 @@ def test_resolve_requested_and_detected() -> None:
     assert set(LANGUAGES) == {"sw", "ar", "en"}
 
 
+def test_a_given_language_in_the_wrong_script_is_refused() -> None:
+    # --src ar on a Swahili article only warned, then read it as Arabic: 18 "sentences" instead of 13, Swahili
+    # boilerplate kept, and a corpus labelled ar.
+    swahili = (SEEDS / "000_c34c121e1dd8a5b8.txt").read_text(encoding="utf-8")
+    arabic = (SEEDS / "001_1a95481d527c8dce.txt").read_text(encoding="utf-8")
+    with pytest.raises(InputError, match=r"in Latin letters \(100%\), not in Arabic script"):
+        resolve_language(swahili, "ar", SOURCE_LANGUAGES)
+    with pytest.raises(InputError, match=r"in Arabic script \(100%\), so it is not Swahili"):
+        resolve_language(arabic, "sw", SOURCE_LANGUAGES)
+    # The same script is the user's call: a Swahili article the identifier reads as English (long quotes).
+    english = (SEEDS / "003_644d7ec9ad0a14b6.txt").read_text(encoding="utf-8")
+    assert resolve_language(english, "sw", SOURCE_LANGUAGES) == "sw"
+    assert resolve_language(arabic, "ar", SOURCE_LANGUAGES) == "ar"
+
+
 def test_resolve_refuses_unsupported_language() -> None:
     with pytest.raises(InputError) as info:
         resolve_language("The two countries signed an agreement in Rabat on Wednesday.", "auto", SOURCE_LANGUAGES)
