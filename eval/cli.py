@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mtk",
         description="Translate Swahili/Arabic news into English, align it with English articles, and evaluate.",
     )
+    from mt.version import toolkit_version
+
+    parser.add_argument("--version", action="version", version=f"mtk {toolkit_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     mt_cli.register(sub)
     align_cli.register(sub)

@@ -45,9 +45,10 @@ def _max_length(text: str) -> int:
     return value
 
 
-TRANSLATIONS_DIR_HELP = ("translations made elsewhere, one file per source article: DIR/<name>.jsonl or "
-                         "DIR/<name>.txt, as mtk align --translations reads them; or one JSONL file whose records "
-                         "name their article ('doc' or 'doc_id', as mtk translate and mtk run write)")
+TRANSLATIONS_DIR_HELP = ("translations made elsewhere, one file per source article: DIR/<name>.jsonl, "
+                         "DIR/<name>.txt or DIR/<name>.en.txt, as mtk align --translations reads them; or one JSONL "
+                         "file whose records name their article ('doc', 'doc_id' or 'src_doc', as mtk translate, "
+                         "mtk run and mtk align write)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

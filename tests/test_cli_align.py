@@ -394,6 +394,13 @@ def test_usage_errors_are_one_line_pointing_at_help(argv: list[str], capsys: pyt
     assert "error:" in err and err.rstrip().endswith("--help')")
 
 
+def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    # `mtk --version` was a usage error ("arguments are required: COMMAND").
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0 and capsys.readouterr().out.startswith("mtk ")
+
+
 def test_encoder_is_swappable_and_unknown_one_is_refused(presplit: tuple[Path, Path], tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     sw, en = presplit
