@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from mt.reading import (
     article_files,
     article_id,
     distinct_articles,
+    missing_file,
     no_articles_error,
     read_article,
     read_text,
@@ -114,7 +116,7 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     if local and Path(path).is_dir():
         raise InputError(f"{role} {path}: is a directory (mtk align --auto DIR aligns a whole folder)")
     if local and not Path(path).is_file():
-        raise InputError(f"{role} {path}: no such file")
+        raise InputError(f"{role} {missing_file(path)}")
     doc_id = article_id(path)
     lines = None
     try:
@@ -137,7 +139,8 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     if doc.lang not in wanted:
         names = " or ".join(LANGUAGES[c] for c in wanted)
         # Detection can be misled (a Swahili article quoting English at length): the user who knows says so.
-        hint = " (if it is, say so with --src sw or --src ar)" if role == "SRC" else ""
+        hint = (" (the English article goes second; if this one is Swahili or Arabic after all, say so with --src sw "
+                "or --src ar)" if role == "SRC" else "")
         raise InputError(f"{role} {path} looks like {LANGUAGES.get(doc.lang, doc.lang)}; {role} must be {names}{hint}")
     warning = mixed_language_warning(doc.texts, doc.lang, f"{role} {path}")
     if warning:
@@ -325,6 +328,12 @@ def run_align(args: argparse.Namespace) -> int:
         _refuse_output_among_articles(args.output, args.auto, fmt)
     if fmt == "moses" and (args.output is None or args.output == "-"):
         raise InputError("--format moses writes two files: give an output directory with -o DIR")
+    if fmt != "moses" and args.output and args.output != "-":
+        moses = "or --format moses to write the Moses files into it"
+        if str(args.output).endswith(("/", os.sep)):
+            raise InputError(f"{args.output}: names a folder (it ends with '/'); give a file name, {moses}")
+        if Path(args.output).is_dir():
+            raise InputError(f"{args.output}: is a folder; give a file name, {moses}")
     # Now, not after the alignment: a folder given as a file, or a path inside a file. Moses writes into a folder.
     check_output_file(args.output if fmt != "moses" else Path(args.output) / "corpus.en")
     note = suffix_mismatch(args.output, fmt)
@@ -372,13 +381,14 @@ def run_align(args: argparse.Namespace) -> int:
             word_align(alignment, args.word_model)
     with write_errors(args.output):
         written = write_alignments(alignments, args.output, fmt)
+    # Said after the write succeeded: the output is complete when these lines appear (on stderr, also when the
+    # output went to stdout).
+    for a in alignments:
+        n_src, n_tgt = len(a.src.sentences), len(a.tgt.sentences)
+        print(f"mtk: {a.src.doc_id} -> {a.tgt.doc_id} ({a.mode}): {n_src - len(a.unaligned_src())}/{n_src} "
+              f"source and {n_tgt - len(a.unaligned_tgt())}/{n_tgt} English sentences aligned, "
+              f"{len(a.edges)} links", file=sys.stderr)
     if args.output not in (None, "-"):
-        # Said after the write succeeded: the output file is complete when this line appears.
-        for a in alignments:
-            n_src, n_tgt = len(a.src.sentences), len(a.tgt.sentences)
-            print(f"mtk: {a.src.doc_id} -> {a.tgt.doc_id} ({a.mode}): {n_src - len(a.unaligned_src())}/{n_src} "
-                  f"source and {n_tgt - len(a.unaligned_tgt())}/{n_tgt} English sentences aligned, "
-                  f"{len(a.edges)} links", file=sys.stderr)
         names = ", ".join(str(p) for p in written) if fmt == "moses" else args.output
         print(f"mtk: wrote {names} ({fmt})", file=sys.stderr)
     return 0

@@ -54,9 +54,13 @@ def suffix_mismatch(path: str | os.PathLike[str] | None, fmt: str) -> str | None
     """A warning when the output name says another format than the one written (`-o pairs.xml`, `-o a.tsv` as TMX)."""
     if path is None or str(path) == "-" or fmt == "moses":
         return None
+    if os.path.exists(path) and not os.path.isfile(path):
+        return None  # a device or a pipe (/dev/stdout, a FIFO) has no name to agree with
     implied = _SUFFIXES.get(Path(path).suffix.lower())
     if implied is None:
-        return f"{path}: {Path(path).suffix or 'no suffix'} is not .jsonl, .tsv or .tmx; writing {fmt}"
+        suffix = Path(path).suffix
+        named = f"{suffix} is not" if suffix else "has no suffix of"
+        return f"{path}: {named} .jsonl, .tsv or .tmx; writing {fmt}"
     if implied != fmt:
         return f"{path} is named like {implied}, but {fmt} is written (--format {fmt})"
     return None

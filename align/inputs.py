@@ -299,5 +299,6 @@ def _translated_article(text: str, src: Document, encoder: Encoder, label: str) 
                          "it does not translate this source")
     note = (f"{label} has {len(article.sentences)} sentences for {n} source sentences: read as a translated article "
             f"and matched by meaning, in order; {matched} of {n} source sentences found their translation"
-            + (f" (the other {n - matched} are aligned cross-lingually)" if matched < n else ""))
+            + (f" (the other {n - matched} {'is' if n - matched == 1 else 'are'} aligned cross-lingually)"
+               if matched < n else ""))
     return mapped.translations, note

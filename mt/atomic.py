@@ -320,7 +320,8 @@ def _refuse_path_through_a_file(path: str | os.PathLike[str], try_writing: bool 
         with tempfile.TemporaryFile(dir=parent):
             pass
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {parent}: {exc.strerror or exc}") from None
+        # Named as a folder that refuses new files: /proc answers "No such file or directory" about itself.
+        raise InputError(f"cannot write {path}: no file can be created in {parent} ({exc.strerror or exc})") from None
 
 
 def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,

@@ -6,6 +6,7 @@ read_article also takes saved web pages: HTML is recognised by its content and i
 from __future__ import annotations
 
 import os
+import re
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -128,9 +129,23 @@ def _is_article_name(path: Path) -> bool:
     return not path.name.startswith(".") and path.suffix.lower() in (".txt", *HTML_SUFFIXES)
 
 
+# Files a folder of articles holds besides them, not worth a word: its manifest and the outputs mtk writes.
+_NOT_ARTICLES = (".json", ".jsonl", ".tsv", ".tmx")
+
+
 def article_files(folder: Path) -> list[Path]:
-    """The article files of a folder, sorted: *.txt and saved web pages, not hidden; InputError when two share an id."""
-    files = sorted(p for p in folder.iterdir() if p.is_file() and _is_article_name(p))
+    """The article files of a folder, sorted: *.txt and saved web pages, not hidden; InputError when two share an id.
+
+    Other files are named on stderr: an article saved as .md or .docx was otherwise missing without a word."""
+    files, others = [], []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if _is_article_name(path):
+            files.append(path)
+        elif path.suffix.lower() not in _NOT_ARTICLES:
+            others.append(path.name)
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        print(f"mtk: not read as articles (only .txt and saved web pages are): {shown}", file=sys.stderr)
     refuse_shared_ids([p.name for p in files], where=f"{folder}: ")
     return files
 
@@ -234,6 +249,16 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
+# "www.bbc.com/swahili/..." or "bbc.com/swahili/...": an address typed without its scheme.
+_BARE_ADDRESS = re.compile(r"(?:www\.|[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|info|co|go|ac|tz|ke|ug|news)/)", re.IGNORECASE)
+
+
+def missing_file(path: str | os.PathLike[str]) -> str:
+    """The message for a file that is not there, with a hint when it looks like a web address without https://."""
+    hint = " (a web address needs https:// in front)" if _BARE_ADDRESS.match(str(path)) else ""
+    return f"{path}: no such file{hint}"
+
+
 def _read_bytes(source: str | os.PathLike[str]) -> tuple[str, bytes]:
     if str(source) == "-":
         return "<stdin>", sys.stdin.buffer.read()
@@ -242,7 +267,7 @@ def _read_bytes(source: str | os.PathLike[str]) -> tuple[str, bytes]:
     path = Path(source)
     label = str(path)
     if not path.exists():
-        raise InputError(f"{label}: no such file")
+        raise InputError(missing_file(label))
     if path.is_dir():
         raise InputError(f"{label}: is a directory, expected a text file")
     try:

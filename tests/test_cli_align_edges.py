@@ -279,3 +279,18 @@ def test_a_presplit_line_of_control_characters_is_blank_not_an_empty_sentence(tm
         "Morocco na Israel zimekubaliana kuimarisha ushirikiano wao wa kijeshi.",
         "Mkutano huo ulifanyika mjini Rabat siku ya Jumanne."]
     assert all(r["tgt"] and all(r["tgt"]) for r in records if r["src"] is None) and len(records) == 2
+
+
+def test_small_messages_of_the_walkthrough_review(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # An address typed without https://, a folder as -o without --format moses, SRC and EN swapped, stdout output
+    # without its summary line: each message now says what to do.
+    src, en = SEEDS / "000_c34c121e1dd8a5b8.txt", SEEDS / "003_644d7ec9ad0a14b6.txt"
+    assert main(["align", "www.bbc.com/swahili/articles/x", str(en), "--no-mt"]) == 2
+    assert "no such file (a web address needs https:// in front)" in capsys.readouterr().err
+    assert main(["align", str(src), str(en), "--no-mt", "-o", str(tmp_path)]) == 2
+    assert "or --format moses to write the Moses files into it" in capsys.readouterr().err
+    assert main(["align", str(en), str(src), "--no-mt"]) == 2
+    assert "the English article goes second" in capsys.readouterr().err
+    assert main(["align", str(src), str(en), "--no-mt"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("{") and "14/15 English sentences aligned" in err

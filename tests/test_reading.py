@@ -122,3 +122,14 @@ def test_a_folder_of_language_subfolders_gets_a_hint(tmp_path: Path, capsys: pyt
         err = capsys.readouterr().err.strip()
         assert err.endswith("no articles (*.txt, *.html); articles are read from the folder itself, not from its "
                             "subfolders (en, sw)"), err
+
+
+def test_files_of_a_folder_that_are_not_read_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # An English article saved as en.md was left out in silence: "no English article in DIR".
+    from mt.reading import article_files
+
+    for name in ("sw.txt", "en.md", "page.html", "manifest.json", "old.tsv", ".hidden.txt~", "notes.docx"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.name for p in article_files(tmp_path)] == ["page.html", "sw.txt"]
+    err = capsys.readouterr().err
+    assert err == "mtk: not read as articles (only .txt and saved web pages are): en.md, notes.docx\n"
