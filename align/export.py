@@ -176,8 +176,8 @@ def tmx_tree(alignments: list[Alignment]) -> ET.Element:
                 ("x-score", f"{g.score:.4f}"),
                 ("x-src-doc", g.src_doc),
                 ("x-tgt-doc", g.tgt_doc),
-                ("x-src-ids", " ".join(map(str, g.src_ids))),
-                ("x-tgt-ids", " ".join(map(str, g.tgt_ids))),
+                ("x-src-ids", ",".join(map(str, g.src_ids))),
+                ("x-tgt-ids", ",".join(map(str, g.tgt_ids))),
                 ("x-mode", alignment.mode),
             ):
                 ET.SubElement(tu, "prop", type=prop_type).text = xml_text(value)

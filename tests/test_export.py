@@ -204,6 +204,8 @@ def test_tmx_structure(tmp_path: Path) -> None:
     assert segs == ["Morocco na Israel <zimekubaliana> & \"kushirikiana\".", "Morocco & Israel <agreed> to cooperate."]
     # the BEL character XML 1.0 forbids is removed, the tab is kept
     assert tus[1].find("tuv/seg").text == "Mkutano ulifanyika\tRabat siku ya Jumanne."
+    # ids separated as in the TSV (they were "1 2" here and "1,2" there)
+    assert {p.get("type"): p.text for p in tus[1].findall("prop")}["x-src-ids"] == "1,2"
 
 
 def test_tmx_mixed_source_languages_validates_against_dtd(tmp_path: Path) -> None:
