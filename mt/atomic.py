@@ -215,7 +215,7 @@ def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w") -> Iter
                 os.fsync(fh.fileno())
                 fh.close()
                 os.chmod(tmp, _mode_for(target))
-            with _signals_deferred():
+            with _folders_locked([target.parent for target, _, _ in staged]), _signals_deferred():
                 for target, tmp, _ in staged:
                     os.replace(tmp, target)
         except BaseException:
@@ -225,6 +225,27 @@ def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w") -> Iter
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
             raise
+
+
+@contextlib.contextmanager
+def _folders_locked(folders: list[Path]) -> Iterator[None]:
+    """Hold an exclusive lock on each folder (in a fixed order) while a set of files in them is replaced.
+
+    Within a process, deferring signals keeps a set whole; two processes writing the same outputs at once (two
+    terminals, overlapping cron jobs) could still interleave their renames and leave one run's corpus.sw beside the
+    other's corpus.en. The lock is taken on the folder itself, so nothing is left behind in the user's folder."""
+    import fcntl
+
+    with contextlib.ExitStack() as held:
+        for folder in sorted(set(folders)):
+            try:
+                fd = os.open(folder, os.O_RDONLY)
+            except OSError:
+                continue  # not lockable here (permissions): the renames still happen, as before
+            held.callback(os.close, fd)
+            with contextlib.suppress(OSError):  # a filesystem without locks
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
 
 
 @contextlib.contextmanager
@@ -382,7 +403,7 @@ def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterat
         os.umask(umask)
         os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it 0700; a plain mkdir would not
         old = None
-        with _signals_deferred():
+        with _folders_locked([target.parent]), _signals_deferred():
             if target.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
                 os.replace(target, old / target.name)
@@ -394,8 +415,11 @@ def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterat
                     raise
             else:
                 os.replace(stage, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)  # outside: Ctrl-C need not wait for a large old run to go
+            # The previous runs that runs killed between the two renames (SIGKILL, power loss) left hidden here: with
+            # the lock held no other run is between its renames, and this run's output now stands in their place.
+            stranded = [p for p in target.parent.glob(f".{target.name}.*.old") if p != old and p.is_dir()]
+        for leftover in [*stranded, *([old] if old is not None else [])]:
+            shutil.rmtree(leftover, ignore_errors=True)  # outside: Ctrl-C need not wait for a large old run to go
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mt.atomic import atomic_output
+from mt.atomic import atomic_folder, atomic_output, atomic_outputs
 from mt.errors import InputError
 
 
@@ -277,3 +277,45 @@ def test_stdout_counts_as_streamed_only_once_written() -> None:
     assert streamed_output()
     forget_streamed_output()
     assert not streamed_output()
+
+
+def test_a_set_is_not_replaced_while_another_process_replaces_files_there(tmp_path: Path) -> None:
+    # Two runs writing one Moses pair at once left one run's corpus.sw beside the other's corpus.en: the deferred
+    # signals keep a set whole within a process only. The renames now wait for the folder's lock.
+    import threading
+
+    from mt import atomic
+
+    locked, release, written = threading.Event(), threading.Event(), threading.Event()
+
+    def other_process() -> None:
+        with atomic._folders_locked([tmp_path]):  # a separate open() locks like another process would
+            locked.set()
+            release.wait(10)
+
+    def this_run() -> None:
+        with atomic_outputs([tmp_path / "corpus.sw", tmp_path / "corpus.en"]) as (sw, en):
+            sw.write("habari\n")
+            en.write("news\n")
+        written.set()
+
+    holder = threading.Thread(target=other_process)
+    holder.start()
+    assert locked.wait(10)
+    writer = threading.Thread(target=this_run)
+    writer.start()
+    assert not written.wait(0.5) and not (tmp_path / "corpus.sw").exists()
+    release.set()
+    writer.join(10)
+    holder.join(10)
+    assert written.is_set() and (tmp_path / "corpus.en").read_text(encoding="utf-8") == "news\n"
+
+
+def test_previous_runs_stranded_by_a_killed_swap_are_removed(tmp_path: Path) -> None:
+    # A run killed between its two renames left the previous run hidden in ".out.XXXX.old"; nothing removed it.
+    stranded = tmp_path / ".out.k3j2.old" / "out"
+    stranded.mkdir(parents=True)
+    (stranded / "metrics.json").write_text("{}", encoding="utf-8")
+    with atomic_folder(tmp_path / "out", frozenset({"metrics.json"})) as stage:
+        (stage / "metrics.json").write_text('{"new": 1}', encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
