@@ -93,13 +93,17 @@ class EmbeddingCache:
         rows = [(encoder, _key(t), b) for t, b in zip(texts, blobs, strict=True)]
 
         def write(db: sqlite3.Connection) -> None:
+            stored_before = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM emb").fetchone()[0]
             db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
-            self._evict(db)
+            self._evict(db, stored_before)
 
         self._store.transaction(write)
 
-    def _evict(self, db: sqlite3.Connection) -> None:
-        """Delete the oldest entries (first stored first) until the data is back under 90% of the size limit."""
+    def _evict(self, db: sqlite3.Connection, stored_before: int) -> None:
+        """Delete the oldest entries (first stored first) until the data is back under 90% of the size limit.
+
+        Only entries stored before this write (rowid up to `stored_before`) go: with a small limit, a write of word
+        pieces had evicted the sentence vectors stored just before it, and itself, so the cache kept nothing."""
         page_size, pages, free = (db.execute(f"PRAGMA {p}").fetchone()[0]
                                   for p in ("page_size", "page_count", "freelist_count"))
         used = (pages - free) * page_size
@@ -109,7 +113,8 @@ class EmbeddingCache:
         # Freed pages are reused by later writes, so the file stops growing near the limit without a VACUUM.
         # Rows replaced by INSERT OR REPLACE get a new rowid: an entry stored again counts as new.
         freed, last = 0, None
-        for rowid, size in db.execute("SELECT rowid, length(vec) + 64 FROM emb ORDER BY rowid"):
+        for rowid, size in db.execute("SELECT rowid, length(vec) + 64 FROM emb WHERE rowid <= ? ORDER BY rowid",
+                                      (stored_before,)):
             freed += size
             last = rowid
             if freed >= excess:

@@ -54,6 +54,18 @@ def test_oldest_entries_go_when_the_limit_is_reached(tmp_path: Path) -> None:
     assert path.stat().st_size <= 2 * size
 
 
+def test_a_write_larger_than_the_limit_keeps_itself(tmp_path: Path) -> None:
+    # With MTK_EMBED_CACHE_MAX_MB=1, a word-piece write of about the limit evicted the sentence vectors stored just
+    # before it and then its own rows: 2,560 of 2,560 misses right after writing.
+    cache = EmbeddingCache(tmp_path / "c.sqlite3", max_bytes=60_000)
+    cache.put_matrices("enc", *_chunk(10, 0))
+    big, mats = _chunk(40, 100)  # about 100 KB: more than the limit
+    cache.put_matrices("enc", big, mats)
+    assert len(cache.get_matrices("enc", big, DIM)) == 40
+    assert cache.get_matrices("enc", _chunk(10, 0)[0], DIM) == {}  # what came before made room
+    cache.close()
+
+
 def test_under_the_limit_nothing_is_dropped(tmp_path: Path) -> None:
     cache = EmbeddingCache(tmp_path / "c.sqlite3", max_bytes=50_000_000)
     for k in range(10):
