@@ -59,6 +59,13 @@ _LAST_TOKEN = re.compile(r"(?:^|[\s(\"'“‘«])([^\s(\"'“‘«]+)\.$")
 _WORD = re.compile(r"\w")
 # "J. K. Nyerere": a capital letter alone before its dot. Not a digit: "on May 6." ends a sentence.
 _INITIAL = re.compile(r"(?:^|\s)([^\W\d_])\.$")
+# Arabic initials ("ج. ك. نيريري", J. K. Nyerere; "ص. ب." P.O. Box): a lone letter and its dot, two in a row or one
+# before another. A lone "م." alone ends sentences ("عام 2020 م." after a year), so one initial by itself does not hold.
+_AR_INITIAL_END = re.compile(r"(?:^|\s)[\u0621-\u064a]\.\s*[\u0621-\u064a]\.$")
+_AR_INITIAL_START = re.compile(r"[\u0621-\u064a]\.(?:\s|$)")
+_AR_LONE_INITIAL_END = re.compile(r"(?:^|\s)[\u0621-\u064a]\.$")
+# A numbered item inside a sentence: "... (1) إغلاق المدارس، (2) ...".
+_LIST_ITEM = re.compile(r"\(?\d{1,2}\)")
 _CLOSERS = "\"'”’»)]"
 _LEADING_CLOSERS = re.compile(rf"[{re.escape(_CLOSERS)}]+(?=\s|$)")
 # A quote that follows a space at a piece's very end opens the next sentence ('He came. " Then we left."').
@@ -206,6 +213,13 @@ def _is_false_break(text: str, prev: tuple[int, int], nxt: tuple[int, int], lang
         return True  # a sentence does not start in lower case: "n.k. kwa", "etc. and"
     if right[:1] in ",،":
         return True  # nor with a comma: '"Did you leak it?", she said' (Arabic "؟، قالت")
+    if _LIST_ITEM.match(right) and not left.rstrip("\"'”’»)] ").endswith(tuple(".!?؟…")):
+        return True  # sentencex breaks before "(2)" of a list inside one sentence
+    if lang == "sw" and (left == "Je!" or left.endswith((" Je!", '"Je!'))):
+        return True  # "Je! Serikali itafanya nini?": the interjection opens the question
+    if lang == "ar" and (_AR_INITIAL_END.search(left)
+                         or (_AR_LONE_INITIAL_END.search(left) and _AR_INITIAL_START.match(right))):
+        return True
     if not left.endswith("."):
         return False
     initial = _INITIAL.search(left)

@@ -86,6 +86,14 @@ from mt.segment import split_sentences, split_with_offsets
         ("sw", "Dkt.Mpango alisema. Tembelea www.Example.com au andika kwa juma.Hamisi@mail.com leo.",
          ["Dkt.Mpango alisema.", "Tembelea www.Example.com au andika kwa juma.Hamisi@mail.com leo."]),
         ("en", "Visit Google.Com today.", ["Visit Google.Com today."]),
+        # Numbered items inside one sentence (FLORES, TICO-19), Arabic initials, and Swahili "Je!" opening a question.
+        ("ar", "وتشمل الإجراءات (1) إغلاق المدارس، (2) منع التجمعات، (3) العمل عن بعد.",
+         ["وتشمل الإجراءات (1) إغلاق المدارس، (2) منع التجمعات، (3) العمل عن بعد."]),
+        ("en", "The plan has three parts. (1) Schools close. (2) Markets open.",
+         ["The plan has three parts.", "(1) Schools close.", "(2) Markets open."]),
+        ("ar", "قال الرئيس ج. ك. نيريري إن الوحدة مهمة. راسلونا على ص. ب. 1234 في الرباط.",
+         ["قال الرئيس ج. ك. نيريري إن الوحدة مهمة.", "راسلونا على ص. ب. 1234 في الرباط."]),
+        ("sw", "Je! Serikali itafanya nini sasa? Hakuna anayejua.", ["Je! Serikali itafanya nini sasa?", "Hakuna anayejua."]),
         ("ar", "وصل 1,000 شخص إلى المدينة. وغادر 80% منهم.", ["وصل 1,000 شخص إلى المدينة.", "وغادر 80% منهم."]),
         # A bare opening quote after a space opens the next sentence; a final one has nothing to open.
         ("sw", 'Alisema hivi. " Tutashinda ," aliongeza.', ["Alisema hivi.", '" Tutashinda ," aliongeza.']),
