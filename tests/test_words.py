@@ -97,5 +97,5 @@ def test_hub_model_not_downloaded_fails_fast_when_the_hub_is_unreachable(monkeyp
 def test_missing_extra_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "simalign", None)  # makes `import simalign` raise ImportError
     alignment = Alignment(text_document("s", "sw", SRC), text_document("e", "en", TGT), [Edge(0, 0, 0.9)])
-    with pytest.raises(ModelError, match=r"pip install 'mtk\[words\]'"):
+    with pytest.raises(ModelError, match=r"pip install -e '\.\[words\]'"):
         word_align(alignment, "some-other-model")
