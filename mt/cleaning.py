@@ -31,6 +31,8 @@ _MIN_DUPLICATE_SENTENCE_CHARS = 20
 _WRAP_MIN_CHARS = 40
 _WRAP_MAX_CHARS = 100
 _WRAP_SPREAD = 25
+# A sentence that ends inside a line and the next that starts there: "... WAFB reports. After questioning".
+_INNER_SENTENCE_END = re.compile(r"[a-z0-9%)][.!?][\"”’)]?\s+[\"“‘(]?[A-Z]")
 # Words a line can end with only inside a sentence (no headline ends "... the"): English and Swahili.
 _CONTINUING = frozenset({
     "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "and", "or", "but", "with", "from", "as", "that", "its",
@@ -91,23 +93,28 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
         min(lengths) >= _WRAP_MIN_CHARS
         and max(lengths) <= _WRAP_MAX_CHARS
         and max(lengths) - min(lengths) <= _WRAP_SPREAD
-        and any(_cut_mid_sentence(line, after) for line, after in zip(body, lines[1:]))
+        and not all(ends_sentence(line) for line in body)
+        # A headline, a standfirst and summary points of similar length over the first paragraph each end without a
+        # full stop too; prose shows itself by a break inside a sentence, or by a sentence ending inside a line or at
+        # the end of one of them.
+        and (any(_cut_mid_sentence(line, after) for line, after in zip(body, lines[1:]))
+             or any(_INNER_SENTENCE_END.search(line) for line in lines) or any(ends_sentence(line) for line in body))
     )
 
 
 def _cut_mid_sentence(line: str, after: str) -> bool:
-    """True when the break between `line` and the next line falls inside a sentence.
+    """True when the break between `line` and the next line clearly falls inside a sentence.
 
-    A headline, a standfirst and summary points of similar length over the first paragraph each end without a full
-    stop, but the next line starts with a capital; a wrapped sentence goes on in lower case, or after a comma or a
-    word no title ends with ("the", "of", "na"). Scripts without case (Arabic) cannot tell, so there any break
-    without a full stop counts."""
+    A wrapped sentence goes on in lower case, or after a comma or a word no title ends with ("the", "of", "na").
+    Scripts without case (Arabic) cannot tell, so there any break without a full stop counts."""
     if ends_sentence(line):
         return False
+    cased = sum(ch.isupper() or ch.islower() for ch in line)
+    if cased * 2 < sum(ch.isalpha() for ch in line):
+        return True
     first = after.lstrip("\"'“‘«(")[:1]
     last = line.split()[-1] if line.split() else ""
-    return (first.islower() or not (first.isupper() or first.isdigit()) or line.endswith((",", ";", "،"))
-            or last in _CONTINUING)
+    return first.islower() or line.endswith((",", ";", ":", "،")) or last in _CONTINUING
 
 
 def _unit(text: str, start: int, end: int, index: int) -> Paragraph:

@@ -94,7 +94,10 @@ class SqliteStore:
         """Run `action` as one transaction: all of it is stored, or none."""
         def in_transaction(db: sqlite3.Connection) -> None:
             with db:  # commits, or rolls back when `action` raises
-                db.execute("BEGIN")
+                # IMMEDIATE: the write lock is taken (waiting up to the busy timeout) before `action` reads. A plain
+                # BEGIN that reads first cannot wait when it turns into a write: SQLite answers "locked" at once, and
+                # two of three processes filling one cache gave it up.
+                db.execute("BEGIN IMMEDIATE")
                 action(db)
 
         self.run(in_transaction, None)

@@ -351,6 +351,14 @@ def test_headline_standfirst_and_lead_of_similar_length_are_not_one_wrapped_para
                "cooperation between the two countries, which has grown steadily\n"
                "since December 2020, officials said.\n")
     assert len(raw_paragraphs(wrapped)) == 1
+    # Wrapped prose whose breaks all fall before capitals (NTREX, wrapped at 60 columns) is still one paragraph:
+    # a sentence ends at the end of a line, or inside one.
+    for prose in (("Erdogan then headed for Cologne to open a giant new mosque.\n"
+                  "The city is home to the largest Turkish population outside\nTurkey.\n"),
+                  ("Police recovered the glasses from the scene and said they found\n"
+                  "Simpson's DNA on them, CBS affiliate WAFB reports. After questioning\n"
+                  "Simpson, police said he admitted to fatally shooting Wayde.\n")):
+        assert len(raw_paragraphs(prose)) == 1
 
 
 def test_arabic_presentation_forms_read_as_letters() -> None:

@@ -50,3 +50,23 @@ def test_a_locked_cache_is_given_up_for_the_rest_of_the_run(tmp_path: Path, monk
     assert cache.get("e5", ["kept"], 8) == {}
     assert capsys.readouterr().err.count("unusable") == 1
     assert set(EmbeddingCache(path).get("e5", ["kept", "first", "second"], 8)) == {"kept"}
+
+
+def test_processes_writing_one_cache_at_once_wait_for_each_other(tmp_path: Path) -> None:
+    # Each write reads the highest row id first; under a plain BEGIN that read-then-write got "database is locked"
+    # at once instead of waiting, and two of three writers gave the cache up.
+    import subprocess
+    import sys
+
+    path = tmp_path / "emb.sqlite3"
+    code = ("import sys, numpy as np; from pathlib import Path; from align.embed_cache import EmbeddingCache\n"
+            "c = EmbeddingCache(Path(sys.argv[1]))\n"
+            "for i in range(150):\n"
+            "    v = np.ones(8, np.float32) / np.sqrt(8)\n"
+            "    c.put('e5', [f'{sys.argv[2]} {i}'], [v])\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path), f"writer{k}"], stderr=subprocess.PIPE,
+                              text=True) for k in range(3)]
+    errs = [p.communicate(timeout=120)[1] for p in procs]
+    assert all("unusable" not in err for err in errs), errs
+    texts = [f"writer{k} {i}" for k in range(3) for i in range(150)]
+    assert len(EmbeddingCache(path).get("e5", texts, 8)) == 450
