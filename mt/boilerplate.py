@@ -90,15 +90,15 @@ URL = re.compile(r"(?:(?:https?://|www\.)\S+\s*)+", re.IGNORECASE)
 NEUTRAL_RULES: tuple[Rule, ...] = (
     _regex("url", r"(?:(?:https?://|www\.)\S+\s*)+"),
     _regex("counter", r"(?=.*\d)[\d\s.,:/|·•+%()-]{1,24}"),
-    # "Copyright 2024 ...", "Copyright © BBC", not "Copyright infringement cases rose ...".
-    _regex("copyright", r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|(?-i:[A-Z]))).{0,120}", max_words=20),
-    _regex("photo-credit", r"(?:©|\(c\))\s*.{1,60}", max_words=10, sentence_words=6),
+    # "Copyright 2024 ...", "Copyright © BBC", "Copyright BBC News"; not "Copyright infringement cases rose ..." nor
+    # "Copyright Act amendments were passed ...".
+    _regex("copyright", r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).{0,120}", max_words=20),
+    _regex("copyright", r"copyright\s+(?-i:[A-Z]).{0,60}", max_words=6, sentence_words=1),
+    _regex("photo-credit", r"(?:©|\(c\))\s*.{1,60}", max_words=10),
     _regex("breadcrumb", r"[^.!?؟]{1,60}(?:\s[›»>/|]\s[^.!?؟›»>/|]{1,80}){2,}", max_words=20, sentence_words=6),
-    # A line that is only a date or time: "4 June 2024", "Dakika 5 zilizopita", "منذ 3 ساعات", "Updated 10:42 GMT".
-    _regex("timestamp", rf"(?=.*(?:{_DATE_OR_TIME}))(?:(?:{_DATE_OR_TIME}|{_MONTHS}|{_TIME_WORDS}|\d+)\b[\s,.:|/–—-]*)+",
-           max_words=12),
     # An embedded tweet's signature: "— Jane Doe (@janedoe) June 4, 2024".
-    _regex("embedded-post", r"[^()]{1,60}\(@\w{1,30}\)\s*.{0,40}", max_words=14, sentence_words=4),
+    _regex("embedded-post", rf"[^()]{{1,60}}\(@\w{{1,30}}\)\s*(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|"
+           rf"\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}})", max_words=14),
     _regex("embedded-post", r"pic\.twitter\.com/\S+", max_words=1),
 )
 
@@ -161,8 +161,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex("tags", r"(?:tags|topics|keywords|filed\s+under)\s*:.{0,200}|tags|topics", max_words=30),
         _regex("copyright", r"all\s+rights\s+reserved.*", max_words=15),
         _regex(
-            "photo-credit", r"(?:photo|picture|image|credit|photograph|file\s+photo)\s*[:/]\s*.{1,60}", max_words=10,
-            sentence_words=6,
+            "photo-credit", r"(?:(?:image|photo|picture)\s+(?:copyright|source|credit)|photo|picture|image|credit|"
+            r"photograph|file\s+photo)\s*[:/]\s*.{1,60}", max_words=10,
         ),
         # BBC-style "Image copyright Getty Images", "Photo by Jane Doe/AP": a name, not "photos by the hundred".
         _regex("photo-credit", r"(?:image|photo|picture)\s+(?:copyright|source|credit)\b.{1,60}", max_words=10,
@@ -173,8 +173,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
                max_words=8),
         _regex("navigation", r"(?:join|follow|subscribe\s+to)\s+(?:us|our)\s+(?:on\s+)?(?:channel\s+on\s+)?"
                r"(?:whatsapp|telegram|youtube|instagram|facebook|twitter|x|tiktok)\b.{0,40}", max_words=10),
-        _phrases("navigation", "news|world|africa|politics|business|sport|sports|health|culture|technology|science|"
-                 "opinion|entertainment|lifestyle|travel|skip to navigation"),
+        _phrases("navigation", "skip to navigation"),
         _regex("cookie-notice", r"(?:this\s+(?:web)?site|we)\s+uses?\s+cookies.{0,400}", max_words=80),
         _regex("cookie-notice", r"(?:accept|reject|allow|manage)(?:\s+all)?\s+cookies|cookie\s+(?:settings|policy|"
                r"preferences|notice)", max_words=6),
@@ -187,7 +186,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "not-found",
             r"(?:samahani[,!.]?\s*)?(?:ukurasa|maudhui|makala)(?:\s+\S+){0,3}?\s+(?:haupatikani|haipatikani|"
             r"hayapatikani|hazipatikani|haikupatikana|haukupatikana|haupo|haipo|hayapo|yameondolewa|imeondolewa|"
-            r"umeondolewa|yamekwishaondolewa)\b.*|(?:ukurasa|maudhui|makala)\s+(?:haupatikani|haipatikani|hayapatikani)",
+            r"umeondolewa|yamekwishaondolewa)\b(?:\s+\S+){0,5}",
             max_words=14,
         ),
         _phrases(
@@ -217,19 +216,20 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex("tags", r"(?:mada|vitambulisho)\s*:.{0,200}", max_words=30),
         _regex("copyright", r"haki\s+zote\s+zimehifadhiwa.*", max_words=15),
         _regex("photo-credit", r"(?:picha|chanzo\s+cha\s+picha)\s*[:/]\s*.{1,60}|chanzo\s+cha\s+picha\s*,.{1,60}",
-               max_words=10, sentence_words=6),
+               max_words=10),
         _phrases("caption-label", "maelezo ya picha|maelezo ya video"),
-        # "Na Esther Namuhisa" (by ...): two or more capitalised words and no full stop, so "Na Rais alisema" and a
-        # title-case headline ("Na Wanawake Wanapaswa Kulitumia.") are not bylines.
-        _regex("byline", r"(?-i:Na\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})", max_words=5, sentence_words=1),
+        # "Na Esther Namuhisa" (by ...): two or three capitalised words and no full stop, so "Na Rais alisema", a
+        # title ("Na Rais Samia Suluhu Hassan") and a title-case headline ("Na Wanawake Wanapaswa Kulitumia.") are
+        # not bylines.
+        _regex("byline", r"(?-i:Na\s+(?!(?:Rais|Waziri|Mhe|Mheshimiwa|Dkt|Dk|Bw|Bi|Mungu|Serikali|Wanawake|Wananchi)\b)"
+               r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})", max_words=4, sentence_words=1),
         # "Picha na Simão Hossi, CC-BY 3.0" (photo by ...): a capitalised name, so "Picha na video zilionyesha" stays.
         _regex("photo-credit", r"picha\s+(?:na|kwa\s+hisani\s+ya)\s+(?-i:[A-Z]).{0,60}", max_words=8),
         _regex("navigation", r"(?:tufuate|tufuatilie|fuatilia)\s+(?:kwenye|katika|kupitia)\s+.{1,40}|"
                r"jiunge\s+na\s+jarida\s+letu.{0,40}", max_words=8),
         _regex("navigation", r"(?:jiunge|tufuate|jisajili)\s+(?:na|nasi|kwenye|katika)?\s*(?:\w+\s+){0,3}"
                r"(?:whatsapp|telegram|youtube|instagram|facebook|twitter|tiktok)\b.{0,40}", max_words=10),
-        _phrases("navigation", "ruka hadi maudhui|habari|michezo|biashara|burudani|afya|siasa|uchumi|teknolojia|"
-                 "makala|video|sauti|matukio|kimataifa|kitaifa|dunia|afrika"),
+        _phrases("navigation", "ruka hadi maudhui"),
         _regex("cookie-notice", r"tovuti\s+hii\s+inatumia\s+(?:vidakuzi|cookies).{0,400}", max_words=80),
     ),
     "ar": (
@@ -243,7 +243,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             # The page or content "you are looking for" / "requested": not "the item the agency published was deleted".
             r"(?:عذرا[،,]?\s*)?(?:خطأ\s*404\s*[-:]?\s*)?(?:ال)?(?:صفحة|محتوى|مقال|خبر)\s+"
             r"(?:(?:التي|الذي)\s+(?:تبحث|تحاول|طلبت)\S*(?:\s+\S+){0,2}?\s+|المطلوبة?\s+)?(?:قد\s+)?"
-            r"(?:غير\s+موجود|غير\s+متوفر|غير\s+متاح|لم\s+يتم\s+العثور|تم\s+حذف).*",
+            r"(?:غير\s+موجود|غير\s+متوفر|غير\s+متاح|لم\s+يتم\s+العثور|تم\s+حذف)\S*(?:\s+\S+){0,5}",
             max_words=20,
         ),
         _phrases(
@@ -284,11 +284,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex("tags", r"(?:الوسوم|وسوم|الكلمات\s+المفتاحية|كلمات\s+مفتاحية|مواضيع)\s*:.{0,200}", max_words=30),
         _regex("copyright", r"(?:جميع\s+الحقوق\s+محفوظة|حقوق\s+النشر).*", max_words=15),
         _regex("photo-credit", r"(?:صورة|الصورة|تصوير|مصدر\s+الصورة|صور)\s*[:/]\s*.{1,60}|مصدر\s+الصورة\s*[،,].{1,60}",
-               max_words=10, sentence_words=6),
+               max_words=10),
         _phrases("caption-label", "التعليق على الصورة|تعليق الصورة|شرح الصورة|التعليق على الفيديو"),
         _regex("navigation", r"تابعونا?\s+على\s+.{1,40}|اشترك\s+في\s+(?:نشرتنا|النشرة).{0,40}", max_words=8),
-        _phrases("navigation", "أخبار|سياسة|اقتصاد|رياضة|ثقافة|منوعات|تكنولوجيا|صحة|مجتمع|تقارير|مقالات|آراء|رأي|"
-                 "انتقل إلى المحتوى"),
+        _phrases("navigation", "انتقل إلى المحتوى"),
         _regex("cookie-notice", r"(?:يستخدم|نستخدم)\s+(?:هذا\s+الموقع\s+)?(?:ملفات\s+)?(?:تعريف\s+الارتباط|الكوكيز|كوكيز)"
                r".{0,400}", max_words=80),
     ),
@@ -296,6 +295,40 @@ RULES: dict[str, tuple[Rule, ...]] = {
 
 # "Read also"-style labels. Alone (or with a glued section name: "You might also likeRELATED") they head a block of
 # links and teaser titles; the "teaser" ones may also carry a single teaser title on the same line.
+# A site's section names ("Michezo", Sport). Alone in the text they may be a crosshead ("Afya" over the health part of
+# an article), so mt.cleaning drops them only where a menu stands: at the top of the page or among other page chrome.
+_SECTION_LABELS = {
+    "en": "news|world|africa|politics|business|sport|sports|health|culture|technology|science|opinion|entertainment|"
+    "lifestyle|travel",
+    "sw": "habari|michezo|biashara|burudani|afya|siasa|uchumi|teknolojia|makala|video|sauti|matukio|kimataifa|"
+    "kitaifa|dunia|afrika",
+    "ar": "أخبار|سياسة|اقتصاد|رياضة|ثقافة|منوعات|تكنولوجيا|صحة|مجتمع|تقارير|مقالات|آراء|رأي",
+}
+
+
+def section_label_pattern(lang: str) -> re.Pattern[str]:
+    """Whole-line pattern of the section names of the languages that apply to `lang` (match it against label())."""
+    return re.compile(rf"(?:{_alternation(p for c in languages_for(lang) for p in _SECTION_LABELS[c].split('|'))})",
+                      re.IGNORECASE)
+
+
+_DATE_OR_TIME_RE = re.compile(fold_arabic(_DATE_OR_TIME), re.IGNORECASE)
+_TIME_WORD_RE = re.compile(fold_arabic(rf"\b(?:{_MONTHS}|{_TIME_WORDS})\b|\d+"), re.IGNORECASE)
+_FILLER = re.compile(r"[\s,.:;|/–—()-]+")
+TIMESTAMP_MAX_WORDS = 12
+
+
+def is_timestamp_line(text: str) -> bool:
+    """True for a line that is only a date or time: "4 June 2024", "Dakika 5 zilizopita", "Updated 10:42 GMT".
+
+    Done by removing the parts rather than by one regular expression over the line: a pattern of optional
+    separators between tokens that may also hold them ("12/05/...") took tens of seconds on a line of digits."""
+    if not _DATE_OR_TIME_RE.search(text):
+        return False
+    rest = _TIME_WORD_RE.sub(" ", _DATE_OR_TIME_RE.sub(" ", text))
+    return not _FILLER.sub("", rest)
+
+
 _RELATED_TEASER = {
     "en": "read also|also read|read more|see also|watch also|also see|more on this",
     "sw": "soma pia|soma zaidi|soma habari zaidi|tazama pia|pia soma|habari zinazohusiana",

@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 
 from mt.boilerplate import (
     CREDIT_LINE,
+    TIMESTAMP_MAX_WORDS,
     TRAILING_CREDIT,
     URL,
     Rule,
     ends_sentence,
+    is_timestamp_line,
     label,
     related_patterns,
     rules_for,
+    section_label_pattern,
 )
 from mt.document import Dropped
 from mt.langid import canonical_code
@@ -142,6 +145,8 @@ class _Cleaner:
     def __init__(self, lang: str) -> None:
         self.rules: tuple[Rule, ...] = rules_for(lang)
         self.related_header, self.related_teaser = related_patterns(lang)
+        self.section_label = section_label_pattern(lang)
+        self.after_chrome = True  # the top of the page counts as page chrome
         self.result = CleanResult()
         self.seen: dict[str, Paragraph] = {}
         # The seen paragraphs by exact text and by text without its final full stop, with their order: a repeat
@@ -152,14 +157,18 @@ class _Cleaner:
         self.in_related_block = False
         self.related_gap = False
         self.related_items = 0
+        self.related_spaced = False  # a blank line between the header and its first item
 
     def run(self, units: list[Paragraph], text: str) -> CleanResult:
         for i, unit in enumerate(units):
             following = units[i + 1] if i + 1 < len(units) else None
-            # A "Read also" list is the lines under its header (a blank line may stand between them); the blank line
-            # after its first lines ends it (a crosshead or a pull quote follows), except that web addresses, which
-            # are never content, go on being dropped.
-            if i and self.related_items and "\n\n" in text[units[i - 1].end:unit.start]:
+            # A "Read also" list written tight under its header ends at the first blank line (a crosshead or a pull
+            # quote follows); one whose items stand in paragraphs of their own, a blank line after the header, goes
+            # on to the first line that is no link title. Web addresses, never content, are dropped in either.
+            blank = i > 0 and "\n\n" in text[units[i - 1].end:unit.start]
+            if self.in_related_block and self.related_items == 0:
+                self.related_spaced = blank
+            elif blank and not self.related_spaced:
                 self.related_gap = True
             self._take(unit, following)
         return self.result
@@ -168,7 +177,8 @@ class _Cleaner:
         self.result.dropped.append(Dropped(text=text, reason=reason, paragraph=unit.raw_index))
 
     def _take(self, unit: Paragraph, following: Paragraph | None) -> None:
-        reason = self._line_reason(unit.text)
+        reason = self._line_reason(unit.text) or self._menu_reason(unit, following)
+        self.after_chrome = reason is not None
         if reason:
             self._drop(unit.text, reason, unit)
             return
@@ -211,7 +221,17 @@ class _Cleaner:
                 return rule.reason
         if words <= _MAX_CREDIT_WORDS and CREDIT_LINE.fullmatch(bare):
             return "photo-credit"
+        if words <= TIMESTAMP_MAX_WORDS and is_timestamp_line(bare):
+            return "timestamp"
         return None
+
+    def _menu_reason(self, unit: Paragraph, following: Paragraph | None) -> str | None:
+        """"navigation" for a section name that stands in a menu: at the top of the page, after other page chrome,
+        or before another section name; None for one between paragraphs of text, which is a crosshead."""
+        if not self.section_label.fullmatch(label(unit.text)):
+            return None
+        beside_another = following is not None and self.section_label.fullmatch(label(following.text))
+        return "navigation" if self.after_chrome or beside_another else None
 
     @staticmethod
     def _is_link_title(text: str) -> bool:
