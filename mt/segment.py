@@ -66,6 +66,8 @@ _AR_INITIAL_START = re.compile(r"[\u0621-\u064a]\.(?:\s|$)")
 _AR_LONE_INITIAL_END = re.compile(r"(?:^|\s)[\u0621-\u064a]\.$")
 # A numbered item inside a sentence: "... (1) إغلاق المدارس، (2) ...".
 _LIST_ITEM = re.compile(r"\(?\d{1,2}\)")
+# An item number left alone before its item: "mambo matatu: 1." | "Bei ya mafuta itashuka." (not "on May 6.").
+_ITEM_NUMBER_END = re.compile(r"(?:^|[:;]\s*)\d{1,2}\.$")
 _CLOSERS = "\"'”’»)]"
 _LEADING_CLOSERS = re.compile(rf"[{re.escape(_CLOSERS)}]+(?=\s|$)")
 # A quote that follows a space at a piece's very end opens the next sentence ('He came. " Then we left."').
@@ -80,7 +82,7 @@ _EXTRA_BREAK = {
     "en": re.compile(r"(?<=[a-z]{2}\.)(?=[A-Z][a-z])"),
     "ar": re.compile(r"(?<=[\u0621-\u064a]{2}\.)(?=[\u0621-\u064a])"),
 }
-_ADDRESS = re.compile(r"\S*(?:://|www\.|@|\.(?:com|org|net|co|go|ac|info|gov|edu)\b)\S*", re.IGNORECASE)
+_ADDRESS = re.compile(r"\S*(?:://|www\.|@|\.(?:com|org|net|co|go|ac|info|gov|edu|نت)\b)\S*", re.IGNORECASE)
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
@@ -225,6 +227,8 @@ def _is_false_break(text: str, prev: tuple[int, int], nxt: tuple[int, int], lang
     initial = _INITIAL.search(left)
     if initial and initial.group(1).isupper() and lang != "ar":
         return True
+    if _ITEM_NUMBER_END.search(left):
+        return True
     match = _LAST_TOKEN.search(left)
     if not match:
         return False
@@ -253,5 +257,5 @@ def _is_kept(text: str, at: int, lang: str) -> bool:
     word = text[left:] if right < 0 else text[left:right]
     if _ADDRESS.fullmatch(word):
         return True
-    before = text[left:at].rstrip(".").casefold()
+    before = text[left:at].rstrip(".").lstrip("(\"'“‘«[").casefold()
     return before in ABBREVIATIONS.get(lang, ABBREVIATIONS["en"])

@@ -94,6 +94,12 @@ from mt.segment import split_sentences, split_with_offsets
         ("ar", "قال الرئيس ج. ك. نيريري إن الوحدة مهمة. راسلونا على ص. ب. 1234 في الرباط.",
          ["قال الرئيس ج. ك. نيريري إن الوحدة مهمة.", "راسلونا على ص. ب. 1234 في الرباط."]),
         ("sw", "Je! Serikali itafanya nini sasa? Hakuna anayejua.", ["Je! Serikali itafanya nini sasa?", "Hakuna anayejua."]),
+        # A numbered list inside a paragraph keeps each number with its item (not "on May 6." above).
+        ("sw", "Waziri alitaja mambo matatu: 1. Bei ya mafuta itashuka. 2. Kodi itapunguzwa.",
+         ["Waziri alitaja mambo matatu: 1. Bei ya mafuta itashuka.", "2. Kodi itapunguzwa."]),
+        # An Arabic site name written like an address, and a title inside brackets, hold their glued dots.
+        ("ar", "وقال المتحدث للجزيرة.نت إن المحادثات بدأت.", ["وقال المتحدث للجزيرة.نت إن المحادثات بدأت."]),
+        ("sw", "Alisema (Dkt.Mpango) atakuja. Kisha akaondoka.", ["Alisema (Dkt.Mpango) atakuja.", "Kisha akaondoka."]),
         ("ar", "وصل 1,000 شخص إلى المدينة. وغادر 80% منهم.", ["وصل 1,000 شخص إلى المدينة.", "وغادر 80% منهم."]),
         # A bare opening quote after a space opens the next sentence; a final one has nothing to open.
         ("sw", 'Alisema hivi. " Tutashinda ," aliongeza.', ["Alisema hivi.", '" Tutashinda ," aliongeza.']),
