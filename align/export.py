@@ -218,6 +218,13 @@ def _moses_names() -> frozenset[str]:
                      for name in (f"{prefix}.{lang}", f"{prefix}.en"))
 
 
+def _remove_stale(out: Path, names: frozenset[str], removed: list[Path]) -> None:
+    """Delete the files of `out` named in `names`, adding each to `removed`."""
+    for path in sorted(p for p in out.iterdir() if p.name in names and p.is_file()):
+        path.unlink()
+        removed.append(path)
+
+
 def write_moses(alignments: list[Alignment], directory: str | os.PathLike[str]) -> list[Path]:
     """Line-aligned plain-text files in `directory`; returns their paths.
 
@@ -228,13 +235,13 @@ def write_moses(alignments: list[Alignment], directory: str | os.PathLike[str]) 
     if out.exists() and not out.is_dir():
         raise InputError(f"moses output needs a directory, but {out} is a file")
     files = moses_files(alignments)
-    # Replaced together, so a failure leaves no mismatched pair.
-    with atomic_outputs([out / name for name in files]) as handles:
+    # Replaced together, so a failure leaves no mismatched pair; the stale files go in the same step, under the same
+    # lock, so that a second run writing another mix at the same moment cannot remove this run's files.
+    stale: list[Path] = []
+    with atomic_outputs([out / name for name in files],
+                        replaces=lambda: _remove_stale(out, _moses_names() - files.keys(), stale)) as handles:
         for fh, lines in zip(handles, files.values(), strict=True):
             fh.writelines(line + "\n" for line in lines)
-    stale = sorted(p for p in out.iterdir() if p.name in _moses_names() - files.keys() and p.is_file())
-    for path in stale:
-        path.unlink()
     if stale:
         print(f"mtk: removed {', '.join(p.name for p in stale)} of an earlier run from {out}", file=sys.stderr)
     return [out / name for name in files]

@@ -12,7 +12,7 @@ import socket
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -181,12 +181,14 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
 
 
 @contextlib.contextmanager
-def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w") -> Iterator[list[IO]]:
+def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w",
+                   replaces: Callable[[], None] | None = None) -> Iterator[list[IO]]:
     """Yield one handle per path; all regular files replace their paths together, only when the block finishes.
 
     Every file is written out and synced before the first is renamed, and the renames run with termination signals
     deferred: a full disk or Ctrl-C leaves all the old files or all the new ones, never a mix (a Moses pair of two
     runs). A stream or descriptor path (/dev/null, a FIFO, /dev/stdout) is written in place, as atomic_output does.
+    `replaces` runs right after the renames, in the same locked step (removing files the new set replaces).
     """
     staged: list[tuple[Path, str, IO]] = []
     handles: list[IO] = []
@@ -218,6 +220,8 @@ def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w") -> Iter
             with _folders_locked([target.parent for target, _, _ in staged]), _signals_deferred():
                 for target, tmp, _ in staged:
                     os.replace(tmp, target)
+                if replaces is not None:
+                    replaces()
         except BaseException:
             for _, tmp, fh in staged:
                 with contextlib.suppress(OSError):

@@ -250,6 +250,36 @@ def test_moses_mixed_languages_one_pair_per_language(tmp_path: Path) -> None:
         assert len(a) == len(b) > 0
 
 
+def test_moses_files_of_another_mix_go_in_the_locked_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # They were removed after the folder's lock was let go: two runs writing different mixes at once each removed
+    # the other's new files and the folder ended empty.
+    import contextlib
+
+    from align import export
+    from mt import atomic
+
+    out = tmp_path / "moses"
+    write_alignments([_swahili(), _arabic()], out, "moses")
+    held: list[bool] = []
+    real_lock, real_remove = atomic._folders_locked, export._remove_stale
+
+    @contextlib.contextmanager
+    def recording_lock(folders: list[Path]):  # type: ignore[no-untyped-def]
+        with real_lock(folders):
+            held.append(True)
+            yield
+            held.pop()
+
+    def remove(*args):  # type: ignore[no-untyped-def]
+        assert held, "stale Moses files removed outside the folder lock"
+        real_remove(*args)
+
+    monkeypatch.setattr(atomic, "_folders_locked", recording_lock)
+    monkeypatch.setattr(export, "_remove_stale", remove)
+    write_alignments([_swahili()], out, "moses")
+    assert sorted(p.name for p in out.iterdir()) == ["corpus.en", "corpus.sw"]
+
+
 def test_moses_needs_a_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         write_alignments([_swahili()], None, "moses")
