@@ -153,7 +153,10 @@ def _build_lock(model_dir: Path) -> Iterator[int]:
     """Hold the lock on building `model_dir`, waiting (and saying so) while another process holds it; yields its fd."""
     # A file lock, not a PID in a file name: PIDs repeat across containers sharing one cache (both saw ".tmp3"),
     # and the kernel drops the lock of a killed process by itself.
-    fd = os.open(model_dir.parent / f".{model_dir.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(model_dir.parent / f".{model_dir.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only cache holding a damaged copy
+        raise ModelError(f"cannot prepare the e5-small encoder in {model_dir}: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -161,6 +164,8 @@ def _build_lock(model_dir: Path) -> Iterator[int]:
             print(f"mtk: waiting for another mtk process that is preparing the e5-small encoder in {model_dir}",
                   file=sys.stderr)
             fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass  # a filesystem without locks (ENOLCK): build unguarded, as before locks existed
         yield fd
     finally:
         os.close(fd)

@@ -346,3 +346,24 @@ def test_ctrl_c_waits_for_the_batches_running_even_when_pressed_twice(fast_dir: 
         enc._forward(enc._windows(SENTENCES * 4), consume)
     assert slow.running == 0
     assert time.perf_counter() - started < 2.0  # the queued batches were dropped, not run
+
+
+def test_a_filesystem_without_locks_still_converts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # flock's ENOLCK (some network filesystems) escaped as a traceback from the word-piece copy's build.
+    import errno
+    import fcntl
+
+    def no_locks(fd: int, op: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    monkeypatch.setattr(e5_conversion, "_convert", lambda model_dir, *a: (model_dir / "x").mkdir(parents=True))
+    assert ensure_model(tmp_path / "e5") == tmp_path / "e5"
+
+
+def test_a_cache_where_no_lock_file_can_be_made_is_a_model_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot prepare the e5-small encoder"), \
+            e5_conversion._build_lock(blocker / "sub" / "e5"):
+        pass
