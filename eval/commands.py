@@ -26,6 +26,19 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                         "file-name order, each once, their sentences as mtk segments them (blank: no reference)")
     p.add_argument("--max-length", type=_max_length, default=None, metavar="N",
                    help="longest translation in tokens (default: the translator's, 256)")
+    p.add_argument("--comet-model", metavar="PATH",
+                   help="COMET/CometKiwi checkpoint for a reference-free quality estimate (needs unbabel-comet)")
+
+
+def _check_comet(model: str | None) -> None:
+    """Fail now on a --comet-model that cannot be used, not with a "not measured" line after the whole run."""
+    if not model:
+        return
+    from eval.neural import comet_available, comet_checkpoint
+
+    if not comet_available():
+        raise ModelError(f"--comet-model needs unbabel-comet: {install_hint('comet')}")
+    comet_checkpoint(model)
 
 
 def _max_length(text: str) -> int:
@@ -64,7 +77,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     how.add_argument("--no-mt", action="store_true", help="align cross-lingually without translating")
     how.add_argument("--translations", metavar="DIR", help=TRANSLATIONS_DIR_HELP)
     run.add_argument("--threshold", type=link_threshold, default=None, metavar="X", help=THRESHOLD_HELP)
-    run.add_argument("--comet-model", metavar="PATH", help="COMET/CometKiwi checkpoint (needs unbabel-comet)")
     run.add_argument("--words", action="store_true",
                      help="add SimAlign word links to the alignments and the report (needs mtk[words])")
     run.add_argument("--word-model", default=None, metavar="NAME|PATH",
@@ -88,14 +100,7 @@ def _run(args: argparse.Namespace) -> int:
     from eval.pipeline import run_pipeline
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
-    if args.comet_model:
-        # Now, not as a "not measured" line in metrics.json after the whole run (as --words fails early too).
-        from eval.neural import comet_available, comet_checkpoint
-
-        if not comet_available():
-            raise ModelError(f"--comet-model needs unbabel-comet: {install_hint('comet')}")
-        comet_checkpoint(args.comet_model)
-
+    _check_comet(args.comet_model)  # as --words fails early too
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,
                           comet_model=args.comet_model, max_length=args.max_length,
@@ -118,6 +123,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from mt.atomic import check_output_file, refuse_overwriting_inputs
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
+    _check_comet(args.comet_model)
     # Every file the run reads: the folder's (articles, manifest), the translations given, the references.
     inputs: list[str | os.PathLike[str] | None] = [args.references]
     for given in (args.folder, *(args.systems or [])):
@@ -128,7 +134,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         refuse_overwriting_inputs(path, inputs)
     result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
                             references=args.references, presplit=args.presplit, max_length=args.max_length,
-                            systems=args.systems, pair_threshold=args.pair_threshold)
+                            systems=args.systems, pair_threshold=args.pair_threshold, comet_model=args.comet_model)
     write_outputs(result, args.json, args.markdown)  # first: the files must not depend on the table printing
     print_table(result)
     return 0

@@ -101,10 +101,11 @@ def translate_in_subprocess(model: str, docs: list[Document], offline: bool | No
 def compare_models(folder: str | Path, models: list[str], *, offline: bool | None = None, use_manifest: bool = False,
                    references: str | Path | None = None, presplit: bool = False,
                    max_length: int | None = None, systems: list[str] | None = None,
-                   pair_threshold: float | None = None) -> dict[str, Any]:
+                   pair_threshold: float | None = None, comet_model: str | None = None) -> dict[str, Any]:
     """Translate, align and score the folder with every model and every folder of translations made elsewhere.
 
-    One row per model, then one per folder in `systems` (a web MT service, a translator), scored the same way."""
+    One row per model, then one per folder in `systems` (a web MT service, a translator), scored the same way;
+    `comet_model` adds a CometKiwi (reference-free) estimate to each row."""
     from align.encoder import MemoEncoder, get_encoder
     from eval.corpus import load_corpus
     from eval.corpus_translation import align_corpus, read_translation_dir
@@ -141,7 +142,7 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
         rows.append({
             "model": res["name"],
             "path": res["path"],
-            **_scores(corpus, alignments, references, presplit),
+            **_scores(corpus, alignments, references, presplit, comet_model),
             "sentences": n_done,
             "sentences_per_s": round(n_done / res["translate_s"], 2) if res["translate_s"] > 0 else None,
             "load_s": round(res["load_s"], 3),
@@ -155,7 +156,7 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
         alignments = align_corpus(corpus, translations, dict.fromkeys(translations, name), encoder,
                                   mode="translations")
         # Made elsewhere: speed, size and memory were not measured here, so they stay empty rather than zero.
-        rows.append({"model": name, "path": str(system), **_scores(corpus, alignments, references, presplit),
+        rows.append({"model": name, "path": str(system), **_scores(corpus, alignments, references, presplit, comet_model),
                      "sentences": n_sent, "sentences_per_s": None, "load_s": None, "size_mib": None,
                      "peak_rss_mib": None, "rss_over_baseline_mib": None})
     _distinct_names(rows)
@@ -195,11 +196,12 @@ def _distinct_names(rows: list[dict[str, Any]]) -> None:
         rows[n]["model"] = label
 
 
-def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, presplit: bool) -> dict[str, Any]:
+def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, presplit: bool,
+            comet_model: str | None = None) -> dict[str, Any]:
     """The quality and coverage columns of one row: against references when given, else pseudo-references."""
     from eval.pipeline import evaluate
 
-    metrics = evaluate(corpus, alignments, references=references, presplit=presplit)
+    metrics = evaluate(corpus, alignments, references=references, presplit=presplit, comet_model=comet_model)
     quality = metrics["translation_quality"]
     scored = quality.get("reference") or quality.get("pseudo_reference") or {}
     return {
@@ -215,6 +217,7 @@ def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, p
         "src_coverage": metrics["totals"]["src_coverage"],
         "tgt_coverage": metrics["totals"]["tgt_coverage"],
         "src_fact_coverage": metrics["totals"]["src_fact_coverage"],
+        "comet": (quality.get("comet") or {}).get("score"),
     }
 
 
@@ -222,6 +225,13 @@ _COLUMNS = [("model", "model"), ("chrF", "chrF"), ("chrF++", "chrF++"), ("BLEU",
             ("quality_against", "against"), ("scored_sentences", "scored"),
             ("src_coverage", "src cov."), ("tgt_coverage", "en cov."), ("src_fact_coverage", "src facts"),
             ("sentences_per_s", "sent/s"), ("size_mib", "size MiB"), ("peak_rss_mib", "peak RSS MiB")]
+
+
+def _columns(result: dict[str, Any]) -> list[tuple[str, str]]:
+    """The table's columns: CometKiwi only when some row was scored with it."""
+    if any(row.get("comet") is not None for row in result["models"]):
+        return [*_COLUMNS[:5], ("comet", "CometKiwi"), *_COLUMNS[5:]]
+    return _COLUMNS
 
 
 def _cell(value: Any) -> str:
@@ -251,9 +261,10 @@ def _notes(result: dict[str, Any]) -> list[str]:
 
 def markdown_table(result: dict[str, Any]) -> str:
     """The comparison as a Markdown table, signatures and memory method below it."""
-    lines = ["| " + " | ".join(h for _, h in _COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
+    columns = _columns(result)
+    lines = ["| " + " | ".join(h for _, h in columns) + " |", "|" + "---|" * len(columns)]
     for row in result["models"]:
-        lines.append("| " + " | ".join(_row_cell(row, k).replace("|", "\\|") for k, _ in _COLUMNS) + " |")
+        lines.append("| " + " | ".join(_row_cell(row, k).replace("|", "\\|") for k, _ in columns) + " |")
     lines.append("")
     lines += [f"- note: {note}" for note in _notes(result)]
     for row in result["models"]:
@@ -272,10 +283,11 @@ def print_table(result: dict[str, Any], file: Any = None) -> None:
 
     # Paths and folder names are text, not markup: "deepl[v2]" lost its "[v2]", and "a[/b]" raised MarkupError.
     table = Table(title=escape(f"mtk evaluate: {result['input']}"))
-    for key, header in _COLUMNS:
+    columns = _columns(result)
+    for key, header in columns:
         table.add_column(header, justify="left" if key in ("model", "quality_against") else "right")
     for row in result["models"]:
-        table.add_row(*(escape(_row_cell(row, k)) for k, _ in _COLUMNS))
+        table.add_row(*(escape(_row_cell(row, k)) for k, _ in columns))
     # sys.stdout looked up now, not bound at import: a caller may have replaced it since (tests, redirection).
     console = Console(file=file or sys.stdout, width=160)
     console.print(table)

@@ -181,3 +181,28 @@ def test_a_broken_model_fails_before_any_model_translates(damage: str, tiny_mari
     assert main(["evaluate", str(SEEDS), "--manifest", "--model", str(tiny_marian), "--model", str(broken)]) == 3
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith("mtk: error:") and str(broken) in err and started == []
+
+
+def test_evaluate_takes_a_comet_model_and_checks_it_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --comet-model existed on run only: a comparison of models could not carry a CometKiwi column.
+    systems = tmp_path / "human"
+    systems.mkdir()
+    code = main(["evaluate", str(SEEDS), "--translations", str(systems), "--comet-model", str(tmp_path / "none")])
+    err = capsys.readouterr().err.strip()
+    assert code == 3 and "\n" not in err and ("needs unbabel-comet" in err or "COMET model not found" in err)
+
+
+def test_the_comet_column_shows_only_when_measured() -> None:
+    import io
+
+    from eval.compare import markdown_table, print_table
+
+    row = {"model": "m", "path": "m", "signatures": {}, "peak_rss_mib": None, "comet": None}
+    result = {"input": "seeds", "models": [row]}
+    assert "CometKiwi" not in markdown_table(result)
+    result["models"].append({**row, "model": "n", "comet": 0.8123})
+    table = markdown_table(result)
+    assert "| CometKiwi |" in table.splitlines()[0] and "| 0.812 |" in table
+    out = io.StringIO()
+    print_table(result, file=out)
+    assert "CometKiwi" in out.getvalue()
