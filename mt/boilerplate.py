@@ -61,10 +61,10 @@ _MONTHS = (
 _DATE_OR_TIME = (
     rf"\d{{1,2}}:\d{{2}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}"
     rf"|\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b"
-    r"|\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"|(?<!\d)\d{1,4}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
     r"|\b(?:an?|one)\s+(?:minute|hour|day|week|month|year)\s+ago"
     r"|(?:sekunde|dakika|saa|siku|wiki|mwezi|miezi|mwaka|miaka)\s+\d+\s+(?:zilizopita|iliyopita|uliopita|ulioopita)"
-    r"|منذ\s+(?:\d+\s*)?(?:ثانية|ثوان|ثواني|دقيقة|دقائق|دقيقتين|ساعة|ساعات|ساعتين|يوم|أيام|يومين|أسبوع|أسابيع|"
+    r"|(?:منذ|قبل)\s+(?:\d{1,4}\s*)?(?:ثانية|ثوان|ثواني|دقيقة|دقائق|دقيقتين|ساعة|ساعات|ساعتين|يوم|أيام|يومين|أسبوع|أسابيع|"
     r"أسبوعين|شهر|أشهر|شهرين)"
 )
 _TIME_WORDS = (
@@ -95,7 +95,9 @@ NEUTRAL_RULES: tuple[Rule, ...] = (
     _regex("copyright", r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).{0,120}", max_words=20),
     _regex("copyright", r"copyright\s+(?-i:[A-Z]).{0,60}", max_words=6, sentence_words=1),
     _regex("photo-credit", r"(?:©|\(c\))\s*.{1,60}", max_words=10),
-    _regex("breadcrumb", r"[^.!?؟]{1,60}(?:\s[›»>/|]\s[^.!?؟›»>/|]{1,80}){2,}", max_words=20, sentence_words=6),
+    # Each part holds a letter: "Simba | 10 | 8 | 1 | 1 | 25" is a table row.
+    _regex("breadcrumb", r"(?=[^›»>/|]*[^\W\d_])[^.!?؟]{1,60}(?:\s[›»>/|]\s(?=[^›»>/|]*[^\W\d_])[^.!?؟›»>/|]{1,80}){2,}",
+           max_words=20, sentence_words=6),
     # An embedded tweet's signature: "— Jane Doe (@janedoe) June 4, 2024".
     _regex("embedded-post", rf"[^()]{{1,60}}\(@\w{{1,30}}\)\s*(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|"
            rf"\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}})", max_words=14),
@@ -108,7 +110,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex("not-found", r"(?:error\s+)?404(?:\s*[-:!.]\s*.*)?", max_words=12),
         _regex(
             "not-found",
-            r"(?:oops|sorry|error)?[!.,:\s]*(?:the\s+|this\s+)?page\s+(?:was\s+)?not\s+found.*|"
+            r"(?:oops|sorry|error)?[!.,:\s]*(?:the\s+|this\s+)?page\s+(?:was\s+)?not\s+found"
+            r"(?:\s+on\s+(?:this|our)\s+(?:server|site|website))?(?:[.!:]\s*.{0,150})?|"
             r"(?:oops|sorry)?[!.,:\s]*(?:the\s+|this\s+|that\s+)?page\s+(?:you\s+\w+\s+(?:looking|searching)\s+for\s+|"
             r"you\s+requested\s+)?(?:could\s+not|cannot|can'?t)\s+be\s+found.*|"
             r"the\s+(?:page|content|article)\s+you\s+(?:are|were)\s+(?:looking|searching)\s+for.*",
@@ -150,13 +153,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "byline",
             r"(?:(?:written|reported|reporting|edited|editing|compiled|additional\s+reporting)\s+by|"
             r"(?:author|reporter|correspondent|staff\s+writer|editor)\s*:)\s*[^.!?]{1,80}",
-            max_words=14,
+            max_words=14, sentence_words=7,
         ),
         _regex("source-credit", r"(?:source|sources|via|credit|credits)\s*:\s*.{1,80}", max_words=12),
         _regex(
             "timestamp",
             rf"(?=.*(?:{_DATE_OR_TIME}))(?:published|updated|last\s+updated|posted|modified)(?:\s+on)?\s*:?\s*.{{0,80}}",
-            max_words=12,
+            max_words=12, sentence_words=6,
         ),
         _regex("tags", r"(?:tags|topics|keywords|filed\s+under)\s*:.{0,200}|tags|topics", max_words=30),
         _regex("copyright", r"all\s+rights\s+reserved.*", max_words=15),
@@ -177,16 +180,23 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex("cookie-notice", r"(?:this\s+(?:web)?site|we)\s+uses?\s+cookies.{0,400}", max_words=80),
         _regex("cookie-notice", r"(?:accept|reject|allow|manage)(?:\s+all)?\s+cookies|cookie\s+(?:settings|policy|"
                r"preferences|notice)", max_words=6),
+        # Agency and site widgets: Reuters' licensing link, AP's credit and copy button, Al Jazeera's list markers.
+        _regex("navigation", r"purchase\s+licensing\s+rights(?:\s*,\s*opens\s+new\s+tab)?|list\s+of\s+\d+\s+items|"
+               r"end\s+of\s+list", max_words=6),
+        _phrases("share-widget", "copy link copied|link copied|copy link"),
+        _regex("photo-credit", r"(?-i:(?:AP|AFP|Reuters|EPA|Getty)\s+Photo\s*/\s*.{1,60})", max_words=8),
     ),
     "sw": (
         _regex("reading-time", r".*\bdakika\s+\d+\s+(?:za\s+)?(?:kusoma|kusomwa)\b.*", max_words=14),
         # The page, its content or the article "is not found / has been removed", within three words of the
         # subject ("Maudhui unayojaribu kuyatafuta hayapatikani"), not a report that some article was removed.
+        # The reader's own request: "unaoutafuta", "unayojaribu kuyatafuta" (that you look for), "uliouomba".
         _regex(
             "not-found",
-            r"(?:samahani[,!.]?\s*)?(?:ukurasa|maudhui|makala)(?:\s+\S+){0,3}?\s+(?:haupatikani|haipatikani|"
-            r"hayapatikani|hazipatikani|haikupatikana|haukupatikana|haupo|haipo|hayapo|yameondolewa|imeondolewa|"
-            r"umeondolewa|yamekwishaondolewa)\b(?:\s+\S+){0,5}",
+            r"(?:samahani[,!.]?\s*)?(?:ukurasa|maudhui|makala)(?:\s+(?:huu|hii|haya))?(?:\s+u(?:na|li)\w+(?:\s+\S+)?)?"
+            r"\s+(?:haupatikani|haipatikani|hayapatikani|hazipatikani|haikupatikana|haukupatikana|haupo|haipo|hayapo|"
+            r"yameondolewa|imeondolewa|umeondolewa|yamekwishaondolewa)\b(?:\s+(?:kwa\s+sasa|tena|au|\w*ondolewa|"
+            r"\w*hamishwa))*",
             max_words=14,
         ),
         _phrases(
@@ -211,8 +221,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
             max_words=12,
         ),
         _regex("source-credit", r"(?:chanzo|vyanzo)\s*:\s*.{1,80}", max_words=12),
-        _regex("timestamp", rf"(?=.*(?:{_DATE_OR_TIME}))(?:imechapishwa|ilichapishwa|imesasishwa|ilisasishwa)\b.{{0,60}}",
-               max_words=12),
+        _regex("timestamp", rf"(?=.*(?:{_DATE_OR_TIME}))(?:imechapishwa|ilichapishwa|imesasishwa|ilisasishwa|imepakiwa)"
+               r"\b.{0,60}", max_words=12, sentence_words=6),
         _regex("tags", r"(?:mada|vitambulisho)\s*:.{0,200}", max_words=30),
         _regex("copyright", r"haki\s+zote\s+zimehifadhiwa.*", max_words=15),
         _regex("photo-credit", r"(?:picha|chanzo\s+cha\s+picha)\s*[:/]\s*.{1,60}|chanzo\s+cha\s+picha\s*,.{1,60}",
@@ -222,13 +232,19 @@ RULES: dict[str, tuple[Rule, ...]] = {
         # title ("Na Rais Samia Suluhu Hassan") and a title-case headline ("Na Wanawake Wanapaswa Kulitumia.") are
         # not bylines.
         _regex("byline", r"(?-i:Na\s+(?!(?:Rais|Waziri|Mhe|Mheshimiwa|Dkt|Dk|Bw|Bi|Mungu|Serikali|Wanawake|Wananchi)\b)"
-               r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})", max_words=4, sentence_words=1),
+               r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}|NA\s+[A-Z'’-]{2,}(?:\s+[A-Z'’-]{2,}){1,2})", max_words=4,
+               sentence_words=1),
         # "Picha na Simão Hossi, CC-BY 3.0" (photo by ...): a capitalised name, so "Picha na video zilionyesha" stays.
         _regex("photo-credit", r"picha\s+(?:na|kwa\s+hisani\s+ya)\s+(?-i:[A-Z]).{0,60}", max_words=8),
         _regex("navigation", r"(?:tufuate|tufuatilie|fuatilia)\s+(?:kwenye|katika|kupitia)\s+.{1,40}|"
                r"jiunge\s+na\s+jarida\s+letu.{0,40}", max_words=8),
         _regex("navigation", r"(?:jiunge|tufuate|jisajili)\s+(?:na|nasi|kwenye|katika)?\s*(?:\w+\s+){0,3}"
-               r"(?:whatsapp|telegram|youtube|instagram|facebook|twitter|tiktok)\b.{0,40}", max_words=10),
+               r"(?:whatsapp|telegram|youtube|instagram|facebook|twitter|tiktok)\b.{0,40}", max_words=10,
+               sentence_words=6),
+        # BBC's markers around an embedded post and its disclaimer: "Ruka Twitter ujumbe, 1", "Mwisho wa Twitter ujumbe".
+        _regex("embedded-post", r"(?:ruka|mwisho\s+wa)\s+(?:twitter|x|facebook|instagram|youtube|tiktok)\s+ujumbe"
+               r"(?:\s*,?\s*\d+)?", max_words=6),
+        _regex("embedded-post", r"bbc\s+haihusiki\s+na\s+maudhui\s+ya\s+kurasa\s+za\s+nje.{0,80}", max_words=25),
         _phrases("navigation", "ruka hadi maudhui"),
         _regex("cookie-notice", r"tovuti\s+hii\s+inatumia\s+(?:vidakuzi|cookies).{0,400}", max_words=80),
     ),
@@ -243,7 +259,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
             # The page or content "you are looking for" / "requested": not "the item the agency published was deleted".
             r"(?:عذرا[،,]?\s*)?(?:خطأ\s*404\s*[-:]?\s*)?(?:ال)?(?:صفحة|محتوى|مقال|خبر)\s+"
             r"(?:(?:التي|الذي)\s+(?:تبحث|تحاول|طلبت)\S*(?:\s+\S+){0,2}?\s+|المطلوبة?\s+)?(?:قد\s+)?"
-            r"(?:غير\s+موجود|غير\s+متوفر|غير\s+متاح|لم\s+يتم\s+العثور|تم\s+حذف)\S*(?:\s+\S+){0,5}",
+            r"(?:غير\s+موجود|غير\s+متوفر|غير\s+متاح|لم\s+يتم\s+العثور|تم\s+حذف)\S*"
+            r"(?:\s+(?:حاليا|الآن|او|أو|ربما|تم|حذفها|حذفه|نقلها|نقله|عليها|عليه))*",
             max_words=20,
         ),
         _phrases(
@@ -279,7 +296,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "timestamp",
             rf"(?=.*(?:{_DATE_OR_TIME}))(?:نشر\s+في|نُشر\s+في|تاريخ\s+النشر|آخر\s+تحديث|اخر\s+تحديث|تم\s+التحديث|محدث)"
             r"\s*:?.{0,60}",
-            max_words=12,
+            max_words=12, sentence_words=6,
         ),
         _regex("tags", r"(?:الوسوم|وسوم|الكلمات\s+المفتاحية|كلمات\s+مفتاحية|مواضيع)\s*:.{0,200}", max_words=30),
         _regex("copyright", r"(?:جميع\s+الحقوق\s+محفوظة|حقوق\s+النشر).*", max_words=15),
@@ -287,7 +304,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
                max_words=10),
         _phrases("caption-label", "التعليق على الصورة|تعليق الصورة|شرح الصورة|التعليق على الفيديو"),
         _regex("navigation", r"تابعونا?\s+على\s+.{1,40}|اشترك\s+في\s+(?:نشرتنا|النشرة).{0,40}", max_words=8),
-        _phrases("navigation", "انتقل إلى المحتوى"),
+        _phrases("navigation", "انتقل إلى المحتوى|تخطى إلى المحتوى"),
+        # BBC Arabic's markers around an embedded post or podcast.
+        _regex("embedded-post", r"(?:تخطى|تخط|نهاية)\s+(?:تويتر|فيسبوك|انستغرام|إنستغرام|يوتيوب|البودكاست|تيك\s*توك)"
+               r"(?:\s+\S+){0,3}", max_words=6),
         _regex("cookie-notice", r"(?:يستخدم|نستخدم)\s+(?:هذا\s+الموقع\s+)?(?:ملفات\s+)?(?:تعريف\s+الارتباط|الكوكيز|كوكيز)"
                r".{0,400}", max_words=80),
     ),

@@ -101,7 +101,9 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
         # full stop too; prose shows itself by a break inside a sentence, or by a sentence ending inside a line or at
         # the end of one of them.
         and (any(_cut_mid_sentence(line, after) for line, after in zip(body, lines[1:]))
-             or any(_INNER_SENTENCE_END.search(line) for line in lines) or any(ends_sentence(line) for line in body))
+             or any(_INNER_SENTENCE_END.search(line) for line in lines)
+             # Prose wraps mostly inside sentences; a page of one paragraph per line ends most lines with one.
+             or 0 < sum(ends_sentence(line) for line in body) * 2 <= len(body))
     )
 
 
@@ -157,17 +159,22 @@ class _Cleaner:
         self.in_related_block = False
         self.related_gap = False
         self.related_items = 0
-        self.related_spaced = False  # a blank line between the header and its first item
+        self.related_spaced = False  # blank lines between the list's items
+        self.header_gap = False  # a blank line between the header and its first item
 
     def run(self, units: list[Paragraph], text: str) -> CleanResult:
         for i, unit in enumerate(units):
             following = units[i + 1] if i + 1 < len(units) else None
-            # A "Read also" list written tight under its header ends at the first blank line (a crosshead or a pull
-            # quote follows); one whose items stand in paragraphs of their own, a blank line after the header, goes
-            # on to the first line that is no link title. Web addresses, never content, are dropped in either.
+            # A "Read also" list whose items stand on consecutive lines ends at the first blank line (a crosshead or
+            # a pull quote follows); one whose items stand in paragraphs of their own goes on to the first line that
+            # is no link title. Which it is shows between its first two items (or, after one item, between the
+            # header and it). Web addresses, never content, are dropped in either.
             blank = i > 0 and "\n\n" in text[units[i - 1].end:unit.start]
             if self.in_related_block and self.related_items == 0:
-                self.related_spaced = blank
+                self.header_gap = blank
+            elif self.in_related_block and self.related_items == 1:
+                self.related_spaced = blank and self.header_gap
+                self.related_gap = blank and not self.related_spaced
             elif blank and not self.related_spaced:
                 self.related_gap = True
             self._take(unit, following)
@@ -178,7 +185,9 @@ class _Cleaner:
 
     def _take(self, unit: Paragraph, following: Paragraph | None) -> None:
         reason = self._line_reason(unit.text) or self._menu_reason(unit, following)
-        self.after_chrome = reason is not None
+        # A menu goes on after navigation; an advertisement or a credit may well stand before a crosshead.
+        self.after_chrome = reason in ("navigation", "breadcrumb", "related-links") or (
+            self.after_chrome and reason is not None)
         if reason:
             self._drop(unit.text, reason, unit)
             return
@@ -221,7 +230,7 @@ class _Cleaner:
                 return rule.reason
         if words <= _MAX_CREDIT_WORDS and CREDIT_LINE.fullmatch(bare):
             return "photo-credit"
-        if words <= TIMESTAMP_MAX_WORDS and is_timestamp_line(bare):
+        if words <= TIMESTAMP_MAX_WORDS and not sentence_like and is_timestamp_line(bare):
             return "timestamp"
         return None
 

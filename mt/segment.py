@@ -66,8 +66,11 @@ _AR_INITIAL_START = re.compile(r"[\u0621-\u064a]\.(?:\s|$)")
 _AR_LONE_INITIAL_END = re.compile(r"(?:^|\s)[\u0621-\u064a]\.$")
 # A numbered item inside a sentence: "... (1) إغلاق المدارس، (2) ...".
 _LIST_ITEM = re.compile(r"\(?\d{1,2}\)")
-# An item number left alone before its item: "mambo matatu: 1." | "Bei ya mafuta itashuka." (not "on May 6.").
-_ITEM_NUMBER_END = re.compile(r"(?:^|[:;]\s*)\d{1,2}\.$")
+# An item number left alone before its item: "mambo matatu: 1." | "Bei ya mafuta itashuka." (not "on May 6.", nor
+# a time, score or ratio: "at 10:30.", "3:2.").
+_ITEM_NUMBER_END = re.compile(r"(?:^|[:;]\s+)\d{1,2}\.$")
+# The next number of a list that runs inside one sentence: "1. Elimu bora kwa wote 2." | "Huduma za afya".
+_NEXT_ITEM_END = re.compile(r"\s(\d{1,2})\.$")
 _CLOSERS = "\"'”’»)]"
 _LEADING_CLOSERS = re.compile(rf"[{re.escape(_CLOSERS)}]+(?=\s|$)")
 # A quote that follows a space at a piece's very end opens the next sentence ('He came. " Then we left."').
@@ -228,6 +231,9 @@ def _is_false_break(text: str, prev: tuple[int, int], nxt: tuple[int, int], lang
     if initial and initial.group(1).isupper() and lang != "ar":
         return True
     if _ITEM_NUMBER_END.search(left):
+        return True
+    item = _NEXT_ITEM_END.search(left)
+    if item and int(item.group(1)) > 1 and re.search(rf"(?:^|\s){int(item.group(1)) - 1}\.\s", left):
         return True
     match = _LAST_TOKEN.search(left)
     if not match:

@@ -230,6 +230,17 @@ def test_auto_and_swahili_agree_on_seed_000(lang: str) -> None:
         ("Image source: Getty Images / Reuters / AFP.", "photo-credit", "en"),
         ("Copyright BBC News", "copyright", "en"),
         ("Na Mwandishi Wetu", "byline", "sw"),
+        # Third review: page chrome of BBC, Reuters, AP, Al Jazeera and Taifa Leo pages.
+        ("Ruka Twitter ujumbe, 1", "embedded-post", "sw"),
+        ("Mwisho wa Twitter ujumbe, 1", "embedded-post", "sw"),
+        ("تخطى البودكاست وواصل القراءة", "embedded-post", "ar"),
+        ("قبل 3 ساعات", "timestamp", "ar"),
+        ("Imepakiwa - Monday, April 29, 2024 10:30 AM", "timestamp", "sw"),
+        ("NA CHARLES WASONGA", "byline", "sw"),
+        ("Purchase Licensing Rights, opens new tab", "navigation", "en"),
+        ("AP Photo/Brian Inganga", "photo-credit", "en"),
+        ("Copy Link copied", "share-widget", "en"),
+        ("list of 4 items", "navigation", "en"),
     ],
 )
 def test_boilerplate_lines_are_dropped(line: str, reason: str, lang: str) -> None:
@@ -276,6 +287,19 @@ def test_boilerplate_lines_are_dropped(line: str, reason: str, lang: str) -> Non
         "Makala hiyo imeondolewa kwenye tovuti baada ya malalamiko ya wasomaji wengi.",
         "Copyright Act amendments were passed by Parliament on Tuesday.",
         "Kenyan President William Ruto (@WilliamsRuto) said on Monday that taxes would fall",  # no tweet signature
+        # Third review: a date said as a sentence (an answer), a sentence starting like a time stamp or a byline,
+        # "not found" said of something else, table rows.
+        "Tarehe 29 Aprili 2024.",
+        "On May 5.",
+        "في 15 أبريل 2023.",
+        "Published on April 28, the weather service's warning had predicted heavy rains.",
+        "Jiunge na kundi la WhatsApp la wazazi wa shule hiyo.",
+        "Ukurasa wake wa Twitter haupatikani tena nchini Tanzania tangu Jumatatu.",
+        "Makala hiyo imeondolewa baada ya malalamiko.",
+        "المقال تم حذفه بعد ساعات من نشره.",
+        "The page was not found by investigators until Tuesday.",
+        "Simba | 10 | 8 | 1 | 1 | 25",
+        "Reported by local media, the attack killed five people.",
     ],
 )
 def test_content_mentioning_widget_words_is_kept(line: str) -> None:
@@ -392,12 +416,13 @@ def test_arabic_presentation_forms_read_as_letters() -> None:
 def test_section_names_go_in_a_menu_and_stay_as_crossheads() -> None:
     # One-word section names ("Michezo", Sport) were dropped anywhere, so the crosshead "Afya" (Health) over the
     # health part of an article went too.
-    text = ("Habari\nMichezo\nBiashara\n\nMvua kubwa yaleta mafuriko\n\nMvua kubwa ilinyesha jana usiku.\n\nAfya\n\n"
-            "Hospitali zimejaa wagonjwa.\n\nShiriki\n\nSiasa\n")
+    # An advertisement before a crosshead does not make it a menu (the second review found "Health" dropped so).
+    text = ("Habari\nMichezo\nBiashara\n\nMvua kubwa yaleta mafuriko\n\nMvua kubwa ilinyesha jana usiku.\n\n"
+            "Matangazo\n\nAfya\n\nHospitali zimejaa wagonjwa.\n\nSiasa\nUchumi\n")
     result = clean_text(text, "sw")
     assert [(d.reason, d.text) for d in result.dropped] == [
-        ("navigation", "Habari"), ("navigation", "Michezo"), ("navigation", "Biashara"), ("share-widget", "Shiriki"),
-        ("navigation", "Siasa")]
+        ("navigation", "Habari"), ("navigation", "Michezo"), ("navigation", "Biashara"),
+        ("advertisement", "Matangazo"), ("navigation", "Siasa"), ("navigation", "Uchumi")]
     assert "Afya" in [p.text for p in result.paragraphs]
     arabic = clean_text("أخبار\nسياسة\n\nوقع البلدان اتفاقا للتعاون.\n\nصحة\n\nامتلأت المستشفيات.\n", "ar")
     assert [d.text for d in arabic.dropped] == ["أخبار", "سياسة"] and "صحة" in [p.text for p in arabic.paragraphs]
@@ -408,3 +433,29 @@ def test_a_line_of_digits_and_slashes_is_read_at_once() -> None:
     # "12/05/" repeated took tens of seconds (121 characters: 51 s).
     for line in ("12/05/" * 20 + "x", "11." * 38 + "x"):
         assert [p.text for p in clean_text(f"Habari za leo\n\n{line}\n", "sw").paragraphs][-1] == line
+
+
+def test_a_tight_related_list_after_a_blank_line_ends_at_the_next_blank_line() -> None:
+    # BBC Swahili: "Unaweza pia kusoma:", a blank line, the items on consecutive lines, then a crosshead.
+    text = ("Mvua ilinyesha jana.\n\nUnaweza pia kusoma:\n\n- Ruto aagiza uchunguzi wa mafuriko\n"
+            "- Mafuriko yaua watu kumi\n\nAfya\n\nWizara ya Afya imeonya kuhusu kipindupindu.\n")
+    result = clean_text(text, "sw")
+    assert [d.text for d in result.dropped] == ["Unaweza pia kusoma:", "- Ruto aagiza uchunguzi wa mafuriko",
+                                                "- Mafuriko yaua watu kumi"]
+    assert "Afya" in [p.text for p in result.paragraphs]
+
+
+def test_a_page_of_one_paragraph_per_line_is_not_read_as_wrapped() -> None:
+    # Lines of similar length, most ending a sentence: a headline over its paragraphs, copied without blank lines.
+    text = ("Kenya floods: Dam burst kills 42 near Mai Mahiu town in Nakuru\n"
+            "A dam burst in western Kenya on Monday killed 42 people, officials said.\n"
+            "More than 100 people are still missing after the night's flooding.\n"
+            "Share this article\n")
+    assert len(raw_paragraphs(text)) == 4
+    assert [d.reason for d in clean_text(text, "en").dropped] == ["share-widget"]
+
+
+def test_long_runs_of_digits_are_read_at_once() -> None:
+    # A run of 8,000 digits took 25 s: "\\d+ hours ago" was tried at every digit.
+    line = "1" * 8000
+    assert [p.text for p in clean_text(f"Namba ya akaunti\n\n{line}\n", "sw").paragraphs][-1] == line

@@ -97,6 +97,12 @@ from mt.segment import split_sentences, split_with_offsets
         # A numbered list inside a paragraph keeps each number with its item (not "on May 6." above).
         ("sw", "Waziri alitaja mambo matatu: 1. Bei ya mafuta itashuka. 2. Kodi itapunguzwa.",
          ["Waziri alitaja mambo matatu: 1. Bei ya mafuta itashuka.", "2. Kodi itapunguzwa."]),
+        # ... a list that runs inside one sentence stays one, and a time or a score before a full stop is no number.
+        ("sw", "Serikali ina vipaumbele vitatu: 1. Elimu bora kwa wote 2. Huduma za afya 3. Maji safi.",
+         ["Serikali ina vipaumbele vitatu: 1. Elimu bora kwa wote 2. Huduma za afya 3. Maji safi."]),
+        ("en", "The meeting began at 10:30. County leaders attended.",
+         ["The meeting began at 10:30.", "County leaders attended."]),
+        ("sw", "Simba ilishinda 3:2. Mashabiki walifurahi.", ["Simba ilishinda 3:2.", "Mashabiki walifurahi."]),
         # An Arabic site name written like an address, and a title inside brackets, hold their glued dots.
         ("ar", "وقال المتحدث للجزيرة.نت إن المحادثات بدأت.", ["وقال المتحدث للجزيرة.نت إن المحادثات بدأت."]),
         ("sw", "Alisema (Dkt.Mpango) atakuja. Kisha akaondoka.", ["Alisema (Dkt.Mpango) atakuja.", "Kisha akaondoka."]),
