@@ -26,8 +26,21 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                         "file-name order, each once, their sentences as mtk segments them (blank: no reference)")
     p.add_argument("--max-length", type=_max_length, default=None, metavar="N",
                    help="longest translation in tokens (default: the translator's, 256)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
+                   help="device for translation (default: cuda if available)")
+    p.add_argument("--compute-type", default="default",
+                   help="CTranslate2 compute type (default: int8 on CPU, int8_float16 on CUDA)")
     p.add_argument("--comet-model", metavar="PATH",
                    help="COMET/CometKiwi checkpoint for a reference-free quality estimate (needs unbabel-comet)")
+
+
+def _check_decoding(args: argparse.Namespace) -> None:
+    """A device or compute type this machine lacks is a usage error now, before the folder is read."""
+    from mt.options import decoding_options
+
+    options = decoding_options(args.max_length, args.device, args.compute_type)
+    if options is not None and (args.device != "auto" or args.compute_type != "default"):
+        options.check_runtime()
 
 
 def _check_comet(model: str | None) -> None:
@@ -101,9 +114,12 @@ def _run(args: argparse.Namespace) -> int:
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _check_comet(args.comet_model)  # as --words fails early too
+    if not args.no_mt and not args.translations:
+        _check_decoding(args)
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,
-                          comet_model=args.comet_model, max_length=args.max_length,
+                          comet_model=args.comet_model, max_length=args.max_length, device=args.device,
+                          compute_type=args.compute_type,
                           word_model=(args.word_model or DEFAULT_WORD_MODEL) if args.words else None,
                           threshold=args.threshold, translations_dir=args.translations,
                           pair_threshold=args.pair_threshold)
@@ -124,6 +140,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _check_comet(args.comet_model)
+    if args.models:
+        _check_decoding(args)
     # Every file the run reads: the folder's (articles, manifest), the translations given, the references.
     inputs: list[str | os.PathLike[str] | None] = [args.references]
     for given in (args.folder, *(args.systems or [])):
@@ -134,7 +152,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         refuse_overwriting_inputs(path, inputs)
     result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
                             references=args.references, presplit=args.presplit, max_length=args.max_length,
-                            systems=args.systems, pair_threshold=args.pair_threshold, comet_model=args.comet_model)
+                            systems=args.systems, pair_threshold=args.pair_threshold, comet_model=args.comet_model,
+                            device=args.device, compute_type=args.compute_type)
     write_outputs(result, args.json, args.markdown)  # first: the files must not depend on the table printing
     print_table(result)
     return 0

@@ -16,14 +16,15 @@ from mt.errors import ModelError
 
 
 def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, langs: list[str],
-                        max_length: int | None = None) -> tuple[dict[str, Any], str | None]:
+                        max_length: int | None = None, device: str = "auto",
+                        compute_type: str = "default") -> tuple[dict[str, Any], str | None]:
     """Translator per source language ({} for cross-lingual mode, with the reason); a named model must load."""
     if no_mt:
         return {}, "cross-lingual mode requested (--no-mt)"
-    from mt.options import TranslationOptions
+    from mt.options import decoding_options
     from mt.translator import Translator
 
-    options = TranslationOptions(max_decoding_length=max_length) if max_length is not None else None
+    options = decoding_options(max_length, device, compute_type)
     if model:
         translator = Translator.load(model, offline=offline, options=options)
         # A language-pair model (opus-mt-ar-en) on a folder with Swahili too: those articles are aligned

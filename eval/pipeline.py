@@ -168,6 +168,7 @@ class RunResult:
 def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = None, offline: bool | None = None,
                  no_mt: bool = False, use_manifest: bool = False, references: str | Path | None = None,
                  presplit: bool = False, comet_model: str | None = None, max_length: int | None = None,
+                 device: str = "auto", compute_type: str = "default",
                  word_model: str | None = None, log: TextIO | None = None,
                  threshold: float | None = None, translations_dir: str | Path | None = None,
                  pair_threshold: float | None = None) -> RunResult:
@@ -205,7 +206,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         alignments = align_corpus(corpus, translations, models, encoder, config, mode="translations")
     else:
         langs = sorted({d.lang for d in corpus.sources})
-        translators, why_not = resolve_translators(model, offline, no_mt, langs, max_length)
+        translators, why_not = resolve_translators(model, offline, no_mt, langs, max_length, device, compute_type)
         if why_not:
             print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} "
                   f"({why_not})", file=log)

@@ -122,3 +122,12 @@ class TranslationOptions:
             if k not in ("device", "inter_threads", "intra_threads", "max_batch_tokens")
         }
         return json.dumps(out_affecting, sort_keys=True)
+
+
+def decoding_options(max_length: int | None = None, device: str = "auto",
+                     compute_type: str = "default") -> TranslationOptions | None:
+    """The options `mtk run` and `mtk evaluate` set (None when all are the defaults, so a translator keeps its own)."""
+    if max_length is None and device == "auto" and compute_type == "default":
+        return None
+    return TranslationOptions(max_decoding_length=max_length or TranslationOptions.max_decoding_length, device=device,
+                              compute_type=compute_type)

@@ -20,7 +20,8 @@ def test_evaluate_two_models_prints_table(tmp_path: Path, tiny_marian: Path, tin
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     js, md = tmp_path / "cmp.json", tmp_path / "cmp.md"
     code = main(["evaluate", str(SEEDS), "--manifest", "--model", str(tiny_marian), "--model", str(tiny_marian_b),
-                 "--max-length", "24", "--json", str(js), "--markdown", str(md)])
+                 "--max-length", "24", "--json", str(js), "--markdown", str(md), "--device", "cpu",
+                 "--compute-type", "int8"])
     out = capsys.readouterr().out
     assert code == 0
     assert "opus-mt-tiny" in out and "opus-mt-tiny-b" in out and "chrF" in out and "peak RSS" in out
@@ -206,3 +207,19 @@ def test_the_comet_column_shows_only_when_measured() -> None:
     out = io.StringIO()
     print_table(result, file=out)
     assert "CometKiwi" in out.getvalue()
+
+
+def test_run_and_evaluate_check_the_device_and_compute_type_first(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # --device and --compute-type existed on translate and align only; run and evaluate now take them, checked as
+    # usage errors before the folder is read.
+    import ctranslate2
+
+    out = tmp_path / "out"
+    assert main(["run", str(SEEDS), "-o", str(out), "--compute-type", "int3"]) == 2
+    assert "unknown compute type 'int3'" in capsys.readouterr().err
+    assert main(["evaluate", str(SEEDS), "--model", "x", "--compute-type", "int3"]) == 2
+    if ctranslate2.get_cuda_device_count() == 0:
+        assert main(["run", str(SEEDS), "-o", str(out), "--device", "cuda"]) == 2
+        assert "--device cuda: CTranslate2 sees no CUDA GPU here" in capsys.readouterr().err
+    assert not out.exists()
