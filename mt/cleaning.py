@@ -67,8 +67,9 @@ class CleanResult:
 
 
 def duplicate_key(text: str) -> str:
-    """Comparison key under which near-verbatim repeats collide: no whitespace, no final full stop, case-folded."""
-    return re.sub(r"\s+", "", text).rstrip(".").casefold()
+    """Comparison key under which near-verbatim repeats collide: no whitespace or quotes, no final stop, case-folded."""
+    # Quotes go too: a pull quote repeats a sentence of the body in quotation marks ("“Tutashinda,” alisema.").
+    return re.sub(r"[\s\"'“”‘’«»„]+", "", text).rstrip(".").casefold()
 
 
 def raw_paragraphs(text: str) -> list[Paragraph]:

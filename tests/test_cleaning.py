@@ -459,3 +459,13 @@ def test_long_runs_of_digits_are_read_at_once() -> None:
     # A run of 8,000 digits took 25 s: "\\d+ hours ago" was tried at every digit.
     line = "1" * 8000
     assert [p.text for p in clean_text(f"Namba ya akaunti\n\n{line}\n", "sw").paragraphs][-1] == line
+
+
+def test_a_pull_quote_in_quotation_marks_is_a_repeat() -> None:
+    # A pull quote repeats a paragraph of the body in quotation marks, or in capitals: the quotes kept them apart.
+    text = ("Rais alihutubia bunge jana kuhusu rushwa serikalini.\n\n"
+            "Hatutakubali rushwa katika serikali hii hata kidogo.\n\n"
+            "“Hatutakubali rushwa katika serikali hii hata kidogo”\n\n"
+            "HATUTAKUBALI RUSHWA KATIKA SERIKALI HII HATA KIDOGO\n")
+    result = clean_text(text, "sw")
+    assert len(result.paragraphs) == 2 and [d.reason for d in result.dropped] == ["duplicate", "duplicate"]
