@@ -134,25 +134,21 @@ def _without_bullet(unit: Paragraph) -> Paragraph:
     return Paragraph(unit.text[bullet.end() :], unit.start + bullet.end(), unit.end, unit.raw_index)
 
 
-def clean_text(text: str, lang: str, from_html: bool = False) -> CleanResult:
+def clean_text(text: str, lang: str) -> CleanResult:
     """Drop boilerplate lines and repeated paragraphs from normalised `text` (page in `lang`, or 'auto').
 
     The patterns of `lang` and English apply (site chrome is often English); with 'auto', those of every language.
-    `from_html`: the text was extracted from a web page, whose link lists the extractor has already removed.
     """
-    return _Cleaner(canonical_code(lang), from_html).run(raw_paragraphs(text), text)
+    return _Cleaner(canonical_code(lang)).run(raw_paragraphs(text), text)
 
 
 class _Cleaner:
     """One pass over the raw paragraphs; keeps the state that crosses lines (related-links blocks, seen paragraphs)."""
 
-    def __init__(self, lang: str, from_html: bool = False) -> None:
+    def __init__(self, lang: str) -> None:
         self.rules: tuple[Rule, ...] = rules_for(lang)
         self.related_header, self.related_teaser = related_patterns(lang)
         self.section_label = section_label_pattern(lang)
-        # trafilatura removes a "Read also" block's links but keeps its header: the paragraph after that header is
-        # the article's own (a pull quote, a crosshead), not a teaser title.
-        self.titles_follow_headers = not from_html
         self.after_chrome = True  # the top of the page counts as page chrome
         self.result = CleanResult()
         self.seen: dict[str, Paragraph] = {}
@@ -197,8 +193,7 @@ class _Cleaner:
             self._drop(unit.text, reason, unit)
             return
         if self.in_related_block and (URL.fullmatch(unit.text)
-                                      or (not self.related_gap and self.titles_follow_headers
-                                          and self._is_link_title(unit.text))):
+                                      or (not self.related_gap and self._is_link_title(unit.text))):
             self._drop(unit.text, "related-links", unit)
             self.related_items += 1
             return
