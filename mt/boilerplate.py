@@ -95,13 +95,19 @@ NEUTRAL_RULES: tuple[Rule, ...] = (
     _regex("copyright", r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).{0,120}", max_words=20),
     _regex("copyright", r"copyright\s+(?-i:[A-Z]).{0,60}", max_words=6, sentence_words=1),
     _regex("photo-credit", r"(?:©|\(c\))\s*.{1,60}", max_words=10),
-    # Each part holds a letter: "Simba | 10 | 8 | 1 | 1 | 25" is a table row.
-    _regex("breadcrumb", r"(?=[^›»>/|]*[^\W\d_])[^.!?؟]{1,60}(?:\s[›»>/|]\s(?=[^›»>/|]*[^\W\d_])[^.!?؟›»>/|]{1,80}){2,}",
-           max_words=20, sentence_words=6),
     # An embedded tweet's signature: "— Jane Doe (@janedoe) June 4, 2024".
     _regex("embedded-post", rf"[^()]{{1,60}}\(@\w{{1,30}}\)\s*(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|"
            rf"\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}})", max_words=14),
     _regex("embedded-post", r"pic\.twitter\.com/\S+", max_words=1),
+    _regex("navigation", r"(?:page\s+|ukurasa\s+|صفحة\s+)?\d{1,4}(?:\s*[|/·•]\s*\d{1,4})+(?:\s*[|/·•]?\s*(?:next|previous|prev|"
+           r"ijayo|iliyopita|التالي|السابق|»|«|›|‹))?", max_words=20),
+)
+
+# Tried after the language rules, which name a line more precisely ("Image source: Getty / AFP" is a credit).
+LAST_RULES: tuple[Rule, ...] = (
+    # Each part holds a letter: "Simba | 10 | 8 | 1 | 1 | 25" is a table row.
+    _regex("breadcrumb", r"(?=[^›»>/|]*[^\W\d_])[^.!?؟]{1,60}(?:\s[›»>/|]\s(?=[^›»>/|]*[^\W\d_])[^.!?؟›»>/|]{1,80}){2,}",
+           max_words=20, sentence_words=6),
 )
 
 RULES: dict[str, tuple[Rule, ...]] = {
@@ -111,7 +117,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex(
             "not-found",
             r"(?:oops|sorry|error)?[!.,:\s]*(?:the\s+|this\s+)?page\s+(?:was\s+)?not\s+found"
-            r"(?:\s+on\s+(?:this|our)\s+(?:server|site|website))?(?:[.!:]\s*.{0,150})?|"
+            r"(?:\s+on\s+(?:this|our)\s+(?:server|site|website))?(?:[.!:]\s*.{0,150}|\s*[-–|]\s*.{1,60})?|"
             r"(?:oops|sorry)?[!.,:\s]*(?:the\s+|this\s+|that\s+)?page\s+(?:you\s+\w+\s+(?:looking|searching)\s+for\s+|"
             r"you\s+requested\s+)?(?:could\s+not|cannot|can'?t)\s+be\s+found.*|"
             r"the\s+(?:page|content|article)\s+you\s+(?:are|were)\s+(?:looking|searching)\s+for.*",
@@ -196,7 +202,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"(?:samahani[,!.]?\s*)?(?:ukurasa|maudhui|makala)(?:\s+(?:huu|hii|haya))?(?:\s+u(?:na|li)\w+(?:\s+\S+)?)?"
             r"\s+(?:haupatikani|haipatikani|hayapatikani|hazipatikani|haikupatikana|haukupatikana|haupo|haipo|hayapo|"
             r"yameondolewa|imeondolewa|umeondolewa|yamekwishaondolewa)\b(?:\s+(?:kwa\s+sasa|tena|au|\w*ondolewa|"
-            r"\w*hamishwa))*",
+            r"\w*hamishwa))*(?:[.!]\s*.{0,150}|\s*[-–|]\s*.{1,60})?",
             max_words=14,
         ),
         _phrases(
@@ -238,6 +244,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _regex("photo-credit", r"picha\s+(?:na|kwa\s+hisani\s+ya)\s+(?-i:[A-Z]).{0,60}", max_words=8),
         _regex("navigation", r"(?:tufuate|tufuatilie|fuatilia)\s+(?:kwenye|katika|kupitia)\s+.{1,40}|"
                r"jiunge\s+na\s+jarida\s+letu.{0,40}", max_words=8),
+        # The site's own channel ("chaneli yetu", our channel) is a prompt even as a sentence; another group is news.
+        _regex("navigation", r"(?=.*\b(?:yetu|letu|wetu|zetu|nasi)\b)(?:jiunge|tufuate|jisajili)\s+(?:na|nasi|kwenye|"
+               r"katika)?\s*(?:\w+\s+){0,3}(?:whatsapp|telegram|youtube|instagram|facebook|twitter|tiktok)\b.{0,60}",
+               max_words=14),
         _regex("navigation", r"(?:jiunge|tufuate|jisajili)\s+(?:na|nasi|kwenye|katika)?\s*(?:\w+\s+){0,3}"
                r"(?:whatsapp|telegram|youtube|instagram|facebook|twitter|tiktok)\b.{0,40}", max_words=10,
                sentence_words=6),
@@ -251,7 +261,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "ar": (
         _regex(
             "reading-time",
-            r".*(?:\d+\s*(?:دقائق|دقيقة|دقيقتان|د)\s*(?:لل)?قراءة|(?:وقت\s+ال)?قراءة\s*:?\s*\d+\s*(?:دقائق|دقيقة|د)).*",
+            r".*(?:(?<!\d)\d{1,3}\s*(?:دقائق|دقيقة|دقيقتان|د)\s*(?:لل)?قراءة|(?:وقت\s+ال)?قراءة\s*:?\s*\d{1,3}\s*"
+            r"(?:دقائق|دقيقة|د)).*",
             max_words=14,
         ),
         _regex(
@@ -260,7 +271,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"(?:عذرا[،,]?\s*)?(?:خطأ\s*404\s*[-:]?\s*)?(?:ال)?(?:صفحة|محتوى|مقال|خبر)\s+"
             r"(?:(?:التي|الذي)\s+(?:تبحث|تحاول|طلبت)\S*(?:\s+\S+){0,2}?\s+|المطلوبة?\s+)?(?:قد\s+)?"
             r"(?:غير\s+موجود|غير\s+متوفر|غير\s+متاح|لم\s+يتم\s+العثور|تم\s+حذف)\S*"
-            r"(?:\s+(?:حاليا|الآن|او|أو|ربما|تم|حذفها|حذفه|نقلها|نقله|عليها|عليه))*",
+            r"(?:\s+(?:حاليا|الآن|او|أو|ربما|تم|حذفها|حذفه|نقلها|نقله|عليها|عليه))*(?:[.!]\s*.{0,150}|\s*[-–|]\s*.{1,60})?",
             max_words=20,
         ),
         _phrases(
@@ -381,8 +392,8 @@ def languages_for(lang: str) -> tuple[str, ...]:
 
 
 def rules_for(lang: str) -> tuple[Rule, ...]:
-    """Neutral rules followed by the rules of the languages that apply to `lang`."""
-    return NEUTRAL_RULES + tuple(rule for code in languages_for(lang) for rule in RULES[code])
+    """Neutral rules, the rules of the languages that apply to `lang`, then the breadcrumb rule."""
+    return NEUTRAL_RULES + tuple(rule for code in languages_for(lang) for rule in RULES[code]) + LAST_RULES
 
 
 def related_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:

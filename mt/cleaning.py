@@ -34,6 +34,18 @@ _MIN_DUPLICATE_SENTENCE_CHARS = 20
 _WRAP_MIN_CHARS = 40
 _WRAP_MAX_CHARS = 100
 _WRAP_SPREAD = 25
+# Lower-case words a line needs (besides "by", "and", "na" and the like) to read as prose rather than as a credit or
+# a byline that happens to end with a full stop.
+_MIN_PROSE_WORDS = 4
+_LABEL_WORDS = frozenset({"by", "and", "of", "on", "at", "in", "for", "na", "wa", "ya", "kwa", "و", "في"})
+
+
+def _prose_words(text: str) -> int:
+    """How many words of `text` are lower-case (or in a script without case) and not label words."""
+    return sum(1 for w in re.findall(r"[^\W\d_][\w'’-]*", text)
+               if not w[0].isupper() and w.casefold() not in _LABEL_WORDS)
+
+
 # A sentence that ends inside a line and the next that starts there: "... WAFB reports. After questioning".
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9%)][.!?][\"”’)]?\s+[\"“‘(]?[A-Z]")
 # Words a line can end with only inside a sentence (no headline ends "... the"): English and Swahili.
@@ -224,8 +236,12 @@ class _Cleaner:
         if words <= _MAX_TEASER_WORDS and not ends_sentence(text) and self.related_teaser.fullmatch(bare):
             return "related-links"
         sentence_like = ends_sentence(text)
+        # A line that reads as prose is content even where a rule's opening matches ("Image source is unclear,
+        # officials said."); a full stop alone does not make prose of "Published 12:30 GMT, 5 May 2024." nor of
+        # "Reporting by Duncan Miriri; Editing by Alison Williams."
+        prose = sentence_like and _prose_words(bare) >= _MIN_PROSE_WORDS and not is_timestamp_line(bare)
         for rule in self.rules:
-            if rule.sentence_words and sentence_like and words >= rule.sentence_words:
+            if rule.sentence_words and prose and words >= rule.sentence_words:
                 continue
             if words <= rule.max_words and rule.pattern.fullmatch(bare):
                 return rule.reason

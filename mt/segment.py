@@ -233,8 +233,12 @@ def _is_false_break(text: str, prev: tuple[int, int], nxt: tuple[int, int], lang
     if _ITEM_NUMBER_END.search(left):
         return True
     item = _NEXT_ITEM_END.search(left)
-    if item and int(item.group(1)) > 1 and re.search(rf"(?:^|\s){int(item.group(1)) - 1}\.\s", left):
-        return True
+    if item and int(item.group(1)) > 1:
+        # The previous number opening an item (a capital follows it), with no sentence end between it and this one:
+        # "1. Elimu bora kwa wote 2." (not "nafasi ya 1. mwaka jana ... ya 2.").
+        previous = list(re.finditer(rf"(?:^|\s){int(item.group(1)) - 1}\.\s(?=[A-Z\u0621-\u064a])", left))
+        if previous and not re.search(r"[.!?]\s", left[previous[-1].end():item.start()]):
+            return True
     match = _LAST_TOKEN.search(left)
     if not match:
         return False

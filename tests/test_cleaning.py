@@ -241,6 +241,14 @@ def test_auto_and_swahili_agree_on_seed_000(lang: str) -> None:
         ("AP Photo/Brian Inganga", "photo-credit", "en"),
         ("Copy Link copied", "share-widget", "en"),
         ("list of 4 items", "navigation", "en"),
+        # Fourth review: chrome that ends with a full stop is no prose; 404 titles with the site's name; pages.
+        ("Reporting by Duncan Miriri; Editing by Alison Williams.", "byline", "en"),
+        ("Published 12:30 GMT, 5 May 2024.", "timestamp", "en"),
+        ("Jiunge na chaneli yetu ya WhatsApp kupata habari zaidi.", "navigation", "sw"),
+        ("Page Not Found - BBC News", "not-found", "en"),
+        ("Ukurasa haupatikani - Mwananchi", "not-found", "sw"),
+        ("عذرا، الصفحة التي تبحث عنها غير موجودة. يرجى العودة إلى الصفحة الرئيسية", "not-found", "ar"),
+        ("Page 1 | 2 | 3 | Next", "navigation", "en"),
     ],
 )
 def test_boilerplate_lines_are_dropped(line: str, reason: str, lang: str) -> None:
@@ -456,9 +464,10 @@ def test_a_page_of_one_paragraph_per_line_is_not_read_as_wrapped() -> None:
 
 
 def test_long_runs_of_digits_are_read_at_once() -> None:
-    # A run of 8,000 digits took 25 s: "\\d+ hours ago" was tried at every digit.
+    # A run of 8,000 digits took 25 s: "\\d+ hours ago" was tried at every digit (Arabic's reading-time rule too).
     line = "1" * 8000
     assert [p.text for p in clean_text(f"Namba ya akaunti\n\n{line}\n", "sw").paragraphs][-1] == line
+    assert [p.text for p in clean_text(f"رقم الحساب\n\n{line}\n", "ar").paragraphs][-1] == line
 
 
 def test_a_pull_quote_in_quotation_marks_is_a_repeat() -> None:

@@ -103,6 +103,9 @@ from mt.segment import split_sentences, split_with_offsets
         ("en", "The meeting began at 10:30. County leaders attended.",
          ["The meeting began at 10:30.", "County leaders attended."]),
         ("sw", "Simba ilishinda 3:2. Mashabiki walifurahi.", ["Simba ilishinda 3:2.", "Mashabiki walifurahi."]),
+        # ... but a number in a sentence is no list: "nafasi ya 1." (position 1) before lower-case words.
+        ("sw", "Timu ilishika nafasi ya 1. mwaka jana na sasa ni ya 2. Kocha alifukuzwa.",
+         ["Timu ilishika nafasi ya 1. mwaka jana na sasa ni ya 2.", "Kocha alifukuzwa."]),
         # An Arabic site name written like an address, and a title inside brackets, hold their glued dots.
         ("ar", "وقال المتحدث للجزيرة.نت إن المحادثات بدأت.", ["وقال المتحدث للجزيرة.نت إن المحادثات بدأت."]),
         ("sw", "Alisema (Dkt.Mpango) atakuja. Kisha akaondoka.", ["Alisema (Dkt.Mpango) atakuja.", "Kisha akaondoka."]),
