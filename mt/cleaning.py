@@ -146,21 +146,25 @@ def _without_bullet(unit: Paragraph) -> Paragraph:
     return Paragraph(unit.text[bullet.end() :], unit.start + bullet.end(), unit.end, unit.raw_index)
 
 
-def clean_text(text: str, lang: str) -> CleanResult:
+def clean_text(text: str, lang: str, from_html: bool = False) -> CleanResult:
     """Drop boilerplate lines and repeated paragraphs from normalised `text` (page in `lang`, or 'auto').
 
     The patterns of `lang` and English apply (site chrome is often English); with 'auto', those of every language.
+    `from_html`: the text was extracted from a web page, whose "Read also" links mt.html has already removed.
     """
-    return _Cleaner(canonical_code(lang)).run(raw_paragraphs(text), text)
+    return _Cleaner(canonical_code(lang), from_html).run(raw_paragraphs(text), text)
 
 
 class _Cleaner:
     """One pass over the raw paragraphs; keeps the state that crosses lines (related-links blocks, seen paragraphs)."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, from_html: bool = False) -> None:
         self.rules: tuple[Rule, ...] = rules_for(lang)
         self.related_header, self.related_teaser = related_patterns(lang)
         self.section_label = section_label_pattern(lang)
+        # In a page, mt.html has removed the links under a "Read also" header where they were still links; the
+        # paragraph after the header is the article's own (a pull quote, a crosshead), not a teaser title.
+        self.titles_follow_headers = not from_html
         self.after_chrome = True  # the top of the page counts as page chrome
         self.result = CleanResult()
         self.seen: dict[str, Paragraph] = {}
@@ -205,7 +209,8 @@ class _Cleaner:
             self._drop(unit.text, reason, unit)
             return
         if self.in_related_block and (URL.fullmatch(unit.text)
-                                      or (not self.related_gap and self._is_link_title(unit.text))):
+                                      or (not self.related_gap and self.titles_follow_headers
+                                          and self._is_link_title(unit.text))):
             self._drop(unit.text, "related-links", unit)
             self.related_items += 1
             return

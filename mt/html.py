@@ -114,6 +114,46 @@ def _headline(tree: HtmlElement) -> str:
     return ""
 
 
+def _links_only(element: HtmlElement) -> bool:
+    """True when all the text of `element` is the text of links in it (a teaser title, a list of them)."""
+    words = element.text_content().split()
+    linked = [w for a in element.iter("a") for w in a.text_content().split()]
+    return bool(words) and words == linked
+
+
+def _drop_read_also_links(tree: HtmlElement) -> None:
+    """Remove the link paragraphs and link lists that follow a "Read also" header ("Soma pia", "اقرأ أيضا").
+
+    Done here, where links are still links: in the extracted text a teaser title and the article's own crosshead
+    after the header look alike, and mt.cleaning, told that the text comes from a page, drops only the header."""
+    from mt.boilerplate import label, related_patterns
+
+    header, _ = related_patterns("auto")
+    for element in list(tree.iter("p", "div", "h2", "h3", "h4", "h5", "h6", "span", "strong", "b", "li", "section")):
+        text = " ".join(element.text_content().split())
+        if not text or len(text) > 60 or not header.fullmatch(label(text)):
+            continue
+        follower = element.getnext()
+        while follower is not None and _links_only(follower):
+            after = follower.getnext()
+            _remove_keeping_tail(follower)
+            follower = after
+
+
+def _remove_keeping_tail(element: HtmlElement) -> None:
+    """Remove `element` but not the text that follows it inside its parent (lxml drops the tail with it)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
 def html_article_text(page: bytes | str, label: str) -> str:
     """The article text of an HTML page given as bytes or text: headline first, one paragraph per block.
 
@@ -125,6 +165,7 @@ def html_article_text(page: bytes | str, label: str) -> str:
     tree = _parse(decode_page(page) if isinstance(page, bytes) else page)
     headline = _headline(tree)
     _keep_inline_text(tree)
+    _drop_read_also_links(tree)
     # favor_recall: what the extractor lets through is cleaned again as text; what it drops is lost. Tables come out
     # as "| a | b |" rows, which are not sentences. No metadata: the <title> and og:title often carry the site's name
     # or slogan rather than the headline, and the metadata pass searches the whole page for dates.

@@ -29,9 +29,10 @@ def load_document(
     Plain text and web pages are both read (mt.reading.read_article). For a web page, sentence offsets point into the
     article text extracted from it (mt.html), not into the markup.
     """
-    text, _ = read_article(source)
+    text, was_html = read_article(source)
     path = None if str(source) == "-" else displayable(str(source))
-    return document_from_text(text, lang=lang, doc_id=doc_id or article_id(source), allowed=allowed, path=path)
+    return document_from_text(text, lang=lang, doc_id=doc_id or article_id(source), allowed=allowed, path=path,
+                              from_html=was_html)
 
 
 def document_from_text(
@@ -40,11 +41,14 @@ def document_from_text(
     doc_id: str = "stdin",
     allowed: Iterable[str] | None = None,
     path: str | None = None,
+    from_html: bool = False,
 ) -> Document:
-    """Clean and segment an article given as text; sentence offsets point into `text` with LF newlines."""
+    """Clean and segment an article given as text; sentence offsets point into `text` with LF newlines.
+
+    `from_html`: the text was taken out of a web page (mt.html), which shapes how page chrome is recognised."""
     original = normalize_newlines(text)
     normalized, spans = normalize_with_spans(original)
-    cleaned = clean_text(normalized, lang)
+    cleaned = clean_text(normalized, lang, from_html=from_html)
     label = path or doc_id
     if not cleaned.paragraphs:
         raise InputError(f"{label}: no content sentences after removing boilerplate")

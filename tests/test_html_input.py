@@ -239,3 +239,44 @@ def test_auto_pairs_saved_pages(tmp_path: Path, capsys: pytest.CaptureFixture[st
         ("000", "003"), ("001", "003"), ("002", "004")]
     from_page = [r["src"] for r in records if r["src_doc"].startswith("000") and r["src"] is not None]
     assert from_page == load_document(SW).texts
+
+
+def test_a_crosshead_after_a_read_also_header_whose_links_went_is_kept(tmp_path: Path) -> None:
+    # trafilatura removes the link list of a "Soma pia" block and keeps its header: the crosshead after it was
+    # dropped as one more teaser title.
+    from mt.loader import load_document
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article><h1>Mvua kubwa yaleta mafuriko jijini Dar es Salaam</h1>"
+        "<p>Mvua kubwa iliyonyesha usiku wa kuamkia jana imesababisha mafuriko katika maeneo mengi ya jiji.</p>"
+        "<p>Watu watatu wamethibitishwa kufariki dunia na mamia wengine wamekosa makazi, kwa mujibu wa polisi.</p>"
+        "<p>Soma pia:</p><ul><li><a href='/a'>Rais azindua mradi wa maji safi</a></li>"
+        "<li><a href='/b'>Simba yaichapa Yanga mabao mawili</a></li></ul>"
+        "<h2>Historia ya mafuriko jijini</h2>"
+        "<p>Mafuriko ya mwaka 2011 yaliua watu zaidi ya arobaini katika jiji hilo, kwa mujibu wa takwimu.</p>"
+        "</article></body></html>", encoding="utf-8")
+    doc = load_document(page)
+    assert "Historia ya mafuriko jijini" in doc.texts
+    assert [(d.reason, d.text) for d in doc.dropped] == [("related-links", "Soma pia:")]
+
+
+def test_read_also_titles_written_as_link_paragraphs_go_and_the_article_stays(tmp_path: Path) -> None:
+    # Teaser titles as link paragraphs survive extraction; they are removed while they are still links, so the
+    # crosshead and the pull quote after such blocks stay (the review of a first fix found these titles kept).
+    from mt.loader import load_document
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article><h1>Mvua kubwa yaleta mafuriko jijini Dar es Salaam</h1>"
+        "<p>Mvua kubwa iliyonyesha usiku wa kuamkia jana imesababisha mafuriko katika maeneo mengi ya jiji.</p>"
+        "<p>Soma pia:</p><p><a href='/a'>Rais azindua mradi wa maji safi</a></p>"
+        "<p><strong><a href='/b'>Simba yaichapa Yanga mabao mawili</a></strong></p>"
+        "<h2>Historia ya mafuriko jijini</h2>"
+        "<p>Mafuriko ya mwaka 2011 yaliua watu zaidi ya arobaini katika jiji hilo, kwa mujibu wa takwimu.</p>"
+        "<p>Soma zaidi</p><ul><li><a href='/c'>Serikali yatoa msaada kwa waathirika wa mafuriko</a></li></ul>"
+        "<p>“Tutajenga upya nyumba zote,” waziri alisema.</p></article></body></html>", encoding="utf-8")
+    doc = load_document(page)
+    assert not any("Simba" in t or "Rais azindua" in t or "msaada" in t for t in doc.texts)
+    assert "Historia ya mafuriko jijini" in doc.texts and "“Tutajenga upya nyumba zote,” waziri alisema." in doc.texts
+    assert [d.text for d in doc.dropped] == ["Soma pia:", "Soma zaidi"]
