@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -328,14 +327,11 @@ def run_align(args: argparse.Namespace) -> int:
         _refuse_output_among_articles(args.output, args.auto, fmt)
     if fmt == "moses" and (args.output is None or args.output == "-"):
         raise InputError("--format moses writes two files: give an output directory with -o DIR")
-    if fmt != "moses" and args.output and args.output != "-":
-        moses = "or --format moses to write the Moses files into it"
-        if str(args.output).endswith(("/", os.sep)):
-            raise InputError(f"{args.output}: names a folder (it ends with '/'); give a file name, {moses}")
-        if Path(args.output).is_dir():
-            raise InputError(f"{args.output}: is a folder; give a file name, {moses}")
     # Now, not after the alignment: a folder given as a file, or a path inside a file. Moses writes into a folder.
-    check_output_file(args.output if fmt != "moses" else Path(args.output) / "corpus.en")
+    if fmt == "moses":
+        check_output_file(Path(args.output) / "corpus.en")
+    else:
+        check_output_file(args.output, folder_hint=", or --format moses to write the Moses files into it")
     note = suffix_mismatch(args.output, fmt)
     if note:
         print(f"mtk: warning: {note}", file=sys.stderr)

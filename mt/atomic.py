@@ -304,10 +304,10 @@ def _is_stream(path: str | os.PathLike[str]) -> bool:
     return not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode))
 
 
-def _refuse_folder_name(path: str | os.PathLike[str]) -> None:
+def _refuse_folder_name(path: str | os.PathLike[str], hint: str = "") -> None:
     if str(path).endswith(("/", os.sep)):
         # Path() would drop the slash and write a file of that name where the user meant a folder.
-        raise InputError(f"{path}: names a folder (it ends with '/'); give a file name")
+        raise InputError(f"{path}: names a folder (it ends with '/'); give a file name{hint}")
 
 
 def _written_in_place(path: str | os.PathLike[str]) -> bool:
@@ -315,17 +315,18 @@ def _written_in_place(path: str | os.PathLike[str]) -> bool:
     return _descriptor(path) is not None or _is_stream(path)
 
 
-def check_output_file(path: str | os.PathLike[str] | None, *, try_writing: bool = True) -> None:
+def check_output_file(path: str | os.PathLike[str] | None, *, try_writing: bool = True, folder_hint: str = "") -> None:
     """InputError now, before any work, when `path` cannot be an output file (a folder, inside a file, unwritable).
 
-    `try_writing`: whether its folder is tested by creating a file there (writers that create one anyway skip it)."""
+    `try_writing`: whether its folder is tested by creating a file there (writers that create one anyway skip it).
+    `folder_hint` ends the message for a folder given as the file (", or ..." : what the command can do with one)."""
     if path is None or str(path) == "-":
         return
-    _refuse_folder_name(path)
+    _refuse_folder_name(path, folder_hint)
     if _written_in_place(path):
         return  # nothing is created beside it
     if Path(path).is_dir():
-        raise InputError(f"cannot write {path}: it is a folder; give a file name")
+        raise InputError(f"cannot write {path}: it is a folder; give a file name{folder_hint}")
     # Through a symlink the file it points at is replaced, in the target's folder, not the link's.
     _refuse_path_through_a_file(Path(path).resolve() if Path(path).is_symlink() else path, try_writing)
 
