@@ -36,11 +36,10 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 
 def _check_decoding(args: argparse.Namespace) -> None:
     """A device or compute type this machine lacks is a usage error now, before the folder is read."""
-    from mt.options import decoding_options
+    from mt.options import TranslationOptions
 
-    options = decoding_options(args.max_length, args.device, args.compute_type)
-    if options is not None and (args.device != "auto" or args.compute_type != "default"):
-        options.check_runtime()
+    if args.device != "auto" or args.compute_type != "default":  # --max-length is checked by argparse
+        TranslationOptions(device=args.device, compute_type=args.compute_type).check_runtime()
 
 
 def _check_comet(model: str | None) -> None:

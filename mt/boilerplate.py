@@ -32,8 +32,8 @@ class Rule:
     reason: str
     pattern: re.Pattern[str]
     max_words: int = 1000  # a long line is content even if it starts like boilerplate
-    # A line that ends like a sentence and has this many words or more is content even if it matches ("Image source
-    # is unclear, officials said.", "Bei ya petroli / dizeli imepanda."); 0: no such exception.
+    # A line that reads as prose (mt.cleaning: a sentence with lower-case words, no time stamp) and has this many words
+    # or more is content even if it matches ("Image source is unclear, officials said."); 0: no such exception.
     sentence_words: int = 0
 
 
@@ -194,9 +194,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     ),
     "sw": (
         _regex("reading-time", r".*\bdakika\s+\d+\s+(?:za\s+)?(?:kusoma|kusomwa)\b.*", max_words=14),
-        # The page, its content or the article "is not found / has been removed", within three words of the
-        # subject ("Maudhui unayojaribu kuyatafuta hayapatikani"), not a report that some article was removed.
-        # The reader's own request: "unaoutafuta", "unayojaribu kuyatafuta" (that you look for), "uliouomba".
+        # The page, its content or the article "is not found / has been removed", said of the reader's own request
+        # ("unaoutafuta", "unayojaribu kuyatafuta": that you look for; "uliouomba") or of "this page", not a report
+        # that some article was removed ("Makala hiyo imeondolewa baada ya malalamiko.").
         _regex(
             "not-found",
             r"(?:samahani[,!.]?\s*)?(?:ukurasa|maudhui|makala)(?:\s+(?:huu|hii|haya))?(?:\s+u(?:na|li)\w+(?:\s+\S+)?)?"

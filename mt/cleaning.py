@@ -233,14 +233,14 @@ class _Cleaner:
         if not bare or not any(ch.isalnum() for ch in bare):  # "…", "***", "— —": separators, not text
             return "punctuation"
         words = len(bare.split())
+        sentence_like = ends_sentence(text)
         if self.related_header.fullmatch(bare):
             self.in_related_block = True
             self.related_gap = False
             self.related_items = 0
             return "related-links"
-        if words <= _MAX_TEASER_WORDS and not ends_sentence(text) and self.related_teaser.fullmatch(bare):
+        if words <= _MAX_TEASER_WORDS and not sentence_like and self.related_teaser.fullmatch(bare):
             return "related-links"
-        sentence_like = ends_sentence(text)
         # A line that reads as prose is content even where a rule's opening matches ("Image source is unclear,
         # officials said."); a full stop alone does not make prose of "Published 12:30 GMT, 5 May 2024." nor of
         # "Reporting by Duncan Miriri; Editing by Alison Williams."
