@@ -380,13 +380,20 @@ def test_related_links_each_in_a_paragraph_of_their_own_all_go() -> None:
                                                 "Second related headline here", "Third related headline"]
 
 
-def test_a_blank_line_after_the_related_links_ends_their_block() -> None:
+@pytest.mark.parametrize(("text", "dropped", "crosshead"), [
     # The crosshead after a "Soma pia" list was dropped as one more teaser title.
-    text = ("Mvua kubwa ilinyesha jana.\n\nSoma pia:\nRais azindua mradi wa maji\nSimba yaichapa Yanga\n\n"
-            "Historia ya mafuriko jijini Dar es Salaam\n\nMafuriko ya mwaka 2011 yaliua watu wengi.\n")
+    (("Mvua kubwa ilinyesha jana.\n\nSoma pia:\nRais azindua mradi wa maji\nSimba yaichapa Yanga\n\n"
+     "Historia ya mafuriko jijini Dar es Salaam\n\nMafuriko ya mwaka 2011 yaliua watu wengi.\n"),
+     ["Soma pia:", "Rais azindua mradi wa maji", "Simba yaichapa Yanga"], "Historia ya mafuriko jijini Dar es Salaam"),
+    # BBC Swahili: "Unaweza pia kusoma:", a blank line, the items on consecutive lines, then a crosshead.
+    (("Mvua ilinyesha jana.\n\nUnaweza pia kusoma:\n\n- Ruto aagiza uchunguzi wa mafuriko\n"
+     "- Mafuriko yaua watu kumi\n\nAfya\n\nWizara ya Afya imeonya kuhusu kipindupindu.\n"),
+     ["Unaweza pia kusoma:", "- Ruto aagiza uchunguzi wa mafuriko", "- Mafuriko yaua watu kumi"], "Afya"),
+])
+def test_a_blank_line_after_a_tight_related_list_ends_it(text: str, dropped: list[str], crosshead: str) -> None:
     result = clean_text(text, "sw")
-    assert [d.text for d in result.dropped] == ["Soma pia:", "Rais azindua mradi wa maji", "Simba yaichapa Yanga"]
-    assert "Historia ya mafuriko jijini Dar es Salaam" in [p.text for p in result.paragraphs]
+    assert [d.text for d in result.dropped] == dropped
+    assert crosshead in [p.text for p in result.paragraphs]
 
 
 def test_headline_standfirst_and_lead_of_similar_length_are_not_one_wrapped_paragraph() -> None:
@@ -441,16 +448,6 @@ def test_a_line_of_digits_and_slashes_is_read_at_once() -> None:
     # "12/05/" repeated took tens of seconds (121 characters: 51 s).
     for line in ("12/05/" * 20 + "x", "11." * 38 + "x"):
         assert [p.text for p in clean_text(f"Habari za leo\n\n{line}\n", "sw").paragraphs][-1] == line
-
-
-def test_a_tight_related_list_after_a_blank_line_ends_at_the_next_blank_line() -> None:
-    # BBC Swahili: "Unaweza pia kusoma:", a blank line, the items on consecutive lines, then a crosshead.
-    text = ("Mvua ilinyesha jana.\n\nUnaweza pia kusoma:\n\n- Ruto aagiza uchunguzi wa mafuriko\n"
-            "- Mafuriko yaua watu kumi\n\nAfya\n\nWizara ya Afya imeonya kuhusu kipindupindu.\n")
-    result = clean_text(text, "sw")
-    assert [d.text for d in result.dropped] == ["Unaweza pia kusoma:", "- Ruto aagiza uchunguzi wa mafuriko",
-                                                "- Mafuriko yaua watu kumi"]
-    assert "Afya" in [p.text for p in result.paragraphs]
 
 
 def test_a_page_of_one_paragraph_per_line_is_not_read_as_wrapped() -> None:
