@@ -132,7 +132,9 @@ def _short_text(element: HtmlElement, limit: int) -> str | None:
     length = 0
     for piece in element.itertext():
         pieces.append(piece)
-        length += len(" ".join(piece.split()))  # never more than the collapsed whole: the early answer is exact
+        # A lower bound of what the piece adds to the collapsed whole (its head collapsed), so giving up is exact;
+        # read from the head only, or the first piece, the whole article, is scanned again for every level.
+        length += len(" ".join(piece[:4 * limit].split()))
         if length > limit:
             return None
     text = " ".join("".join(pieces).split())
