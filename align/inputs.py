@@ -16,7 +16,7 @@ import numpy as np
 from mt.document import Document
 from mt.errors import InputError
 from mt.normalize import is_blank, normalize_text
-from mt.reading import read_text, split_lines
+from mt.reading import parse_json, read_text, split_lines
 
 if TYPE_CHECKING:
     from align.encoder import Encoder
@@ -71,14 +71,7 @@ def _jsonl_translations(lines: list[str], label: str, doc_id: str,
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{label}: line {number} is not valid JSON ({exc.msg})") from None
-        except (ValueError, RecursionError) as exc:
-            # Valid JSON that Python refuses to load: a number of over 4,300 digits, or nesting too deep to parse.
-            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
-            raise InputError(f"{label}: line {number} cannot be read as JSON ({reason})") from None
+        record = parse_json(line, f"{label}: line {number}", position=False)
         if isinstance(record, dict) and (("dropped" in record and "translation" not in record)
                                          or (record.get("src") is None and "tgt" in record)):
             continue  # mtk translate's per-article "dropped" record; mtk align's unaligned English sentences
@@ -113,7 +106,7 @@ def _looks_like_jsonl(path: Path, lines: list[str]) -> bool:
         return False
     try:
         return isinstance(json.loads(first), dict)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, or JSON that Python refuses: read as plain lines
         return False
 
 

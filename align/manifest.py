@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
+from mt.reading import parse_json
 
 MANIFEST_NAME = "manifest.json"
 NOT_IN_MANIFEST = f"not paired in {MANIFEST_NAME}"
@@ -29,11 +29,10 @@ def manifest_pairs(root: Path, by_file: dict[str, Document], skipped: dict[str, 
         raise InputError(f"--manifest given but {path} does not exist")
     try:
         # utf-8-sig: Windows editors save JSON with a byte-order mark.
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
+    data = parse_json(text, str(path))
     links = _links(data)
     if links is None:
         raise InputError(f"{path}: expected {{'articles': [{{'file': NAME, 'same_event_as': NAME or [NAMES]}}]}}")

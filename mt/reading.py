@@ -5,13 +5,14 @@ read_article also takes saved web pages: HTML is recognised by its content and i
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mt.errors import InputError
 
@@ -39,6 +40,19 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
 _MAX_CONTROL_SHARE = 0.10
 _SNIFF_BYTES = 8192
+
+
+def parse_json(text: str, label: str, position: bool = True) -> Any:
+    """Parse JSON `text`, or raise a one-line InputError that starts with `label` (a file, or a file and a line)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f" at line {exc.lineno}, column {exc.colno}" if position else ""
+        raise InputError(f"{label}: not valid JSON ({exc.msg}{where})") from None
+    except (ValueError, RecursionError) as exc:
+        # Valid JSON that Python refuses to load: a number of over 4,300 digits, or nesting too deep to parse.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+        raise InputError(f"{label}: cannot be read as JSON ({reason})") from None
 
 
 def read_text(source: str | os.PathLike[str]) -> str:

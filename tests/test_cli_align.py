@@ -335,7 +335,7 @@ def test_bad_translations_file(presplit: tuple[Path, Path], tmp_path: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
     bad_json = tmp_path / "tr.jsonl"
     bad_json.write_text('{"translation": "a"}\n{"translation": \n{"translation": "c"}\n', encoding="utf-8")
-    assert "line 2 is not valid JSON" in _bad(capsys, tmp_path / "o.jsonl", *presplit, "--presplit",
+    assert "line 2: not valid JSON" in _bad(capsys, tmp_path / "o.jsonl", *presplit, "--presplit",
                                               "--translations", bad_json)
     no_field = tmp_path / "tr2.jsonl"
     no_field.write_text('{"text": "a"}\n{"text": "b"}\n{"text": "c"}\n', encoding="utf-8")

@@ -122,6 +122,17 @@ def test_json_that_python_cannot_load_is_a_one_line_error(line: str, message: st
     assert not out.exists()
 
 
+def test_a_plain_translations_file_opening_with_deep_brackets_is_read_as_lines(tmp_path: Path,
+                                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    src, en, tr = tmp_path / "sw.txt", tmp_path / "en.txt", tmp_path / "tr.txt"
+    src.write_text("Mkutano huo ulifanyika mjini Rabat siku ya Jumanne.\n", encoding="utf-8")
+    en.write_text("The meeting took place in Rabat on Tuesday.\n", encoding="utf-8")
+    tr.write_text('{"a": ' + "[" * 100_000 + "\n", encoding="utf-8")  # not JSONL by its name; the sniffing must not crash
+    out = tmp_path / "out.jsonl"
+    assert main(["align", str(src), str(en), "--presplit", "--translations", str(tr), "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["translation"].startswith('{"a": [[[')
+
+
 @pytest.mark.parametrize("which", ["src", "en"])
 def test_an_output_that_is_an_input_is_refused(which: str, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:

@@ -36,6 +36,8 @@ def test_pairs_one_or_several_outlets_and_names_the_rest(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(("content", "message"), [
     ('{"articles": [', "not valid JSON (Expecting value at line 1, column 15)"),
+    ("[" * 100_000, "cannot be read as JSON (nested too deeply)"),
+    ('{"articles": ' + "9" * 5000 + "}", "cannot be read as JSON (Exceeds the limit"),
     (b"\xff\xfe{}", "not UTF-8 text"),
     ('{"articles": {"file": "sw.txt"}}', "expected {'articles': [{'file': NAME, 'same_event_as': NAME or [NAMES]}]}"),
     ('{"articles": [{"file": "sw.txt", "same_event_as": [["en1.txt"]]}]}', "expected {'articles'"),
