@@ -21,6 +21,7 @@ from mt.errors import InputError
 from mt.fetch import is_url
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
+from mt.options import add_device_arguments, check_device_arguments
 from mt.reading import (
     article_files,
     article_id,
@@ -97,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--threshold", type=link_threshold, default=None, metavar="X", help=THRESHOLD_HELP)
     p.add_argument("--pair-threshold", type=pair_threshold, default=None, metavar="X",
                    help="with --auto: least document similarity to pair two articles (default 1.005)")
-    p.add_argument("--device", default="auto", help="device for translation: auto, cpu or cuda")
+    add_device_arguments(p)
     p.add_argument("--offline", action="store_true",
                    help="never download a --model (as HF_HUB_OFFLINE=1): a model that is not here is an error")
     p.add_argument("--encoder", default="e5", metavar="NAME",
@@ -197,7 +198,7 @@ class _Translations:
         from mt.translator import Translator
 
         if name not in self._translators:
-            self._translators[name] = Translator.load(name, device=self.args.device,
+            self._translators[name] = Translator.load(name, device=self.args.device, compute_type=self.args.compute_type,
                                                       offline=True if self.args.offline else None)
         return self._translators[name]
 
@@ -323,6 +324,7 @@ def run_align(args: argparse.Namespace) -> int:
     fmt = format_for(args.output, args.format)
     refuse_overwriting_inputs(args.output, [args.src_path, args.en_path, args.translations])
     refuse_absent_translations(args.translations)
+    check_device_arguments(args.device, args.compute_type)
     if args.auto:
         _refuse_output_among_articles(args.output, args.auto, fmt)
     if fmt == "moses" and (args.output is None or args.output == "-"):

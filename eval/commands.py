@@ -11,6 +11,7 @@ from align.cli import THRESHOLD_HELP, link_threshold, pair_threshold
 from align.manifest import refuse_threshold_with_manifest
 from align.words import DEFAULT_WORD_MODEL
 from mt.errors import ModelError, install_hint
+from mt.options import add_device_arguments, check_device_arguments
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -26,20 +27,9 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                         "file-name order, each once, their sentences as mtk segments them (blank: no reference)")
     p.add_argument("--max-length", type=_max_length, default=None, metavar="N",
                    help="longest translation in tokens (default: the translator's, 256)")
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
-                   help="device for translation (default: cuda if available)")
-    p.add_argument("--compute-type", default="default",
-                   help="CTranslate2 compute type (default: int8 on CPU, int8_float16 on CUDA)")
+    add_device_arguments(p)
     p.add_argument("--comet-model", metavar="PATH",
                    help="COMET/CometKiwi checkpoint for a reference-free quality estimate (needs unbabel-comet)")
-
-
-def _check_decoding(args: argparse.Namespace) -> None:
-    """A device or compute type this machine lacks is a usage error now, before the folder is read."""
-    from mt.options import TranslationOptions
-
-    if args.device != "auto" or args.compute_type != "default":  # --max-length is checked by argparse
-        TranslationOptions(device=args.device, compute_type=args.compute_type).check_runtime()
 
 
 def _check_comet(model: str | None) -> None:
@@ -114,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _check_comet(args.comet_model)  # as --words fails early too
     if not args.no_mt and not args.translations:
-        _check_decoding(args)
+        check_device_arguments(args.device, args.compute_type)
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,
                           comet_model=args.comet_model, max_length=args.max_length, device=args.device,
@@ -140,7 +130,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _check_comet(args.comet_model)
     if args.models:
-        _check_decoding(args)
+        check_device_arguments(args.device, args.compute_type)
     # Every file the run reads: the folder's (articles, manifest), the translations given, the references.
     inputs: list[str | os.PathLike[str] | None] = [args.references]
     for given in (args.folder, *(args.systems or [])):

@@ -16,7 +16,7 @@ from mt.atomic import atomic_output, check_output_file, refuse_overwriting_input
 from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
-from mt.options import TranslationOptions
+from mt.options import TranslationOptions, add_device_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,8 +43,7 @@ def _register_translate(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--src", default="auto", help="source language: auto (default), sw or ar")
     p.add_argument("--model", help="catalog name or CTranslate2 directory (default: the catalog default)")
     p.add_argument("--beam", type=int, default=TranslationOptions.beam_size, help="beam size (default %(default)s)")
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="default: cuda if available")
-    p.add_argument("--compute-type", default="default", help="CTranslate2 compute type (default: int8 on CPU, int8_float16 on CUDA)")
+    add_device_arguments(p)
     p.add_argument("--max-batch-tokens", type=int, default=TranslationOptions.max_batch_tokens,
                    help="token budget per batch (default %(default)s)")
     p.add_argument("--length-penalty", type=float, default=TranslationOptions.length_penalty,

@@ -6,8 +6,12 @@ import dataclasses
 import json
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mt.errors import InputError
+
+if TYPE_CHECKING:
+    import argparse
 
 _CPU_DEFAULT = "int8"
 _CUDA_DEFAULT = "int8_float16"
@@ -19,6 +23,7 @@ MAX_LENGTH = 1024
 # CTranslate2's compute types (https://opennmt.net/CTranslate2/quantization.html); "default" is mtk's choice.
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float32",
                  "float16", "bfloat16")
+DEVICES = ("auto", "cpu", "cuda")
 
 
 # The command-line spelling of the options `mtk translate` takes under another name.
@@ -131,3 +136,17 @@ def decoding_options(max_length: int | None = None, device: str = "auto",
         return None
     return TranslationOptions(max_decoding_length=max_length or TranslationOptions.max_decoding_length, device=device,
                               compute_type=compute_type)
+
+
+def add_device_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --device and --compute-type, spelled and explained alike by every command that translates."""
+    parser.add_argument("--device", default="auto", choices=DEVICES,
+                        help="device for translation (default: cuda if available)")
+    parser.add_argument("--compute-type", default="default", metavar="TYPE",
+                        help="CTranslate2 compute type (default: int8 on CPU, int8_float16 on CUDA)")
+
+
+def check_device_arguments(device: str, compute_type: str) -> None:
+    """InputError now, before any input is read, for a compute type that does not exist or this machine lacks."""
+    if device != "auto" or compute_type != "default":
+        TranslationOptions(device=device, compute_type=compute_type).check_runtime()

@@ -219,6 +219,13 @@ def test_run_and_evaluate_check_the_device_and_compute_type_first(tmp_path: Path
     assert main(["run", str(SEEDS), "-o", str(out), "--compute-type", "int3"]) == 2
     assert "unknown compute type 'int3'" in capsys.readouterr().err
     assert main(["evaluate", str(SEEDS), "--model", "x", "--compute-type", "int3"]) == 2
+    # mtk align took any --device and no --compute-type: "--device bogus --no-mt" ran and exited 0.
+    pair = [str(SEEDS / "000_c34c121e1dd8a5b8.txt"), str(SEEDS / "003_644d7ec9ad0a14b6.txt"), "-o", str(out)]
+    assert main(["align", *pair, "--compute-type", "int3"]) == 2
+    assert "unknown compute type 'int3'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["align", *pair, "--no-mt", "--device", "bogus"])
+    assert exit_.value.code == 2 and "invalid choice: 'bogus'" in capsys.readouterr().err
     if ctranslate2.get_cuda_device_count() == 0:
         assert main(["run", str(SEEDS), "-o", str(out), "--device", "cuda"]) == 2
         assert "--device cuda: CTranslate2 sees no CUDA GPU here" in capsys.readouterr().err
