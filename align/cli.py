@@ -319,6 +319,19 @@ def _refuse_output_among_articles(output: str | None, directory: str, fmt: str) 
                          f"--auto run; write it elsewhere, or with a .{fmt} name")
 
 
+def _unrelated_note(src: Document, tgt: Document, encoder: Encoder) -> str | None:
+    """A warning when SRC and EN do not look like reports of one event (the check --auto pairs by), else None."""
+    from align.pairing import shares_enough
+
+    found = shares_enough(src, tgt, encoder)
+    if found is None or found[0]:
+        return None
+    _, matched, shorter = found
+    return (f"{src.doc_id} and {tgt.doc_id} may not report the same event: {matched} of the {shorter} sentences of "
+            "the shorter say the same as a sentence of the other, too few for --auto to pair them; their links may "
+            "be topical, not shared facts")
+
+
 def run_align(args: argparse.Namespace) -> int:
     """Handle `mtk align`; every failure is raised as an MtkError before any output is written."""
     fmt = format_for(args.output, args.format)
@@ -367,11 +380,13 @@ def run_align(args: argparse.Namespace) -> int:
     encoder = MemoEncoder(get_encoder(args.encoder))
     translations = _Translations(args, encoder)
     config = AlignConfig() if args.threshold is None else AlignConfig().with_threshold(args.threshold)
+    unrelated_note = None
     if articles is not None:
         alignments = _run_auto(args, articles, translations, encoder, config)
     else:
         assert sides is not None
         alignments = [_align_pair(*sides, translations.for_source(sides[0]), encoder, config)]
+        unrelated_note = _unrelated_note(sides[0].doc, sides[1].doc, encoder)
     if args.words:
         from align.words import word_align
 
@@ -386,6 +401,8 @@ def run_align(args: argparse.Namespace) -> int:
         print(f"mtk: {a.src.doc_id} -> {a.tgt.doc_id} ({a.mode}): {n_src - len(a.unaligned_src())}/{n_src} "
               f"source and {n_tgt - len(a.unaligned_tgt())}/{n_tgt} English sentences aligned, "
               f"{len(a.edges)} links", file=sys.stderr)
+    if unrelated_note:
+        print(f"mtk: warning: {unrelated_note}", file=sys.stderr)
     if args.output not in (None, "-"):
         names = ", ".join(str(p) for p in written) if fmt == "moses" else args.output
         print(f"mtk: wrote {names} ({fmt})", file=sys.stderr)

@@ -131,6 +131,18 @@ def document_evidence(sources: list[Document], english: list[Document],
     return PairingEvidence(scores, np.stack([m for _, m in fwd]), shorter)
 
 
+def shares_enough(src: Document, tgt: Document, encoder: Encoder | None = None) -> tuple[bool, int, int] | None:
+    """Whether one given pair shares enough translation-level sentences to be paired, with (matched, shorter).
+
+    `mtk align SRC EN` is told its pair; this is the check `--auto` pairs by, used to warn when two articles look
+    unrelated (their links would be topical, not shared facts). None when the encoder has no known level."""
+    evidence = document_evidence([src], [tgt], encoder)
+    sharing = evidence.sharing()
+    if sharing is None or evidence.matched is None or evidence.shorter is None:
+        return None
+    return bool(sharing[0, 0]), int(evidence.matched[0, 0]), int(evidence.shorter[0, 0])
+
+
 def pair_documents(docs: list[Document], *, encoder: Encoder | None = None,
                    threshold: float = DEFAULT_THRESHOLD) -> list[DocPair]:
     """Pairs (source, English, score) of articles on the same event, in source order; unmatched sources are left out.

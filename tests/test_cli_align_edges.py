@@ -305,3 +305,19 @@ def test_small_messages_of_the_walkthrough_review(tmp_path: Path, capsys: pytest
     assert main(["align", str(src), str(en), "--no-mt"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("{") and "14/15 English sentences aligned" in err
+
+
+def test_two_articles_on_unrelated_events_are_aligned_with_a_warning(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # Margins are relative: the best of two unrelated articles' sentences still passes the threshold, so such links
+    # are topical. mtk align says so, by the same test --auto pairs articles by; a real pair gets no warning.
+    kenya = tmp_path / "ke.txt"
+    kenya.write_text("Rais wa Kenya alizindua barabara mpya mjini Nairobi siku ya Jumatatu.\n"
+                     "Mvua kubwa imenyesha katika maeneo ya pwani.\n", encoding="utf-8")
+    english = str(SEEDS / "003_644d7ec9ad0a14b6.txt")
+    assert main(["align", str(kenya), english, "--no-mt", "-o", str(tmp_path / "ke.tsv")]) == 0
+    err = capsys.readouterr().err
+    assert "mtk: warning: ke and 003_644d7ec9ad0a14b6 may not report the same event: 0 of the 2 sentences" in err
+    assert main(["align", str(SEEDS / "000_c34c121e1dd8a5b8.txt"), english, "--no-mt",
+                 "-o", str(tmp_path / "seed.tsv")]) == 0
+    assert "may not report the same event" not in capsys.readouterr().err
