@@ -86,6 +86,7 @@ _AR_WEEKDAY_RE = re.compile(
 _LATIN_WEEKDAY_RE = re.compile(r"\b(?P<day>" + "|".join(w for w in WEEKDAYS if w.isascii()) + r")\b", re.IGNORECASE)
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$")
 CONNECTORS = {"of", "the", "ya", "wa", "la", "za", "cha", "vya", "al", "el", "de", "du", "bin", "ibn", "bint"}
 # Words that open a run of capitals without being part of a name: "Between Casablanca", "Mnamo Jumatatu" (on
 # Monday), "Siku ya Jumanne", "Former Israeli army chief". English function words, the adjectives that put a title in
@@ -252,7 +253,9 @@ def _names(text: str, sentence: int, known: set[str], via_translation: bool = Fa
             continue
         run = [k]
         j = k + 1
-        while j < len(tokens):
+        # A possessive ends a name: "Morocco's Abdellatif Loudiyi" is Morocco and a person, not one name that the
+        # word Morocco alone would match.
+        while j < len(tokens) and not _POSSESSIVE.search(tokens[run[-1]]):
             if _is_cap(tokens[j]):
                 run.append(j)
                 j += 1
@@ -261,7 +264,7 @@ def _names(text: str, sentence: int, known: set[str], via_translation: bool = Fa
                 j += 2
             else:
                 break
-        words = [tokens[i] for i in run]
+        words = [_POSSESSIVE.sub("", tokens[i]) for i in run]
         initial = k == 0 or tokens[k - 1] in _OPENERS or tokens[k - 1] in ".!?"
         # A capital at the start of a sentence proves nothing: keep that word only if it is capitalised elsewhere.
         # (A run of two or more capitalised words, "Benny Gantz met", is a name even at the start.)
