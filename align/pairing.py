@@ -192,13 +192,11 @@ def pair_folder(docs: list[Document], given: list[tuple[Document, Document]] | N
     return [(p.src, p.tgt, p.score) for p in found], unpaired
 
 
-def announce_pairs(pairs: Sequence[tuple[Document, Document, float | None]], unpaired: dict[str, str],
+def announce_pairs(pairs: Sequence[tuple[Document, Document, float]], unpaired: dict[str, str],
                    docs: list[Document], file: TextIO, given: bool = False) -> None:
     """Say each pair (its score; `given`: that the manifest gave it) and each article left out and why, a line each."""
     for src, tgt, score in pairs:
-        how = f"score {_shown(score)}" if score is not None else ""
-        if given:
-            how = "from manifest.json" + (f", pairing score {_shown(score)}" if score is not None else "")
+        how = f"from manifest.json, pairing score {_shown(score)}" if given else f"score {_shown(score)}"
         print(f"mtk: pair {src.doc_id} ({src.lang}) -> {tgt.doc_id} (en), {how}", file=file)
     langs = {d.doc_id: d.lang for d in docs}
     for doc_id, why in unpaired.items():

@@ -20,7 +20,7 @@ class Corpus:
     """The documents of an input folder and the (source, English) pairs to align."""
 
     docs: list[Document]
-    pairs: list[tuple[Document, Document, float | None]]  # (source, English, pairing score or None from a manifest)
+    pairs: list[tuple[Document, Document, float]]  # (source, English, pairing score; a manifest's pairs are scored too)
     folder: Path
     skipped: dict[str, str] = field(default_factory=dict)  # file name -> why it was left out
     unpaired: dict[str, str] = field(default_factory=dict)  # doc id of a read article in no pair -> why
@@ -68,7 +68,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     given = manifest_pairs(root, by_file, skipped) if use_manifest else None
     found, unpaired = pair_folder(docs, given, encoder if callable(encoder) else lambda: encoder, pair_threshold,
                                   sys.stderr)
-    pairs: list[tuple[Document, Document, float | None]] = [(src, tgt, round(score, 4)) for src, tgt, score in found]
+    pairs = [(src, tgt, round(score, 4)) for src, tgt, score in found]
     if not pairs:
         why = "; ".join(f"{d.doc_id}: {unpaired[d.doc_id]}" for d in docs
                         if d.lang in SOURCE_LANGUAGES and d.doc_id in unpaired)

@@ -16,7 +16,7 @@ def comet_available() -> bool:
 
 
 def comet_checkpoint(model_path: str) -> Path:
-    """The checkpoint file of a COMET model given as a file or a downloaded model folder; InputError when absent."""
+    """The checkpoint file of a COMET model given as a file or a downloaded model folder; ModelError when absent."""
     path = Path(model_path)
     ckpt = path if path.is_file() else path / "checkpoints" / "model.ckpt"
     if not ckpt.is_file():

@@ -112,7 +112,7 @@ def _png(rgb: np.ndarray) -> bytes:
 
 
 def heatmap_svg(matrix: np.ndarray, alignment: Alignment, cell: int = 12) -> str:
-    """Inline SVG of the source x English similarity matrix; linked cells are outlined."""
+    """Inline SVG of the source x English link-score matrix (margins plus anchors); linked cells are outlined."""
     n, m = matrix.shape
     large = n * m > MAX_SVG_CELLS
     if large:
