@@ -10,6 +10,7 @@ from pathlib import Path
 from align.encoder import Encoder
 from align.manifest import manifest_pairs, refuse_threshold_with_manifest
 from align.pairing import announce_pairs, pair_folder
+from eval.metrics import reference_key
 from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
@@ -30,6 +31,12 @@ class Corpus:
         """Source documents that take part in a pair, each once, in folder order (file names sorted)."""
         paired = {src.doc_id for src, _, _ in self.pairs}
         return [d for d in self.docs if d.doc_id in paired]
+
+    @property
+    def unpaired_sentences(self) -> dict[str, str]:
+        """Reference match keys of the sentences of source articles read but in no pair, each to why it is in none."""
+        return {reference_key(t): f"{d.doc_id}, which is in no pair ({self.unpaired[d.doc_id]})"
+                for d in self.docs if d.lang != "en" and d.doc_id in self.unpaired for t in d.texts}
 
 
 def load_corpus(folder: str | Path, use_manifest: bool = False,

@@ -52,13 +52,17 @@ def sentence_scores(hypotheses: Sequence[str], references: Sequence[str]) -> lis
     ]
 
 
-def _key(text: str) -> str:
-    """Match key of a source sentence: NFC, whitespace collapsed, so re-segmentation noise does not matter."""
+def reference_key(text: str) -> str:
+    """Reference match key of a source sentence: NFC, whitespace collapsed, so re-segmentation noise does not matter."""
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def load_references(path: str | Path, sources: Sequence[str], presplit: bool = False) -> dict[int, str]:
-    """Read references for `sources`: JSONL {"src","reference"} keyed by source text, or one line per source."""
+def load_references(path: str | Path, sources: Sequence[str], presplit: bool = False,
+                    unpaired: dict[str, str] | None = None) -> dict[int, str]:
+    """Read references for `sources`: JSONL {"src","reference"} keyed by source text, or one line per source.
+
+    `unpaired` maps the sentences of articles that were read but are in no pair to why, so that a reference for one
+    of them is refused with that reason rather than as matching nothing."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"references file not found: {p}")
@@ -81,7 +85,7 @@ def load_references(path: str | Path, sources: Sequence[str], presplit: bool = F
         return given
     index: dict[str, list[int]] = {}
     for i, s in enumerate(sources):
-        index.setdefault(_key(s), []).append(i)
+        index.setdefault(reference_key(s), []).append(i)
     refs: dict[int, str] = {}
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -96,8 +100,12 @@ def load_references(path: str | Path, sources: Sequence[str], presplit: bool = F
             raise InputError(f"{p}:{n}: 'src' and 'reference' must be strings")
         if is_blank(ref):
             raise InputError(f"{p}:{n}: the reference is empty; leave out sentences that have none")
-        hits = index.get(_key(src))
+        hits = index.get(reference_key(src))
         if not hits:
+            why = (unpaired or {}).get(reference_key(src))
+            if why:
+                raise InputError(f"{p}:{n}: this reference is for a sentence of {why}; pair that article "
+                                 "(--manifest or --pair-threshold) or leave its references out")
             raise InputError(f"{p}:{n}: reference source sentence does not match any input sentence: {src[:60]!r}")
         for i in hits:
             refs[i] = ref

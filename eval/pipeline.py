@@ -82,7 +82,7 @@ def _score_references(corpus: Corpus, by_doc: dict[str, Alignment], references: 
     References belong to the folder's source sentences (articles in folder order, each once), not to one system's
     translations: a model that translates only Arabic is scored on the Arabic references, and says how many it had.
     """
-    refs = load_references(references, [s for d in corpus.sources for s in d.texts], presplit)
+    refs = load_references(references, [s for d in corpus.sources for s in d.texts], presplit, corpus.unpaired_sentences)
     hyps: list[str] = []
     where: list[tuple[str, int]] = []  # (article, sentence id) of each translation in `hyps`
     matched: dict[int, str] = {}
@@ -112,7 +112,7 @@ def check_references(references: str | Path | None, presplit: bool, corpus: Corp
     """Refuse a references file that matches no sentence of the folder now, before anything is translated."""
     # A --presplit file has a line per source sentence of the paired articles, known once the folder is paired.
     if references:
-        load_references(references, [s for d in corpus.sources for s in d.texts], presplit)
+        load_references(references, [s for d in corpus.sources for s in d.texts], presplit, corpus.unpaired_sentences)
 
 
 def _totals(pairs: list[dict[str, Any]], alignments: list[Alignment]) -> dict[str, Any]:

@@ -230,3 +230,18 @@ def test_run_and_evaluate_check_the_device_and_compute_type_first(tmp_path: Path
         assert main(["run", str(SEEDS), "-o", str(out), "--device", "cuda"]) == 2
         assert "--device cuda: CTranslate2 sees no CUDA GPU here" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_reference_for_an_unpaired_article_says_it_is_unpaired(tiny_marian: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # It said "does not match any input sentence", though the sentence is in the folder: its article is in no pair.
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    (folder / "manifest.json").write_text(json.dumps({"articles": [
+        {"file": "000_c34c121e1dd8a5b8.txt", "same_event_as": "003_644d7ec9ad0a14b6.txt"}]}), encoding="utf-8")
+    unpaired = load_document(str(SEEDS / "002_c72093ee3c81bb2f.txt")).texts[0]
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"src": unpaired, "reference": "A reference."}) + "\n", encoding="utf-8")
+    assert main(["evaluate", str(folder), "--manifest", "--model", str(tiny_marian), "--references", str(refs)]) == 2
+    err = capsys.readouterr().err
+    assert f"{refs}:1: this reference is for a sentence of 002_c72093ee3c81bb2f, which is in no pair (" in err
