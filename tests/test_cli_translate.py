@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -185,6 +186,12 @@ def test_models_info_on_directory(mtk_run, tiny_marian: Path, tmp_path: Path) ->
     for name in ("", str(tmp_path)):  # once printed nothing and exited 0
         code, out, err = mtk_run("models", "info", name)
         assert code == 3 and not out and "neither a catalog model nor a CTranslate2 model directory" in err
+    # A folder without its SentencePiece model was reported as fine; mtk translate then failed on it.
+    broken = tmp_path / "nospm"
+    shutil.copytree(tiny_marian, broken)
+    (broken / "source.spm").unlink()
+    code, out, err = mtk_run("models", "info", broken)
+    assert code == 3 and "detected family: marian" in out and "source.spm is missing" in err
 
 
 def test_decoding_flags_reach_the_engine(mtk_run, tiny_marian: Path, tmp_path: Path) -> None:
