@@ -220,6 +220,9 @@ def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, p
         "src_coverage": metrics["totals"]["src_coverage"],
         "tgt_coverage": metrics["totals"]["tgt_coverage"],
         "src_fact_coverage": metrics["totals"]["src_fact_coverage"],
+        # The facts behind that share: read from this system's translation, so each row may count different ones.
+        "src_facts": metrics["totals"]["src_facts"],
+        "src_facts_found": metrics["totals"]["src_found"],
         "comet": (quality.get("comet") or {}).get("score"),
     }
 
@@ -249,15 +252,23 @@ def _row_cell(row: dict[str, Any], key: str) -> str:
     """One cell of a row; 'scored' reads "10/37" when only 10 of the file's 37 references could be used."""
     if key == "scored_sentences" and row.get("references_given") and row.get(key) != row["references_given"]:
         return f"{_cell(row[key])}/{row['references_given']}"
+    if key == "src_fact_coverage" and row.get(key) is not None and row.get("src_facts") is not None:
+        return f"{_cell(row[key])} ({row['src_facts_found']}/{row['src_facts']})"
     return _cell(row.get(key))
 
 
 def _notes(result: dict[str, Any]) -> list[str]:
     """What a reader of the table must know to compare its rows."""
+    notes = []
+    if len({row.get("src_facts") for row in result["models"]}) > 1:
+        notes.append("src facts are the names, numbers and dates read from each system's translation, so rows count "
+                     "different facts (in brackets): a system that invents or repeats names can score high on "
+                     "them. src cov. and en cov. say how much the articles share as aligned, not how good the "
+                     "translation is")
     pseudo = [row for row in result["models"] if row.get("quality_against") == PSEUDO_LABEL]
     if len(pseudo) < 2:
-        return []
-    return [("pseudo-reference rows are each scored on the sentences their own alignment linked, against the "
+        return notes
+    return notes + [("pseudo-reference rows are each scored on the sentences their own alignment linked, against the "
              "English those links chose: the sentences differ between rows, so compare them with care (give "
              "--references for scores on the same sentences)")]
 

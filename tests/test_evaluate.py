@@ -33,6 +33,12 @@ def test_evaluate_two_models_prints_table(tmp_path: Path, tiny_marian: Path, tin
         assert row["quality_against"] == "pseudo-reference (aligned English, not a translation)"
         assert 0 <= row["chrF"] <= 100
     assert md.read_text(encoding="utf-8").startswith("| model | chrF |")
+    # Source facts are read from each system's translation: the counts behind each share are shown with it.
+    table = md.read_text(encoding="utf-8")
+    for row in result["models"]:
+        assert f"{row['src_fact_coverage']:.3f} ({row['src_facts_found']}/{row['src_facts']})" in table
+    if len({row["src_facts"] for row in result["models"]}) > 1:
+        assert "rows count different facts (in brackets)" in table
 
 
 def test_evaluate_refuses_mismatched_references(tmp_path: Path, tiny_marian: Path,
