@@ -310,6 +310,18 @@ def align_documents(src: Document, tgt: Document, translations: list[str] | None
     if mode != "no-mt" and translations is None:
         raise InputError(f"alignment mode {mode!r} needs translations")
     used = translations if mode != "no-mt" else None
-    edges, scores = _align(src.texts, tgt.texts, used, config, encoder, src.lang)
-    return Alignment(src=src, tgt=tgt, edges=edges, translations=used, mode=mode, model=model,
-                     scores=np.asarray(scores, dtype=np.float32))
+    if used is not None and len(used) != len(src.sentences):
+        raise InputError(f"got {len(used)} translations for {len(src.sentences)} source sentences")
+    # Page chrome kept as sentences (sentence-per-line input) is left out of the alignment and mapped back after.
+    rows = [i for i in range(len(src.sentences)) if i not in src.boilerplate]
+    cols = [j for j in range(len(tgt.sentences)) if j not in tgt.boilerplate]
+    texts, tgt_texts = src.texts, tgt.texts
+    edges, kept_scores = _align([texts[i] for i in rows], [tgt_texts[j] for j in cols],
+                                [used[i] for i in rows] if used is not None else None, config, encoder, src.lang)
+    edges = [Edge(src=rows[e.src], tgt=cols[e.tgt], score=e.score) for e in edges]
+    scores = np.asarray(kept_scores, dtype=np.float32)
+    if len(rows) < len(src.sentences) or len(cols) < len(tgt.sentences):
+        full = np.full((len(src.sentences), len(tgt.sentences)), scores.min() if scores.size else 0.0, np.float32)
+        full[np.ix_(rows, cols)] = scores
+        scores = full
+    return Alignment(src=src, tgt=tgt, edges=edges, translations=used, mode=mode, model=model, scores=scores)

@@ -89,7 +89,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     how.add_argument("--no-mt", action="store_true", help="align cross-lingually, without translating")
     p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning or splitting "
                    "(only spaces and invisible or control characters are normalised); blank lines are skipped, so "
-                   "ids number the sentences, not the file's lines")
+                   "ids number the sentences, not the file's lines; a line of page chrome (a menu label, a URL) "
+                   "keeps its id but is never aligned")
     p.add_argument("--src", dest="src_lang", choices=("auto",) + SOURCE_LANGUAGES, default="auto",
                    help="language of SRC (default: detect)")
     p.add_argument("--words", action="store_true", help="add SimAlign word links (needs mtk[words])")

@@ -88,6 +88,8 @@ class Alignment:
                 "score": round(score, 4) if score is not None else None,
                 "mode": self.mode,
             })
+            if i in self.src.boilerplate:  # a line of page chrome in sentence-per-line input: never aligned
+                out[-1]["boilerplate"] = self.src.boilerplate[i]
         for j in self.unaligned_tgt():
             out.append({
                 "src_doc": self.src.doc_id,
@@ -102,4 +104,6 @@ class Alignment:
                 "score": None,
                 "mode": self.mode,
             })
+            if j in self.tgt.boilerplate:
+                out[-1]["boilerplate"] = self.tgt.boilerplate[j]
         return out

@@ -155,6 +155,14 @@ def clean_text(text: str, lang: str, from_html: bool = False) -> CleanResult:
     return _Cleaner(canonical_code(lang), from_html).run(raw_paragraphs(text), text)
 
 
+def line_boilerplate_reason(line: str, lang: str) -> str | None:
+    """Why one line taken alone is page chrome ("navigation", "url", "comment-widget"...), or None if it is content."""
+    # Sentence-per-line input (--presplit) keeps every line, so ids stay line numbers; this says which must never be
+    # aligned, by the rules cleaning applies to a page's lines, without the context only a whole page gives.
+    result = clean_text(line, lang)
+    return result.dropped[0].reason if result.dropped and not result.paragraphs else None
+
+
 class _Cleaner:
     """One pass over the raw paragraphs; keeps the state that crosses lines (related-links blocks, seen paragraphs)."""
 

@@ -35,6 +35,9 @@ class Document:
     dropped: list[Dropped] = field(default_factory=list)
     title: str | None = None
     path: str | None = None
+    # Sentence-per-line input keeps page chrome as sentences (ids are line numbers): their indices, with the reason,
+    # are never aligned.
+    boilerplate: dict[int, str] = field(default_factory=dict)
 
     @property
     def paragraphs(self) -> list[list[Sentence]]:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 
 from mt.boilerplate import ends_sentence
-from mt.cleaning import CleanResult, clean_text, duplicate_key
+from mt.cleaning import CleanResult, clean_text, duplicate_key, line_boilerplate_reason
 from mt.document import Document, Dropped, Sentence
 from mt.errors import InputError
 from mt.langid import resolve_language
@@ -88,7 +88,11 @@ def document_from_lines(lines: list[str], lang: str, doc_id: str, allowed: Itera
     if not any(s.text for s in sentences):
         raise InputError(f"{doc_id}: all lines are empty")
     code = _language("\n".join(s.text for s in sentences), lang, allowed, doc_id)
-    return Document(doc_id=doc_id, lang=code, sentences=sentences)
+    chrome = {s.index: why for s in sentences if s.text and (why := line_boilerplate_reason(s.text, code))}
+    if len(chrome) == sum(1 for s in sentences if s.text):
+        raise InputError(f"{doc_id}: no content sentences, every line is page chrome "
+                         f"({', '.join(sorted(set(chrome.values())))})")
+    return Document(doc_id=doc_id, lang=code, sentences=sentences, boilerplate=chrome)
 
 
 def _language(text: str, lang: str, allowed: Iterable[str] | None, label: str) -> str:

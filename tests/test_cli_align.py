@@ -143,6 +143,28 @@ def test_presplit_plain_translations_skip_blank_source_lines(tmp_path: Path,
     assert [r["tgt_ids"] for r in records[:3]] == [[0], [1], [2]]  # exact translations: every pair is found
 
 
+def test_presplit_page_chrome_is_kept_as_lines_but_never_aligned(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # Gold sentences of 000 and 003 one per line, chrome included: "Pata taarifa kuu" had been linked to "Article
+    # Rating" and "View all comments", and went into the TMX and Moses corpora.
+    sw, en = tmp_path / "sw.txt", tmp_path / "en.txt"
+    sw.write_text("Pata taarifa kuu\n" + "\n".join(SW_LINES) + "\nMatangazo ya kibiashara\n", encoding="utf-8")
+    en.write_text("\n".join(EN_LINES) + "\nArticle Rating\nView all comments\nhttps://example.com/story\n",
+                  encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    rc, _, err = _run(capsys, sw, en, "--presplit", "--no-mt", "-o", out)
+    assert rc == 0, err
+    records = _records(out)
+    chrome = {(r["src_id"], r["tgt_ids"][0] if r["src"] is None else None): r["boilerplate"]
+              for r in records if "boilerplate" in r}
+    n = len(SW_LINES)
+    assert chrome == {(0, None): "navigation", (n + 1, None): "advertisement",
+                      (None, len(EN_LINES)): "comment-widget", (None, len(EN_LINES) + 1): "comment-widget",
+                      (None, len(EN_LINES) + 2): "url"}
+    linked = [r for r in records if r["src"] is not None and r["tgt_ids"]]
+    assert linked and all(0 < r["src_id"] <= n and max(r["tgt_ids"]) < len(EN_LINES) for r in linked)
+
+
 @pytest.mark.parametrize("fmt", ["tsv", "tmx", "moses"])
 def test_formats(fmt: str, presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / ("moses" if fmt == "moses" else f"a.{fmt}")

@@ -120,6 +120,8 @@ def test_document_from_lines_keeps_lines_as_sentences() -> None:
     doc = document_from_lines(lines, "sw", "flores")
     assert doc.texts == ["Dkt. Mwinyi alisema. Bw. Juma alikubali.", "Advertisement", "", "Pata taarifa kuu"]
     assert [s.index for s in doc.sentences] == [0, 1, 2, 3] and doc.dropped == []
+    # Page chrome stays a sentence (ids are line numbers) but is marked, so that it is never aligned.
+    assert doc.boilerplate == {1: "advertisement", 3: "navigation"}
     joined = "\n".join(lines)
     last = doc.sentences[3]
     assert joined[last.start : last.end] == "Pata\u00a0taarifa kuu"
@@ -128,5 +130,7 @@ def test_document_from_lines_keeps_lines_as_sentences() -> None:
 def test_document_from_lines_errors() -> None:
     with pytest.raises(InputError):
         document_from_lines([], "sw", "empty")
+    with pytest.raises(InputError, match="no content sentences, every line is page chrome"):
+        document_from_lines(["Pata taarifa kuu", "Matangazo ya kibiashara", "https://example.com/a"], "sw", "chrome")
     with pytest.raises(InputError, match="unsupported language"):
         document_from_lines(["The minister signed the agreement in Rabat."], "auto", "x", allowed=("sw", "ar"))
