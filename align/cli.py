@@ -266,7 +266,7 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
     by_file: dict[str, Document] = {}
     skipped: dict[str, str] = {}
     for path, side in distinct_articles(files, lambda p: _load_side(str(p), "article", "auto", presplit),
-                                        lambda s: s.doc.texts, skipped, "mtk: skipping"):
+                                        lambda s: s.doc.texts, skipped, "mtk: warning: skipping"):
         by_file[path.name] = side.doc
         (english if side.doc.lang == "en" else sources).append(side)
     if not english:

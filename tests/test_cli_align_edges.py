@@ -211,7 +211,7 @@ def test_a_copy_of_an_article_is_skipped_with_auto(tmp_path: Path, capsys: pytes
     shutil.copy(SW, folder / "zz-copy.txt")
     out = tmp_path / "out.jsonl"
     assert main(["align", "--auto", str(folder), "--no-mt", "-o", str(out)]) == 0
-    assert f"mtk: skipping zz-copy.txt: the same text as {SW.name}" in capsys.readouterr().err
+    assert f"mtk: warning: skipping zz-copy.txt: the same text as {SW.name}" in capsys.readouterr().err
     assert {r["src_doc"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())} == {SW.stem}
 
 
