@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mt.errors import InputError, ModelError, first_line, install_hint
+from mt.errors import ModelError, first_line, install_hint
 
 
 def comet_available() -> bool:
@@ -24,26 +24,24 @@ def comet_checkpoint(model_path: str) -> Path:
     return ckpt
 
 
-def comet_scores(sources: Sequence[str], hypotheses: Sequence[str], references: Sequence[str] | None,
-                 model_path: str | None) -> dict[str, Any]:
-    """System COMET (with references) or CometKiwi (without) score, or a 'not measured' status saying why."""
-    label = "COMET" if references is not None else "CometKiwi (reference-free)"
+def comet_scores(sources: Sequence[str], hypotheses: Sequence[str], model_path: str | None) -> dict[str, Any]:
+    """Reference-free CometKiwi system score of the translations, or a 'not measured' status saying why."""
+    # Reference-based COMET is not offered: mtk's references are scored with sacrebleu, and a second code path that
+    # no command reaches would go untested.
+    label = "CometKiwi (reference-free)"
     if not model_path:
         return {"label": label, "score": None, "status": "not measured: no --comet-model given"}
     if not comet_available():
         return {"label": label, "score": None,
                 "status": f"not measured: unbabel-comet is not installed ({install_hint('comet')})"}
     ckpt = comet_checkpoint(model_path)
-    if references is not None and len(references) != len(hypotheses):
-        raise InputError(f"{len(hypotheses)} translations but {len(references)} references for COMET")
     from comet import load_from_checkpoint
 
     try:
         model = load_from_checkpoint(str(ckpt))
     except Exception as exc:  # comet raises assorted errors for a bad checkpoint; the user needs one line
         raise ModelError(f"cannot load COMET model {ckpt}: {first_line(exc)}") from exc
-    data = [{"src": s, "mt": h, **({"ref": references[i]} if references is not None else {})}
-            for i, (s, h) in enumerate(zip(sources, hypotheses, strict=True))]
+    data = [{"src": s, "mt": h} for s, h in zip(sources, hypotheses, strict=True)]
     try:
         result = model.predict(data, batch_size=16, gpus=0, progress_bar=False)
     except Exception as exc:  # same: torch/lightning failures (memory, a checkpoint of the wrong kind) end as one line

@@ -64,7 +64,7 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
         from eval.neural import comet_scores
 
         # No references for COMET: they may cover only some sentences, and COMET needs one per translation.
-        quality["comet"] = comet_scores(sources, hyps, None, comet_model)
+        quality["comet"] = comet_scores(sources, hyps, comet_model)
     modes = {a.mode for a in translated}
     return {
         "mode": "no-mt" if not translated else ("translations" if modes == {"translations"} else "mt"),
