@@ -237,7 +237,7 @@ def _mid_sentence_capitals(texts: list[str]) -> set[str]:
         tokens = _TOKEN_RE.findall(text)
         for k, tok in enumerate(tokens):
             if k > 0 and tokens[k - 1] not in _OPENERS and tokens[k - 1] not in ".!?" and _is_cap(tok):
-                seen.add(tok)
+                seen.add(_POSSESSIVE.sub("", tok))  # names are compared without their possessive ending
     return seen
 
 

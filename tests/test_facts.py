@@ -130,6 +130,9 @@ def test_a_possessive_ends_a_name() -> None:
                                             "en") if f.kind == "name"]
     assert names == ["Morocco", "Abdellatif Loudiyi", "US", "James Smith"]
     assert [f.value for f in extract_facts(["Talks in Ma'an ended."], "en")] == ["Ma'an"]  # only a final 's
+    # A sentence's first word is a name when it is capitalised elsewhere, possessive or not.
+    two = ["Israel's army said the drones arrived.", "The deal was signed in Rabat with Israel's minister."]
+    assert [(f.sentence, f.value) for f in extract_facts(two, "en")] == [(0, "Israel"), (1, "Rabat"), (1, "Israel")]
 
 
 @needs_gold
