@@ -320,17 +320,19 @@ def _refuse_output_among_articles(output: str | None, directory: str, fmt: str) 
                          f"--auto run; write it elsewhere, or with a .{fmt} name")
 
 
-def _unrelated_note(src: Document, tgt: Document, encoder: Encoder) -> str | None:
-    """A warning when SRC and EN do not look like reports of one event (the check --auto pairs by), else None."""
-    from align.pairing import shares_enough
+def _unrelated_note(alignment: Alignment, encoder: Encoder) -> str | None:
+    """A warning when an alignment has links but its articles fail --auto's same-event test, else None."""
+    from align.pairing import looks_like_one_event
 
-    found = shares_enough(src, tgt, encoder)
+    if not alignment.edges:
+        return None
+    found = looks_like_one_event(alignment.src, alignment.tgt, encoder)
     if found is None or found[0]:
         return None
     _, matched, shorter = found
-    return (f"{src.doc_id} and {tgt.doc_id} may not report the same event: {matched} of the {shorter} sentences of "
-            "the shorter say the same as a sentence of the other, too few for --auto to pair them; their links may "
-            "be topical, not shared facts")
+    return (f"{alignment.src.doc_id} and {alignment.tgt.doc_id} may not report the same event: {matched} of the "
+            f"{shorter} sentences of the shorter say the same as a sentence of the other, too few for --auto to pair "
+            "them; their links may be topical, not shared facts")
 
 
 def run_align(args: argparse.Namespace) -> int:
@@ -387,7 +389,7 @@ def run_align(args: argparse.Namespace) -> int:
     else:
         assert sides is not None
         alignments = [_align_pair(*sides, translations.for_source(sides[0]), encoder, config)]
-        unrelated_note = _unrelated_note(sides[0].doc, sides[1].doc, encoder)
+        unrelated_note = _unrelated_note(alignments[0], encoder)
     if args.words:
         from align.words import word_align
 

@@ -104,8 +104,10 @@ def _embed_each(encoder: Encoder, docs: list[Document]) -> list[np.ndarray]:
     for lang in dict.fromkeys(d.lang for d in docs):
         members = [k for k, d in enumerate(docs) if d.lang == lang]
         lang_encoder = encoder if lang == "en" else source_encoder(encoder, lang)
-        flat = lang_encoder.encode([t for k in members for t in docs[k].texts])
-        bounds = np.cumsum([len(docs[k].texts) for k in members])[:-1]
+        # Page chrome kept as sentences (sentence-per-line input) is never aligned, so it is no evidence either:
+        # URL and widget lines of two unrelated files match each other.
+        flat = lang_encoder.encode([t for k in members for t in docs[k].content_texts])
+        bounds = np.cumsum([len(docs[k].content_texts) for k in members])[:-1]
         for k, rows in zip(members, np.split(flat, bounds), strict=True):
             out[k] = rows
     return out
@@ -131,16 +133,19 @@ def document_evidence(sources: list[Document], english: list[Document],
     return PairingEvidence(scores, np.stack([m for _, m in fwd]), shorter)
 
 
-def shares_enough(src: Document, tgt: Document, encoder: Encoder | None = None) -> tuple[bool, int, int] | None:
-    """Whether one given pair shares enough translation-level sentences to be paired, with (matched, shorter).
+def looks_like_one_event(src: Document, tgt: Document,
+                         encoder: Encoder | None = None) -> tuple[bool, int, int] | None:
+    """Whether --auto would take one given pair as reports of one event, with its (matched, shorter) sentence counts.
 
-    `mtk align SRC EN` is told its pair; this is the check `--auto` pairs by, used to warn when two articles look
-    unrelated (their links would be topical, not shared facts). None when the encoder has no known level."""
+    `mtk align SRC EN` is told its pair; this is --auto's test (enough sentences matched at translation level, or a
+    clear document score), used to warn when two articles look unrelated: their links would then be topical, not
+    shared facts. None when the encoder has no known translation level."""
     evidence = document_evidence([src], [tgt], encoder)
     sharing = evidence.sharing()
     if sharing is None or evidence.matched is None or evidence.shorter is None:
         return None
-    return bool(sharing[0, 0]), int(evidence.matched[0, 0]), int(evidence.shorter[0, 0])
+    same = bool(sharing[0, 0]) or float(evidence.scores[0, 0]) >= CLEAR_SCORE
+    return same, int(evidence.matched[0, 0]), int(evidence.shorter[0, 0])
 
 
 def pair_documents(docs: list[Document], *, encoder: Encoder | None = None,

@@ -104,8 +104,8 @@ def load_references(path: str | Path, sources: Sequence[str], presplit: bool = F
         if not hits:
             why = (unpaired or {}).get(reference_key(src))
             if why:
-                raise InputError(f"{p}:{n}: this reference is for a sentence of {why}; pair that article "
-                                 "(--manifest or --pair-threshold) or leave its references out")
+                raise InputError(f"{p}:{n}: this reference is for a sentence of {why}; leave its references out, "
+                                 "or pair that article (in manifest.json, or by --pair-threshold without --manifest)")
             raise InputError(f"{p}:{n}: reference source sentence does not match any input sentence: {src[:60]!r}")
         for i in hits:
             refs[i] = ref

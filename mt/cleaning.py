@@ -155,12 +155,26 @@ def clean_text(text: str, lang: str, from_html: bool = False) -> CleanResult:
     return _Cleaner(canonical_code(lang), from_html).run(raw_paragraphs(text), text)
 
 
+# The page's own controls and labels: text no translator translates as part of an article. Credits, bylines, time
+# stamps, embedded posts and "Read more: TITLE" teasers are page chrome too, but in a sentence-per-line corpus they
+# are translated text with a partner (MAFAND translates them), so they stay alignable there.
+_INTERFACE_REASONS = frozenset({"navigation", "comment-widget", "share-widget", "advertisement", "counter",
+                                "punctuation", "not-found", "reading-time", "cookie-notice", "url", "tags",
+                                "breadcrumb", "caption-label"})
+_MAX_HEADER_WORDS = 3  # "Read also:", "Soma pia", "اقرأ أيضا": a related-links header alone, not a teaser title
+
+
 def line_boilerplate_reason(line: str, lang: str) -> str | None:
-    """Why one line taken alone is page chrome ("navigation", "url", "comment-widget"...), or None if it is content."""
+    """Why one line alone is the page's interface (a menu label, a widget, a URL), or None if it may be translated."""
     # Sentence-per-line input (--presplit) keeps every line, so ids stay line numbers; this says which must never be
     # aligned, by the rules cleaning applies to a page's lines, without the context only a whole page gives.
     result = clean_text(line, lang)
-    return result.dropped[0].reason if result.dropped and not result.paragraphs else None
+    if not result.dropped or result.paragraphs:
+        return None
+    reason = result.dropped[0].reason
+    if reason in _INTERFACE_REASONS or (reason == "related-links" and len(label(line).split()) <= _MAX_HEADER_WORDS):
+        return reason
+    return None
 
 
 class _Cleaner:

@@ -51,3 +51,8 @@ class Document:
     def texts(self) -> list[str]:
         """The sentence texts, in order."""
         return [s.text for s in self.sentences]
+
+    @property
+    def content_texts(self) -> list[str]:
+        """The sentence texts that are not page chrome (`boilerplate`), in order: what may be aligned."""
+        return [s.text for i, s in enumerate(self.sentences) if i not in self.boilerplate]

@@ -171,7 +171,7 @@ def distinct_articles(files: list[Path], load: Callable[[Path], T], texts_of: Ca
                       skipped: dict[str, str], say: str) -> Iterator[tuple[Path, T]]:
     """Each of `files` loaded, in order, except those that fail to load or repeat an earlier file's text.
 
-    Those are put in `skipped` with why, and said on stderr after `say` ("mtk: skipping"): one stray file (empty,
+    Those are put in `skipped` with why, and said on stderr after `say` ("mtk: warning: skipping"): one stray file (empty,
     another language, unreadable) should not stop a folder, and nothing is left out silently."""
     seen: dict[tuple[str, ...], str] = {}
     for path in files:

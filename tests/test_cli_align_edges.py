@@ -321,3 +321,45 @@ def test_two_articles_on_unrelated_events_are_aligned_with_a_warning(tmp_path: P
     assert main(["align", str(SEEDS / "000_c34c121e1dd8a5b8.txt"), english, "--no-mt",
                  "-o", str(tmp_path / "seed.tsv")]) == 0
     assert "may not report the same event" not in capsys.readouterr().err
+
+
+def _presplit_pair(tmp_path: Path, sw: list[str], en: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Align two sentence-per-line files; stderr."""
+    (tmp_path / "sw.txt").write_text("\n".join(sw) + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(en) + "\n", encoding="utf-8")
+    assert main(["align", str(tmp_path / "sw.txt"), str(tmp_path / "en.txt"), "--presplit", "--no-mt",
+                 "-o", str(tmp_path / "out.tsv")]) == 0
+    return capsys.readouterr().err
+
+
+def test_the_unrelated_warning_follows_auto_and_ignores_page_chrome(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # Two exact translations (FLORES devtest 31-32) that --auto pairs by their clear score were warned about: the
+    # test had left out --auto's clear-score exception.
+    sw = [("Kwa sababu manyoya ya dinosau hayana chimbuko uliyostawishwa vizuri, inayoitwa rachi, lakini huwa na sifa "
+          "zingine za manyoya — barbu na barbule — watafiti waligundua rachi labda ni maendeleo ya baadaye ya "
+          "uvumbuzi kuliko sifa hizi nyingine."),
+          ("Muundo wa manyoya unaonyesha kwamba hayakutumika katika kupeperuka bali yalitumiwa kudhibiti joto au "
+          "uonyesho. Watafiti walipendekeza kwamba, ingawa huu ni mkia wa dinosauri mchanga, sampuli inaonyesha "
+          "manyoya ya utu uzima na si manyoya laini ya ndani ya kifaranga.")]
+    en = [("Because the dinosaur feathers do not have a well-developed shaft, called a rachis, but do have other "
+          "features of feathers — barbs and barbules — the researchers inferred the rachis was likely a later "
+          "evolutionary development that these other features."),
+          ("The feathers' structure suggests that they were not used in flight but rather for temperature regulation "
+          "or display. The researchers suggested that, even though this is the tail of a young dinosaur, the sample "
+          "shows adult plumage and not a chick's down.")]
+    assert "may not report the same event" not in _presplit_pair(tmp_path, sw, en, capsys)
+    # Widget and URL lines, never aligned, are no evidence either: those of two unrelated files matched each other
+    # and hid the warning.
+    chrome = ["Subscribe", "View all comments", "https://a.com/x", "https://a.com/y", "Article Rating", "0 Comments",
+              "Inline Feedbacks", "https://b.org/z"]
+    unrelated_sw = ["Katika mwaka mmoja, mtu aliyeambukizwa huenda akaambukiza wato 10-15 wa karibu.",
+                    ("Setilaiti, ambazo zote mbili zilikuwa na uzani wa zaidi ya pauni 1,000, ziligongana maili 491 "
+                    "juu ya Dunia."), "Hata hivyo, asilimia ya XDR-TB katika kikundi kizima bado inaonekana kuwa chini."]
+    unrelated_en = [("Subcultures can be distinctive because of the age, ethnicity, class, location, and/or gender of "
+                    "the members."), ("The qualities that determine a subculture as distinct may be linguistic, "
+                    "aesthetic, religious, political, sexual, geographical, or a combination of factors."),
+                    ("Members of a subculture often signal their membership through a distinctive and symbolic use of "
+                    "style, which includes fashions, mannerisms, and argot.")]
+    err = _presplit_pair(tmp_path, unrelated_sw + chrome, unrelated_en + chrome, capsys)
+    assert "may not report the same event: 0 of the 3 sentences" in err
