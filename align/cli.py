@@ -382,7 +382,7 @@ def run_align(args: argparse.Namespace) -> int:
     # alignment share one embedding of each sentence.
     encoder = MemoEncoder(get_encoder(args.encoder))
     translations = _Translations(args, encoder)
-    config = AlignConfig() if args.threshold is None else AlignConfig().with_threshold(args.threshold)
+    config = AlignConfig.at_threshold(args.threshold)
     unrelated_note = None
     if articles is not None:
         alignments = _run_auto(args, articles, translations, encoder, config)

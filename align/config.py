@@ -108,6 +108,11 @@ class AlignConfig:
     # Whether a best embedding partner that is also the clear best by containment links below the threshold.
     cont_agree: bool = True
 
+    @classmethod
+    def at_threshold(cls, threshold: float | None) -> AlignConfig:
+        """The default configuration, with its thresholds moved to `threshold` when one is given (--threshold)."""
+        return cls() if threshold is None else cls().with_threshold(threshold)
+
     def with_threshold(self, threshold: float) -> AlignConfig:
         """This configuration with the link threshold moved to `threshold` and the clause threshold by as much.
 

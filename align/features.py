@@ -14,11 +14,8 @@ from align.encoder import Encoder
 from align.margin import fill_uncomputed
 from align.token_encoder import TokenEncoder
 from align.token_match import token_coverage
+from mt.normalize import ARABIC_DIGITS
 
-# Arabic-Indic (U+0660..) and Extended Arabic-Indic / Persian (U+06F0..) digits, plus Arabic decimal/thousands marks.
-_DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)},
-                         **{chr(0x06F0 + d): str(d) for d in range(10)},
-                         "\u066b": ".", "\u066c": ","})
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Latin-script capitalised words and acronyms (names like Kochavi, Gantz, Rabat, FAR survive translation unchanged).
 _NAME = re.compile(r"\b[A-Z][A-Za-z\u00C0-\u024F'\-]{2,}")
@@ -29,7 +26,7 @@ _NAME_KEY_LEN = 5
 def number_set(text: str) -> frozenset[str]:
     """Numbers stated in `text`, digits normalised to ASCII and thousands separators removed ("1,000" -> "1000")."""
     out = set()
-    for m in _NUMBER.finditer(text.translate(_DIGITS)):
+    for m in _NUMBER.finditer(text.translate(ARABIC_DIGITS)):
         tok = m.group()
         # A comma followed by exactly three digits is a thousands separator; otherwise it is a decimal comma.
         tok = re.sub(r",(?=\d{3}(?!\d))", "", tok).replace(",", ".")

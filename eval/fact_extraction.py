@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from align.features import STOPWORDS
+from mt.normalize import ARABIC_DIGITS
 
 
 def _numbered(rows: list[str]) -> dict[str, int]:
@@ -46,7 +47,6 @@ WEEKDAYS = _numbered([
     "sunday jumapili الأحد الاحد",
 ])
 
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٪٫٬", "01234567890123456789%.,")
 # An optional one-letter clitic (wa-, bi-, fa-, li-) glued to Arabic month and weekday names.
 _AR_CLITIC = "[وبفل]?"
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
@@ -141,7 +141,7 @@ class Fact:
 
 def normalise_digits(text: str) -> str:
     """Map Arabic-Indic and Persian digits, and the Arabic percent/decimal signs, to ASCII."""
-    return unicodedata.normalize("NFKC", text).translate(_ARABIC_DIGITS)
+    return unicodedata.normalize("NFKC", text).translate(ARABIC_DIGITS)
 
 
 def _clean_number(raw: str) -> str:

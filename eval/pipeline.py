@@ -197,7 +197,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     corpus = load_corpus(folder, use_manifest, make_encoder, pair_threshold)
     check_references(references, presplit, corpus)
     encoder = make_encoder()
-    config = AlignConfig() if threshold is None else AlignConfig().with_threshold(threshold)
+    config = AlignConfig.at_threshold(threshold)
     if translations_dir is not None:
         translations = read_translation_dir(translations_dir, corpus, encoder, log)
         label = Path(translations_dir).name or str(translations_dir)

@@ -13,6 +13,11 @@ _INVISIBLE = frozenset(
 _LINE_BREAKS = frozenset("\n\v\f\u0085\u2028\u2029")
 
 
+# Arabic-Indic (U+0660..) and Extended Arabic-Indic / Persian (U+06F0..) digits, and the Arabic percent, decimal and
+# thousands signs, as ASCII: numbers are compared across languages in that form.
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٪٫٬", "01234567890123456789%.,")
+
+
 def is_blank(line: str) -> bool:
     """True when `line` holds nothing visible: only what normalize_text removes or collapses.
 
