@@ -203,6 +203,11 @@ class _Translations:
                                                       offline=True if self.args.offline else None)
         return self._translators[name]
 
+    def close(self) -> None:
+        """Release the translators' cache connections."""
+        for translator in self._translators.values():
+            translator.close()
+
     def for_source(self, src: Side) -> tuple[list[str] | None, str, str | None]:
         """(translations, mode, model name) for one source document."""
         from align.inputs import read_article_translations
@@ -384,12 +389,15 @@ def run_align(args: argparse.Namespace) -> int:
     translations = _Translations(args, encoder)
     config = AlignConfig.at_threshold(args.threshold)
     unrelated_note = None
-    if articles is not None:
-        alignments = _run_auto(args, articles, translations, encoder, config)
-    else:
-        assert sides is not None
-        alignments = [_align_pair(*sides, translations.for_source(sides[0]), encoder, config)]
-        unrelated_note = _unrelated_note(alignments[0], encoder)
+    try:
+        if articles is not None:
+            alignments = _run_auto(args, articles, translations, encoder, config)
+        else:
+            assert sides is not None
+            alignments = [_align_pair(*sides, translations.for_source(sides[0]), encoder, config)]
+            unrelated_note = _unrelated_note(alignments[0], encoder)
+    finally:
+        translations.close()
     if args.words:
         from align.words import word_align
 

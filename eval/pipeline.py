@@ -210,8 +210,12 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         if why_not:
             print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} "
                   f"({why_not})", file=log)
-        translations, seconds, models = translate_corpus(translators, corpus)
         used = {id(t): t for t in translators.values()}.values()
+        try:
+            translations, seconds, models = translate_corpus(translators, corpus)
+        finally:
+            for t in used:
+                t.close()  # the translation cache's connection: its writes are committed and the file released
         fresh, cached = sum(t.translated_count for t in used), sum(t.cached_count for t in used)
         alignments = align_corpus(corpus, translations, models, encoder, config)
     if word_model:
