@@ -124,7 +124,8 @@ def read_translations(path: str | os.PathLike[str], src: Document, *, source_lin
     """
     label = str(path)
     if text is None:
-        if label != "-" and not Path(path).is_file():  # "-" is stdin, as for SRC
+        # "-" is stdin, as for SRC; a pipe is read like a file (bash's `--translations <(cmd)` gives /dev/fd/63).
+        if label != "-" and (not Path(path).exists() or Path(path).is_dir()):
             raise InputError(f"{label}: translations file not found")
         text = read_text(path)
     lines = split_lines(text)

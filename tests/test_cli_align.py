@@ -167,6 +167,27 @@ def test_presplit_page_chrome_is_kept_as_lines_but_never_aligned(tmp_path: Path,
     assert linked and all(0 < r["src_id"] <= n and max(r["tgt_ids"]) < len(EN_LINES) for r in linked)
 
 
+def test_translations_from_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # bash's `--translations <(cmd)` names a pipe (/dev/fd/63): it was "translations file not found".
+    import os
+    import threading
+
+    sw, en, pipe = tmp_path / "sw.txt", tmp_path / "en.txt", tmp_path / "tr.pipe"
+    sw.write_text("\n".join(SW_LINES) + "\n", encoding="utf-8")
+    en.write_text("\n".join(EN_LINES) + "\n", encoding="utf-8")
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=pipe.write_text, args=("\n".join(EN_LINES) + "\n",), kwargs={"encoding": "utf-8"},
+                              daemon=True)  # not left blocking the run if the pipe is never opened
+    writer.start()
+    out = tmp_path / "a.jsonl"
+    try:
+        rc, _, err = _run(capsys, sw, en, "--presplit", "--translations", pipe, "-o", out)
+    finally:
+        writer.join(timeout=10)
+    assert rc == 0, err
+    assert [r["translation"] for r in _records(out)[: len(EN_LINES)]] == EN_LINES
+
+
 @pytest.mark.parametrize("fmt", ["tsv", "tmx", "moses"])
 def test_formats(fmt: str, presplit: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / ("moses" if fmt == "moses" else f"a.{fmt}")
