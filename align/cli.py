@@ -216,8 +216,12 @@ class _Translations:
         if args.no_mt:
             return None, "no-mt", None
         if args.translations:
-            if args.translations == "-" and self._stdin is None:
-                self._stdin = read_text("-")  # once: with --auto, every article reads its records from it
+            once = args.translations == "-" or (Path(args.translations).exists()
+                                                and not Path(args.translations).is_file()
+                                                and not Path(args.translations).is_dir())
+            if once and self._stdin is None:
+                # Stdin or a pipe can be read only once: with --auto, every article reads its records from that.
+                self._stdin = read_text(args.translations)
             texts, note = read_article_translations(args.translations, src.doc, several=bool(args.auto),
                                                     source_lines=src.lines, encoder=self.encoder, text=self._stdin)
             if note:

@@ -89,6 +89,26 @@ def test_auto_reads_translations_from_stdin_once_for_every_article(two_sources: 
     assert all(r["mode"] == "translations" for r in records)
 
 
+def test_auto_reads_translations_from_a_pipe_once_for_every_article(two_sources: tuple[Path, Path],
+                                                                    tmp_path: Path) -> None:
+    # A pipe (bash's <(cmd)) can be read once, as stdin: the second article found it empty.
+    import threading
+
+    folder, translations = two_sources
+    pipe = tmp_path / "tr.pipe"
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=pipe.write_bytes, args=(translations.read_bytes(),), daemon=True)
+    writer.start()
+    out = tmp_path / "out.jsonl"
+    try:
+        assert main(["align", "--auto", str(folder), "--translations", str(pipe), "-o", str(out)]) == 0
+    finally:
+        writer.join(timeout=10)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["src_doc"] for r in records} == {"a", "b"}
+    assert all(r["mode"] == "translations" for r in records)
+
+
 def test_an_auto_alignment_jsonl_gives_its_translations_back(two_sources: tuple[Path, Path], tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     # mtk align --auto names each record's article in "src_doc"; re-aligning (another threshold, say) reuses them.
