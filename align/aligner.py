@@ -315,8 +315,7 @@ def align_documents(src: Document, tgt: Document, translations: list[str] | None
     # Page chrome kept as sentences (sentence-per-line input) is left out of the alignment and mapped back after.
     rows = [i for i in range(len(src.sentences)) if i not in src.boilerplate]
     cols = [j for j in range(len(tgt.sentences)) if j not in tgt.boilerplate]
-    texts, tgt_texts = src.texts, tgt.texts
-    edges, kept_scores = _align([texts[i] for i in rows], [tgt_texts[j] for j in cols],
+    edges, kept_scores = _align(src.content_texts, tgt.content_texts,
                                 [used[i] for i in rows] if used is not None else None, config, encoder, src.lang)
     edges = [Edge(src=rows[e.src], tgt=cols[e.tgt], score=e.score) for e in edges]
     scores = np.asarray(kept_scores, dtype=np.float32)

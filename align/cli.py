@@ -15,7 +15,7 @@ from align.inputs import refuse_absent_translations
 from align.manifest import manifest_pairs, refuse_threshold_with_manifest
 from align.memory_check import check_memory
 from align.model import Alignment
-from mt.atomic import check_output_file, refuse_overwriting_inputs, write_errors
+from mt.atomic import check_output_file, is_stream, refuse_overwriting_inputs, write_errors
 from mt.document import Document
 from mt.errors import InputError
 from mt.fetch import is_url
@@ -216,10 +216,7 @@ class _Translations:
         if args.no_mt:
             return None, "no-mt", None
         if args.translations:
-            once = args.translations == "-" or (Path(args.translations).exists()
-                                                and not Path(args.translations).is_file()
-                                                and not Path(args.translations).is_dir())
-            if once and self._stdin is None:
+            if (args.translations == "-" or is_stream(args.translations)) and self._stdin is None:
                 # Stdin or a pipe can be read only once: with --auto, every article reads its records from that.
                 self._stdin = read_text(args.translations)
             texts, note = read_article_translations(args.translations, src.doc, several=bool(args.auto),
@@ -275,7 +272,7 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
     by_file: dict[str, Document] = {}
     skipped: dict[str, str] = {}
     for path, side in distinct_articles(files, lambda p: _load_side(str(p), "article", "auto", presplit),
-                                        lambda s: s.doc.texts, skipped, "mtk: warning: skipping"):
+                                        lambda s: s.doc.texts, skipped):
         by_file[path.name] = side.doc
         (english if side.doc.lang == "en" else sources).append(side)
     if not english:

@@ -61,8 +61,7 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     docs: list[Document] = []
     by_file: dict[str, Document] = {}
     skipped: dict[str, str] = {}  # also named in metrics.json and the report
-    for path, doc in distinct_articles(files, lambda p: load_document(str(p)), lambda d: d.texts, skipped,
-                                       "mtk: warning: skipping"):
+    for path, doc in distinct_articles(files, lambda p: load_document(str(p)), lambda d: d.texts, skipped):
         warning = mixed_language_warning(doc.texts, doc.lang, str(path))
         if warning:
             print(f"mtk: warning: {warning}", file=sys.stderr)

@@ -165,7 +165,7 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         with fh:
             yield fh
         return
-    if _is_stream(path):
+    if is_stream(path):
         # A device, pipe or socket (/dev/null, a FIFO, /dev/stdout into a pipe) is written in place: replacing it
         # by a regular file turned /dev/null into one, and a stream has no half-written file to protect anyway.
         encoding = None if "b" in mode else "utf-8"
@@ -317,7 +317,7 @@ def _descriptor(path: str | os.PathLike[str]) -> int | None:
     return 1 if m.group(1) else 2 if m.group(2) else int(m.group(3) or m.group(4))
 
 
-def _is_stream(path: str | os.PathLike[str]) -> bool:
+def is_stream(path: str | os.PathLike[str]) -> bool:
     """True when `path` (its symlinks followed) exists and is neither a regular file nor a folder."""
     try:
         st = os.stat(path)
@@ -334,7 +334,7 @@ def _refuse_folder_name(path: str | os.PathLike[str], hint: str = "") -> None:
 
 def _written_in_place(path: str | os.PathLike[str]) -> bool:
     """Whether `path` is written where it is, not replaced: /dev/stdout, /dev/fd/N, /dev/null, a FIFO."""
-    return _descriptor(path) is not None or _is_stream(path)
+    return _descriptor(path) is not None or is_stream(path)
 
 
 def check_output_file(path: str | os.PathLike[str] | None, *, try_writing: bool = True, folder_hint: str = "") -> None:

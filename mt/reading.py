@@ -168,11 +168,11 @@ T = TypeVar("T")
 
 
 def distinct_articles(files: list[Path], load: Callable[[Path], T], texts_of: Callable[[T], list[str]],
-                      skipped: dict[str, str], say: str) -> Iterator[tuple[Path, T]]:
+                      skipped: dict[str, str]) -> Iterator[tuple[Path, T]]:
     """Each of `files` loaded, in order, except those that fail to load or repeat an earlier file's text.
 
-    Those are put in `skipped` with why, and said on stderr after `say` ("mtk: warning: skipping"): one stray file (empty,
-    another language, unreadable) should not stop a folder, and nothing is left out silently."""
+    Those are put in `skipped` with why, and said on stderr as skipped: one stray file (empty, another language,
+    unreadable) should not stop a folder, and nothing is left out silently."""
     seen: dict[tuple[str, ...], str] = {}
     for path in files:
         try:
@@ -187,7 +187,7 @@ def distinct_articles(files: list[Path], load: Callable[[Path], T], texts_of: Ca
             # A saved copy of the same page would be paired and counted twice: every corpus line and total doubled.
             why = f"the same text as {first}"
         skipped[path.name] = why
-        print(f"{say} {path.name}: {why}", file=sys.stderr)
+        print(f"mtk: warning: skipping {path.name}: {why}", file=sys.stderr)
 
 
 def no_articles_error(folder: Path, where: str) -> InputError:
