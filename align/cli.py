@@ -15,13 +15,14 @@ from align.inputs import refuse_absent_translations
 from align.manifest import manifest_pairs, refuse_threshold_with_manifest
 from align.memory_check import check_memory
 from align.model import Alignment
-from mt.atomic import check_output_file, is_stream, refuse_overwriting_inputs, write_errors
+from mt.atomic import write_errors
 from mt.document import Document
 from mt.errors import InputError
 from mt.fetch import is_url
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
 from mt.options import add_device_arguments, check_device_arguments
+from mt.output_checks import check_output_file, is_stream, refuse_overwriting_inputs
 from mt.reading import (
     article_files,
     article_id,

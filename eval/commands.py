@@ -125,7 +125,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from eval.compare import compare_models, print_table, write_outputs
-    from mt.atomic import check_output_file, refuse_overwriting_inputs
+    from mt.output_checks import check_output_file, refuse_overwriting_inputs
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _check_comet(args.comet_model)

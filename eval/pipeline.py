@@ -29,8 +29,9 @@ from eval.metrics import (
     score_against_pseudo_references,
     score_against_references,
 )
-from mt.atomic import atomic_folder, atomic_output, check_output_folder, write_errors
+from mt.atomic import atomic_folder, atomic_output, write_errors
 from mt.errors import InputError
+from mt.output_checks import check_output_folder
 from mt.version import toolkit_version
 
 NOT_MEASURED = ("translation quality was not measured: sentences were aligned cross-lingually, without translation "

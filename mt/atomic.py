@@ -1,4 +1,4 @@
-"""Write output files atomically so an interrupted or failed run never leaves a half-written file."""
+"""Write output files and folders atomically so an interrupted or failed run never leaves a half-written file."""
 
 from __future__ import annotations
 
@@ -9,14 +9,23 @@ import os
 import re
 import shutil
 import socket
-import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
+# locks is called through the module so that tests can wrap folders_locked where it lives.
+from mt import locks
 from mt.errors import InputError
+from mt.output_checks import (
+    check_output_file,
+    check_output_folder,
+    is_stream,
+    named_descriptor,
+    refuse_folder_name,
+    written_in_place,
+)
 
 
 def _mode_for(target: Path) -> int:
@@ -149,8 +158,8 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         with _standard_stream(sys.stdout, mode) as out:
             yield out
         return
-    _refuse_folder_name(path)
-    fd = _descriptor(path)
+    refuse_folder_name(path)
+    fd = named_descriptor(path)
     if fd is not None:
         # /dev/stdout, /dev/fd/N: the caller's open descriptor, written as it is (`>> log` appends). Opened by name
         # it is the file behind it, which was replaced or truncated: everything written before was lost.
@@ -195,7 +204,7 @@ def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w",
     with contextlib.ExitStack() as in_place:
         try:
             for path in paths:
-                if str(path) == "-" or _written_in_place(path):
+                if str(path) == "-" or written_in_place(path):
                     handles.append(in_place.enter_context(atomic_output(path, mode)))
                     continue
                 # Through a symlink, the file it points at is replaced, as a plain open() would write it.
@@ -217,7 +226,7 @@ def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w",
                 os.fsync(fh.fileno())
                 fh.close()
                 os.chmod(tmp, _mode_for(target))
-            with _folders_locked([target.parent for target, _, _ in staged]), _signals_deferred():
+            with locks.folders_locked([target.parent for target, _, _ in staged]), _signals_deferred():
                 for target, tmp, _ in staged:
                     os.replace(tmp, target)
                 if replaces is not None:
@@ -229,49 +238,6 @@ def atomic_outputs(paths: list[str | os.PathLike[str]], mode: str = "w",
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
             raise
-
-
-def lock_exclusively(fd: int, waiting: str | None = None) -> None:
-    """Take an exclusive lock on the open file or folder `fd`, saying `waiting` on stderr if another process holds it.
-
-    A filesystem without locks (ENOLCK on some network mounts) leaves it unlocked: the work goes on unguarded, as it
-    did before there were locks, rather than failing."""
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        if waiting:
-            print(waiting, file=sys.stderr)
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_EX)
-    except OSError:
-        pass
-
-
-def try_creating_a_file(folder: Path) -> None:
-    """OSError when no file can be created in `folder`."""
-    # Tried, not judged from the mode bits: os.access says yes to root on a read-only filesystem such as /sys.
-    with tempfile.TemporaryFile(dir=folder):
-        pass
-
-
-@contextlib.contextmanager
-def _folders_locked(folders: list[Path]) -> Iterator[None]:
-    """Hold an exclusive lock on each folder (in a fixed order) while a set of files in them is replaced.
-
-    Within a process, deferring signals keeps a set whole; two processes writing the same outputs at once (two
-    terminals, overlapping cron jobs) could still interleave their renames and leave one run's corpus.sw beside the
-    other's corpus.en. The lock is taken on the folder itself, so nothing is left behind in the user's folder."""
-    with contextlib.ExitStack() as held:
-        for folder in sorted(set(folders)):
-            try:
-                fd = os.open(folder, os.O_RDONLY)
-            except OSError:
-                continue  # not lockable here (permissions): the renames still happen, as before
-            held.callback(os.close, fd)
-            lock_exclusively(fd)
-        yield
 
 
 @contextlib.contextmanager
@@ -306,106 +272,6 @@ def _signals_deferred() -> Iterator[None]:
             signal.raise_signal(received[0])
 
 
-_DESCRIPTOR_PATH = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d+)")
-
-
-def _descriptor(path: str | os.PathLike[str]) -> int | None:
-    """The open file descriptor a path such as /dev/stdout or /dev/fd/3 names, else None."""
-    m = _DESCRIPTOR_PATH.fullmatch(str(path))
-    if not m:
-        return None
-    return 1 if m.group(1) else 2 if m.group(2) else int(m.group(3) or m.group(4))
-
-
-def is_stream(path: str | os.PathLike[str]) -> bool:
-    """True when `path` (its symlinks followed) exists and is neither a regular file nor a folder."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    return not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode))
-
-
-def _refuse_folder_name(path: str | os.PathLike[str], hint: str = "") -> None:
-    if str(path).endswith(("/", os.sep)):
-        # Path() would drop the slash and write a file of that name where the user meant a folder.
-        raise InputError(f"{path}: names a folder (it ends with '/'); give a file name{hint}")
-
-
-def _written_in_place(path: str | os.PathLike[str]) -> bool:
-    """Whether `path` is written where it is, not replaced: /dev/stdout, /dev/fd/N, /dev/null, a FIFO."""
-    return _descriptor(path) is not None or is_stream(path)
-
-
-def check_output_file(path: str | os.PathLike[str] | None, *, try_writing: bool = True, folder_hint: str = "") -> None:
-    """InputError now, before any work, when `path` cannot be an output file (a folder, inside a file, unwritable).
-
-    `try_writing`: whether its folder is tested by creating a file there (writers that create one anyway skip it).
-    `folder_hint` ends the message for a folder given as the file (", or ..." : what the command can do with one)."""
-    if path is None or str(path) == "-":
-        return
-    _refuse_folder_name(path, folder_hint)
-    if _written_in_place(path):
-        return  # nothing is created beside it
-    if Path(path).is_dir():
-        raise InputError(f"cannot write {path}: it is a folder; give a file name{folder_hint}")
-    # Through a symlink the file it points at is replaced, in the target's folder, not the link's.
-    _refuse_path_through_a_file(Path(path).resolve() if Path(path).is_symlink() else path, try_writing)
-
-
-def _refuse_path_through_a_file(path: str | os.PathLike[str], try_writing: bool = True) -> None:
-    """InputError when nothing can be created where `path` goes: its nearest existing ancestor is a file, or (when
-    `try_writing`) a folder this process may not write in (permissions, a read-only filesystem)."""
-    parent = next((p for p in Path(path).parents if p.exists()), None)
-    if parent is None:
-        return
-    if not parent.is_dir():
-        raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
-    if not try_writing:
-        return
-    try:
-        try_creating_a_file(parent)
-    except OSError as exc:
-        # Named as a folder that refuses new files: /proc answers "No such file or directory" about itself.
-        raise InputError(f"cannot write {path}: no file can be created in {parent} ({exc.strerror or exc})") from None
-
-
-def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
-                              inputs: list[str | os.PathLike[str] | None]) -> None:
-    """InputError when the output file is one of the input files (`-o article.txt` would replace the article)."""
-    if output is None or str(output) == "-" or not Path(output).exists():
-        return
-    for source in inputs:
-        if source is None or str(source) == "-" or not Path(source).exists():
-            continue
-        try:
-            same = os.path.samefile(output, source)
-        except OSError:  # "a.tsv/" for the file a.tsv: no file to compare; check_output_file says what is wrong
-            continue
-        if same:
-            raise InputError(f"-o {output} is also an input file; choose another output name")
-
-
-def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str], *, try_writing: bool = True) -> None:
-    """InputError now, before any work, when `path` cannot become an output folder made only of the `owned` names.
-
-    `try_writing`: as for check_output_file."""
-    target = Path(path)
-    if target.exists() and not target.is_dir():
-        raise InputError(f"cannot write {path}: it is a file, not a folder")
-    here = Path.cwd().resolve()
-    if target.resolve() == here or target.resolve() in here.parents:
-        # The folder is replaced whole, and a process cannot swap out the folder it is working in.
-        raise InputError(f"cannot replace {path}: it holds the current folder; give a subfolder such as out/")
-    _refuse_path_through_a_file(path, try_writing)
-    if target.is_dir():
-        foreign = sorted(p.name for p in target.iterdir() if p.name not in owned)
-        if foreign:
-            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-            raise InputError(f"{path} holds files this command does not write ({shown}); "
-                             "give a new or empty folder, so that nothing of yours is replaced")
-
-
 @contextlib.contextmanager
 def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterator[Path]:
     """Yield an empty staging folder that replaces the folder `path` as a whole only when the block finishes.
@@ -428,7 +294,7 @@ def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterat
         os.umask(umask)
         os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it 0700; a plain mkdir would not
         old = None
-        with _folders_locked([target.parent]), _signals_deferred():
+        with locks.folders_locked([target.parent]), _signals_deferred():
             if target.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
                 os.replace(target, old / target.name)

@@ -12,11 +12,12 @@ import json
 import sys
 from pathlib import Path
 
-from mt.atomic import atomic_output, check_output_file, refuse_overwriting_inputs, write_errors
+from mt.atomic import atomic_output, write_errors
 from mt.document import Document
 from mt.errors import InputError
 from mt.langid import SOURCE_LANGUAGES
 from mt.options import TranslationOptions, add_device_arguments
+from mt.output_checks import check_output_file, refuse_overwriting_inputs
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -54,7 +54,7 @@ def test_dash_means_stdout(capsys):
 
 
 def test_an_output_folder_is_never_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mt.atomic import check_output_folder
+    from mt.output_checks import check_output_folder
 
     monkeypatch.chdir(tmp_path)
     for path in (".", str(tmp_path), str(tmp_path.parent)):
@@ -179,7 +179,7 @@ def test_a_failed_swap_puts_the_previous_output_folder_back(tmp_path: Path, monk
 
 @pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux's /sys, which no process may write in")
 def test_an_unwritable_output_place_is_refused_before_any_work(tmp_path: Path) -> None:
-    from mt.atomic import check_output_file, check_output_folder
+    from mt.output_checks import check_output_file, check_output_folder
 
     # As root the mode bits of a folder allow everything: /sys refuses even root.
     for check in (check_output_file, lambda p: check_output_folder(p, frozenset())):
@@ -223,7 +223,7 @@ def test_a_stream_among_files_written_together_is_written_in_place(tmp_path: Pat
 
 
 def test_streams_and_descriptors_pass_the_output_check(tmp_path: Path) -> None:
-    from mt.atomic import check_output_file
+    from mt.output_checks import check_output_file
 
     # Written in place: nothing is created beside them, so the folder they sit in need not be writable.
     for path in ("/dev/null", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"):
@@ -298,12 +298,12 @@ def test_a_set_is_not_replaced_while_another_process_replaces_files_there(tmp_pa
     # signals keep a set whole within a process only. The renames now wait for the folder's lock.
     import threading
 
-    from mt import atomic
+    from mt import locks
 
     locked, release, written = threading.Event(), threading.Event(), threading.Event()
 
     def other_process() -> None:
-        with atomic._folders_locked([tmp_path]):  # a separate open() locks like another process would
+        with locks.folders_locked([tmp_path]):  # a separate open() locks like another process would
             locked.set()
             release.wait(10)
 

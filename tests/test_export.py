@@ -256,12 +256,12 @@ def test_moses_files_of_another_mix_go_in_the_locked_step(tmp_path: Path, monkey
     import contextlib
 
     from align import export
-    from mt import atomic
+    from mt import locks
 
     out = tmp_path / "moses"
     write_alignments([_swahili(), _arabic()], out, "moses")
     held: list[bool] = []
-    real_lock, real_remove = atomic._folders_locked, export._remove_stale
+    real_lock, real_remove = locks.folders_locked, export._remove_stale
 
     @contextlib.contextmanager
     def recording_lock(folders: list[Path]):  # type: ignore[no-untyped-def]
@@ -274,7 +274,7 @@ def test_moses_files_of_another_mix_go_in_the_locked_step(tmp_path: Path, monkey
         assert held, "stale Moses files removed outside the folder lock"
         real_remove(*args)
 
-    monkeypatch.setattr(atomic, "_folders_locked", recording_lock)
+    monkeypatch.setattr(locks, "folders_locked", recording_lock)
     monkeypatch.setattr(export, "_remove_stale", remove)
     write_alignments([_swahili()], out, "moses")
     assert sorted(p.name for p in out.iterdir()) == ["corpus.en", "corpus.sw"]
