@@ -12,40 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from align.features import STOPWORDS
+from mt.calendar import MONTHS, WEEKDAYS
 from mt.normalize import ARABIC_DIGITS
 
-
-def _numbered(rows: list[str]) -> dict[str, int]:
-    """Spelling -> 1-based row number, for rows of space-separated spellings ('_' joins a two-word spelling)."""
-    return {word.replace("_", " "): n for n, row in enumerate(rows, 1) for word in row.split()}
-
-
-MONTHS = _numbered([
-    "january jan januari يناير جانفي كانون_الثاني",
-    "february feb februari فبراير فيفري شباط",
-    "march mar machi مارس آذار",
-    "april apr aprili أبريل ابريل إبريل أفريل نيسان",
-    "may mei ماي مايو أيار",
-    "june jun juni يونيو يونيه جوان حزيران",
-    "july jul julai يوليو يوليه يوليوز جويلية تموز",
-    "august aug agosti أغسطس غشت أوت آب",
-    "september sep sept septemba سبتمبر شتنبر أيلول",
-    "october oct oktoba أكتوبر اكتوبر تشرين_الأول",
-    "november nov novemba نوفمبر نونبر تشرين_الثاني",
-    "december dec desemba disemba ديسمبر دجنبر دحنبر كانون_الأول",
-])
 # English three-letter abbreviations collide with words ("may", "mar", "dec"); only full names count alone.
 _AMBIGUOUS_MONTHS = {"jan", "feb", "mar", "apr", "may", "mei", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
-WEEKDAYS = _numbered([
-    "monday jumatatu الاثنين الإثنين",
-    "tuesday jumanne الثلاثاء",
-    "wednesday jumatano الأربعاء الاربعاء",
-    "thursday alhamisi الخميس",
-    "friday ijumaa الجمعة",
-    "saturday jumamosi السبت",
-    "sunday jumapili الأحد الاحد",
-])
 
 # An optional one-letter clitic (wa-, bi-, fa-, li-) glued to Arabic month and weekday names.
 _AR_CLITIC = "[وبفل]?"

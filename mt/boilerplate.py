@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mt.calendar import MONTHS
+
 _TERMINAL = ".!?؟…"
 # Punctuation around a label that does not change what it is: "Share :", "(Advertisement)", "- Related -".
 _LABEL_TRIM = " \t:：.,;،؛|•·»«›‹>()[]{}-–—_*#\"'“”‘’"
@@ -48,14 +50,8 @@ def _regex(reason: str, pattern: str, max_words: int = 1000, sentence_words: int
     return Rule(reason, re.compile(fold_arabic(pattern), re.IGNORECASE), max_words, sentence_words)
 
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
-    "januari|februari|machi|aprili|mei|juni|julai|agosti|septemba|oktoba|novemba|desemba|"
-    "يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|"
-    "ماي|يوليوز|غشت|شتنبر|نونبر|دجنبر|"  # Maghrebi
-    r"كانون\s+الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين\s+الأول|تشرين\s+الثاني|كانون\s+الأول"
-)
+# Longest first, so that "september" is not read as "sep" followed by letters; a two-word spelling takes any spaces.
+_MONTHS = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in sorted(MONTHS, key=len, reverse=True))
 # What makes a line a time stamp rather than a sentence that mentions publishing ("Ilichapishwa mwaka 1967, ..."):
 # a day with its month, a clock time, a numeric date, or a time ago.
 _DATE_OR_TIME = (
