@@ -58,6 +58,11 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\uff21-\uff3a\uff4
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
+def _arabic_letters(text: str) -> int:
+    """Letters of `text` in Arabic script; the vowel marks are in the same blocks but are not letters."""
+    return sum(1 for ch in _ARABIC_LETTER.findall(text) if ch.isalpha())
+
+
 @functools.lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
     """The py3langid model (about a second to load), shared by every call."""
@@ -89,7 +94,7 @@ def detect_language(text: str) -> str:
     if letters >= _MIN_LETTERS and scores[best] >= _MIN_CONFIDENCE:
         return UNDETERMINED if best == _NO_LANGUAGE else best
     # Short or ambiguous text (a headline, a name): choose among the languages this toolkit handles, by script first.
-    arabic = len(_ARABIC_LETTER.findall(text))
+    arabic = _arabic_letters(text)
     if arabic * 2 > letters:
         return "ar"
     if (len(_LATIN_LETTER.findall(text)) + arabic) * 2 <= letters:
@@ -133,7 +138,7 @@ def _refuse_other_script(text: str, code: str) -> None:
     letters = sum(ch.isalpha() for ch in text)
     if code not in LANGUAGES or letters == 0:
         return
-    arabic = sum(1 for ch in _ARABIC_LETTER.findall(text) if ch.isalpha()) / letters  # not the vowel marks
+    arabic = _arabic_letters(text) / letters
     latin = len(_LATIN_LETTER.findall(text)) / letters
     name = LANGUAGES[code]
     if code == "ar" and latin >= _OTHER_SCRIPT_SHARE:
@@ -157,7 +162,7 @@ def _sentence_language(text: str) -> tuple[str, float]:
     The identifier splits an Arabic sentence between ar, arz, fa and ur; they fold to one code or stay apart."""
     scores = _scores_by_code(text)
     letters = sum(ch.isalpha() for ch in text)
-    if letters and len(_ARABIC_LETTER.findall(text)) * 2 > letters:
+    if letters and _arabic_letters(text) * 2 > letters:
         # Written in Arabic script: among the languages read here, only Arabic can be it.
         scores["ar"] = max(scores.get("ar", 0.0), sum(v for c, v in scores.items() if c not in ("sw", "en")))
     best = max(scores, key=scores.__getitem__)

@@ -155,3 +155,10 @@ def test_short_text_in_another_script_is_not_swahili(text: str) -> None:
 def test_half_arabic_half_english_and_fullwidth_latin_are_read_as_ours() -> None:
     assert detect_language("مرحبا Hello") in ("ar", "en")
     assert detect_language("Ｓｗａｈｉｌｉ ｎｅｗｓ") in ("sw", "en")
+
+
+def test_arabic_vowel_marks_do_not_count_as_letters_in_the_script_vote() -> None:
+    # Short text is given to the script most of its letters are in; marks (fatha, damma...) are not letters, and
+    # counting them read a Latin name with one vowelled Arabic word as Arabic.
+    assert detect_language("Gantz قَالَ") == detect_language("Gantz قال")
+    assert detect_language("قَالَ") == "ar"
