@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from align.arguments import add_pair_threshold_argument, add_threshold_argument
 from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
 from align.export import FORMATS, format_for, suffix_mismatch, write_alignments
@@ -48,10 +49,6 @@ def _no_model_note(lang: str) -> str:
     why = (f"the default model {name} is not downloaded: `mtk models pull {name}`, or give --model NAME|PATH"
            if name else f"the catalog has no default model for {lang}: give --model NAME|PATH")
     return f"{NO_MODEL_NOTE} ({why})"
-THRESHOLD_HELP = (f"link score a sentence pair needs (default {AlignConfig.threshold}; unrelated pairs score about "
-                  "1.0): lower finds more links, higher keeps the surer ones (1.03-1.05 for a corpus that must be "
-                  "clean). A sentence joined to a linked neighbour, or confirmed by its translation's words, may "
-                  "score less: the group or the second signal passed")
 
 
 @dataclass
@@ -97,9 +94,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--words", action="store_true", help="add SimAlign word links (needs mtk[words])")
     p.add_argument("--word-model", default=DEFAULT_WORD_MODEL, metavar="NAME|PATH",
                    help=f"model for --words (default: {DEFAULT_WORD_MODEL})")
-    p.add_argument("--threshold", type=link_threshold, default=None, metavar="X", help=THRESHOLD_HELP)
-    p.add_argument("--pair-threshold", type=pair_threshold, default=None, metavar="X",
-                   help="with --auto: least document similarity to pair two articles (default 1.005)")
+    add_threshold_argument(p)
+    add_pair_threshold_argument(p, "with --auto: least document similarity to pair two articles (default 1.005)")
     add_device_arguments(p)
     p.add_argument("--offline", action="store_true",
                    help="never download a --model (as HF_HUB_OFFLINE=1): a model that is not here is an error")
@@ -149,31 +145,6 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
         # Not refused: a quote or a passage in English is normal in an article, and the user may know best.
         print(f"mtk: warning: {warning}", file=sys.stderr)
     return Side(doc, lines)
-
-
-def _margin_value(text: str, default: float) -> float:
-    """A margin-score threshold from the command line; ArgumentTypeError outside 0.9-1.5 (NaN included)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    # Outside this range every pair or no pair would link: surely a typo (a percentage, a cosine like 0.8).
-    if not 0.9 <= value <= 1.5:
-        raise argparse.ArgumentTypeError(f"{value} is outside 0.9-1.5 (unrelated pairs score about 1.0; "
-                                         f"the default is {default})")
-    return value
-
-
-def link_threshold(text: str) -> float:
-    """argparse type of --threshold (mtk align, mtk run): a margin score, so near 1.0 (unrelated pairs score about that)."""
-    return _margin_value(text, AlignConfig.threshold)
-
-
-def pair_threshold(text: str) -> float:
-    """argparse type of --pair-threshold: a document score, also a margin near 1.0 for unrelated articles."""
-    from align.pairing import DEFAULT_THRESHOLD
-
-    return _margin_value(text, DEFAULT_THRESHOLD)
 
 
 def _default_model(lang: str) -> str | None:

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from align.cli import THRESHOLD_HELP, link_threshold, pair_threshold
+from align.arguments import add_pair_threshold_argument, add_threshold_argument
 from align.manifest import refuse_threshold_with_manifest
 from align.words import DEFAULT_WORD_MODEL
 from mt.errors import ModelError, install_hint
@@ -18,8 +18,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", help="folder of articles, .txt or saved .html pages (Swahili/Arabic sources and English articles)")
     p.add_argument("--offline", action="store_true", default=None, help="never download a model")
     p.add_argument("--manifest", action="store_true", help="pair articles as FOLDER/manifest.json says")
-    p.add_argument("--pair-threshold", type=pair_threshold, default=None, metavar="X",
-                   help="least document similarity to pair two articles by content (default 1.005)")
+    add_pair_threshold_argument(p, "least document similarity to pair two articles by content (default 1.005)")
     p.add_argument("--references", metavar="FILE",
                    help="reference translations: JSONL {\"src\", \"reference\"} keyed by source sentence")
     p.add_argument("--presplit", action="store_true",
@@ -78,7 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     how.add_argument("--model", metavar="NAME|PATH", help="translation model (default: the catalog default)")
     how.add_argument("--no-mt", action="store_true", help="align cross-lingually without translating")
     how.add_argument("--translations", metavar="DIR", help=TRANSLATIONS_DIR_HELP)
-    run.add_argument("--threshold", type=link_threshold, default=None, metavar="X", help=THRESHOLD_HELP)
+    add_threshold_argument(run)
     run.add_argument("--words", action="store_true",
                      help="add SimAlign word links to the alignments and the report (needs mtk[words])")
     run.add_argument("--word-model", default=None, metavar="NAME|PATH",
