@@ -313,12 +313,8 @@ def _unrelated_note(alignment: Alignment, encoder: Encoder) -> str | None:
             "them; their links may be topical, not shared facts")
 
 
-def run_align(args: argparse.Namespace) -> int:
-    """Handle `mtk align`; every failure is raised as an MtkError before any output is written."""
-    fmt = format_for(args.output, args.format)
-    refuse_overwriting_inputs(args.output, [args.src_path, args.en_path, args.translations])
-    refuse_absent_translations(args.translations)
-    check_device_arguments(args.device, args.compute_type)
+def _check_output(args: argparse.Namespace, fmt: str) -> None:
+    """InputError for an output that cannot be written as `fmt`; a warning when its suffix names another format."""
     if args.auto:
         _refuse_output_among_articles(args.output, args.auto, fmt)
     if fmt == "moses" and (args.output is None or args.output == "-"):
@@ -331,6 +327,10 @@ def run_align(args: argparse.Namespace) -> int:
     note = suffix_mismatch(args.output, fmt)
     if note:
         print(f"mtk: warning: {note}", file=sys.stderr)
+
+
+def _check_words(args: argparse.Namespace, fmt: str) -> None:
+    """InputError for --words with an output that has no place for word links, or without its extra or model."""
     if args.words and fmt != "jsonl":
         # TSV, TMX and Moses have no place for word links: computing them only to drop them helps nobody.
         raise InputError(f"--words adds word links to JSONL output only, not to --format {fmt}")
@@ -338,8 +338,10 @@ def run_align(args: argparse.Namespace) -> int:
         from align.words import load_aligner
 
         load_aligner(args.word_model)  # fail on a missing extra or model before the slow part
-    # Bad usage, unreadable inputs and inputs too large for memory are reported before the encoder is prepared
-    # (about 10 s on first use).
+
+
+def _read_inputs(args: argparse.Namespace) -> tuple[tuple[Side, Side] | None, _Folder | None]:
+    """(SRC and EN, None), or (None, --auto's articles): read and checked, with the usage errors about them."""
     sides = articles = None
     if args.manifest and not args.auto:
         raise InputError("--manifest pairs the articles of --auto DIR; SRC and EN are already a pair")
@@ -356,6 +358,12 @@ def run_align(args: argparse.Namespace) -> int:
         sides = (_load_side(args.src_path, "SRC", args.src_lang, args.presplit),
                  _load_side(args.en_path, "EN", "auto", args.presplit))
         check_memory(len(sides[0].doc.sentences), len(sides[1].doc.sentences))
+    return sides, articles
+
+
+def _align_inputs(args: argparse.Namespace, sides: tuple[Side, Side] | None,
+                  articles: _Folder | None) -> tuple[list[Alignment], str | None]:
+    """The alignments of SRC and EN or of --auto's pairs, and for SRC and EN a warning that they seem unrelated."""
     # An unknown name or a missing extra fails here, before the slow part; the memo lets --auto's pairing and
     # alignment share one embedding of each sentence.
     encoder = MemoEncoder(get_encoder(args.encoder))
@@ -371,15 +379,20 @@ def run_align(args: argparse.Namespace) -> int:
             unrelated_note = _unrelated_note(alignments[0], encoder)
     finally:
         translations.close()
-    if args.words:
-        from align.words import word_align
+    return alignments, unrelated_note
 
-        for alignment in alignments:
-            word_align(alignment, args.word_model)
-    with write_errors(args.output):
-        written = write_alignments(alignments, args.output, fmt)
-    # Said after the write succeeded: the output is complete when these lines appear (on stderr, also when the
-    # output went to stdout).
+
+def _add_word_links(alignments: list[Alignment], word_model: str) -> None:
+    """Add SimAlign's word links to every alignment (--words)."""
+    from align.words import word_align
+
+    for alignment in alignments:
+        word_align(alignment, word_model)
+
+
+def _print_summary(args: argparse.Namespace, fmt: str, alignments: list[Alignment], written: list[Path],
+                   unrelated_note: str | None) -> None:
+    """Say on stderr how much of each pair was aligned, the unrelated-articles warning, and the files written."""
     for a in alignments:
         n_src, n_tgt = len(a.src.sentences), len(a.tgt.sentences)
         print(f"mtk: {a.src.doc_id} -> {a.tgt.doc_id} ({a.mode}): {n_src - len(a.unaligned_src())}/{n_src} "
@@ -390,4 +403,25 @@ def run_align(args: argparse.Namespace) -> int:
     if args.output not in (None, "-"):
         names = ", ".join(str(p) for p in written) if fmt == "moses" else args.output
         print(f"mtk: wrote {names} ({fmt})", file=sys.stderr)
+
+
+def run_align(args: argparse.Namespace) -> int:
+    """Handle `mtk align`; every failure is raised as an MtkError before any output is written."""
+    fmt = format_for(args.output, args.format)
+    refuse_overwriting_inputs(args.output, [args.src_path, args.en_path, args.translations])
+    refuse_absent_translations(args.translations)
+    check_device_arguments(args.device, args.compute_type)
+    _check_output(args, fmt)
+    _check_words(args, fmt)
+    # Bad usage, unreadable inputs and inputs too large for memory are reported before the encoder is prepared
+    # (about 10 s on first use).
+    sides, articles = _read_inputs(args)
+    alignments, unrelated_note = _align_inputs(args, sides, articles)
+    if args.words:
+        _add_word_links(alignments, args.word_model)
+    with write_errors(args.output):
+        written = write_alignments(alignments, args.output, fmt)
+    # Said after the write succeeded: the output is complete when these lines appear (on stderr, also when the
+    # output went to stdout).
+    _print_summary(args, fmt, alignments, written, unrelated_note)
     return 0
