@@ -180,39 +180,43 @@ def _elsewhere(fact: dict[str, Any]) -> str:
     return " elsewhere" if fact["status"] == "found" and not fact.get("in_aligned", True) else ""
 
 
-def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np.ndarray | None) -> str:
-    src, tgt = alignment.src, alignment.tgt
+def _highlighted_cells(alignment: Alignment, i: int, tgt_ids: list[int]) -> tuple[str, str, str]:
+    """Source sentence `i`, its translation and its English partners `tgt_ids` as HTML, the words they share marked."""
+    sent, tgt = alignment.src.sentences[i], alignment.tgt
+    translation = alignment.translations[i] if alignment.translations is not None else None
+    en_texts = [tgt.sentences[j].text for j in tgt_ids]
+    word_links = {}
+    for j in tgt_ids:
+        word_links.update({(j, a, b): True for a, b in alignment.word_links.get((i, j), [])})
+    if word_links:
+        src_html = _highlight_indices(sent.text, {a for (_, a, _) in word_links})
+        en_html = "<br>".join(
+            f'<span class="tag">en {j}</span> '
+            + _highlight_indices(tgt.sentences[j].text, {b for (jj, _, b) in word_links if jj == j})
+            for j in tgt_ids
+        )
+        tr_html = _e(translation) if translation is not None else ""
+    else:
+        # Without word links, highlight what the English shares with the translation
+        # (or with the source itself: names and numbers).
+        basis = translation if translation is not None else sent.text
+        shared = _tokens(basis) & _tokens(" ".join(en_texts))
+        src_html = _highlight(sent.text, shared if translation is None else set())
+        tr_html = _highlight(translation, shared) if translation is not None else ""
+        en_html = "<br>".join(
+            f'<span class="tag">en {j}</span> ' + _highlight(tgt.sentences[j].text, shared) for j in tgt_ids
+        )
+    return src_html, tr_html, en_html
+
+
+def _source_rows(alignment: Alignment, src_facts: dict[int, list[dict[str, Any]]]) -> list[str]:
+    """One table row per source sentence: its id, text and facts, translation, English partners and link score."""
+    src = alignment.src
     rtl = ' class="rtl" dir="rtl"' if src.lang in {"ar", "fa", "ur", "he"} else ""
-    facts = pair.get("facts") or {}
-    src_facts = _facts_by_sentence(facts.get("src", []))
-    tgt_facts = _facts_by_sentence(facts.get("tgt", []))
-    cov = pair.get("coverage") or {}
     rows = []
-    for i, sent in enumerate(src.sentences):
+    for i in range(len(src.sentences)):
         tgt_ids = alignment.targets_of(i)
-        translation = alignment.translations[i] if alignment.translations is not None else None
-        en_texts = [tgt.sentences[j].text for j in tgt_ids]
-        word_links = {}
-        for j in tgt_ids:
-            word_links.update({(j, a, b): True for a, b in alignment.word_links.get((i, j), [])})
-        if word_links:
-            src_html = _highlight_indices(sent.text, {a for (_, a, _) in word_links})
-            en_html = "<br>".join(
-                f'<span class="tag">en {j}</span> '
-                + _highlight_indices(tgt.sentences[j].text, {b for (jj, _, b) in word_links if jj == j})
-                for j in tgt_ids
-            )
-            tr_html = _e(translation) if translation is not None else ""
-        else:
-            # Without word links, highlight what the English shares with the translation
-            # (or with the source itself: names and numbers).
-            basis = translation if translation is not None else sent.text
-            shared = _tokens(basis) & _tokens(" ".join(en_texts))
-            src_html = _highlight(sent.text, shared if translation is None else set())
-            tr_html = _highlight(translation, shared) if translation is not None else ""
-            en_html = "<br>".join(
-                f'<span class="tag">en {j}</span> ' + _highlight(tgt.sentences[j].text, shared) for j in tgt_ids
-            )
+        src_html, tr_html, en_html = _highlighted_cells(alignment, i, tgt_ids)
         badges = _fact_badges(src_facts.get(i, []))
         cls = "" if tgt_ids else ' class="unaligned"'
         en_cell = en_html or '<span class="tag">no English partner</span>'
@@ -222,14 +226,22 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
             f"<td>{tr_html}</td><td>{en_cell}</td>"
             f"<td class=\"num\">{_score_cell(alignment.score_of(i))}</td></tr>"
         )
+    return rows
+
+
+def _unaligned_rows(alignment: Alignment, tgt_facts: dict[int, list[dict[str, Any]]]) -> list[str]:
+    """One table row per English sentence with no source partner: its id, text and facts."""
     unaligned = []
     for j in alignment.unaligned_tgt():
         badges = _fact_badges(tgt_facts.get(j, []))
-        unaligned.append(f'<tr class="unaligned"><td class="num">{j}</td><td>{_e(tgt.sentences[j].text)}'
+        unaligned.append(f'<tr class="unaligned"><td class="num">{j}</td><td>{_e(alignment.tgt.sentences[j].text)}'
                          f"{'<div>' + badges + '</div>' if badges else ''}</td></tr>")
-    tr_head = (f"translation ({_e(alignment.model)})" if alignment.translations is not None
-               else "translation (none: cross-lingual mode)")
-    heat = (f'<h3>Alignment heat map</h3><div class="heat">{heatmap_svg(matrix, alignment)}</div>'
+    return unaligned
+
+
+def _heat_map(matrix: np.ndarray | None, alignment: Alignment) -> str:
+    """The heat map of the link scores with its legend, or '' without a score matrix."""
+    return (f'<h3>Alignment heat map</h3><div class="heat">{heatmap_svg(matrix, alignment)}</div>'
             '<p class="legend">The aligner\'s link score of every sentence pair: a ratio margin of the embedding '
             'similarities plus shared numbers and names, about 1.0 for unrelated pairs (darker is higher); '
             'outlined cells are links. A dark cell is not always a link: each sentence links to its best partner, '
@@ -237,25 +249,45 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
             'share no content is dropped. A link can sit below the threshold when its group, or its '
             'translation\'s words, carried it.</p>'
             if matrix is not None and matrix.size else "")
-    unaligned_rows = "".join(unaligned) or "<tr><td></td><td>none</td></tr>"
+
+
+def _missing_facts(facts: dict[str, Any], spelling_note: str) -> str:
+    """The open list of the facts each article states and the other does not, with `spelling_note` under it."""
     missing_src = [f for f in facts.get("src", []) if f["status"] == "missing"]
     missing_tgt = [f for f in facts.get("tgt", []) if f["status"] == "missing"]
     missing_items = "\n".join(
         "".join(f'<li>{side} #{f["sentence"]}: <span class="fact missing">{_e(f["text"])}</span> '
                 f'({_e(f["kind"])})</li>' for f in group)
         for side, group in (("source", missing_src), ("English", missing_tgt)))
+    return (f"<details open><summary>Missing facts: {len(missing_src)} source, {len(missing_tgt)} English</summary>\n"
+            f'<ul class="missing-facts">{missing_items}</ul>{spelling_note}</details>')
+
+
+def _spelling_note(alignment: Alignment) -> str:
+    """The legend that says how the pair's names were compared, and so why a name may be listed as missing."""
     if alignment.translations is not None:
-        spelling_note = ('<p class="legend">Source names are read from the translation and compared with the English '
-                         "article's: a name or title the translation renders differently from the English article is "
-                         "listed as missing although both state it.</p>")
-    elif src.lang == "ar":
-        spelling_note = ('<p class="legend">Without a translation, names are not compared: Arabic script cannot be '
-                         "matched with English spelling, so only numbers, dates and weekdays are checked, and the "
-                         "English names are marked ?.</p>")
-    else:
-        spelling_note = ('<p class="legend">Without a translation, names are compared by their spelling (and common '
-                         'country names across Swahili and English): a name or title the other article translates '
-                         '("Waziri wa Ulinzi", "Defence Minister") is listed as missing although both state it.</p>')
+        return ('<p class="legend">Source names are read from the translation and compared with the English '
+                "article's: a name or title the translation renders differently from the English article is "
+                "listed as missing although both state it.</p>")
+    if alignment.src.lang == "ar":
+        return ('<p class="legend">Without a translation, names are not compared: Arabic script cannot be '
+                "matched with English spelling, so only numbers, dates and weekdays are checked, and the "
+                "English names are marked ?.</p>")
+    return ('<p class="legend">Without a translation, names are compared by their spelling (and common '
+            'country names across Swahili and English): a name or title the other article translates '
+            '("Waziri wa Ulinzi", "Defence Minister") is listed as missing although both state it.</p>')
+
+
+def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np.ndarray | None) -> str:
+    """The report's section of one article pair: its counts, both articles side by side, missing facts, heat map."""
+    src, tgt = alignment.src, alignment.tgt
+    facts = pair.get("facts") or {}
+    cov = pair.get("coverage") or {}
+    rows = _source_rows(alignment, _facts_by_sentence(facts.get("src", [])))
+    unaligned = _unaligned_rows(alignment, _facts_by_sentence(facts.get("tgt", [])))
+    tr_head = (f"translation ({_e(alignment.model)})" if alignment.translations is not None
+               else "translation (none: cross-lingual mode)")
+    unaligned_rows = "".join(unaligned) or "<tr><td></td><td>none</td></tr>"
     n_unchecked = facts.get("tgt_unchecked", 0)
     unchecked = (f" ({n_unchecked} English names unchecked: an Arabic source needs a translation to look for them)"
                  if n_unchecked else "")
@@ -279,10 +311,9 @@ only this article says (or says in words the aligner did not match).</p>
 <div><h3>English sentences with no source partner ({len(unaligned)})</h3>
 <table class="side unaligned-en"><colgroup><col class="c-id"><col></colgroup>\
 <tbody>{unaligned_rows}</tbody></table></div>
-<details open><summary>Missing facts: {len(missing_src)} source, {len(missing_tgt)} English</summary>
-<ul class="missing-facts">{missing_items}</ul>{spelling_note}</details>
+{_missing_facts(facts, _spelling_note(alignment))}
 {_dropped_section(src, tgt)}
-{heat}
+{_heat_map(matrix, alignment)}
 </div></section>"""
 
 
