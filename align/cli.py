@@ -22,7 +22,7 @@ from mt.errors import InputError
 from mt.fetch import is_url
 from mt.langid import SOURCE_LANGUAGES
 from mt.normalize import is_blank
-from mt.options import add_device_arguments, check_device_arguments
+from mt.options import TranslationOptions, add_device_arguments, check_device_arguments
 from mt.output_checks import check_output_file, is_stream, refuse_overwriting_inputs
 from mt.reading import (
     article_files,
@@ -159,10 +159,11 @@ def _default_model(lang: str) -> str | None:
 class _Translations:
     """Chooses and runs the translation source once per run: --model, --translations, --no-mt or the default."""
 
-    def __init__(self, args: argparse.Namespace, encoder: Encoder) -> None:
+    def __init__(self, args: argparse.Namespace, encoder: Encoder, options: TranslationOptions) -> None:
         """`encoder` matches a translated article to the source sentences (align.translation_map)."""
         self.args = args
         self.encoder = encoder
+        self.options = options
         self._translators: dict[str, Translator] = {}
         self._noted = False
         self._stdin: str | None = None
@@ -171,8 +172,7 @@ class _Translations:
         from mt.translator import Translator
 
         if name not in self._translators:
-            self._translators[name] = Translator.load(name, device=self.args.device, compute_type=self.args.compute_type,
-                                                      offline=True if self.args.offline else None)
+            self._translators[name] = Translator.load(name, options=self.options, offline=True if self.args.offline else None)
         return self._translators[name]
 
     def close(self) -> None:
@@ -361,13 +361,13 @@ def _read_inputs(args: argparse.Namespace) -> tuple[tuple[Side, Side] | None, _F
     return sides, articles
 
 
-def _align_inputs(args: argparse.Namespace, sides: tuple[Side, Side] | None,
-                  articles: _Folder | None) -> tuple[list[Alignment], str | None]:
+def _align_inputs(args: argparse.Namespace, sides: tuple[Side, Side] | None, articles: _Folder | None,
+                  options: TranslationOptions) -> tuple[list[Alignment], str | None]:
     """The alignments of SRC and EN or of --auto's pairs, and for SRC and EN a warning that they seem unrelated."""
     # An unknown name or a missing extra fails here, before the slow part; the memo lets --auto's pairing and
     # alignment share one embedding of each sentence.
     encoder = MemoEncoder(get_encoder(args.encoder))
-    translations = _Translations(args, encoder)
+    translations = _Translations(args, encoder, options)
     config = AlignConfig.at_threshold(args.threshold)
     unrelated_note = None
     try:
@@ -410,13 +410,14 @@ def run_align(args: argparse.Namespace) -> int:
     fmt = format_for(args.output, args.format)
     refuse_overwriting_inputs(args.output, [args.src_path, args.en_path, args.translations])
     refuse_absent_translations(args.translations)
-    check_device_arguments(args.device, args.compute_type)
+    options = TranslationOptions(device=args.device, compute_type=args.compute_type)
+    check_device_arguments(options)
     _check_output(args, fmt)
     _check_words(args, fmt)
     # Bad usage, unreadable inputs and inputs too large for memory are reported before the encoder is prepared
     # (about 10 s on first use).
     sides, articles = _read_inputs(args)
-    alignments, unrelated_note = _align_inputs(args, sides, articles)
+    alignments, unrelated_note = _align_inputs(args, sides, articles, options)
     if args.words:
         _add_word_links(alignments, args.word_model)
     with write_errors(args.output):

@@ -11,7 +11,7 @@ from align.arguments import add_pair_threshold_argument, add_threshold_argument
 from align.manifest import refuse_threshold_with_manifest
 from align.words import DEFAULT_WORD_MODEL
 from mt.errors import ModelError, install_hint
-from mt.options import add_device_arguments, check_device_arguments
+from mt.options import TranslationOptions, add_device_arguments, check_device_arguments
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--presplit", action="store_true",
                    help="the references file has one line per source sentence: the paired source articles in "
                         "file-name order, each once, their sentences as mtk segments them (blank: no reference)")
-    p.add_argument("--max-length", type=_max_length, default=None, metavar="N",
+    p.add_argument("--max-length", type=_max_length, default=TranslationOptions.max_decoding_length, metavar="N",
                    help="longest translation in tokens (default: the translator's, 256)")
     add_device_arguments(p)
     p.add_argument("--comet-model", metavar="PATH",
@@ -57,6 +57,14 @@ def _max_length(text: str) -> int:
     if value > MAX_LENGTH:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_LENGTH} tokens, got {value}")
     return value
+
+
+def _translation_options(args: argparse.Namespace) -> TranslationOptions:
+    """The decoding options of `mtk run` and `mtk evaluate` from their arguments, checked against this machine."""
+    options = TranslationOptions(max_decoding_length=args.max_length, device=args.device,
+                                 compute_type=args.compute_type)
+    check_device_arguments(options)
+    return options
 
 
 TRANSLATIONS_DIR_HELP = ("translations made elsewhere, one file per source article: DIR/<name>.jsonl, "
@@ -102,12 +110,11 @@ def _run(args: argparse.Namespace) -> int:
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _check_comet(args.comet_model)  # as --words fails early too
-    if not args.no_mt and not args.translations:
-        check_device_arguments(args.device, args.compute_type)
+    # Only a run that translates here uses them: --no-mt and --translations have never refused a bad --compute-type.
+    options = _translation_options(args) if not args.no_mt and not args.translations else None
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,
-                          comet_model=args.comet_model, max_length=args.max_length, device=args.device,
-                          compute_type=args.compute_type,
+                          comet_model=args.comet_model, options=options,
                           word_model=(args.word_model or DEFAULT_WORD_MODEL) if args.words else None,
                           threshold=args.threshold, translations_dir=args.translations,
                           pair_threshold=args.pair_threshold)
@@ -128,8 +135,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _check_comet(args.comet_model)
-    if args.models:
-        check_device_arguments(args.device, args.compute_type)
+    options = _translation_options(args) if args.models else None  # used by the models only, as in _run
     # Every file the run reads: the folder's (articles, manifest), the translations given, the references.
     inputs: list[str | os.PathLike[str] | None] = [args.references]
     for given in (args.folder, *(args.systems or [])):
@@ -139,9 +145,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         check_output_file(path)  # now, not after every model has translated
         refuse_overwriting_inputs(path, inputs)
     result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
-                            references=args.references, presplit=args.presplit, max_length=args.max_length,
-                            systems=args.systems, pair_threshold=args.pair_threshold, comet_model=args.comet_model,
-                            device=args.device, compute_type=args.compute_type)
+                            references=args.references, presplit=args.presplit, options=options,
+                            systems=args.systems, pair_threshold=args.pair_threshold, comet_model=args.comet_model)
     write_outputs(result, args.json, args.markdown)  # first: the files must not depend on the table printing
     print_table(result)
     return 0

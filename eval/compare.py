@@ -16,13 +16,16 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from align.inputs import refuse_absent_translations
 from eval.metrics import PSEUDO_LABEL
 from mt.atomic import atomic_output
 from mt.document import Document
 from mt.errors import InputError, ModelError, MtkError
+
+if TYPE_CHECKING:
+    from mt.options import TranslationOptions
 
 
 def peak_rss_mib() -> float:
@@ -39,17 +42,15 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _translate_worker(model: str, offline: bool | None, decoding: tuple[int | None, str, str], docs: list[Document],
+def _translate_worker(model: str, offline: bool | None, options: TranslationOptions | None, docs: list[Document],
                       conn: Any) -> None:
     """Child process: load `model`, translate `docs`, send back translations, timings and memory."""
     # Ctrl-C reaches the whole process group; the parent stops this worker and says "interrupted" once, instead of
     # this process printing a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        from mt.options import decoding_options
         from mt.translator import Translator
 
-        options = decoding_options(*decoding)
         base = peak_rss_mib()
         t0 = time.perf_counter()
         translator = Translator.load(model, offline=offline, options=options, cache=False)
@@ -75,13 +76,12 @@ def _translate_worker(model: str, offline: bool | None, decoding: tuple[int | No
 
 
 def translate_in_subprocess(model: str, docs: list[Document], offline: bool | None = None,
-                            max_length: int | None = None, device: str = "auto",
-                            compute_type: str = "default") -> dict[str, Any]:
+                            options: TranslationOptions | None = None) -> dict[str, Any]:
     """Translate `docs` with `model` in a fresh process; raises the child's error as ModelError/InputError."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_translate_worker,
-                       args=(model, offline, (max_length, device, compute_type), docs, child))
+                       args=(model, offline, options, docs, child))
     proc.start()
     child.close()
     try:
@@ -102,13 +102,13 @@ def translate_in_subprocess(model: str, docs: list[Document], offline: bool | No
 
 def compare_models(folder: str | Path, models: list[str], *, offline: bool | None = None, use_manifest: bool = False,
                    references: str | Path | None = None, presplit: bool = False,
-                   max_length: int | None = None, systems: list[str] | None = None,
-                   pair_threshold: float | None = None, comet_model: str | None = None, device: str = "auto",
-                   compute_type: str = "default") -> dict[str, Any]:
+                   options: TranslationOptions | None = None, systems: list[str] | None = None,
+                   pair_threshold: float | None = None, comet_model: str | None = None) -> dict[str, Any]:
     """Translate, align and score the folder with every model and every folder of translations made elsewhere.
 
     One row per model, then one per folder in `systems` (a web MT service, a translator), scored the same way;
-    `comet_model` adds a CometKiwi (reference-free) estimate to each row."""
+    `comet_model` adds a CometKiwi (reference-free) estimate to each row; `options` are the models' decoding options
+    (TranslationOptions' defaults when None)."""
     from align.encoder import MemoEncoder, get_encoder
     from eval.corpus import load_corpus
     from eval.corpus_translation import align_corpus, read_translation_dir
@@ -133,7 +133,7 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     n_sent = sum(len(d.sentences) for d in corpus.sources)
     rows = []
     for model in models:
-        res = translate_in_subprocess(model, corpus.sources, offline, max_length, device, compute_type)
+        res = translate_in_subprocess(model, corpus.sources, offline, options)
         done = [d for d in corpus.sources if d.doc_id in res["translations"]]
         if len(done) < len(corpus.sources):
             skipped = sorted({d.lang for d in corpus.sources} - {d.lang for d in done})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from align.config import AlignConfig
 from align.encoder import Encoder
@@ -14,17 +14,17 @@ from eval.corpus import Corpus
 from mt.document import Document
 from mt.errors import ModelError
 
+if TYPE_CHECKING:
+    from mt.options import TranslationOptions
+
 
 def resolve_translators(model: str | None, offline: bool | None, no_mt: bool, langs: list[str],
-                        max_length: int | None = None, device: str = "auto",
-                        compute_type: str = "default") -> tuple[dict[str, Any], str | None]:
+                        options: TranslationOptions | None = None) -> tuple[dict[str, Any], str | None]:
     """Translator per source language ({} for cross-lingual mode, with the reason); a named model must load."""
     if no_mt:
         return {}, "cross-lingual mode requested (--no-mt)"
-    from mt.options import decoding_options
     from mt.translator import Translator
 
-    options = decoding_options(max_length, device, compute_type)
     if model:
         translator = Translator.load(model, offline=offline, options=options)
         # A language-pair model (opus-mt-ar-en) on a folder with Swahili too: those articles are aligned

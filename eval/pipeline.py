@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
@@ -33,6 +33,9 @@ from mt.atomic import atomic_folder, atomic_output, write_errors
 from mt.errors import InputError
 from mt.output_checks import check_output_folder
 from mt.version import toolkit_version
+
+if TYPE_CHECKING:
+    from mt.options import TranslationOptions
 
 NOT_MEASURED = ("translation quality was not measured: sentences were aligned cross-lingually, without translation "
                 "(no-mt mode)")
@@ -168,8 +171,7 @@ class RunResult:
 
 def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = None, offline: bool | None = None,
                  no_mt: bool = False, use_manifest: bool = False, references: str | Path | None = None,
-                 presplit: bool = False, comet_model: str | None = None, max_length: int | None = None,
-                 device: str = "auto", compute_type: str = "default",
+                 presplit: bool = False, comet_model: str | None = None, options: TranslationOptions | None = None,
                  word_model: str | None = None, log: TextIO | None = None,
                  threshold: float | None = None, translations_dir: str | Path | None = None,
                  pair_threshold: float | None = None) -> RunResult:
@@ -178,6 +180,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     `threshold` is the aligner's link threshold (align.config.AlignConfig.threshold; None keeps the default).
     `translations_dir` holds translations made elsewhere (read_translation_dir), used instead of a model.
     `pair_threshold` is the least document score for pairing by content (align.pairing.DEFAULT_THRESHOLD when None).
+    `options` are the decoding options of the models loaded here (TranslationOptions' defaults when None).
     """
     from align import export
     from align.encoder import get_encoder
@@ -207,7 +210,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         alignments = align_corpus(corpus, translations, models, encoder, config, mode="translations")
     else:
         langs = sorted({d.lang for d in corpus.sources})
-        translators, why_not = resolve_translators(model, offline, no_mt, langs, max_length, device, compute_type)
+        translators, why_not = resolve_translators(model, offline, no_mt, langs, options)
         if why_not:
             print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} "
                   f"({why_not})", file=log)

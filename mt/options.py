@@ -129,15 +129,6 @@ class TranslationOptions:
         return json.dumps(out_affecting, sort_keys=True)
 
 
-def decoding_options(max_length: int | None = None, device: str = "auto",
-                     compute_type: str = "default") -> TranslationOptions | None:
-    """The options `mtk run` and `mtk evaluate` set (None when all are the defaults, so a translator keeps its own)."""
-    if max_length is None and device == "auto" and compute_type == "default":
-        return None
-    return TranslationOptions(max_decoding_length=max_length or TranslationOptions.max_decoding_length, device=device,
-                              compute_type=compute_type)
-
-
 def add_device_arguments(parser: argparse.ArgumentParser) -> None:
     """Add --device and --compute-type, spelled and explained alike by every command that translates."""
     parser.add_argument("--device", default="auto", choices=DEVICES,
@@ -146,7 +137,8 @@ def add_device_arguments(parser: argparse.ArgumentParser) -> None:
                         help="CTranslate2 compute type (default: int8 on CPU, int8_float16 on CUDA)")
 
 
-def check_device_arguments(device: str, compute_type: str) -> None:
-    """InputError now, before any input is read, for a compute type that does not exist or this machine lacks."""
-    if device != "auto" or compute_type != "default":
-        TranslationOptions(device=device, compute_type=compute_type).check_runtime()
+def check_device_arguments(options: TranslationOptions) -> None:
+    """InputError now, before any input is read, for a device or compute type this machine lacks."""
+    # The defaults run on any machine: checking them would only import CTranslate2.
+    if options.device != "auto" or options.compute_type != "default":
+        options.check_runtime()
