@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import re
@@ -203,8 +202,6 @@ class Translator:
         cls,
         name_or_path: str,
         *,
-        device: str = "auto",
-        compute_type: str = "default",
         offline: bool | None = None,
         options: TranslationOptions | None = None,
         cache: bool = True,
@@ -214,10 +211,6 @@ class Translator:
         import ctranslate2
 
         options = options or TranslationOptions()
-        if device != "auto":
-            options = dataclasses.replace(options, device=device)
-        if compute_type != "default":
-            options = dataclasses.replace(options, compute_type=compute_type)
         if offline is None:
             offline = hub.offline_from_env()
         name, label, path, identity = _resolve(name_or_path, offline, progress is not False)
