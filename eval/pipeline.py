@@ -182,61 +182,123 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     `pair_threshold` is the least document score for pairing by content (align.pairing.DEFAULT_THRESHOLD when None).
     `options` are the decoding options of the models loaded here (TranslationOptions' defaults when None).
     """
-    from align import export
-    from align.encoder import get_encoder
-
     log = log or sys.stderr
     started = time.perf_counter()
+    _check_before_reading(out, word_model, model, no_mt, translations_dir)
+    corpus, encoder = _read_and_pair(folder, use_manifest, pair_threshold, references, presplit)
+    config = AlignConfig.at_threshold(threshold)
+    if translations_dir is not None:
+        translated = _translations_made_elsewhere(translations_dir, corpus, encoder, log)
+    else:
+        translated = _translate_here(model, offline, no_mt, options, corpus, log)
+    alignments = _align(corpus, translated, encoder, config, word_model)
+    metrics = evaluate(corpus, alignments, references=references, presplit=presplit, comet_model=comet_model)
+    if translated.why_not:
+        metrics["translation_quality"]["why_not_translated"] = translated.why_not
+    timed = translations_dir is None and bool(translated.models)  # a model of ours translated here
+    settings = _settings(config, encoder, use_manifest, pair_threshold)
+    metrics.update(_run_record(folder, corpus, translated, settings, timed))
+    out_dir = Path(out)
+    _write_outputs(out_dir, folder, corpus, translated, alignments, metrics, started)
+    return RunResult(out=out_dir, metrics=metrics, alignments=alignments)
+
+
+@dataclass
+class _Translated:
+    """A run's translations of the paired sources, where they came from, and what making them here took."""
+
+    translations: dict[str, list[str]]
+    models: dict[str, str]
+    mode: str  # as align_corpus names it: "mt" or "translations"
+    seconds: float = 0.0
+    fresh: int = 0
+    cached: int = 0
+    why_not: str | None = None
+
+
+def _check_before_reading(out: str | Path, word_model: str | None, model: str | None, no_mt: bool,
+                          translations_dir: str | Path | None) -> None:
+    """Refuse an unusable output folder, word model or --translations before the folder is read."""
     check_output_folder(out, RUN_OUTPUTS)  # now, not after an hour of translating
     if word_model:
-        from align.words import load_aligner, word_align
+        from align.words import load_aligner
 
         load_aligner(word_model)  # a missing extra or model fails here, before the slow part
-    # One in-memory encoder for pairing and alignment: each sentence is embedded once per run. Made only once the
-    # folder has been read, so bad input fails before the encoder's first-use preparation.
     if translations_dir is not None and (model or no_mt):
         raise InputError("--translations cannot be combined with --model or --no-mt")
     refuse_absent_translations(translations_dir)  # before pairing, which takes a while on a large folder
+
+
+def _read_and_pair(folder: str | Path, use_manifest: bool, pair_threshold: float | None,
+                   references: str | Path | None, presplit: bool) -> tuple[Corpus, MemoEncoder]:
+    """The folder's articles in pairs, its references checked, and the encoder that paired them."""
+    from align.encoder import get_encoder
+
+    # One in-memory encoder for pairing and alignment: each sentence is embedded once per run. Made only once the
+    # folder has been read, so bad input fails before the encoder's first-use preparation.
     make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
     corpus = load_corpus(folder, use_manifest, make_encoder, pair_threshold)
     check_references(references, presplit, corpus)
-    encoder = make_encoder()
-    config = AlignConfig.at_threshold(threshold)
-    if translations_dir is not None:
-        translations = read_translation_dir(translations_dir, corpus, encoder, log)
-        label = Path(translations_dir).name or str(translations_dir)
-        seconds, models, why_not = 0.0, dict.fromkeys(translations, label), None
-        fresh = cached = 0
-        alignments = align_corpus(corpus, translations, models, encoder, config, mode="translations")
-    else:
-        langs = sorted({d.lang for d in corpus.sources})
-        translators, why_not = resolve_translators(model, offline, no_mt, langs, options)
-        if why_not:
-            print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} "
-                  f"({why_not})", file=log)
-        used = {id(t): t for t in translators.values()}.values()
-        try:
-            translations, seconds, models = translate_corpus(translators, corpus)
-        finally:
-            for t in used:
-                t.close()  # the translation cache's connection: its writes are committed and the file released
-        fresh, cached = sum(t.translated_count for t in used), sum(t.cached_count for t in used)
-        alignments = align_corpus(corpus, translations, models, encoder, config)
+    return corpus, make_encoder()
+
+
+def _translations_made_elsewhere(translations_dir: str | Path, corpus: Corpus, encoder: MemoEncoder,
+                                 log: TextIO) -> _Translated:
+    """The translations read from `translations_dir`, each credited to the folder's name."""
+    translations = read_translation_dir(translations_dir, corpus, encoder, log)
+    label = Path(translations_dir).name or str(translations_dir)
+    return _Translated(translations, dict.fromkeys(translations, label), mode="translations")
+
+
+def _translate_here(model: str | None, offline: bool | None, no_mt: bool, options: TranslationOptions | None,
+                    corpus: Corpus, log: TextIO) -> _Translated:
+    """Translate the sources with `model` or the catalog's defaults; warn about the articles left untranslated."""
+    langs = sorted({d.lang for d in corpus.sources})
+    translators, why_not = resolve_translators(model, offline, no_mt, langs, options)
+    if why_not:
+        print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} "
+              f"({why_not})", file=log)
+    used = {id(t): t for t in translators.values()}.values()
+    try:
+        translations, seconds, models = translate_corpus(translators, corpus)
+    finally:
+        for t in used:
+            t.close()  # the translation cache's connection: its writes are committed and the file released
+    return _Translated(translations, models, mode="mt", seconds=seconds,
+                       fresh=sum(t.translated_count for t in used), cached=sum(t.cached_count for t in used),
+                       why_not=why_not)
+
+
+def _align(corpus: Corpus, translated: _Translated, encoder: MemoEncoder, config: AlignConfig,
+           word_model: str | None) -> list[Alignment]:
+    """Align every pair, with word links too when `word_model` is given."""
+    alignments = align_corpus(corpus, translated.translations, translated.models, encoder, config,
+                              mode=translated.mode)
     if word_model:
+        from align.words import word_align
+
         for alignment in alignments:
             word_align(alignment, word_model)
-    metrics = evaluate(corpus, alignments, references=references, presplit=presplit, comet_model=comet_model)
-    if why_not:
-        metrics["translation_quality"]["why_not_translated"] = why_not
-    timed = translations_dir is None and bool(models)  # a model of ours translated here
-    metrics.update({
+    return alignments
+
+
+def _settings(config: AlignConfig, encoder: MemoEncoder, use_manifest: bool,
+              pair_threshold: float | None) -> dict[str, Any]:
+    """What produced the links, so that two runs with different settings can be told apart."""
+    return {"threshold": config.threshold, "encoder": encoder.name, "mtk_version": toolkit_version(),
+            "pairing": "manifest" if use_manifest else "content",
+            "pair_threshold": None if use_manifest else
+            DEFAULT_PAIR_THRESHOLD if pair_threshold is None else pair_threshold}
+
+
+def _run_record(folder: str | Path, corpus: Corpus, translated: _Translated, settings: dict[str, Any],
+                timed: bool) -> dict[str, Any]:
+    """The metrics that describe the run: when, on what, with which settings, which articles, and how fast."""
+    fresh, cached, seconds = translated.fresh, translated.cached, translated.seconds
+    return {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "input": str(Path(folder)),
-        # What produced the links, so that two runs with different settings can be told apart.
-        "settings": {"threshold": config.threshold, "encoder": encoder.name, "mtk_version": toolkit_version(),
-                     "pairing": "manifest" if use_manifest else "content",
-                     "pair_threshold": None if use_manifest else
-                     DEFAULT_PAIR_THRESHOLD if pair_threshold is None else pair_threshold},
+        "settings": settings,
         "skipped": [{"file": name, "why": why} for name, why in corpus.skipped.items()],
         "unpaired": [{"doc_id": doc_id, "why": why} for doc_id, why in corpus.unpaired.items()],
         "documents": [{"doc_id": d.doc_id, "lang": d.lang, "sentences": len(d.sentences), "dropped": len(d.dropped),
@@ -249,14 +311,19 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
                    "sentences_translated": fresh if timed else None,
                    "sentences_from_cache": cached if timed else None,
                    "total_s": None},
-    })
-    matrices = heat_matrices(alignments)
-    out_dir = Path(out)
+    }
+
+
+def _write_outputs(out_dir: Path, folder: str | Path, corpus: Corpus, translated: _Translated,
+                   alignments: list[Alignment], metrics: dict[str, Any], started: float) -> None:
+    """Write every output into `out_dir`, replaced as a whole; the run's total time is taken just before the report."""
+    from align import export
     from eval.report import write_report
 
+    matrices = heat_matrices(alignments)
     with write_errors(out_dir), atomic_folder(out_dir, RUN_OUTPUTS) as stage:
-        if translations:
-            _write_translations(stage, corpus, translations, models)
+        if translated.translations:
+            _write_translations(stage, corpus, translated.translations, translated.models)
         export.write_jsonl(alignments, stage / "alignments.jsonl")
         export.write_tsv(alignments, stage / "corpus.tsv")
         export.write_tmx(alignments, stage / "corpus.tmx")
@@ -267,7 +334,6 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
         with atomic_output(stage / "metrics.json") as fh:
             json.dump(metrics, fh, ensure_ascii=False, indent=1)
             fh.write("\n")
-    return RunResult(out=out_dir, metrics=metrics, alignments=alignments)
 
 
 def _write_translations(out_dir: Path, corpus: Corpus, translations: dict[str, list[str]],
