@@ -25,6 +25,8 @@ from mt.document import Document
 from mt.errors import InputError, ModelError, MtkError
 
 if TYPE_CHECKING:
+    from align.encoder import MemoEncoder
+    from eval.corpus import Corpus
     from mt.options import TranslationOptions
 
 
@@ -109,59 +111,11 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     One row per model, then one per folder in `systems` (a web MT service, a translator), scored the same way;
     `comet_model` adds a CometKiwi (reference-free) estimate to each row; `options` are the models' decoding options
     (TranslationOptions' defaults when None)."""
-    from align.encoder import MemoEncoder, get_encoder
-    from eval.corpus import load_corpus
-    from eval.corpus_translation import align_corpus, read_translation_dir
-    from eval.pipeline import check_references
-
-    # The same model or folder named twice (also as "m", "m/" or "x/../m") would be translated and scored twice.
-    models, systems = _distinct(models), _distinct(systems or [])
-    if not models and not systems:
-        raise InputError("give at least one --model or --translations DIR")
-    # Shared by pairing and every model's alignment, so each sentence is embedded once; made after the folder is read.
-    from mt.translator import check_model
-
-    # A bad model or a mistyped folder fails now, not after pairing or after the good ones have translated.
-    for model in models:
-        check_model(model, offline)
-    for system in systems:
-        refuse_absent_translations(system)
-    make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
-    corpus = load_corpus(folder, use_manifest, make_encoder, pair_threshold)
-    check_references(references, presplit, corpus)  # before any model translates
-    encoder = make_encoder()
-    n_sent = sum(len(d.sentences) for d in corpus.sources)
-    rows = []
-    for model in models:
-        res = translate_in_subprocess(model, corpus.sources, offline, options)
-        done = [d for d in corpus.sources if d.doc_id in res["translations"]]
-        if len(done) < len(corpus.sources):
-            skipped = sorted({d.lang for d in corpus.sources} - {d.lang for d in done})
-            print(f"mtk: warning: {res['name']} does not translate {', '.join(skipped)}: it is scored on its "
-                  f"{len(done)} of {len(corpus.sources)} articles, the others are aligned cross-lingually",
-                  file=sys.stderr)
-        n_done = sum(len(d.sentences) for d in done)
-        alignments = align_corpus(corpus, res["translations"], {d: res["name"] for d in res["translations"]}, encoder)
-        rows.append({
-            "model": res["name"],
-            "path": res["path"],
-            **_scores(corpus, alignments, references, presplit, comet_model),
-            "sentences": n_done,
-            "sentences_per_s": round(n_done / res["translate_s"], 2) if res["translate_s"] > 0 else None,
-            "load_s": round(res["load_s"], 3),
-            "size_mib": round(res["size_bytes"] / 2**20, 2),
-            "peak_rss_mib": round(res["peak_rss_mib"], 1),
-            "rss_over_baseline_mib": round(res["peak_rss_mib"] - res["base_rss_mib"], 1),
-        })
-    for system in systems:
-        translations = read_translation_dir(system, corpus, encoder)
-        name = Path(system).name or system
-        alignments = align_corpus(corpus, translations, dict.fromkeys(translations, name), encoder,
-                                  mode="translations")
-        # Made elsewhere: speed, size and memory were not measured here, so they stay empty rather than zero.
-        rows.append({"model": name, "path": str(system), **_scores(corpus, alignments, references, presplit, comet_model),
-                     "sentences": n_sent, "sentences_per_s": None, "load_s": None, "size_mib": None,
-                     "peak_rss_mib": None, "rss_over_baseline_mib": None})
+    models, systems = _candidates(models, systems or [], offline)
+    corpus, encoder = _read_and_pair(folder, use_manifest, pair_threshold, references, presplit)
+    rows = [_model_row(model, corpus, encoder, offline, options, references, presplit, comet_model)
+            for model in models]
+    rows += [_system_row(system, corpus, encoder, references, presplit, comet_model) for system in systems]
     _distinct_names(rows)
     return {
         "input": str(folder),
@@ -169,6 +123,80 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
                          "rss_over_baseline subtracts the subprocess's peak before loading",
         "models": rows,
     }
+
+
+def _candidates(models: list[str], systems: list[str], offline: bool | None) -> tuple[list[str], list[str]]:
+    """The models and folders of translations to compare, each named once, checked before the folder is read."""
+    # The same model or folder named twice (also as "m", "m/" or "x/../m") would be translated and scored twice.
+    models, systems = _distinct(models), _distinct(systems)
+    if not models and not systems:
+        raise InputError("give at least one --model or --translations DIR")
+    from mt.translator import check_model
+
+    # A bad model or a mistyped folder fails now, not after pairing or after the good ones have translated.
+    for model in models:
+        check_model(model, offline)
+    for system in systems:
+        refuse_absent_translations(system)
+    return models, systems
+
+
+def _read_and_pair(folder: str | Path, use_manifest: bool, pair_threshold: float | None,
+                   references: str | Path | None, presplit: bool) -> tuple[Corpus, MemoEncoder]:
+    """The folder's articles in pairs, its references checked, and the encoder that paired them."""
+    from align.encoder import MemoEncoder, get_encoder
+    from eval.corpus import load_corpus
+    from eval.pipeline import check_references
+
+    # Shared by pairing and every model's alignment, so each sentence is embedded once; made after the folder is read.
+    make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
+    corpus = load_corpus(folder, use_manifest, make_encoder, pair_threshold)
+    check_references(references, presplit, corpus)  # before any model translates
+    return corpus, make_encoder()
+
+
+def _model_row(model: str, corpus: Corpus, encoder: MemoEncoder, offline: bool | None,
+               options: TranslationOptions | None, references: str | Path | None, presplit: bool,
+               comet_model: str | None) -> dict[str, Any]:
+    """Translate the sources with `model` in a fresh subprocess, align and score them: the model's row."""
+    from eval.corpus_translation import align_corpus
+
+    res = translate_in_subprocess(model, corpus.sources, offline, options)
+    done = [d for d in corpus.sources if d.doc_id in res["translations"]]
+    if len(done) < len(corpus.sources):
+        skipped = sorted({d.lang for d in corpus.sources} - {d.lang for d in done})
+        print(f"mtk: warning: {res['name']} does not translate {', '.join(skipped)}: it is scored on its "
+              f"{len(done)} of {len(corpus.sources)} articles, the others are aligned cross-lingually",
+              file=sys.stderr)
+    n_done = sum(len(d.sentences) for d in done)
+    alignments = align_corpus(corpus, res["translations"], {d: res["name"] for d in res["translations"]}, encoder)
+    return {
+        "model": res["name"],
+        "path": res["path"],
+        **_scores(corpus, alignments, references, presplit, comet_model),
+        "sentences": n_done,
+        "sentences_per_s": round(n_done / res["translate_s"], 2) if res["translate_s"] > 0 else None,
+        "load_s": round(res["load_s"], 3),
+        "size_mib": round(res["size_bytes"] / 2**20, 2),
+        "peak_rss_mib": round(res["peak_rss_mib"], 1),
+        "rss_over_baseline_mib": round(res["peak_rss_mib"] - res["base_rss_mib"], 1),
+    }
+
+
+def _system_row(system: str, corpus: Corpus, encoder: MemoEncoder, references: str | Path | None, presplit: bool,
+                comet_model: str | None) -> dict[str, Any]:
+    """Align and score the translations in folder `system`, made elsewhere: its row."""
+    from eval.corpus_translation import align_corpus, read_translation_dir
+
+    n_sent = sum(len(d.sentences) for d in corpus.sources)
+    translations = read_translation_dir(system, corpus, encoder)
+    name = Path(system).name or system
+    alignments = align_corpus(corpus, translations, dict.fromkeys(translations, name), encoder,
+                              mode="translations")
+    # Made elsewhere: speed, size and memory were not measured here, so they stay empty rather than zero.
+    return {"model": name, "path": str(system), **_scores(corpus, alignments, references, presplit, comet_model),
+            "sentences": n_sent, "sentences_per_s": None, "load_s": None, "size_mib": None,
+            "peak_rss_mib": None, "rss_over_baseline_mib": None}
 
 
 def _distinct(names: list[str]) -> list[str]:
