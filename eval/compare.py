@@ -8,7 +8,6 @@ Alignment and scoring then run in this process with one shared encoder.
 
 from __future__ import annotations
 
-import functools
 import json
 import multiprocessing as mp
 import resource
@@ -111,8 +110,10 @@ def compare_models(folder: str | Path, models: list[str], *, offline: bool | Non
     One row per model, then one per folder in `systems` (a web MT service, a translator), scored the same way;
     `comet_model` adds a CometKiwi (reference-free) estimate to each row; `options` are the models' decoding options
     (TranslationOptions' defaults when None)."""
+    from eval.pipeline import read_and_pair
+
     models, systems = _candidates(models, systems or [], offline)
-    corpus, encoder = _read_and_pair(folder, use_manifest, pair_threshold, references, presplit)
+    corpus, encoder = read_and_pair(folder, use_manifest, pair_threshold, references, presplit)
     rows = [_model_row(model, corpus, encoder, offline, options, references, presplit, comet_model)
             for model in models]
     rows += [_system_row(system, corpus, encoder, references, presplit, comet_model) for system in systems]
@@ -139,20 +140,6 @@ def _candidates(models: list[str], systems: list[str], offline: bool | None) -> 
     for system in systems:
         refuse_absent_translations(system)
     return models, systems
-
-
-def _read_and_pair(folder: str | Path, use_manifest: bool, pair_threshold: float | None,
-                   references: str | Path | None, presplit: bool) -> tuple[Corpus, MemoEncoder]:
-    """The folder's articles in pairs, its references checked, and the encoder that paired them."""
-    from align.encoder import MemoEncoder, get_encoder
-    from eval.corpus import load_corpus
-    from eval.pipeline import check_references
-
-    # Shared by pairing and every model's alignment, so each sentence is embedded once; made after the folder is read.
-    make_encoder = functools.cache(lambda: MemoEncoder(get_encoder()))
-    corpus = load_corpus(folder, use_manifest, make_encoder, pair_threshold)
-    check_references(references, presplit, corpus)  # before any model translates
-    return corpus, make_encoder()
 
 
 def _model_row(model: str, corpus: Corpus, encoder: MemoEncoder, offline: bool | None,

@@ -185,7 +185,7 @@ def run_pipeline(folder: str | Path, out: str | Path, *, model: str | None = Non
     log = log or sys.stderr
     started = time.perf_counter()
     _check_before_reading(out, word_model, model, no_mt, translations_dir)
-    corpus, encoder = _read_and_pair(folder, use_manifest, pair_threshold, references, presplit)
+    corpus, encoder = read_and_pair(folder, use_manifest, pair_threshold, references, presplit)
     config = AlignConfig.at_threshold(threshold)
     if translations_dir is not None:
         translated = _translations_made_elsewhere(translations_dir, corpus, encoder, log)
@@ -229,9 +229,9 @@ def _check_before_reading(out: str | Path, word_model: str | None, model: str | 
     refuse_absent_translations(translations_dir)  # before pairing, which takes a while on a large folder
 
 
-def _read_and_pair(folder: str | Path, use_manifest: bool, pair_threshold: float | None,
+def read_and_pair(folder: str | Path, use_manifest: bool, pair_threshold: float | None,
                    references: str | Path | None, presplit: bool) -> tuple[Corpus, MemoEncoder]:
-    """The folder's articles in pairs, its references checked, and the encoder that paired them."""
+    """The folder's articles in pairs, its references checked (before any model translates), and their encoder."""
     from align.encoder import get_encoder
 
     # One in-memory encoder for pairing and alignment: each sentence is embedded once per run. Made only once the
