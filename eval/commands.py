@@ -110,8 +110,9 @@ def _run(args: argparse.Namespace) -> int:
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _check_comet(args.comet_model)  # as --words fails early too
-    # Only a run that translates here uses them: --no-mt and --translations have never refused a bad --compute-type.
-    options = _translation_options(args) if not args.no_mt and not args.translations else None
+    # Checked even when nothing is translated here (--no-mt, --translations), as mtk align does: a bad value is a
+    # usage error whatever the mode.
+    options = _translation_options(args)
     result = run_pipeline(args.folder, args.output, model=args.model, offline=args.offline, no_mt=args.no_mt,
                           use_manifest=args.manifest, references=args.references, presplit=args.presplit,
                           comet_model=args.comet_model, options=options,
@@ -135,7 +136,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _check_comet(args.comet_model)
-    options = _translation_options(args) if args.models else None  # used by the models only, as in _run
+    options = _translation_options(args)  # checked without --model too, as in _run
     # Every file the run reads: the folder's (articles, manifest), the translations given, the references.
     inputs: list[str | os.PathLike[str] | None] = [args.references]
     for given in (args.folder, *(args.systems or [])):

@@ -227,6 +227,12 @@ def test_run_and_evaluate_check_the_device_and_compute_type_first(tmp_path: Path
     assert main(["run", str(SEEDS), "-o", str(out), "--compute-type", "int3"]) == 2
     assert "unknown compute type 'int3'" in capsys.readouterr().err
     assert main(["evaluate", str(SEEDS), "--model", "x", "--compute-type", "int3"]) == 2
+    # Also when nothing is translated here: mtk run --no-mt accepted any --compute-type where mtk align refused it.
+    capsys.readouterr()
+    assert main(["run", str(SEEDS), "-o", str(out), "--no-mt", "--compute-type", "int3"]) == 2
+    assert "unknown compute type 'int3'" in capsys.readouterr().err
+    assert main(["evaluate", str(SEEDS), "--translations", str(SEEDS), "--compute-type", "int3"]) == 2
+    assert "unknown compute type 'int3'" in capsys.readouterr().err
     # mtk align took any --device and no --compute-type: "--device bogus --no-mt" ran and exited 0.
     pair = [str(SEEDS / "000_c34c121e1dd8a5b8.txt"), str(SEEDS / "003_644d7ec9ad0a14b6.txt"), "-o", str(out)]
     assert main(["align", *pair, "--compute-type", "int3"]) == 2
