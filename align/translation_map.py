@@ -10,6 +10,7 @@ one dynamic programme over the aligner's own embeddings and margins.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -133,3 +134,26 @@ def agreement(src: list[str], translations: list[str], encoder: Encoder, src_lan
         vectors = source_encoder(encoder, src_lang, src).encode([src[k] for k in given])
         out[given] = np.sum(vectors * encoder.encode([translations[k] for k in given]), axis=1)
     return out
+
+
+@dataclass(frozen=True)
+class Facing:
+    """How a line-by-line reading of translations fits its source: lines that translate the sentence they face."""
+
+    facing: int  # non-blank lines whose closest source sentence is the one they face, at a translation's cosine
+    lines: int  # non-blank lines
+    shift: int  # the offset (closest sentence minus faced sentence) most lines show when it is not 0; else 0
+
+
+def facing(src: list[str], translations: list[str], encoder: Encoder, src_lang: str | None) -> Facing:
+    """Which non-blank lines of `translations` (one per sentence of `src`) are closest to the sentence they face."""
+    kept = [k for k, t in enumerate(translations) if t.strip()]
+    if not kept:
+        return Facing(0, 0, 0)
+    cos = source_encoder(encoder, src_lang, src).encode(src) @ encoder.encode([translations[k] for k in kept]).T
+    floor = TRANSLATION_COSINE.get(getattr(encoder, "name", ""), -np.inf)
+    closest = np.argmax(cos, axis=0)
+    found = [(int(closest[c]), k) for c, k in enumerate(kept) if cos[closest[c], c] >= floor]
+    shifts = Counter(best - k for best, k in found)
+    shift, count = shifts.most_common(1)[0] if shifts else (0, 0)
+    return Facing(facing=shifts.get(0, 0), lines=len(kept), shift=shift if 2 * count > len(kept) else 0)

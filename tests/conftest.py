@@ -104,3 +104,26 @@ def mtk_run(mtk_home: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.M
         return code, out, err
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def seed_translation_lines() -> list[str]:
+    """An English translation of each segmented sentence of seed 000: the gold references of the sentences it covers.
+
+    Skips the test when the shared gold data is absent; a sentence with no reference (page chrome) keeps its text."""
+    import json
+
+    from align.synthetic import SHARED_DIR
+    from mt.loader import load_document
+
+    gold = SHARED_DIR / "gold"
+    if not (gold / "references.json").is_file():
+        pytest.skip("gold data not present")
+    doc_id = "000_c34c121e1dd8a5b8"
+    refs = {r["id"]: r["reference"] for r in json.loads((gold / "references.json").read_text("utf-8"))[doc_id]}
+    spans = json.loads((gold / "sentences.json").read_text("utf-8"))[doc_id]
+    lines = []
+    for s in load_document(str(SEEDS / f"{doc_id}.txt"), lang="sw").sentences:
+        covered = [refs[g["id"]] for g in spans if g["start"] < s.end and s.start < g["end"] and g["id"] in refs]
+        lines.append(" ".join(covered) or s.text)
+    return lines

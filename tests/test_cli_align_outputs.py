@@ -102,9 +102,9 @@ def test_auto_reads_every_translation_before_aligning(folder: Path, tmp_path: Pa
     assert not out.exists()
 
 
-def test_translations_made_elsewhere_are_normalised_to_one_line(tmp_path: Path) -> None:
-    n = len(load_document(str(SW), lang="sw").texts)
-    lines = ["Morocco and Israel\u2028agreed\x0bto\x01 cooperate.", *["The meeting was held in Rabat."] * (n - 1)]
+def test_translations_made_elsewhere_are_normalised_to_one_line(tmp_path: Path,
+                                                                seed_translation_lines: list[str]) -> None:
+    lines = ["Morocco and Israel\u2028agreed\x0bto\x01 cooperate.", *seed_translation_lines[1:]]
     (tmp_path / "tr.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "o.jsonl"
     assert main(["align", str(SW), str(EN), "--translations", str(tmp_path / "tr.txt"), "-o", str(out)]) == 0
@@ -142,3 +142,46 @@ def test_a_terminated_run_leaves_no_partial_file(signame: str, tmp_path: Path) -
     assert proc.returncode == 128 + getattr(signal, signame), proc.stderr
     assert "interrupted; no partial output was written" in proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_translation_lines_that_do_not_face_their_sentences_are_matched_or_refused(
+        tmp_path: Path, seed_translation_lines: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    # A file with one line per source sentence was trusted line by line: shifted by one line (its first line lost,
+    # a line added at the end), every sentence got its neighbour's translation, and a reversed file was used as is.
+    true = seed_translation_lines
+    shifted, reversed_ = tmp_path / "shifted.txt", tmp_path / "reversed.txt"
+    shifted.write_text("\n".join([*true[1:], "Follow us on Twitter for more news."]) + "\n", encoding="utf-8")
+    reversed_.write_text("\n".join(true[::-1]) + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["align", str(SW), str(EN), "--translations", str(shifted), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "line N translates source sentence N+1" in err and "read as a translated article" in err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["translation"] for r in records if r["src"] is not None][1:] == true[1:]
+    out.unlink()
+    assert main(["align", str(SW), str(EN), "--translations", str(reversed_), "-o", str(out)]) == 2
+    assert "does not translate this source" in _error(capsys)
+    assert not out.exists()
+
+
+def test_presplit_and_jsonl_translations_must_face_their_sentences(
+        tmp_path: Path, seed_translation_lines: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    # Line-aligned by definition (--presplit, JSONL records without "src"): a shifted file is refused, not re-read.
+    src, en = tmp_path / "src.txt", tmp_path / "en.txt"
+    src.write_text("\n".join(load_document(str(SW), lang="sw").texts) + "\n", encoding="utf-8")
+    en.write_text("\n".join(load_document(str(EN), lang="en").texts) + "\n", encoding="utf-8")
+    shifted = [*seed_translation_lines[1:], "Follow us on Twitter for more news."]
+    lines, records = tmp_path / "shifted.txt", tmp_path / "shifted.jsonl"
+    lines.write_text("\n".join(shifted) + "\n", encoding="utf-8")
+    records.write_text("".join(json.dumps({"translation": t}) + "\n" for t in shifted), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["align", str(src), str(en), "--presplit", "--translations", str(lines), "-o", str(out)]) == 2
+    error = _error(capsys)
+    assert "lines translate the source sentence they face; line N translates source sentence N+1" in error
+    assert "line by line" in error
+    assert main(["align", str(SW), str(EN), "--translations", str(records), "-o", str(out)]) == 2
+    assert "records translate the source sentence they face" in _error(capsys)
+    assert not out.exists()
+    # The true lines pass both ways.
+    lines.write_text("\n".join(seed_translation_lines) + "\n", encoding="utf-8")
+    assert main(["align", str(src), str(en), "--presplit", "--translations", str(lines), "-o", str(out)]) == 0
