@@ -183,6 +183,9 @@ def _read_translation_lines(path: str | os.PathLike[str], text: str, lines: list
             _refuse_lines_off(translations, src, encoder, label, "records")
         return translations, None
     if source_lines is not None:
+        # Blank lines at the end of either file face no sentence: an editor's or a tool's final empty line is no
+        # reason to refuse the file.
+        lines, source_lines = _without_trailing_blanks(lines), _without_trailing_blanks(source_lines)
         if len(lines) != len(source_lines):
             raise InputError(f"{label}: {len(lines)} translation lines for {len(source_lines)} source lines; "
                              "the counts must match")
@@ -204,6 +207,14 @@ def _read_translation_lines(path: str | os.PathLike[str], text: str, lines: list
         raise InputError(f"{label}: {len(lines)} translation lines for {n} {unit}; the counts must match "
                          "(with --presplit, one line per source line)")
     return _translated_article(text, src, encoder, label)
+
+
+def _without_trailing_blanks(lines: list[str]) -> list[str]:
+    """`lines` without the blank lines that end it."""
+    end = len(lines)
+    while end and is_blank(lines[end - 1]):
+        end -= 1
+    return lines[:end]
 
 
 # Line by line, a translations file must have at least this share of its non-blank lines closest (by meaning) to the

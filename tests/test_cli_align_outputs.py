@@ -185,3 +185,19 @@ def test_presplit_and_jsonl_translations_must_face_their_sentences(
     # The true lines pass both ways.
     lines.write_text("\n".join(seed_translation_lines) + "\n", encoding="utf-8")
     assert main(["align", str(src), str(en), "--presplit", "--translations", str(lines), "-o", str(out)]) == 0
+
+
+@pytest.mark.parametrize("which", ["translations", "source"])
+def test_presplit_counts_ignore_blank_lines_at_the_end(tmp_path: Path, seed_translation_lines: list[str],
+                                                       which: str) -> None:
+    # One trailing empty line (an editor's, or `echo >>`) made the counts differ: "14 translation lines for 13".
+    src, en, tr = tmp_path / "src.txt", tmp_path / "en.txt", tmp_path / "tr.txt"
+    src_text = "\n".join(load_document(str(SW), lang="sw").texts) + "\n"
+    tr_text = "\n".join(seed_translation_lines) + "\n"
+    src.write_text(src_text + ("\n\n" if which == "source" else ""), encoding="utf-8")
+    tr.write_text(tr_text + ("\n" if which == "translations" else ""), encoding="utf-8")
+    en.write_text("\n".join(load_document(str(EN), lang="en").texts) + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["align", str(src), str(en), "--presplit", "--translations", str(tr), "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["translation"] for r in records if r["src"] is not None] == seed_translation_lines
