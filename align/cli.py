@@ -395,10 +395,14 @@ def _print_summary(args: argparse.Namespace, fmt: str, alignments: list[Alignmen
                    unrelated_note: str | None) -> None:
     """Say on stderr how much of each pair was aligned, the unrelated-articles warning, and the files written."""
     for a in alignments:
-        n_src, n_tgt = len(a.src.sentences), len(a.tgt.sentences)
-        print(f"mtk: {a.src.doc_id} -> {a.tgt.doc_id} ({a.mode}): {n_src - len(a.unaligned_src())}/{n_src} "
-              f"source and {n_tgt - len(a.unaligned_tgt())}/{n_tgt} English sentences aligned, "
-              f"{len(a.edges)} links", file=sys.stderr)
+        # Page chrome kept as lines by --presplit is never aligned: counted apart, not as sentences left unaligned.
+        n_src, n_tgt = len(a.src.content_texts), len(a.tgt.content_texts)
+        src_done = len({e.src for e in a.edges})
+        tgt_done = len({e.tgt for e in a.edges})
+        chrome = len(a.src.boilerplate) + len(a.tgt.boilerplate)
+        left_out = f"; {chrome} line{'s' if chrome > 1 else ''} of page chrome left out" if chrome else ""
+        print(f"mtk: {a.src.doc_id} -> {a.tgt.doc_id} ({a.mode}): {src_done}/{n_src} source and {tgt_done}/{n_tgt} "
+              f"English sentences aligned, {len(a.edges)} links{left_out}", file=sys.stderr)
     if unrelated_note:
         print(f"mtk: warning: {unrelated_note}", file=sys.stderr)
     if args.output not in (None, "-"):

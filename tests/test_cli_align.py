@@ -165,6 +165,9 @@ def test_presplit_page_chrome_is_kept_as_lines_but_never_aligned(tmp_path: Path,
                       (None, len(EN_LINES) + 2): "url"}
     linked = [r for r in records if r["src"] is not None and r["tgt_ids"]]
     assert linked and all(0 < r["src_id"] <= n and max(r["tgt_ids"]) < len(EN_LINES) for r in linked)
+    # The summary counts sentences, not the chrome lines that are never aligned ("14/16 English sentences").
+    assert f"/{n} source and " in err and f"/{len(EN_LINES)} English sentences aligned" in err
+    assert "5 lines of page chrome left out" in err
 
 
 def test_translations_from_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
