@@ -201,6 +201,8 @@ def run_models_info(args: argparse.Namespace) -> int:
         fam = detect_family(path)
         size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
         print(f"path: {path}\ndetected family: {fam.name}\nsize on disk: {size / 1e6:.1f} MB")
+        sources = ", ".join(fam.source_languages) or "unknown (the folder does not say; used for any language)"
+        print(f"detected source languages: {sources}")
         from mt.spm import Tokenizer
 
         Tokenizer(path, fam)  # a missing or unreadable SentencePiece model: the folder cannot translate, said now

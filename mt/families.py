@@ -80,6 +80,13 @@ class Family:
             return src_lang in self.codes and src_lang != TARGET
         return not self.languages or src_lang in self.languages
 
+    @property
+    def source_languages(self) -> tuple[str, ...]:
+        """The languages this model is known to translate into English; () when it does not say (then trusted)."""
+        if self.codes:
+            return tuple(c for c in self.codes if c != TARGET)
+        return self.languages
+
     def check_language(self, src_lang: str, label: str | None = None) -> None:
         """Raise InputError when this model (called `label`) cannot translate from `src_lang` into English."""
         if self.accepts(src_lang):
@@ -117,8 +124,24 @@ _MARIAN_SOURCES = {"swa": ("sw",), "swc": ("sw",), "swh": ("sw",), "ara": ("ar",
                    "afa": ("ar",)}
 
 
+# Helsinki-NLP's names: opus-mt-SRC-TGT, opus-mt-tc-big-SRC-TGT, opus-mt-tc-bible-base-SRC-TGT; SRC is one code or
+# several joined by "_". The size words are listed: a loose prefix would read "tc-big-ar-en" as big -> ar.
+_OPUS_NAME = re.compile(
+    r"(?<![a-z])opus-mt-(?:tc-(?:[a-z]+-)*?(?:big|base|small|tiny|large)-)?(?!tc-)"
+    r"(?P<src>[a-z]{2,3}(?:_[a-z]{2,3})*)-[a-z]+"
+)
+
+
+def _sources_of(codes: list[str]) -> tuple[str, ...]:
+    """The languages OPUS-MT source codes stand for (a group such as mul: every one of ours it includes)."""
+    out: list[str] = []
+    for code in codes:
+        out += [c for c in _MARIAN_SOURCES.get(code, (code,)) if c not in out]
+    return tuple(out)
+
+
 def _marian_languages(model_dir: Path, meta: dict) -> tuple[str, ...]:
-    """Source languages a Marian model accepts, from mtk's metadata or the tokenizer's source_lang; () = any."""
+    """Source languages a Marian model accepts: mtk's metadata, the tokenizer's source_lang, the name; () = any."""
     if meta.get("languages"):
         return tuple(meta["languages"])
     cfg = model_dir / "tokenizer_config.json"
@@ -129,7 +152,13 @@ def _marian_languages(model_dir: Path, meta: dict) -> tuple[str, ...]:
             data = None
         src = data.get("source_lang") if isinstance(data, dict) else None
         if isinstance(src, str) and len(src) in (2, 3):
-            return _MARIAN_SOURCES.get(src.lower(), (src.lower(),))
+            return _sources_of([src.lower()])
+    # `ct2-transformers-converter` copies no tokenizer_config.json unless asked, and such a folder (opus-mt-ar-en)
+    # was used for Swahili without a word; its Helsinki-NLP name still says the pair. The resolved name too: "-o .".
+    for name in (meta.get("name", ""), model_dir.name, model_dir.resolve().name):
+        found = _OPUS_NAME.search(name.lower())
+        if found:
+            return _sources_of(found["src"].split("_"))
     return ()
 
 

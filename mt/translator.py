@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -218,6 +219,11 @@ class Translator:
         if not model_bin.is_file():
             raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
         family = detect_family(path)
+        if not family.source_languages:
+            # Such a model is then used for any source language: a wrong one gives fluent nonsense, said by no error.
+            print(f"mtk: warning: cannot tell which language {label} translates from; its folder has no "
+                  "tokenizer_config.json with source_lang and its name is not opus-mt-SRC-TGT, so it is used for "
+                  "every source language", file=sys.stderr)
         tokenizer = Tokenizer(path, family)
         options.check_runtime()
         dev = options.resolved_device()

@@ -194,6 +194,23 @@ def test_models_info_on_directory(mtk_run, tiny_marian: Path, tmp_path: Path) ->
     assert code == 3 and "detected family: marian" in out and "source.spm is missing" in err
 
 
+def test_an_opus_mt_folder_without_tokenizer_config_is_checked_by_its_name(mtk_run, tiny_marian: Path,
+                                                                          tmp_path: Path) -> None:
+    # The reviewer's copy of a converted opus-mt-ar-en with no tokenizer_config.json translated Swahili, exit 0.
+    model = tmp_path / "m" / "opus-mt-ar-en"
+    shutil.copytree(tiny_marian, model)
+    code, out, err = mtk_run("translate", SW_FILE, "--model", model)
+    assert code == 2 and not out and "translates from ar, not 'sw'" in err
+    code, out, _ = mtk_run("models", "info", model)
+    assert code == 0 and "detected source languages: ar\n" in out
+    code, out, _ = mtk_run("models", "info", tiny_marian)
+    assert code == 0 and "detected source languages: unknown" in out
+    # A name that says nothing: trusted, and said once however many articles it translates.
+    code, _, err = mtk_run("translate", SW_FILE, AR_FILE,
+                           "--model", tiny_marian, "--max-length", "4", "--no-cache")
+    assert code == 0 and err.count("mtk: warning: cannot tell which language opus-mt-tiny translates from") == 1
+
+
 def test_decoding_flags_reach_the_engine(mtk_run, tiny_marian: Path, tmp_path: Path) -> None:
     def words(*flags: object) -> list[int]:
         out = tmp_path / "out.jsonl"

@@ -70,9 +70,21 @@ def ar_only_marian(tiny_marian: Path, tmp_path: Path) -> Path:
     return model
 
 
-def test_a_pair_model_is_scored_on_the_articles_of_its_language(ar_only_marian: Path, tmp_path: Path,
+@pytest.fixture()
+def ar_named_marian(tiny_marian: Path, tmp_path: Path) -> Path:
+    """The tiny Marian model in a folder named opus-mt-ar-en with no tokenizer_config.json (plain ct2 conversion)."""
+    model = tmp_path / "opus-mt-ar-en"
+    shutil.copytree(tiny_marian, model)
+    return model
+
+
+@pytest.mark.parametrize("fixture", ["ar_only_marian", "ar_named_marian"])
+def test_a_pair_model_is_scored_on_the_articles_of_its_language(fixture: str, request: pytest.FixtureRequest,
+                                                                 tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    # The README's example: opus-mt-ar-en on the seed folder, which also holds a Swahili article.
+    # The README's example: opus-mt-ar-en on the seed folder, which also holds a Swahili article. Known by its name
+    # alone, it was scored on all three (the Swahili one translated as if Arabic).
+    ar_only_marian = request.getfixturevalue(fixture)
     js = tmp_path / "cmp.json"
     assert main(["evaluate", str(SEEDS), "--manifest", "--model", str(ar_only_marian), "--max-length", "16",
                  "--json", str(js)]) == 0

@@ -11,6 +11,7 @@ import pytest
 
 from mt.document import Document, Sentence
 from mt.errors import InputError, ModelError
+from mt.families import detect_family
 from mt.options import TranslationOptions
 from mt.translator import Translator
 
@@ -183,6 +184,35 @@ def test_marian_pair_is_checked_when_known(tiny_marian: Path, tmp_path: Path, mt
     with pytest.raises(InputError, match="translates from ar"):
         t.translate_sentences(["Habari"], "sw")
     assert t.translate_sentences(["مرحبا"], "ar")
+
+
+@pytest.mark.parametrize(("name", "sources"), [
+    ("opus-mt-ar-en", ("ar",)), ("opus-mt-tc-big-ar-en", ("ar",)), ("opus-mt-mul-en", ("sw", "ar")),
+    ("opus-mt-tc-bible-big-sem-en", ("ar",)), ("Opus-MT-SWC-EN-int8", ("sw",)), ("opus-mt-en-ar", ("en",)),
+    ("opus-mt-tiny", ()), ("opus-mt-tc-foo-ar-en", ()), ("my-model", ()),
+])
+def test_marian_pair_is_read_from_a_helsinki_nlp_name(name: str, sources: tuple[str, ...], tiny_marian: Path,
+                                                      tmp_path: Path) -> None:
+    # A folder converted with plain ct2-transformers-converter has no tokenizer_config.json: opus-mt-ar-en was then
+    # used for Swahili without a word.
+    model = tmp_path / name
+    shutil.copytree(tiny_marian, model)
+    assert detect_family(model).source_languages == sources
+    (model / "tokenizer_config.json").write_text('{"source_lang": "sw"}', encoding="utf-8")
+    assert detect_family(model).source_languages == ("sw",)  # what the tokenizer says comes first
+
+
+def test_a_marian_model_of_unknown_pair_is_trusted_with_one_warning(tiny_marian: Path, tmp_path: Path,
+                                                                   mtk_home: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    t = _load(tiny_marian, cache=False)
+    assert t.translate_sentences(["Habari"], "sw") and t.translate_sentences(["مرحبا"], "ar")
+    err = capsys.readouterr().err
+    assert err.count("mtk: warning: cannot tell which language opus-mt-tiny translates from;") == 1
+    named = tmp_path / "opus-mt-sw-en"
+    shutil.copytree(tiny_marian, named)
+    _load(named, cache=False)
+    assert "cannot tell" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("source_lang", "accepted", "refused"), [
