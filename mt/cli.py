@@ -75,7 +75,8 @@ def _register_models(subparsers: argparse._SubParsersAction) -> None:
     pull.add_argument("--force", action="store_true", help="download again even if present")
     pull.set_defaults(func=run_models_pull)
     conv = sub.add_parser("convert", help="convert a Transformers checkpoint (hub id or directory) to CTranslate2")
-    conv.add_argument("source")
+    conv.add_argument("source", help="Transformers checkpoint: a Hugging Face model id (Helsinki-NLP/opus-mt-ar-en) "
+                      "or a folder saved with save_pretrained")
     conv.add_argument("-o", "--output", required=True, help="output directory")
     conv.add_argument("--quantization", default="int8", help="weight type (default int8)")
     conv.add_argument("--force", action="store_true", help="overwrite a non-empty output directory")

@@ -90,6 +90,10 @@ def _check_source(hf_id_or_dir: str) -> Path | None:
     """The checkpoint directory (None for a hub id); ModelError when a local path is missing or not a checkpoint."""
     src = Path(hf_id_or_dir).expanduser()
     if src.is_dir():
+        # A CTranslate2 folder has a config.json too, so transformers got as far as "Unrecognized model".
+        if (src / "model.bin").is_file():
+            raise ModelError(f"{src} is already a CTranslate2 model (it has model.bin); use it as --model {src}, or see "
+                             f"`mtk models info {src}`")
         if not (src / "config.json").is_file():
             raise ModelError(f"{src} is not a Transformers checkpoint (no config.json)")
         return src
@@ -121,13 +125,13 @@ def _refuse_unsafe_output(out: Path, force: bool) -> None:
 
 def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8", force: bool = False) -> Path:
     """Convert `hf_id_or_dir` into `output_dir` (written to a temp dir, then renamed) and copy its spm files."""
+    src_dir = _check_source(hf_id_or_dir)  # first: a folder that needs no converting needs no converter either
     require_converter()
     from ctranslate2.converters import TransformersConverter
 
     out = Path(output_dir)
     _refuse_unsafe_output(out, force)
     out = out.resolve()  # "-o ." has no name to put the temporary folder beside
-    src_dir = _check_source(hf_id_or_dir)
     if src_dir is None:
         require_hub_files(hf_id_or_dir, f"checkpoint {hf_id_or_dir!r}",
                           "convert a local checkpoint directory instead (one saved with save_pretrained)")

@@ -211,6 +211,20 @@ def test_an_opus_mt_folder_without_tokenizer_config_is_checked_by_its_name(mtk_r
     assert code == 0 and err.count("mtk: warning: cannot tell which language opus-mt-tiny translates from") == 1
 
 
+def test_converting_a_ctranslate2_folder_says_it_is_one(mtk_run, tiny_marian: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # It gave transformers' "Unrecognized model ... Should have a `model_type` key"; no converter is needed to say so.
+    out_dir = tmp_path / "out"
+    code, out, err = mtk_run("models", "convert", tiny_marian, "-o", out_dir)
+    assert code == 3 and not out and err.strip() == (
+        f"mtk: error: {tiny_marian} is already a CTranslate2 model (it has model.bin); use it as --model "
+        f"{tiny_marian}, or see `mtk models info {tiny_marian}`")
+    assert not out_dir.exists() and not list(tmp_path.glob(".out.*"))
+    with pytest.raises(SystemExit):
+        main(["models", "convert", "--help"])
+    assert "a Hugging Face model id" in capsys.readouterr().out  # the positional argument had no help
+
+
 def test_decoding_flags_reach_the_engine(mtk_run, tiny_marian: Path, tmp_path: Path) -> None:
     def words(*flags: object) -> list[int]:
         out = tmp_path / "out.jsonl"
