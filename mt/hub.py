@@ -234,7 +234,9 @@ def remove(name: str) -> Path:
     if not target.exists() and not staging.exists():
         if load_catalog().get(name) is None:  # as `models info` and `models pull` say it, with their exit code
             raise ModelError(f"unknown model '{name}'; `mtk models list` shows the catalog and what is downloaded")
-        raise InputError(f"model '{name}' is not downloaded")
+        # A model that is missing is a model problem (exit 3), as for an unknown name and for translating offline
+        # with it; exit 2 stays for a name that is no model name at all, and for refusing to delete what is no model.
+        raise ModelError(f"model '{name}' is not downloaded; there is nothing to remove")
     if target.exists() and not ((target / "model.bin").is_file() or (target / METADATA_FILE).is_file()):
         raise InputError(f"{target} does not look like a downloaded model (no model.bin); not deleting it")
     shutil.rmtree(staging, ignore_errors=True)

@@ -171,8 +171,9 @@ def test_models_list_info_remove(mtk_run, mtk_home: Path) -> None:
     assert "revision: f84941bd43259bdf2e6e56ab779bc30b481df5a0\n" in out and "unpinned" not in out
     code, _, err = mtk_run("models", "info", "nope")
     assert code == 3 and "unknown model" in err
+    # A catalog model that is not downloaded is a missing model, exit 3 as for an unknown name (it was 2).
     code, _, err = mtk_run("models", "remove", "opus-mt-ar-en")
-    assert code == 2 and "not downloaded" in err
+    assert code == 3 and "model 'opus-mt-ar-en' is not downloaded" in err
     # A name in no catalog is said as info and pull say it, not as "not downloaded".
     code, _, err = mtk_run("models", "remove", "nope")
     assert code == 3 and "unknown model 'nope'" in err

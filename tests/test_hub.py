@@ -189,7 +189,7 @@ def test_remove(fake_hub: FakeHub) -> None:
     path = hub.pull("tiny-marian", progress=False)
     hub.remove("tiny-marian")
     assert not path.exists()
-    with pytest.raises(InputError):
+    with pytest.raises(ModelError, match="'tiny-marian' is not downloaded"):  # a missing model: exit 3, not 2
         hub.remove("tiny-marian")
 
 
