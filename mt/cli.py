@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 TRANSLATE_DESCRIPTION = """Translate Swahili or Arabic news articles into English, after removing page boilerplate.
 
-Text output keeps the article's paragraphs. JSONL output: one record per sentence (doc, paragraph, sentence, lang,
+Text output keeps the article's paragraphs, a blank line between them; with several articles, each starts with a
+line `==> ID <==` (ID as in the JSONL records' "doc"), after a blank line. JSONL output: one record per sentence (doc, paragraph, sentence, lang,
 src, translation, model; paragraph counts the kept paragraphs), then, per document, one record {"doc", "model",
 "dropped": [{"text", "reason", "input_paragraph"}, ...]} listing what cleaning removed (input_paragraph counts the
 input's paragraphs)."""
@@ -110,6 +111,13 @@ def _print_dropped(doc: Document) -> None:
         print(f"{doc.doc_id}: dropped ({d.reason}, input paragraph {d.paragraph}): {d.text}", file=sys.stderr)
 
 
+def _article_header(doc_id: str, position: int) -> str:
+    """The line that starts an article in text output of several articles: `==> ID <==`, after a blank line."""
+    # Paragraphs are separated by blank lines too, so articles need a mark of their own to be split apart again;
+    # head and tail mark files so. The id is the JSONL records' "doc" (two inputs never share one), kept on one line.
+    return ("\n" if position else "") + f"==> {' '.join(doc_id.split())} <==\n"
+
+
 def run_translate(args: argparse.Namespace) -> int:
     """Handle `mtk translate`."""
     from mt.catalog import load_catalog
@@ -148,7 +156,8 @@ def run_translate(args: argparse.Namespace) -> int:
                         out.write(json.dumps(rec, ensure_ascii=False) + "\n")
                     out.write(json.dumps(result.dropped_record(), ensure_ascii=False) + "\n")
                 else:
-                    out.write(("\n" if i else "") + result.text() + "\n")
+                    out.write(_article_header(doc.doc_id, i) if len(docs) > 1 else "")
+                    out.write(result.text() + "\n")
     finally:
         for t in translators.values():
             t.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,21 @@ def test_text_output_several_inputs(mtk_run, tiny_nllb: Path, tmp_path: Path) ->
     assert code == 0, err
     text = out.read_text(encoding="utf-8")
     assert text.endswith("\n") and text.count("\n\n") >= 2
+
+
+def test_text_output_of_several_articles_can_be_split_back_into_them(mtk_run, tiny_nllb: Path,
+                                                                     tmp_path: Path) -> None:
+    # Articles were separated by one blank line, as paragraphs are: the output could not be split back.
+    out = tmp_path / "out.txt"
+    code, _, err = mtk_run("translate", SW_FILE, AR_FILE, "--model", tiny_nllb, "-o", out, "--beam", "1")
+    assert code == 0, err
+    parts = re.split(r"^==> (.+) <==\n", out.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert parts[0] == "" and parts[1::2] == [SW_FILE.stem, AR_FILE.stem]
+    for source, part in zip((SW_FILE, AR_FILE), parts[2::2], strict=True):
+        code, alone, err = mtk_run("translate", source, "--model", tiny_nllb, "--beam", "1")
+        assert code == 0, err
+        assert not alone.startswith("==>")  # one article: no header
+        assert part.rstrip("\n") == alone.rstrip("\n")
 
 
 def test_jsonl_output_and_dropped(mtk_run, tiny_nllb: Path, tmp_path: Path) -> None:
