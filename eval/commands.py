@@ -10,7 +10,7 @@ from pathlib import Path
 from align.arguments import add_pair_threshold_argument, add_threshold_argument
 from align.manifest import refuse_threshold_with_manifest
 from align.words import DEFAULT_WORD_MODEL
-from mt.errors import ModelError, install_hint
+from mt.errors import InputError, ModelError, install_hint
 from mt.options import TranslationOptions, add_device_arguments, check_device_arguments
 
 
@@ -22,13 +22,24 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--references", metavar="FILE",
                    help="reference translations: JSONL {\"src\", \"reference\"} keyed by source sentence")
     p.add_argument("--presplit", action="store_true",
-                   help="the references file has one line per source sentence: the paired source articles in "
-                        "file-name order, each once, their sentences as mtk segments them (blank: no reference)")
+                   help="with --references: the references FILE is plain text, one reference per source sentence "
+                        "(the paired source articles in file-name order, each once, their sentences as mtk segments "
+                        "them; a blank line: no reference). The articles are segmented by mtk either way, unlike with "
+                        "mtk align --presplit")
     p.add_argument("--max-length", type=_max_length, default=TranslationOptions.max_decoding_length, metavar="N",
                    help="longest translation in tokens (default: the translator's, 256)")
     add_device_arguments(p)
     p.add_argument("--comet-model", metavar="PATH",
                    help="COMET/CometKiwi checkpoint for a reference-free quality estimate (needs unbabel-comet)")
+
+
+def _refuse_presplit_without_references(args: argparse.Namespace) -> None:
+    """InputError for --presplit without --references: it describes that file, and alone it did nothing."""
+    # mtk align --presplit means one sentence per line in the articles; here the articles are always segmented, so a
+    # user carrying the flag over from mtk align was told nothing while it was ignored.
+    if args.presplit and not args.references:
+        raise InputError("--presplit describes the --references file (one reference per source sentence) and needs "
+                         "--references FILE; the folder's articles are segmented by mtk either way")
 
 
 def _check_comet(model: str | None) -> None:
@@ -109,6 +120,7 @@ def _run(args: argparse.Namespace) -> int:
     from eval.pipeline import run_pipeline
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
+    _refuse_presplit_without_references(args)
     _check_comet(args.comet_model)  # as --words fails early too
     # Checked even when nothing is translated here (--no-mt, --translations), as mtk align does: a bad value is a
     # usage error whatever the mode.
@@ -135,6 +147,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from mt.output_checks import check_output_file, refuse_overwriting_inputs
 
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
+    _refuse_presplit_without_references(args)
     _check_comet(args.comet_model)
     options = _translation_options(args)  # checked without --model too, as in _run
     # Every file the run reads: the folder's (articles, manifest), the translations given, the references.

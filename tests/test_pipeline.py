@@ -360,6 +360,19 @@ def test_a_rerun_from_the_translation_cache_reports_no_speed(mt_run: Path, isola
     assert again["sentences_from_cache"] == first["sentences_translated"] + first["sentences_from_cache"]
 
 
+@pytest.mark.parametrize("command", ["run", "evaluate"])
+def test_presplit_without_references_is_a_usage_error(command: str, isolated_home: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # It describes the references file (in mtk align, the articles): without one it was ignored and the run exit 0.
+    out = tmp_path / "out"
+    argv = ["run", str(SEEDS), "-o", str(out), "--no-mt"] if command == "run" else ["evaluate", str(SEEDS)]
+    assert main([*argv, "--presplit"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mtk: error: --presplit describes the --references file") and err.count("\n") == 1
+    assert "needs --references FILE" in err
+    assert not out.exists()
+
+
 def test_a_presplit_references_file_of_the_wrong_length_fails_before_translating(
         isolated_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Its length is known once the folder is paired; it was found after translating, and never with --no-mt.
