@@ -255,7 +255,11 @@ def _translate_here(model: str | None, offline: bool | None, no_mt: bool, option
     """Translate the sources with `model` or the catalog's defaults; warn about the articles left untranslated."""
     langs = sorted({d.lang for d in corpus.sources})
     translators, why_not = resolve_translators(model, offline, no_mt, langs, options)
-    if why_not:
+    if no_mt:
+        # The user asked for it: a note, not a warning, and no "(--no-mt)" reason repeating what the note says.
+        print("mtk: --no-mt: aligning cross-lingually, without translation; translation quality is not measured",
+              file=log)
+    elif why_not:
         print(f"mtk: warning: {NOT_MEASURED if not translators else 'some sources were not translated'} "
               f"({why_not})", file=log)
     used = {id(t): t for t in translators.values()}.values()

@@ -271,6 +271,21 @@ def _seed_pair(folder: Path) -> Path:
     return folder
 
 
+def test_no_mt_asked_for_is_a_note_and_no_model_a_warning(nomt_run: tuple[Path, str], isolated_home: Path,
+                                                           tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --no-mt was reported as a warning, with the reason "(cross-lingual mode requested (--no-mt))" repeating it.
+    notes = [line for line in nomt_run[1].splitlines() if "not measured" in line]
+    assert notes == [("mtk: --no-mt: aligning cross-lingually, without translation; translation quality is not "
+                      "measured")]
+    # No model here (an empty MTK_HOME, offline): that the user did not ask for, so it stays a warning with its reason.
+    capsys.readouterr()
+    assert main(["run", str(_seed_pair(tmp_path / "one")), "-o", str(tmp_path / "out"), "--offline"]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "not measured" in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("mtk: warning: translation quality was not measured: sentences were aligned "
+                                  "cross-lingually, without translation (no-mt mode) (default model ")
+
+
 def test_a_rerun_replaces_the_whole_output_folder(nomt_run: tuple[Path, str], isolated_home: Path,
                                                   tmp_path: Path) -> None:
     # The earlier run covered three pairs (Swahili and Arabic); this one only the Swahili pair. Files of the earlier
