@@ -32,6 +32,7 @@ from mt.reading import (
     no_articles_error,
     read_article,
     read_text,
+    source_label,
     split_lines,
 )
 
@@ -117,12 +118,13 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     if local and not Path(path).is_file():
         raise InputError(f"{role} {missing_file(path)}")
     doc_id = article_id(path)
+    label = source_label(path)  # "<stdin>" for "-", as every message names it
     lines = None
     try:
         if presplit:
             text, was_html = read_article(path)
             if was_html:
-                raise InputError(f"{path}: an HTML page has no sentence per line; drop --presplit to read it as an "
+                raise InputError(f"{label}: an HTML page has no sentence per line; drop --presplit to read it as an "
                                  "article")
             lines = split_lines(text)
             detected = resolve_language(text, lang)
@@ -132,16 +134,16 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     except InputError as exc:
         message = str(exc)
         # Errors that already name the file ("x.txt: file is empty") only gain the role.
-        named = message.startswith((path, str(Path(path)), "<stdin>"))
-        raise InputError(f"{role} {message}" if named else f"{role} {path}: {message}") from None
+        named = message.startswith((path, str(Path(path)), label))
+        raise InputError(f"{role} {message}" if named else f"{role} {label}: {message}") from None
     wanted = {"EN": ("en",), "SRC": SOURCE_LANGUAGES}.get(role, SOURCE_LANGUAGES + ("en",))
     if doc.lang not in wanted:
         names = " or ".join(LANGUAGES[c] for c in wanted)
         # Detection can be misled (a Swahili article quoting English at length): the user who knows says so.
         hint = (" (the English article goes second; if this one is Swahili or Arabic after all, say so with --src sw "
                 "or --src ar)" if role == "SRC" else "")
-        raise InputError(f"{role} {path} looks like {LANGUAGES.get(doc.lang, doc.lang)}; {role} must be {names}{hint}")
-    warning = mixed_language_warning(doc.texts, doc.lang, f"{role} {path}")
+        raise InputError(f"{role} {label} looks like {LANGUAGES.get(doc.lang, doc.lang)}; {role} must be {names}{hint}")
+    warning = mixed_language_warning(doc.texts, doc.lang, f"{role} {label}")
     if warning:
         # Not refused: a quote or a passage in English is normal in an article, and the user may know best.
         print(f"mtk: warning: {warning}", file=sys.stderr)

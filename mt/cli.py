@@ -91,7 +91,7 @@ def _load_inputs(inputs: list[str], src: str) -> list[Document]:
     """Read, clean, detect and segment every input before any model is loaded, so bad input fails fast."""
     from mt.langid import mixed_language_warning
     from mt.loader import load_document
-    from mt.reading import refuse_shared_ids
+    from mt.reading import refuse_shared_ids, source_label
 
     if inputs.count("-") > 1:
         raise InputError("standard input (-) can be given only once")
@@ -99,7 +99,7 @@ def _load_inputs(inputs: list[str], src: str) -> list[Document]:
     docs = []
     for source in inputs:
         doc = load_document(source, lang=src, allowed=SOURCE_LANGUAGES)  # refuses other languages, empty text
-        warning = mixed_language_warning(doc.texts, doc.lang, source)
+        warning = mixed_language_warning(doc.texts, doc.lang, source_label(source))
         if warning:
             print(f"mtk: warning: {warning}", file=sys.stderr)
         docs.append(doc)

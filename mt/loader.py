@@ -11,7 +11,7 @@ from mt.document import Document, Dropped, Sentence
 from mt.errors import InputError
 from mt.langid import resolve_language
 from mt.normalize import normalize_with_spans
-from mt.reading import article_id, displayable, normalize_newlines, read_article
+from mt.reading import article_id, displayable, normalize_newlines, read_article, source_label
 from mt.segment import split_with_offsets
 
 _MAX_TITLE_WORDS = 25
@@ -32,7 +32,7 @@ def load_document(
     text, was_html = read_article(source)
     path = None if str(source) == "-" else displayable(str(source))
     return document_from_text(text, lang=lang, doc_id=doc_id or article_id(source), allowed=allowed, path=path,
-                              from_html=was_html)
+                              from_html=was_html, label=source_label(source))
 
 
 def document_from_text(
@@ -42,14 +42,17 @@ def document_from_text(
     allowed: Iterable[str] | None = None,
     path: str | None = None,
     from_html: bool = False,
+    label: str | None = None,
 ) -> Document:
     """Clean and segment an article given as text; sentence offsets point into `text` with LF newlines.
 
-    `from_html`: the text was taken out of a web page (mt.html), which shapes how page chrome is recognised."""
+    `from_html`: the text was taken out of a web page (mt.html), which shapes how page chrome is recognised.
+    `label` names the article in errors (default: `path`, else `doc_id`)."""
     original = normalize_newlines(text)
     normalized, spans = normalize_with_spans(original)
     cleaned = clean_text(normalized, lang, from_html=from_html)
-    label = path or doc_id
+    # Standard input has no path, and its id "stdin" reads as a file of that name: load_document passes "<stdin>".
+    label = label or path or doc_id
     if not cleaned.paragraphs:
         raise InputError(f"{label}: no content sentences after removing boilerplate")
     code = _language(cleaned.text, lang, allowed, label)

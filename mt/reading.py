@@ -103,6 +103,15 @@ def read_article(source: str | os.PathLike[str]) -> tuple[str, bool]:
     return _plain_text(label, data), False
 
 
+# How messages name standard input ("-"), as Python and many tools do; its article id is "stdin" (article_id).
+STDIN_LABEL = "<stdin>"
+
+
+def source_label(source: str | os.PathLike[str]) -> str:
+    """How messages name an input: STDIN_LABEL for '-', else the file name or URL as given (displayable)."""
+    return STDIN_LABEL if str(source) == "-" else displayable(str(source))
+
+
 def article_id(source: str | os.PathLike[str]) -> str:
     """The id outputs name an article by: its file name without the suffix, a URL's (mt.fetch.url_doc_id), or stdin."""
     from mt.fetch import is_url, url_doc_id
@@ -275,7 +284,7 @@ def missing_file(path: str | os.PathLike[str]) -> str:
 
 def _read_bytes(source: str | os.PathLike[str]) -> tuple[str, bytes]:
     if str(source) == "-":
-        return "<stdin>", sys.stdin.buffer.read()
+        return STDIN_LABEL, sys.stdin.buffer.read()
     if not str(source).strip():
         raise InputError("an empty file name was given")  # Path("") is ".", the current folder
     path = Path(source)

@@ -383,3 +383,13 @@ def test_the_unrelated_warning_follows_auto_and_ignores_page_chrome(tmp_path: Pa
                     "style, which includes fashions, mannerisms, and argot.")]
     err = _presplit_pair(tmp_path, unrelated_sw + chrome, unrelated_en + chrome, capsys)
     assert "may not report the same event: 0 of the 3 sentences" in err
+
+
+def test_stdin_is_named_one_way_in_align_messages(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # "SRC - looks like English" beside "SRC <stdin>: file is empty": standard input is "<stdin>" in every message.
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(EN.read_bytes())))
+    assert main(["align", "-", str(EN), "--no-mt"]) == 2
+    assert _one_line_error(capsys.readouterr().err).startswith("mtk: error: SRC <stdin> looks like English;")

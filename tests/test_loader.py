@@ -139,3 +139,20 @@ def test_document_from_lines_errors() -> None:
         document_from_lines(["Pata taarifa kuu", "Matangazo ya kibiashara", "https://example.com/a"], "sw", "chrome")
     with pytest.raises(InputError, match="unsupported language"):
         document_from_lines(["The minister signed the agreement in Rabat."], "auto", "x", allowed=("sw", "ar"))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "<stdin>: file is empty"),
+    ("Advertisement\n\nShare\n", "<stdin>: no content sentences after removing boilerplate"),
+    ("The minister said on Wednesday that the new road would open next year.\n",
+     "<stdin>: unsupported language 'en' (detected)"),
+])
+def test_errors_name_stdin_one_way(text: str, message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reading errors said "<stdin>", those after it "stdin" (its article id, which reads as a file of that name).
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    with pytest.raises(InputError) as caught:
+        load_document("-", allowed=("sw", "ar"))
+    assert str(caught.value).startswith(message)
