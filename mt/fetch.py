@@ -44,7 +44,9 @@ def is_url(source: str) -> bool:
 def url_doc_id(url: str) -> str:
     """An article id for a URL: its last telling path segment without a suffix ("morocco-israel-deal"), else its host.
 
-    A query (article.php?id=7) is kept in it, so two articles of one site get two ids."""
+    Page-type segments after it (.../morocco-israel-deal/index.html, .../amp) are left out; a path of nothing else
+    keeps them. A query (article.php?id=7) is kept in it, tracking parameters aside, so two articles of one site get
+    two ids."""
     try:
         parts = urllib.parse.urlsplit(url.strip())
         host = parts.hostname or "page"
@@ -55,9 +57,10 @@ def url_doc_id(url: str) -> str:
         name = urllib.parse.unquote(segment)
         if "." in name.strip("."):
             name = name.rsplit(".", 1)[0]
-        names.insert(0, name)
         if name.lower() not in _GENERIC_SEGMENTS:
+            names = [name]  # the page-type segments after it named no article
             break
+        names.insert(0, name)
     name = "-".join(names) or host
     query = [f"{k}-{v}" for k, v in urllib.parse.parse_qsl(parts.query) if not _TRACKING.match(k)]
     if query:
