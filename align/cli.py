@@ -13,7 +13,7 @@ from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
 from align.export import FORMATS, format_for, suffix_mismatch, write_alignments
 from align.inputs import refuse_absent_translations
-from align.manifest import manifest_pairs, refuse_threshold_with_manifest
+from align.manifest import manifest_pairs, manifest_path, refuse_threshold_with_manifest
 from align.memory_check import check_memory
 from align.model import Alignment
 from mt.atomic import write_errors
@@ -239,6 +239,8 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
     root = Path(directory)
     if not root.is_dir():
         raise InputError(f"--auto {directory}: not a directory")
+    if manifest:
+        manifest_path(root)  # missing: said before the folder's articles are read and their skips reported
     files = article_files(root)
     if not files:
         raise no_articles_error(root, f"--auto {directory}: ")

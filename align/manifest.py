@@ -19,14 +19,20 @@ def refuse_threshold_with_manifest(use_manifest: bool, pair_threshold: float | N
         raise InputError("--pair-threshold applies to pairing by content; with --manifest the manifest pairs them")
 
 
+def manifest_path(root: Path) -> Path:
+    """ROOT/manifest.json; InputError when it does not exist (checked before the folder's articles are read)."""
+    path = root / MANIFEST_NAME
+    if not path.is_file():
+        raise InputError(f"--manifest given but {path} does not exist")
+    return path
+
+
 def manifest_pairs(root: Path, by_file: dict[str, Document], skipped: dict[str, str]) -> list[tuple[Document, Document]]:
     """(source, English) pairs that ROOT/manifest.json names: {"articles": [{"file", "same_event_as"}]}.
 
     `by_file` maps the folder's file names to their articles and `skipped` the files left out to why; a pair that
     names a skipped or absent file, or goes the wrong way (English -> Swahili), is an InputError."""
-    path = root / MANIFEST_NAME
-    if not path.is_file():
-        raise InputError(f"--manifest given but {path} does not exist")
+    path = manifest_path(root)
     try:
         # utf-8-sig: Windows editors save JSON with a byte-order mark.
         text = path.read_text(encoding="utf-8-sig")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.encoder import Encoder
-from align.manifest import manifest_pairs, refuse_threshold_with_manifest
+from align.manifest import manifest_pairs, manifest_path, refuse_threshold_with_manifest
 from align.pairing import announce_pairs, pair_folder
 from eval.metrics import reference_key
 from mt.document import Document
@@ -55,6 +55,8 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"no such folder: {root}" if not root.exists() else f"not a folder: {root}")
+    if use_manifest:
+        manifest_path(root)  # missing: said before the folder's articles are read and their skips reported
     files = article_files(root)
     if not files:
         raise no_articles_error(root, f"{root}: ")

@@ -301,7 +301,8 @@ def test_auto_manifest_errors(tmp_path: Path, seed_folder: Path, capsys: pytest.
         (seed_folder / "manifest.json").write_text(extra[-1].format(), encoding="utf-8")
         extra = extra[:-2]
     rc, _, err = _run(capsys, "--auto", seed_folder, "--manifest", *extra, "-o", tmp_path / "m.jsonl")
-    *before, last = err.strip().splitlines()
+    # Run alone on a fresh MTK_HOME, the encoder's one-time "preparing" line comes first.
+    *before, last = [line for line in err.strip().splitlines() if not line.startswith("mtk: preparing ")]
     assert rc == 2 and last == "mtk: error: " + message.format(folder=seed_folder)
     assert all(line.startswith("mtk: unpaired ") for line in before)  # the articles a manifest left out, if any
     assert not (tmp_path / "m.jsonl").exists()
@@ -484,3 +485,16 @@ def test_interrupted_auto_run_leaves_no_output(tmp_path: Path, seed_folder: Path
         rc, _, err = _run(capsys, "--auto", folder, "--no-mt", "--format", fmt, "-o", out)
         assert rc == 130 and len(calls) == 2 and "interrupted" in err and "Traceback" not in err
         assert not out.exists() and not list(tmp_path.glob(f".{out.name}*"))
+
+
+@pytest.mark.parametrize("command", ["align", "run"])
+def test_a_missing_manifest_is_said_before_the_folder_is_read(tmp_path: Path, seed_folder: Path,
+                                                              capsys: pytest.CaptureFixture[str], command: str) -> None:
+    # It came after a warning for every file the folder skips, which the user could not act on first.
+    (seed_folder / "empty.txt").write_text("", encoding="utf-8")
+    out = tmp_path / ("m.jsonl" if command == "align" else "out")
+    args = ["align", "--auto", str(seed_folder)] if command == "align" else ["run", str(seed_folder)]
+    assert main([*args, "--manifest", "--no-mt", "-o", str(out)]) == 2
+    err = [line for line in capsys.readouterr().err.strip().splitlines() if "preparing" not in line]
+    assert err == [f"mtk: error: --manifest given but {seed_folder / 'manifest.json'} does not exist"]
+    assert not out.exists()
