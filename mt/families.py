@@ -128,8 +128,17 @@ _MARIAN_SOURCES = {"swa": ("sw",), "swc": ("sw",), "swh": ("sw",), "ara": ("ar",
 # several joined by "_". The size words are listed: a loose prefix would read "tc-big-ar-en" as big -> ar.
 _OPUS_NAME = re.compile(
     r"(?<![a-z])opus-mt-(?:tc-(?:[a-z]+-)*?(?:big|base|small|tiny|large)-)?(?!tc-)"
-    r"(?P<src>[a-z]{2,3}(?:_[a-z]{2,3})*)-[a-z]+"
+    r"(?P<src>[a-z]{2,3}(?:_[a-z]{2,3})*)-(?P<tgt>[a-z]{2,3}(?:_[a-z]{2,3})*)(?![a-z])"
 )
+# Target codes under which an OPUS-MT model writes English: English itself, and the groups that include it.
+_ENGLISH_TARGETS = frozenset({"en", "eng", "mul", "gem", "gmw", "ine"})
+
+
+def _refuse_other_target(model_dir: Path, targets: list[str], where: str) -> None:
+    """ModelError when an OPUS-MT model's target codes (from `where`) leave English out: mtk translates into English."""
+    if not _ENGLISH_TARGETS.intersection(targets):
+        raise ModelError(f"{model_dir}: an OPUS-MT model into {'_'.join(targets)} ({where}), not English; "
+                         "mtk translates Swahili and Arabic into English")
 
 
 def _sources_of(codes: list[str]) -> tuple[str, ...]:
@@ -151,6 +160,9 @@ def _marian_languages(model_dir: Path, meta: dict) -> tuple[str, ...]:
         except (ValueError, UnicodeDecodeError):
             data = None
         src = data.get("source_lang") if isinstance(data, dict) else None
+        tgt = data.get("target_lang") if isinstance(data, dict) else None
+        if isinstance(tgt, str) and len(tgt) in (2, 3):
+            _refuse_other_target(model_dir, [tgt.lower()], "tokenizer_config.json")
         if isinstance(src, str) and len(src) in (2, 3):
             return _sources_of([src.lower()])
     # `ct2-transformers-converter` copies no tokenizer_config.json unless asked, and such a folder (opus-mt-ar-en)
@@ -158,6 +170,7 @@ def _marian_languages(model_dir: Path, meta: dict) -> tuple[str, ...]:
     for name in (meta.get("name", ""), model_dir.name, model_dir.resolve().name):
         found = _OPUS_NAME.search(name.lower())
         if found:
+            _refuse_other_target(model_dir, found["tgt"].split("_"), f"its name {name!r}")
             return _sources_of(found["src"].split("_"))
     return ()
 

@@ -188,7 +188,7 @@ def test_marian_pair_is_checked_when_known(tiny_marian: Path, tmp_path: Path, mt
 
 @pytest.mark.parametrize(("name", "sources"), [
     ("opus-mt-ar-en", ("ar",)), ("opus-mt-tc-big-ar-en", ("ar",)), ("opus-mt-mul-en", ("sw", "ar")),
-    ("opus-mt-tc-bible-big-sem-en", ("ar",)), ("Opus-MT-SWC-EN-int8", ("sw",)), ("opus-mt-en-ar", ("en",)),
+    ("opus-mt-tc-bible-big-sem-en", ("ar",)), ("Opus-MT-SWC-EN-int8", ("sw",)),
     ("opus-mt-tiny", ()), ("opus-mt-tc-foo-ar-en", ()), ("my-model", ()),
 ])
 def test_marian_pair_is_read_from_a_helsinki_nlp_name(name: str, sources: tuple[str, ...], tiny_marian: Path,
@@ -200,6 +200,20 @@ def test_marian_pair_is_read_from_a_helsinki_nlp_name(name: str, sources: tuple[
     assert detect_family(model).source_languages == sources
     (model / "tokenizer_config.json").write_text('{"source_lang": "sw"}', encoding="utf-8")
     assert detect_family(model).source_languages == ("sw",)  # what the tokenizer says comes first
+
+
+@pytest.mark.parametrize(("name", "config"), [
+    ("opus-mt-ar-fr", None), ("opus-mt-en-ar", None), ("m", '{"source_lang": "ar", "target_lang": "fr"}'),
+])
+def test_an_opus_mt_model_into_another_language_is_refused(name: str, config: str | None, tiny_marian: Path,
+                                                           tmp_path: Path) -> None:
+    # Only the source side was read: opus-mt-ar-fr was accepted for Arabic and would have written French.
+    model = tmp_path / name
+    shutil.copytree(tiny_marian, model)
+    if config:
+        (model / "tokenizer_config.json").write_text(config, encoding="utf-8")
+    with pytest.raises(ModelError, match=r"an OPUS-MT model into (fr|ar) .*, not English"):
+        detect_family(model)
 
 
 def test_a_marian_model_of_unknown_pair_is_trusted_with_one_warning(tiny_marian: Path, tmp_path: Path,
