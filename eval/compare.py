@@ -173,11 +173,11 @@ def _model_row(model: str, corpus: Corpus, encoder: MemoEncoder, offline: bool |
 def _system_row(system: str, corpus: Corpus, encoder: MemoEncoder, references: str | Path | None, presplit: bool,
                 comet_model: str | None) -> dict[str, Any]:
     """Align and score the translations in folder `system`, made elsewhere: its row."""
-    from eval.corpus_translation import align_corpus, read_translation_dir
+    from eval.corpus_translation import align_corpus, read_translation_dir, system_label
 
     n_sent = sum(len(d.sentences) for d in corpus.sources)
     translations = read_translation_dir(system, corpus, encoder)
-    name = Path(system).name or system
+    name = system_label(system)
     alignments = align_corpus(corpus, translations, dict.fromkeys(translations, name), encoder,
                               mode="translations")
     # Made elsewhere: speed, size and memory were not measured here, so they stay empty rather than zero.

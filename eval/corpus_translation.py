@@ -68,6 +68,11 @@ def translate_corpus(translators: dict[str, Any],
     return out, time.perf_counter() - start, models
 
 
+def system_label(location: str | Path) -> str:
+    """The name translations made elsewhere are credited to (a run's model, an evaluate row): their folder's name."""
+    return Path(location).name or str(location)
+
+
 def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
                          log: TextIO | None = None) -> dict[str, list[str]]:
     """Translations made elsewhere of every paired source article, from a folder or one JSONL file.

@@ -19,7 +19,13 @@ from align.inputs import refuse_absent_translations
 from align.model import Alignment
 from align.pairing import DEFAULT_THRESHOLD as DEFAULT_PAIR_THRESHOLD
 from eval.corpus import Corpus, load_corpus
-from eval.corpus_translation import align_corpus, read_translation_dir, resolve_translators, translate_corpus
+from eval.corpus_translation import (
+    align_corpus,
+    read_translation_dir,
+    resolve_translators,
+    system_label,
+    translate_corpus,
+)
 from eval.coverage import coverage, share
 from eval.facts import fact_coverage
 from eval.metrics import (
@@ -246,8 +252,7 @@ def _translations_made_elsewhere(translations_dir: str | Path, corpus: Corpus, e
                                  log: TextIO) -> _Translated:
     """The translations read from `translations_dir`, each credited to the folder's name."""
     translations = read_translation_dir(translations_dir, corpus, encoder, log)
-    label = Path(translations_dir).name or str(translations_dir)
-    return _Translated(translations, dict.fromkeys(translations, label), mode="translations")
+    return _Translated(translations, dict.fromkeys(translations, system_label(translations_dir)), mode="translations")
 
 
 def _translate_here(model: str | None, offline: bool | None, no_mt: bool, options: TranslationOptions | None,
