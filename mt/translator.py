@@ -19,6 +19,7 @@ from mt.catalog import load_catalog
 from mt.document import Document
 from mt.errors import ModelError, first_line
 from mt.families import Family, detect_family, read_metadata
+from mt.model_file import damage
 from mt.options import TranslationOptions
 from mt.progress import progress_bar
 from mt.spm import Tokenizer
@@ -109,10 +110,12 @@ def model_fingerprint(path: Path) -> str:
 def check_model(name_or_path: str, offline: bool | None = None) -> None:
     """ModelError now when a model cannot be loaded later (missing folder, name, model.bin or tokenizer files).
 
-    Also when it is not downloaded while offline; it never downloads, and a damaged model.bin shows only when loaded.
+    Also when it is not downloaded while offline, or its model.bin is cut short; it never downloads (other damage
+    shows when the model is loaded).
     `mtk evaluate` checks every model first, so that a bad one fails before the good ones have spent their time.
     """
     path = Path(name_or_path).expanduser()
+    catalog_name = None
     if not path.exists():
         entry = load_catalog().get(name_or_path)
         if entry is None or not hub.is_pulled(entry.name):
@@ -120,12 +123,24 @@ def check_model(name_or_path: str, offline: bool | None = None) -> None:
             if entry is None or (offline if offline is not None else hub.offline_from_env()):
                 _resolve(name_or_path, True, False)
             return
-        path = hub.model_path(entry.name)
+        path, catalog_name = hub.model_path(entry.name), entry.name
     elif not path.is_dir():
         _resolve(name_or_path, True, False)
-    if not (path / "model.bin").is_file():
-        raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
+    check_model_file(path, catalog_name)
     Tokenizer(path, detect_family(path))
+
+
+def check_model_file(path: Path, catalog_name: str | None = None) -> None:
+    """ModelError when the folder has no model.bin or one cut short (a killed copy, a full disk), before any work.
+
+    `catalog_name` names the catalog model the folder holds, whose message then says how to download it again."""
+    model_bin = path / "model.bin"
+    if not model_bin.is_file():
+        raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
+    why = damage(model_bin)
+    if why:
+        again = f"; `mtk models pull {catalog_name} --force` downloads it again" if catalog_name else ""
+        raise ModelError(f"{model_bin} is damaged: {why}{again}")
 
 
 def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str, Path, str]:
@@ -215,9 +230,7 @@ class Translator:
         if offline is None:
             offline = hub.offline_from_env()
         name, label, path, identity = _resolve(name_or_path, offline, progress is not False)
-        model_bin = path / "model.bin"
-        if not model_bin.is_file():
-            raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
+        check_model_file(path, name if identity.startswith("catalog:") else None)
         family = detect_family(path)
         if not family.source_languages:
             # Such a model is then used for any source language: a wrong one gives fluent nonsense, said by no error.
