@@ -37,7 +37,7 @@ class TailModel:
     """The saved last layers, loaded afresh over each table of states (the table is their embedding matrix)."""
 
     def __init__(self, folder: Path) -> None:
-        """Read the tail saved by build_tail in `folder`; ValueError when its model.bin is not as written."""
+        """Read the tail align.e5_conversion saved in `folder`; ValueError when its model.bin is not as written."""
         self._config = (folder / "config.json").read_bytes()
         data = (folder / "model.bin").read_bytes()
         # CTranslate2 cannot replace a weight of a loaded model, and its spec package imports torch where installed
