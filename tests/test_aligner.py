@@ -6,6 +6,7 @@ import itertools
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from align.aligner import align_documents, align_texts
@@ -372,3 +373,62 @@ def test_an_empty_translation_leaves_its_sentence_to_cross_lingual_evidence(blan
     holed = align_documents(src, tgt, translations)
     assert holed.targets_of(k) == full.targets_of(k) != []
     assert {(e.src, e.tgt) for e in holed.edges} == {(e.src, e.tgt) for e in full.edges}
+
+
+class _Recording:
+    """Wraps the real encoder and records every call it gets."""
+
+    def __init__(self) -> None:
+        from align.encoder import get_encoder
+
+        self.base = get_encoder()
+        self.name = self.base.name
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return self.base.encode(texts)
+
+
+def _article(doc_id: str, lang: str, texts: list[str]) -> Document:
+    return Document(doc_id, lang, [Sentence(t, k, k) for k, t in enumerate(texts)])
+
+
+def test_clauses_of_every_pair_are_embedded_ahead_in_one_call() -> None:
+    from align.aligner import align_pairs
+    from align.coverage_signal import sentence_clauses
+    from align.encoder import MemoEncoder
+
+    cfg = AlignConfig(w_tokens=0)
+    long_sw = ("Rais wa Kenya aliwasili Nairobi siku ya Jumatatu asubuhi, na baadaye alitia saini mkataba wa biashara "
+               "wenye thamani ya dola milioni 20 pamoja na viongozi wa nchi jirani.")
+    long_en = ("The president of Kenya arrived in Nairobi on Monday morning, and later he signed a trade agreement "
+               "worth 20 million dollars together with the leaders of neighbouring countries.")
+    tr = [("The Kenyan president arrived in Nairobi on Monday morning, and later he signed a trade deal worth 20 "
+           "million dollars with the leaders of neighbouring countries, officials said."), "Heavy rain hit Mombasa."]
+    pairs = [(_article("a", "sw", [long_sw, SW[1]]), _article("x", "en", [long_en, EN[2]])),
+             (_article("b", "sw", [long_sw, SW[1]]), _article("y", "en", [EN[0], long_en + " Officials agreed."]))]
+
+    def clauses(texts: list[str]) -> list[str]:
+        return [c for _, c in sentence_clauses(texts, cfg.clause_min_words, cfg.max_clauses, cfg.clause_budget)]
+
+    expected = list(dict.fromkeys(clauses(pairs[0][0].texts) + clauses(pairs[0][1].texts) + clauses(tr)
+                                  + clauses(pairs[1][1].texts)))
+    assert len(expected) >= 6
+    recording = _Recording()
+    memo = MemoEncoder(recording)  # type: ignore[arg-type]
+    seen: list[int] = []
+
+    def align_one(src: Document, tgt: Document) -> object:
+        seen.append(len(recording.calls))
+        return align_documents(src, tgt, tr if src.doc_id == "b" else None, encoder=memo, config=cfg)
+
+    results = align_pairs(pairs, align_one, memo, cfg, {"a": None, "b": tr})  # type: ignore[arg-type]
+    # Before the first pair: one call with every clause (source clauses where there is no translation, else the
+    # translation's), none embedded again later.
+    assert recording.calls[seen[0] - 1] == expected
+    assert not any(set(call) & set(expected) for call in recording.calls[seen[0]:])
+    # The same links as each pair aligned on its own.
+    for (src, tgt), got in zip(pairs, results, strict=True):
+        alone = align_documents(src, tgt, tr if src.doc_id == "b" else None, encoder=recording.base, config=cfg)
+        assert got.edges == alone.edges
