@@ -139,8 +139,12 @@ def check_model_file(path: Path, catalog_name: str | None = None) -> None:
         raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
     why = damage(model_bin)
     if why:
-        again = f"; `mtk models pull {catalog_name} --force` downloads it again" if catalog_name else ""
-        raise ModelError(f"{model_bin} is damaged: {why}{again}")
+        raise ModelError(f"{model_bin} is damaged: {why}{_pull_again(catalog_name)}")
+
+
+def _pull_again(catalog_name: str | None) -> str:
+    """How a damaged catalog model is mended (pulled again), to end its error; "" for a folder of the user's."""
+    return f"; `mtk models pull {catalog_name} --force` downloads it again" if catalog_name else ""
 
 
 def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str, Path, str]:
@@ -230,7 +234,8 @@ class Translator:
         if offline is None:
             offline = hub.offline_from_env()
         name, label, path, identity = _resolve(name_or_path, offline, progress is not False)
-        check_model_file(path, name if identity.startswith("catalog:") else None)
+        catalog_name = name if identity.startswith("catalog:") else None
+        check_model_file(path, catalog_name)
         family = detect_family(path)
         if not family.source_languages:
             # Such a model is then used for any source language: a wrong one gives fluent nonsense, said by no error.
@@ -248,8 +253,7 @@ class Translator:
             )
         except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError for bad files
             # A downloaded catalog model damaged on disk (a full disk, a killed copy) is mended by pulling it again.
-            again = f"; `mtk models pull {name} --force` downloads it again" if identity.startswith("catalog:") else ""
-            raise ModelError(f"cannot load model {path}: {first_line(exc)}{again}") from None
+            raise ModelError(f"cannot load model {path}: {first_line(exc)}{_pull_again(catalog_name)}") from None
         model_id = f"{identity}:{model_fingerprint(path)}:{dev}:{ctype}:{_OUTPUT_VERSION}"
         return cls(
             name=name, path=path, label=label, family=family, tokenizer=tokenizer, engine=engine, options=options,
