@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from align.ct2_encoder import CT2E5Encoder
-from align.token_encoder import TokenEncoder
+from align.token_encoder import TokenEncoder, e5_view_name
 from mt.model_file import BINARY_VERSION, encode_record, read_records
 
 # Texts per pass through both halves: bounds the table of states (about 45 rows of 1.5 KB a text).
@@ -155,7 +155,7 @@ class WordPieces:
     def __init__(self, head: CT2E5Encoder, kept: KeptPieces) -> None:
         self._head, self._kept = head, kept
         # The same states as the truncated copy's own view (align.token_encoder), so cached pieces stay valid.
-        self.name = f"e5-small:ct2-int8:layers{head.layers}"
+        self.name = e5_view_name(head.layers)
 
     def token_states(self, texts: list[str]) -> list[np.ndarray]:
         """Per text, the L2-normalised word pieces at the split layer (rounded through float16 as they are kept)."""

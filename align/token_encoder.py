@@ -31,13 +31,18 @@ class TokenEncoder(Protocol):
         ...
 
 
+def e5_view_name(layers: int) -> str:
+    """The name (and embedding-cache key) of e5-small's word pieces read at `layers` layers, however they are run."""
+    return f"e5-small:ct2-int8:layers{layers}"
+
+
 def e5_token_model(layers: int = DEFAULT_LAYERS) -> TokenEncoder:
     """The first `layers` layers of the CTranslate2 e5-small copy, converted into the cache directory on first use."""
     from align.e5_conversion import open_model
     from align.encoder import ct2_model_dir
 
     model = open_model(ct2_model_dir(layers), n_layers=layers)
-    model.name = f"e5-small:ct2-int8:layers{layers}"
+    model.name = e5_view_name(layers)
     return model
 
 
