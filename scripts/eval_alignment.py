@@ -110,8 +110,21 @@ def map_to_gold(doc: Document, gold_sents: list[dict]) -> list[list[str]]:
 
 def gold_edges() -> set[tuple[str, str]]:
     """Gold (source id, English id) edges of pair 000 -> 003."""
+    return set(gold_relations())
+
+
+def gold_relations() -> dict[tuple[str, str], str]:
+    """Relation ("equivalent" or "partial") of every gold edge, the English sentence taken alone (per_tgt)."""
     links = _gold_json("alignments.json")["000-003"]["links"]
-    return {(link["src"], t) for link in links for t in link["tgt"]}
+    return {(link["src"], t): link.get("per_tgt", {}).get(t, link["relation"]) for link in links for t in link["tgt"]}
+
+
+def recall_by_relation(pred: set[tuple[str, str]]) -> str:
+    """"equivalent 5/5, partial 10/12": gold edges found, per relation (a miss on a partial link is a softer one)."""
+    relations = gold_relations()
+    kinds = sorted(set(relations.values()))
+    return ", ".join(f"{kind} {sum(1 for e, r in relations.items() if r == kind and e in pred)}/"
+                     f"{sum(1 for r in relations.values() if r == kind)}" for kind in kinds)
 
 
 def _as_article(src: Document, translations: list[str], encoder: Encoder) -> list[str]:
@@ -323,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{title}  [{time.perf_counter() - t0:.1f}s]")
                 print(_line("aligner", res["aligner"]))
                 print(_line("baseline", res["baseline"]))
+                print(f"    aligner's recall by gold relation: {recall_by_relation(set(res['pred']))}")
                 if args.show_links:
                     print("   ", " ".join(f"{a}>{b}" for a, b in res["pred"]))
         if not args.skip_synthetic:
