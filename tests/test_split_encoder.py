@@ -11,7 +11,7 @@ import pytest
 
 from align import split_encoder
 from align.ct2_encoder import CT2E5Encoder
-from align.e5_conversion import ensure_model, open_split_model
+from align.e5_conversion import ensure_model, open_sentence_model
 from align.encoder import E5Encoder, build_encoder, ct2_model_dir
 from align.split_encoder import TAIL_DIR, SplitE5Encoder, TailModel
 
@@ -109,6 +109,6 @@ def test_damaged_tail_is_refused_then_rebuilt(how: str, split: SplitE5Encoder, t
     if how != "missing":
         with pytest.raises(ValueError):
             TailModel(copy / TAIL_DIR)
-    enc = open_split_model(copy, 8)
+    enc = open_sentence_model(copy, 8)
     assert "the copy there was damaged" in capsys.readouterr().err
     np.testing.assert_allclose(enc.encode(SENTENCES), split.encode(SENTENCES), atol=1e-5)
