@@ -159,8 +159,9 @@ class WordPieces:
 
     def token_states(self, texts: list[str]) -> list[np.ndarray]:
         """Per text, the L2-normalised word pieces at the split layer (rounded through float16 as they are kept)."""
-        found = {t: p for t in dict.fromkeys(texts) if (p := self._kept.take(t)) is not None}
-        todo = [t for t in dict.fromkeys(texts) if t not in found]
+        unique = list(dict.fromkeys(texts))
+        found = {t: p for t in unique if (p := self._kept.take(t)) is not None}
+        todo = [t for t in unique if t not in found]
         if todo:
             found.update(zip(todo, (p.astype(np.float16) for p in self._head.token_states(todo)), strict=True))
         return [found[t].astype(np.float32) for t in texts]
