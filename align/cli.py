@@ -12,8 +12,9 @@ from align.arguments import add_pair_threshold_argument, add_threshold_argument
 from align.config import AlignConfig
 from align.encoder import Encoder, MemoEncoder, get_encoder
 from align.export import FORMATS, format_for, suffix_mismatch, write_alignments
+from align.folder import read_folder
 from align.inputs import refuse_absent_translations
-from align.manifest import manifest_pairs, manifest_path, refuse_threshold_with_manifest
+from align.manifest import refuse_threshold_with_manifest
 from align.memory_check import check_memory
 from align.model import Alignment
 from mt.atomic import write_errors
@@ -25,11 +26,8 @@ from mt.normalize import is_blank
 from mt.options import TranslationOptions, add_device_arguments, check_device_arguments
 from mt.output_checks import check_output_file, is_stream, refuse_overwriting_inputs
 from mt.reading import (
-    article_files,
     article_id,
-    distinct_articles,
     missing_file,
-    no_articles_error,
     read_article,
     read_text,
     source_label,
@@ -236,27 +234,9 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
     """The articles of DIR; files that cannot be read or are in another language are skipped, and said to be.
 
     `manifest`: DIR/manifest.json is read now, so that a missing or wrong one fails before the encoder is prepared."""
-    root = Path(directory)
-    if not root.is_dir():
-        raise InputError(f"--auto {directory}: not a directory")
-    if manifest:
-        manifest_path(root)  # missing: said before the folder's articles are read and their skips reported
-    files = article_files(root)
-    if not files:
-        raise no_articles_error(root, f"--auto {directory}: ")
-    sources: list[Side] = []
-    english: list[Side] = []
-    by_file: dict[str, Document] = {}
-    skipped: dict[str, str] = {}
-    for path, side in distinct_articles(files, lambda p: _load_side(str(p), "article", "auto", presplit),
-                                        lambda s: s.doc.texts, skipped):
-        by_file[path.name] = side.doc
-        (english if side.doc.lang == "en" else sources).append(side)
-    if not english:
-        raise InputError(f"--auto {directory}: no English article to align with")
-    if not sources:
-        raise InputError(f"--auto {directory}: no Swahili or Arabic article")
-    return _Folder(sources, english, manifest_pairs(root, by_file, skipped) if manifest else None)
+    found = read_folder(directory, lambda p: _load_side(str(p), "article", "auto", presplit), lambda s: s.doc, manifest)
+    return _Folder([s for s in found.articles if s.doc.lang != "en"], [s for s in found.articles if s.doc.lang == "en"],
+                   found.manifest)
 
 
 def _auto_pairs(args: argparse.Namespace, folder: _Folder, encoder: Encoder) -> list[tuple[Document, Document]]:

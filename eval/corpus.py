@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.encoder import Encoder
-from align.manifest import manifest_pairs, manifest_path, refuse_threshold_with_manifest
+from align.folder import read_folder
+from align.manifest import refuse_threshold_with_manifest
 from align.pairing import announce_pairs, pair_folder
 from eval.metrics import reference_key
 from mt.document import Document
@@ -48,39 +49,27 @@ def load_corpus(folder: str | Path, use_manifest: bool = False,
     least document score for pairing by content (align.pairing.DEFAULT_THRESHOLD when None).
     """
     refuse_threshold_with_manifest(use_manifest, pair_threshold)
-    from mt.langid import mixed_language_warning
-    from mt.loader import load_document
-    from mt.reading import article_files, distinct_articles, no_articles_error
-
-    root = Path(folder)
-    if not root.is_dir():
-        raise InputError(f"no such folder: {root}" if not root.exists() else f"not a folder: {root}")
-    if use_manifest:
-        manifest_path(root)  # missing: said before the folder's articles are read and their skips reported
-    files = article_files(root)
-    if not files:
-        raise no_articles_error(root, f"{root}: ")
-    docs: list[Document] = []
-    by_file: dict[str, Document] = {}
-    skipped: dict[str, str] = {}  # also named in metrics.json and the report
-    for path, doc in distinct_articles(files, lambda p: load_document(str(p)), lambda d: d.texts, skipped):
-        warning = mixed_language_warning(doc.texts, doc.lang, str(path))
-        if warning:
-            print(f"mtk: warning: {warning}", file=sys.stderr)
-        docs.append(doc)
-        by_file[path.name] = doc
-    if not any(d.lang == "en" for d in docs):
-        raise InputError(f"no English article in {root}: nothing to align the sources with")
-    if not any(d.lang != "en" for d in docs):
-        raise InputError(f"no Swahili or Arabic article in {root}: nothing to translate")
-    given = manifest_pairs(root, by_file, skipped) if use_manifest else None
-    found, unpaired = pair_folder(docs, given, encoder if callable(encoder) else lambda: encoder, pair_threshold,
-                                  sys.stderr)
-    pairs = [(src, tgt, round(score, 4)) for src, tgt, score in found]
+    found = read_folder(folder, _load_warned, lambda doc: doc, use_manifest)
+    docs, root = found.articles, Path(folder)
+    scored, unpaired = pair_folder(docs, found.manifest, encoder if callable(encoder) else lambda: encoder,
+                                   pair_threshold, sys.stderr)
+    pairs = [(src, tgt, round(score, 4)) for src, tgt, score in scored]
     if not pairs:
         why = "; ".join(f"{d.doc_id}: {unpaired[d.doc_id]}" for d in docs
                         if d.lang in SOURCE_LANGUAGES and d.doc_id in unpaired)
         raise InputError(f"no source article in {root} could be paired with an English one ({why})")
     # A manifest's pairs keep their score too, shown and in metrics.json, though it did not decide them.
     announce_pairs(pairs, unpaired, docs, sys.stderr, given=use_manifest)
-    return Corpus(docs=docs, pairs=pairs, folder=root, skipped=skipped, unpaired=unpaired)
+    return Corpus(docs=docs, pairs=pairs, folder=root, skipped=found.skipped, unpaired=unpaired)
+
+
+def _load_warned(path: Path) -> Document:
+    """The article at `path`, with a warning on stderr when part of it is in another language."""
+    from mt.langid import mixed_language_warning
+    from mt.loader import load_document
+
+    doc = load_document(str(path))
+    warning = mixed_language_warning(doc.texts, doc.lang, str(path))
+    if warning:
+        print(f"mtk: warning: {warning}", file=sys.stderr)
+    return doc
