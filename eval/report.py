@@ -278,6 +278,20 @@ def _spelling_note(alignment: Alignment) -> str:
             '("Waziri wa Ulinzi", "Defence Minister") is listed as missing although both state it.</p>')
 
 
+def _unchecked_notes(facts: dict[str, Any], src_lang: str) -> tuple[str, str]:
+    """What the counts of the English and the source facts leave unchecked, and why (empty when nothing is)."""
+    n_tgt, n_src = facts.get("tgt_unchecked", 0), facts.get("src_unchecked", 0)
+    if not facts.get("src_names_checked", True):
+        tgt = f" ({n_tgt} English names unchecked: an Arabic source needs a translation to look for them)"
+        return (tgt if n_tgt else ""), ""
+    def note(n: int, lang: str) -> str:
+        title = "title" if n == 1 else "titles"
+        return (f" ({n} {lang} {title} in everyday words, which the other language words differently: a translation "
+                "is needed to check them)") if n else ""
+
+    return note(n_tgt, "English"), note(n_src, _e(src_lang))
+
+
 def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np.ndarray | None) -> str:
     """The report's section of one article pair: its counts, both articles side by side, missing facts, heat map."""
     src, tgt = alignment.src, alignment.tgt
@@ -288,16 +302,14 @@ def _pair_section(k: int, alignment: Alignment, pair: dict[str, Any], matrix: np
     tr_head = (f"translation ({_e(alignment.model)})" if alignment.translations is not None
                else "translation (none: cross-lingual mode)")
     unaligned_rows = "".join(unaligned) or "<tr><td></td><td>none</td></tr>"
-    n_unchecked = facts.get("tgt_unchecked", 0)
-    unchecked = (f" ({n_unchecked} English names unchecked: an Arabic source needs a translation to look for them)"
-                 if n_unchecked else "")
+    unchecked, src_unchecked = _unchecked_notes(facts, src.lang)
     return f"""
 <section class="pair" id="pair-{k}" data-src="{_e(src.doc_id)}" data-tgt="{_e(tgt.doc_id)}">
 <h2>{_e(src.doc_id)} ({_e(src.lang)}) → {_e(tgt.doc_id)} (en)</h2>
 <p class="sub">{_e(src.title or '')}{' — ' if src.title and tgt.title else ''}{_e(tgt.title or '')}</p>
 <p>Source sentences with an English partner: <b>{cov.get('src_aligned', '?')}/{cov.get('src_sentences', '?')}</b>;
 English sentences covered: <b>{cov.get('tgt_covered', '?')}/{cov.get('tgt_sentences', '?')}</b>;
-facts found in English: <b>{facts.get('src_found', '?')}/{facts.get('src_facts', '?')}</b>;
+facts found in English: <b>{facts.get('src_found', '?')}/{facts.get('src_facts', '?')}</b>{src_unchecked};
 English facts found in the source: <b>{facts.get('tgt_found', '?')}/{facts.get('tgt_facts', '?')}</b>{unchecked}.</p>
 <div class="grid">
 <table class="side"><colgroup><col class="c-id"><col><col><col><col class="c-score"></colgroup>

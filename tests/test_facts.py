@@ -100,8 +100,40 @@ def test_swahili_names_come_from_the_translation_when_there_is_one() -> None:
         "Yesterday the Defence Minister arrived in Rabat."], mode="translations"))
     assert translated["names_via_translation"]
     assert {(f["value"], f["status"]) for f in translated["src"]} == {("Defence Minister", "found"), ("Rabat", "found")}
+    # By spelling alone it cannot be found, so it is unchecked, not missing (and not counted).
     spelled = fact_coverage(Alignment(sw, en, [Edge(0, 0, 1.2)]))
-    assert ("Waziri wa Ulinzi", "missing") in {(f["value"], f["status"]) for f in spelled["src"]}
+    assert {(f["value"], f["status"]) for f in spelled["src"]} == {("Waziri wa Ulinzi", "unchecked"), ("Rabat", "found")}
+    assert (spelled["src_facts"], spelled["src_found"], spelled["src_unchecked"]) == (1, 1, 1)
+
+
+def test_titles_in_everyday_words_are_unchecked_without_translation_names_are_not() -> None:
+    from align.model import Alignment, Edge
+    from mt.document import Document, Sentence
+
+    sw = Document(doc_id="sw", lang="sw", sentences=[Sentence(
+        "Mkutano uliongozwa na Mkurugenzi wa Ofisi ya Masuala ya Kisiasa na Zebedayo Mwakalinga.", 0, 0)])
+    en = Document(doc_id="en", lang="en", sentences=[Sentence(
+        "The meeting was chaired by the Director and by Aviv Kochavi of the Politico-Military Affairs Office.", 0, 0)])
+    facts = fact_coverage(Alignment(sw, en, [Edge(0, 0, 1.2)]))
+    src = {f["value"]: f["status"] for f in facts["src"]}
+    tgt = {f["value"]: f["status"] for f in facts["tgt"]}
+    # A person is still missing: both languages spell names alike, so not finding one is news.
+    assert src == {"Mkurugenzi wa Ofisi ya Masuala ya Kisiasa": "unchecked", "Zebedayo Mwakalinga": "missing"}
+    # "Politico-Military" is no everyday English word: the office's name could have been spelled alike.
+    assert tgt == {"Director": "unchecked", "Aviv Kochavi": "missing", "Politico-Military Affairs Office": "missing"}
+    assert (facts["src_facts"], facts["src_unchecked"], facts["tgt_facts"], facts["tgt_unchecked"]) == (1, 1, 2, 1)
+
+
+def test_everyday_words_lists() -> None:
+    from eval.common_words import common_words, is_everyday_phrase, lowercase_counts
+
+    assert {"waziri", "ulinzi", "alikwenda"} <= common_words("sw") and "morocco" not in common_words("sw")
+    assert {"director", "office", "minister"} <= common_words("en") and "gantz" not in common_words("en")
+    assert is_everyday_phrase("Waziri wa Ulinzi", "sw") and not is_everyday_phrase("Waziri Zebedayo", "sw")
+    assert not is_everyday_phrase("White House", "ar") and not is_everyday_phrase("", "en")
+    # Only lower case away from a sentence's start counts: "Director" opening a sentence says nothing.
+    assert lowercase_counts(["Director of it. Office hours", "the director said: office"]) == {
+        "of": 1, "it": 1, "hours": 1, "director": 1, "said": 1}
 
 
 def test_name_matching_across_languages() -> None:

@@ -100,7 +100,12 @@ def test_no_mt_run_says_quality_not_measured(nomt_run: tuple[Path, str]) -> None
     assert metrics["timing"]["translate_s"] is None and metrics["timing"]["sentences_per_s"] is None
     for p in metrics["pairs"]:
         assert p["coverage"]["src_sentences"] > 0 and p["facts"]["src"]
-        assert all(r["status"] in ("found", "missing") and r["sentence_text"] for r in p["facts"]["src"])
+        assert all(r["status"] in ("found", "missing", "unchecked") and r["sentence_text"] for r in p["facts"]["src"])
+        # Only Swahili's titles in everyday words go unchecked; Arabic source facts (numbers, dates) are all checked.
+        unchecked = {r["value"] for r in p["facts"]["src"] if r["status"] == "unchecked"}
+        assert unchecked == ({"Mkurugenzi wa Ofisi ya Masuala ya Kisiasa", "Waziri wa Ulinzi"}
+                             if p["facts"]["src_doc"].startswith("000") else set())
+        assert p["facts"]["src_unchecked"] == len(unchecked)
 
 
 def test_run_totals_count_a_shared_english_article_once(nomt_run: tuple[Path, str]) -> None:
