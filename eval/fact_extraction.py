@@ -153,6 +153,8 @@ def _dates_and_numbers(text: str, sentence: int) -> list[Fact]:
         if word.isascii() and not written[0].isupper() and not year:
             continue  # lower-case English "may"/"march" is a verb far more often than a month
         month = MONTHS[word]
+        if end == m.end() and word not in _AMBIGUOUS_MONTHS and text[end - 1] == ".":
+            end -= 1  # "in August." ends the sentence: the period is no abbreviation's, and not part of the fact
         if before:
             start -= len(window) - before.start()
             # A range's days are not one date: the month (and year) is the fact.

@@ -294,3 +294,9 @@ def test_iso_dates_are_dates() -> None:
     iso = extract_facts(["Published 2021-11-03 in Rabat."], "en")
     assert [(f.kind, f.value) for f in iso if f.kind != "name"] == [("date", "2021-11-03")]
     assert _matches(extract_facts(["On 3 November 2021 he signed."], "en")[0], iso, frozenset())
+
+
+def test_a_month_ending_a_sentence_leaves_the_period_out() -> None:
+    texts = ["It happened in August. Then in Oct. 2021.", "They met on 3 November."]
+    assert [(f.value, f.text) for f in extract_facts(texts, "en") if f.kind in ("month", "date")] == [
+        ("month:8", "August"), ("2021-10", "Oct. 2021"), ("month:11-03", "3 November")]
