@@ -287,5 +287,44 @@ def extract_facts(texts: list[str], lang: str, translations: list[str] | None = 
         if translations is not None and i < len(translations) and translations[i].strip():
             facts += _names(translations[i], i, known_tr, via_translation=True)
         elif has_latin_capitals(lang):
-            facts += _names(text, i, known)
+            facts += [part for fact in _names(text, i, known) for part in split_at_verbs(fact, lang)]
     return facts
+
+
+def split_at_verbs(fact: Fact, lang: str) -> list[Fact]:
+    """A Swahili name run cut at a capitalised verb or "Na" between names: "Aviv Kochavi Alikwenda Morocco" is two.
+
+    Captions and title-case headlines capitalise their verbs ("Alikwenda", went), which joined two names into one
+    that neither article states; a verb at a run's edge is left out too. A verb is an everyday word
+    (eval.common_words) that opens with a subject and a tense prefix (a-li-kwenda, wa-me-fika): many Swahili personal
+    names are everyday words too (Suluhu, Amani, Baraka), so being everyday alone is no reason to cut, and no Swahili
+    morphology library is maintained for this."""
+    from eval.common_words import common_words
+
+    everyday = common_words(lang)
+    words = fact.value.split()
+    if lang != "sw" or fact.kind != "name" or len(words) < 2:
+        return [fact]
+    # "Na" (and) of a title-case headline is cut at too: "Samia Suluhu Hassan Na Joe Biden".
+    verb = [w.lower() == "na" or (len(w) >= 6 and w.lower() in everyday and bool(_SW_VERB_RE.fullmatch(w.lower())))
+            for w in words]
+    if not any(verb):
+        return [fact]
+    parts, part = [], []
+    for word, is_verb in zip([*words, "na"], [*verb, True], strict=True):
+        if not is_verb:
+            part.append(word)
+            continue
+        while part and part[-1].lower() in CONNECTORS:
+            part.pop()
+        while part and part[0].lower() in CONNECTORS:
+            part.pop(0)
+        if part:
+            parts.append(" ".join(part))
+        part = []
+    return [Fact("name", p, p, fact.sentence, fact.via_translation) for p in parts]
+
+
+# A person as subject (a-, he or she; wa-, they) then a tense or aspect marker. Other subject prefixes read nouns as
+# verbs: u-li-nzi is "Ulinzi" (defence), in "Waziri wa Ulinzi Benny Gantz".
+_SW_VERB_RE = re.compile(r"(?:a|wa)(?:li|me|ta|na|nge|ngali|ki|sha|ka)[a-z]{2,}")

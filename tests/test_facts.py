@@ -300,3 +300,20 @@ def test_a_month_ending_a_sentence_leaves_the_period_out() -> None:
     texts = ["It happened in August. Then in Oct. 2021.", "They met on 3 November."]
     assert [(f.value, f.text) for f in extract_facts(texts, "en") if f.kind in ("month", "date")] == [
         ("month:8", "August"), ("2021-10", "Oct. 2021"), ("month:11-03", "3 November")]
+
+
+def test_swahili_name_runs_are_cut_at_capitalised_verbs_between_names() -> None:
+    def names(text: str) -> list[str]:
+        return [f.value for f in extract_facts([text], "sw") if f.kind == "name"]
+
+    # The seed caption's capitalised verb (a-li-kwenda, went) joined a person and a country into one name.
+    assert names("Mkuu wa zamani wa jeshi la Israel, Aviv Kochavi Alikwenda Morocco, kwa lengo.") == [
+        "Israel", "Aviv Kochavi", "Morocco"]
+    assert names("Jana Rais Samia Suluhu Hassan Na Joe Biden walikutana.") == ["Rais Samia Suluhu Hassan", "Joe Biden"]
+    # Everyday words inside a name are no verbs: Suluhu (settlement), a title and its office stay whole.
+    assert names("Jana Samia Suluhu Hassan alifika.") == ["Samia Suluhu Hassan"]
+    assert names("Jana Waziri wa Ulinzi Benny Gantz alifika.") == ["Waziri wa Ulinzi Benny Gantz"]
+    # A verb at a run's edge is no part of the name either.
+    assert names("Jana Aviv Kochavi Alikwenda kwa ndege.") == ["Aviv Kochavi"]
+    # A place that looks like a verb but is not an everyday word (ki-li-manjaro) is not cut.
+    assert names("Jana walipanda Mlima Kilimanjaro Tanzania.") == ["Mlima Kilimanjaro Tanzania"]
