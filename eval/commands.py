@@ -137,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"{len(result.alignments)} pair(s), mode {result.metrics['mode']}: "
           f"{totals['src_aligned']}/{totals['src_sentences']} source sentences aligned, "
           f"{totals['src_found']}/{totals['src_facts']} source facts found in English"
-          f"{' (numbers and dates only for Arabic: its names need a translation)' if numbers_only else ''}; "
+          f"{' (numbers, dates and countries only for Arabic: its other names need a translation)' if numbers_only else ''}; "
           f"report: {result.out / 'report.html'}", file=sys.stderr)
     return 0
 

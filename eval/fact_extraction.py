@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from align.features import STOPWORDS
+from eval.territories import arabic_places
 from mt.calendar import MONTHS, WEEKDAYS
 from mt.normalize import ARABIC_DIGITS
 
@@ -278,7 +279,8 @@ def extract_facts(texts: list[str], lang: str, translations: list[str] | None = 
     """Facts of every sentence: numbers and dates from the text, names from its translation when given, else from it.
 
     Names come from the translation whenever there is one, in Swahili too: it gives titles and places in the English
-    form the other article uses ("Waziri wa Ulinzi" is "Defence Minister"), which spelling cannot match."""
+    form the other article uses ("Waziri wa Ulinzi" is "Defence Minister"), which spelling cannot match. Without one,
+    an Arabic text's names are its countries and regions only (eval.territories), in their English form."""
     facts: list[Fact] = []
     known = _mid_sentence_capitals(texts) if has_latin_capitals(lang) else set()
     known_tr = _mid_sentence_capitals(translations) if translations else set()
@@ -288,6 +290,9 @@ def extract_facts(texts: list[str], lang: str, translations: list[str] | None = 
             facts += _names(translations[i], i, known_tr, via_translation=True)
         elif has_latin_capitals(lang):
             facts += [part for fact in _names(text, i, known) for part in split_at_verbs(fact, lang)]
+        elif lang == "ar":
+            # Arabic script has no capitals to find names by; countries and regions have standard Arabic names.
+            facts += [Fact("name", english, words, i) for english, words in arabic_places(text)]
     return facts
 
 

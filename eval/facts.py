@@ -12,6 +12,7 @@ from eval.common_words import is_everyday_phrase
 from eval.coverage import share
 from eval.fact_extraction import CONNECTORS, Fact, extract_facts, has_latin_capitals, name_candidates
 from eval.place_names import canonical_places
+from eval.territories import is_place
 
 
 @dataclass
@@ -139,7 +140,9 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
     src_partners = {i: alignment.targets_of(i) for i in range(len(src_texts))}
     tgt_partners = {j: alignment.sources_of(j) for j in range(len(tgt_texts))}
     # Collapse repeats of one fact in one sentence ("Morocco ... Morocco") so counts reflect distinct facts.
-    common = common_name_keys(list(src_texts) + list(tgt_texts) + list(alignment.translations or []))
+    # Arabic script holds none of these words: its sentences would only dilute the share (Israel in every English one).
+    latin_src = list(src_texts) if has_latin_capitals(alignment.src.lang) else []
+    common = common_name_keys(latin_src + list(tgt_texts) + list(alignment.translations or []))
     # A fact is looked for among the other side's facts and also among all its capitalised words (a name can open a
     # sentence there, where extraction does not count it).
     tgt_lookup = tgt_facts + name_candidates(list(tgt_texts))
@@ -152,8 +155,11 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
     src_unchecked: list[FactCheck] = []
     if not (has_latin_capitals(alignment.src.lang) or alignment.translations is not None):
         # English names cannot be looked for in Arabic script without a translation: they are unchecked, not missing.
-        unchecked = [c for c in tgt_checks if c.fact.kind == "name"]
-        tgt_checks = [c for c in tgt_checks if c.fact.kind != "name"]
+        # Countries and regions can (eval.territories), and so can one word that matched one ("Moroccan"); a longer
+        # name found through its country ("US President Donald Trump") is a person, still unchecked.
+        unchecked = [c for c in tgt_checks if c.fact.kind == "name" and not is_place(c.fact.value)
+                     and not (c.found and len(c.fact.value.split()) == 1)]
+        tgt_checks = [c for c in tgt_checks if not any(c is u for u in unchecked)]
     elif alignment.translations is None:
         # Spelling alone compares the names: a title in everyday words ("Waziri wa Ulinzi", "Director") is worded
         # differently by the other language, so not finding it proves nothing.

@@ -282,7 +282,8 @@ def _unchecked_notes(facts: dict[str, Any], src_lang: str) -> tuple[str, str]:
     """What the counts of the English and the source facts leave unchecked, and why (empty when nothing is)."""
     n_tgt, n_src = facts.get("tgt_unchecked", 0), facts.get("src_unchecked", 0)
     if not facts.get("src_names_checked", True):
-        tgt = f" ({n_tgt} English names unchecked: an Arabic source needs a translation to look for them)"
+        tgt = (f" ({n_tgt} English names unchecked: an Arabic source needs a translation to look for them; countries "
+               "and regions are checked by their Arabic names)")
         return (tgt if n_tgt else ""), ""
     def note(n: int, lang: str) -> str:
         title = "title" if n == 1 else "titles"
@@ -400,8 +401,8 @@ def _pairs_table(pairs: Sequence[dict[str, Any]], totals: dict[str, Any] | None 
             "manifest pairs them and the score is only shown). Facts are counted per sentence: a name stated in three "
             "sentences counts three times.</p>")
     if mixed:
-        note += ('<p class="legend">* Numbers and dates only: names in Arabic script can be compared only through a '
-                 "translation, so these counts are not comparable with the other rows'.</p>")
+        note += ('<p class="legend">* Numbers, dates and countries only: other names in Arabic script can be compared '
+                 "only through a translation, so these counts are not comparable with the other rows'.</p>")
     return ('<table class="metrics coverage"><thead><tr><th>pair</th><th>pairing score</th><th>source aligned</th>'
             '<th>English covered</th><th>source facts found</th><th>English facts found</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>{note}')

@@ -17,7 +17,7 @@ def _values(text: str, lang: str, kind: str | None = None) -> list[str]:
 
 def test_arabic_indic_digits_and_percent_are_normalised() -> None:
     assert normalise_digits("٨٠٪ و۱۲٫٥") == "80% و12.5"
-    assert _values("يسيطر المغرب على ٨٠٪ من الإقليم", "ar") == ["80%"]
+    assert _values("يسيطر المغرب على ٨٠٪ من الإقليم", "ar", "percent") == ["80%"]
     assert _values("Morocco controls 80 percent of it", "en") == ["80%"]
     assert _values("inadhibiti asilimia 80 ya eneo", "sw") == ["80%"]
     assert _values("1,500 soldiers and 3.50 dollars", "en", "number") == ["1500", "3.5"]

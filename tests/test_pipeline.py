@@ -93,7 +93,7 @@ def test_no_mt_run_says_quality_not_measured(nomt_run: tuple[Path, str]) -> None
     assert metrics["mode"] == "no-mt" and not metrics["translation_quality"]["measured"]
     assert "not measured" in metrics["translation_quality"]["note"]
     assert "not measured" in stderr
-    assert "source facts found in English (numbers and dates only for Arabic" in stderr
+    assert "source facts found in English (numbers, dates and countries only for Arabic" in stderr
     assert "translation quality was not measured" in (out / "report.html").read_text(encoding="utf-8")
     assert not (out / "translations.jsonl").exists()
     # Nothing was translated, so there is no translation speed (once: millions of sentences a second).
@@ -124,7 +124,7 @@ def test_run_totals_count_a_shared_english_article_once(nomt_run: tuple[Path, st
         encoding="utf-8")
     # Arabic without a translation has its numbers and dates checked, not its names: said wherever counts appear.
     assert [p["facts"]["src_names_checked"] for p in metrics["pairs"]] == [True, False, False]
-    assert "Numbers and dates only: names in Arabic script" in (nomt_run[0] / "report.html").read_text(encoding="utf-8")
+    assert "Numbers, dates and countries only: other names in Arabic script" in (nomt_run[0] / "report.html").read_text(encoding="utf-8")
 
 
 def test_run_threshold_keeps_fewer_surer_links(nomt_run: tuple[Path, str], isolated_home: Path,

@@ -1,0 +1,82 @@
+"""Country and region names in Arabic and English from CLDR, to check place facts across Arabic script.
+
+Without a translation an Arabic article's names cannot be compared with the English article's by spelling, so they
+were all left unchecked. Countries and regions are the exception: CLDR, the Unicode locale data that Babel ships,
+gives each its standard Arabic name ("المغرب" Morocco, "الصحراء الغربية" Western Sahara, "الاتحاد الأوروبي"
+European Union). An Arabic sentence naming one states that place, whatever else it says, and an English place name
+can be looked for in the Arabic text. Other names (people, cities, bodies) still need a translation.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from eval.place_names import canonical_places
+
+# CLDR codes left out: the world and unknown region are no places; Eurozone and Outlying Oceania are economic or
+# statistical groupings; and names that are also everyday words once news drops the short vowels: "عمان" is Oman and
+# Amman, "مالي" Mali and "financial" (الدعم المالي), "بنين" Benin and "boys".
+_SKIP = {"001", "ZZ", "EZ", "QO", "OM", "ML", "BJ"}
+_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")  # short vowels, Quranic marks, tatweel
+_ALEFS = str.maketrans("أإآٱ", "اااا")
+# Relative adjectives (nisba) name the place too: المغربي, الإسرائيلية, الجزائريين (Moroccan, Israeli, Algerians).
+_NISBA = "(?:ية|يه|يين|يون|يان|يتين|ي)"
+
+
+def normalise_arabic(text: str) -> str:
+    """`text` without short vowels and tatweel, and with every alef form as bare alef: how Arabic news varies."""
+    return _TASHKEEL.sub("", text).translate(_ALEFS)
+
+
+def _pattern(arabic: str) -> str:
+    """A regex for one Arabic place name with its clitics (و ف ب ل ك), article and nisba endings."""
+    name = normalise_arabic(arabic)
+    body = re.escape(name.removeprefix("ال"))
+    # A nisba drops a final alef or taa marbuta (فرنسا / فرنسي), which a name-shaped regex cannot tell from another
+    # word, so names ending so are matched as written only.
+    nisba = _NISBA if name[-1] not in "اىة" else ""
+    if name.startswith("ال"):
+        # The article is part of the name ("المغرب"); without it only the adjective is the place ("مسؤول مغربي").
+        with_article = rf"(?:[بك]?ال|لل){body}{nisba}?" if nisba else rf"(?:[بك]?ال|لل){body}"
+        forms = with_article + (rf"|[بلك]?{body}{nisba}" if nisba else "")
+    else:
+        forms = rf"(?:[بك]?ال|لل|[بلك])?{body}{nisba}?" if nisba else rf"[بلك]?{body}"
+    return rf"(?<!\w)[وف]?(?:{forms})(?!\w)"
+
+
+@functools.cache
+def _tables() -> tuple[frozenset[str], list[tuple[re.Pattern[str], str]]]:
+    """(the canonical English names of all places, (Arabic pattern, English name) pairs longest Arabic name first)."""
+    from babel import Locale
+
+    english, arabic = Locale("en").territories, Locale("ar").territories
+    places = {code: canonical_places(name) for code, name in english.items() if code not in _SKIP and code in arabic}
+    # "الكونغو - كينشاسا": CLDR's disambiguated names are not how articles write them, and would match nothing.
+    patterns = [(re.compile(_pattern(arabic[code])), name) for code, name in places.items() if " - " not in arabic[code]]
+    patterns.sort(key=lambda p: len(p[0].pattern), reverse=True)  # about the Arabic name's length
+    return frozenset(places.values()), patterns
+
+
+def is_place(name: str) -> bool:
+    """True when an English name is a country or region CLDR names in Arabic ("Morocco", "US", "Western Sahara")."""
+    return canonical_places(name) in _tables()[0]
+
+
+def arabic_places(text: str) -> list[tuple[str, str]]:
+    """(English name, Arabic words as written) of each country or region an Arabic text names, in text order."""
+    kept = [k for k, ch in enumerate(text) if not _TASHKEEL.match(ch)]  # where each normalised character came from
+    norm = normalise_arabic(text)
+    found: list[tuple[int, int, str]] = []
+    for pattern, english in _tables()[1]:
+        for m in pattern.finditer(norm):
+            # Longest names were tried first: "الصحراء الغربية" is not also read as "الصحراء" (Sahara) alone.
+            if not any(a < m.end() and m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), english))
+    spans = []
+    for a, b, english in sorted(found):
+        end = kept[b - 1] + 1
+        while end < len(text) and _TASHKEEL.match(text[end]):  # the last letter's short vowel, as written
+            end += 1
+        spans.append((english, text[kept[a]:end]))
+    return spans

@@ -1,0 +1,48 @@
+"""eval.territories: countries and regions found in Arabic text by their CLDR names, for fact checks without MT."""
+
+from __future__ import annotations
+
+from eval.territories import arabic_places, is_place, normalise_arabic
+
+
+def test_names_with_clitics_article_adjectives_and_short_vowels() -> None:
+    text = ("وقع المغرب وإسرائيلَ بالرباط مذكرة مع الولايات المتحدة الأمريكية، ورحب مسؤول مغربي والوزيرة "
+            "الإسرائيلية بالاتفاق للمغرب والصحراء الغربية.")
+    assert arabic_places(text) == [
+        ("Morocco", "المغرب"), ("Israel", "وإسرائيلَ"), ("United States", "الولايات المتحدة"), ("Morocco", "مغربي"),
+        ("Israel", "الإسرائيلية"), ("Morocco", "للمغرب"), ("Western Sahara", "والصحراء الغربية")]
+
+
+def test_words_that_only_contain_a_name_or_are_everyday_words_are_no_places() -> None:
+    # مصرف (bank) holds مصر (Egypt), الهندسة (engineering) الهند (India); مالي (financial) is Mali's name too.
+    assert arabic_places("افتتح مصرف كلية الهندسة بدعم مالي من العالم") == []
+    # An article name without its article is an adjective only with a nisba ending: مغرب alone is "west".
+    assert arabic_places("صلاة مغرب اليوم") == []
+    assert arabic_places("زار مصر والهند وفرنسا") == [("Egypt", "مصر"), ("India", "والهند"), ("France", "وفرنسا")]
+
+
+def test_english_place_names() -> None:
+    assert is_place("Morocco") and is_place("Western Sahara") and is_place("US") and is_place("Britain")
+    assert not is_place("Rabat") and not is_place("Moroccan") and not is_place("Benny Gantz")
+    assert normalise_arabic("إِسْرَائِيل") == "اسرائيل"
+
+
+def test_arabic_fact_checks_without_translation_cover_places_only() -> None:
+    from align.model import Alignment, Edge
+    from eval.facts import fact_coverage
+    from mt.document import Document, Sentence
+
+    ar = Document("ar", "ar", [Sentence("وقع المغرب وإسرائيل مذكرة في الرباط.", 0, 0),
+                               Sentence("وزار وزير الدفاع الإسرائيلي بيني غانتس الرباط.", 0, 0)])
+    en = Document("en", "en", [Sentence("On Monday Morocco and Israel signed a memorandum with Algeria in Rabat.", 0, 0),
+                               Sentence("The Moroccan army said US President Joe Biden welcomed it.", 0, 0)])
+    facts = fact_coverage(Alignment(ar, en, [Edge(0, 0, 1.1)]))
+    src = {(f["value"], f["text"], f["status"]) for f in facts["src"] if f["kind"] == "name"}
+    assert src == {("Morocco", "المغرب", "found"), ("Israel", "وإسرائيل", "found"),
+                   ("Israel", "الإسرائيلي", "found")}
+    tgt = {f["value"]: f["status"] for f in facts["tgt"] if f["kind"] == "name"}
+    # Algeria is a place the Arabic does not name: missing. Moroccan is one word that matched a place. A person
+    # found only through a country ("US ... Joe Biden"), and a city, stay unchecked.
+    assert tgt == {"Morocco": "found", "Israel": "found", "Algeria": "missing", "Rabat": "unchecked",
+                   "Moroccan": "found", "US President Joe Biden": "unchecked"}
+    assert facts["tgt_unchecked"] == 2 and (facts["tgt_facts"], facts["tgt_found"]) == (5, 3)  # and Monday, missing
