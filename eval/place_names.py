@@ -1,13 +1,15 @@
 """Country and region names that Swahili and English spell differently (Marekani / United States), made comparable.
 
 Fact checks without a translation match names by spelling, so "Uswidi" in a Swahili article and "Sweden" in its
-English partner looked like two different facts. Hand-written because pycountry, the maintained source of country
-names, translates only 25 of 249 countries into Swahili (not Marekani, Uingereza or Uturuki), and news also uses
-regions and bodies (Ulaya, Umoja wa Mataifa) that no country list holds.
+English partner looked like two different facts. Every country and region's Swahili name comes from CLDR
+(eval.territories); the hand-written list below adds the forms news uses that CLDR does not give (Uingereza, where
+CLDR says "Ufalme wa Muungano"), English short forms and acronyms, and regions and bodies (Mashariki ya Kati,
+Umoja wa Mataifa), and wins where the two differ.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Canonical English form -> the other spellings that mean it (Swahili names, English short forms and acronyms).
@@ -29,13 +31,23 @@ _SAME_PLACE = {
     "Middle East": ["Mashariki ya Kati"], "Europe": ["Ulaya"], "European Union": ["Umoja wa Ulaya", "EU"],
     "United Nations": ["Umoja wa Mataifa", "UN", "U.N."], "Palestine": ["Palestina"],
 }
-_TO_CANONICAL = {other: canonical for canonical, others in _SAME_PLACE.items() for other in others}
-# Longest first, so that "Umoja wa Ulaya" is read before "Ulaya"; whole words only, and case as written ("US", not
-# the pronoun "us").
-_PATTERN = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(k) for k in sorted(_TO_CANONICAL, key=len, reverse=True))
-                      + r")(?![\w])")
+TO_CANONICAL = {other: canonical for canonical, others in _SAME_PLACE.items() for other in others}
+
+
+@functools.cache
+def _table() -> tuple[re.Pattern[str], dict[str, str]]:
+    """(a regex for every known spelling, each spelling -> its canonical English form), CLDR's and the list's."""
+    from eval.territories import swahili_names
+
+    table = {**swahili_names(), **TO_CANONICAL}
+    # Longest first, so that "Umoja wa Ulaya" is read before "Ulaya"; whole words only, and case as written ("US",
+    # not the pronoun "us").
+    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+                         + r")(?![\w])")
+    return pattern, table
 
 
 def canonical_places(name: str) -> str:
     """`name` with every country or region it contains in its canonical English form ("Uswidi" -> "Sweden")."""
-    return _PATTERN.sub(lambda m: _TO_CANONICAL[m.group()], name)
+    pattern, table = _table()
+    return pattern.sub(lambda m: table[m.group()], name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-from eval.place_names import canonical_places
+from eval.place_names import TO_CANONICAL, canonical_places
 
 # CLDR codes left out: the world and unknown region are no places; Eurozone and Outlying Oceania are economic or
 # statistical groupings; and names that are also everyday words once news drops the short vowels: "عمان" is Oman and
@@ -56,6 +56,18 @@ def _tables() -> tuple[frozenset[str], list[tuple[re.Pattern[str], str]]]:
     patterns = [(re.compile(_pattern(arabic[code])), name) for code, name in places.items() if " - " not in arabic[code]]
     patterns.sort(key=lambda p: len(p[0].pattern), reverse=True)  # about the Arabic name's length
     return frozenset(places.values()), patterns
+
+
+@functools.cache
+def swahili_names() -> dict[str, str]:
+    """Each country and region's Swahili CLDR name that differs from its English one -> the English name.
+
+    The English name is the form eval.place_names makes canonical ("United Kingdom" is "Britain")."""
+    from babel import Locale
+
+    english, swahili = Locale("en").territories, Locale("sw").territories
+    return {swahili[code]: TO_CANONICAL.get(name, name) for code, name in english.items()
+            if code not in _SKIP and code in swahili and swahili[code] != name and " - " not in swahili[code]}
 
 
 def is_place(name: str) -> bool:
