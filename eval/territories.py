@@ -1,10 +1,11 @@
-"""Country and region names in Arabic and English from CLDR, to check place facts across Arabic script.
+"""Country and region names in Arabic, Swahili and English from CLDR, to check place facts across languages.
 
 Without a translation an Arabic article's names cannot be compared with the English article's by spelling, so they
 were all left unchecked. Countries and regions are the exception: CLDR, the Unicode locale data that Babel ships,
 gives each its standard Arabic name ("المغرب" Morocco, "الصحراء الغربية" Western Sahara, "الاتحاد الأوروبي"
 European Union). An Arabic sentence naming one states that place, whatever else it says, and an English place name
-can be looked for in the Arabic text. Other names (people, cities, bodies) still need a translation.
+can be looked for in the Arabic text. Other names (people, cities, bodies) still need a translation. CLDR's Swahili
+names ("Ayalandi", Ireland) serve eval.place_names, where spelling alone would not meet the English.
 """
 
 from __future__ import annotations
