@@ -12,7 +12,7 @@ from eval.common_words import is_everyday_phrase
 from eval.coverage import share
 from eval.fact_extraction import CONNECTORS, Fact, extract_facts, has_latin_capitals, name_candidates
 from eval.place_names import canonical_places
-from eval.territories import is_place
+from eval.territories import is_place, place_word
 
 
 @dataclass
@@ -35,9 +35,13 @@ def _variants(word: str) -> list[str]:
 
 
 def _same_word(a: str, b: str) -> bool:
-    # Ratio 0.8 accepts inflected or borrowed forms ("Israel"/"Israeli", "Palestina"/"Palestinians").
-    return any(x == y or (min(len(x), len(y)) >= 4 and SequenceMatcher(None, x, y).ratio() >= 0.8)
-               for x in _variants(a) for y in _variants(b))
+    # Ratio 0.8 accepts inflected or borrowed forms ("Israel"/"Israeli", "Palestina"/"Palestinians"); a country and
+    # its adjective or people are one place too ("Japan"/"Japanese", 0.77), as the Arabic المصريين is Egypt.
+    if any(x == y or (min(len(x), len(y)) >= 4 and SequenceMatcher(None, x, y).ratio() >= 0.8)
+           for x in _variants(a) for y in _variants(b)):
+        return True
+    place = place_word(a.lower())
+    return place is not None and place == place_word(b.lower())
 
 
 def _key(token: str) -> str:

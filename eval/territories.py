@@ -11,6 +11,7 @@ names ("Ayalandi", Ireland) serve eval.place_names, where spelling alone would n
 from __future__ import annotations
 
 import functools
+import os
 import re
 
 from eval.place_names import TO_CANONICAL, canonical_places
@@ -23,6 +24,9 @@ _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")  # short vowe
 _ALEFS = str.maketrans("أإآٱ", "اااا")
 # Relative adjectives (nisba) name the place too: المغربي, الإسرائيلية, الجزائريين (Moroccan, Israeli, Algerians).
 _NISBA = "(?:ية|يه|يين|يون|يان|يتين|ي)"
+
+
+_DEMONYM_ENDING = re.compile(r"(?:an|ans|ese|ish|i|is|ic|er|ers|k|ks)$")
 
 
 def normalise_arabic(text: str) -> str:
@@ -47,16 +51,23 @@ def _pattern(arabic: str) -> str:
 
 
 @functools.cache
-def _tables() -> tuple[frozenset[str], list[tuple[re.Pattern[str], str]]]:
-    """(the canonical English names of all places, (Arabic pattern, English name) pairs longest Arabic name first)."""
+def _tables() -> tuple[frozenset[str], list[tuple[str, re.Pattern[str], str]]]:
+    """(the canonical English names of all places, (core, Arabic pattern, English name) longest Arabic name first)."""
     from babel import Locale
 
     english, arabic = Locale("en").territories, Locale("ar").territories
     places = {code: canonical_places(name) for code, name in english.items() if code not in _SKIP and code in arabic}
     # "الكونغو - كينشاسا": CLDR's disambiguated names are not how articles write them, and would match nothing.
-    patterns = [(re.compile(_pattern(arabic[code])), name) for code, name in places.items() if " - " not in arabic[code]]
-    patterns.sort(key=lambda p: len(p[0].pattern), reverse=True)  # about the Arabic name's length
+    patterns = [(_core(arabic[code]), re.compile(_pattern(arabic[code])), name) for code, name in places.items()
+                if " - " not in arabic[code]]
+    patterns.sort(key=lambda p: len(p[0]), reverse=True)
     return frozenset(places.values()), patterns
+
+
+def _core(arabic: str) -> str:
+    """The part of a place name that every form of it holds (no article): a cheap test before the regex."""
+    name = normalise_arabic(arabic).removeprefix("ال")
+    return name[:-1] if name[-1] in "اىة" else name
 
 
 @functools.cache
@@ -71,6 +82,28 @@ def swahili_names() -> dict[str, str]:
             if code not in _SKIP and code in swahili and swahili[code] != name and " - " not in swahili[code]}
 
 
+@functools.cache
+def place_word(word: str) -> str | None:
+    """The one-word place a lower-case English word names, itself or by its adjective or people ("swedish",
+    "japanese", "greek": sweden, japan, greece), or None.
+
+    CLDR has no demonyms, and spelling similarity misses most (Japanese / Japan 0.77, Portuguese / Portugal 0.67),
+    so a word counts as one when it starts with most of a place's name (at least 4 letters and half of it) and goes
+    on past it with a demonym's ending; the place sharing the longest start wins ("nigerian" is Nigeria, not Niger).
+    Irregular ones (French, Dutch, Filipino) are not found, so they stay unmatched rather than matched wrongly."""
+    places = [p.lower() for p in _tables()[0] if " " not in p]
+    if word in places:
+        return word
+    if not _DEMONYM_ENDING.search(word):  # "indiana", "chinatown" start like places too
+        return None
+    best, best_len = None, 0
+    for place in places:
+        n = len(os.path.commonprefix([word, place]))
+        if n >= 4 and n * 2 >= len(place) and n < len(word) <= len(place) + 5 and n > best_len:
+            best, best_len = place, n
+    return best
+
+
 def is_place(name: str) -> bool:
     """True when an English name is a country or region CLDR names in Arabic ("Morocco", "US", "Western Sahara")."""
     return canonical_places(name) in _tables()[0]
@@ -81,7 +114,9 @@ def arabic_places(text: str) -> list[tuple[str, str]]:
     kept = [k for k, ch in enumerate(text) if not _TASHKEEL.match(ch)]  # where each normalised character came from
     norm = normalise_arabic(text)
     found: list[tuple[int, int, str]] = []
-    for pattern, english in _tables()[1]:
+    for core, pattern, english in _tables()[1]:
+        if core not in norm:
+            continue
         for m in pattern.finditer(norm):
             # Longest names were tried first: "الصحراء الغربية" is not also read as "الصحراء" (Sahara) alone.
             if not any(a < m.end() and m.start() < b for a, b, _ in found):

@@ -57,3 +57,18 @@ def test_swahili_country_names_from_cldr_meet_the_english_ones() -> None:
     assert names_match("Saiprasi", "Cyprus") and not names_match("Saiprasi", "Ireland")
     # The hand-written forms win where news and CLDR differ: Uingereza, and CLDR's own name, are both Britain.
     assert canonical_places("Uingereza") == canonical_places("Ufalme wa Muungano") == canonical_places("UK") == "Britain"
+
+
+def test_a_country_and_its_people_or_adjective_are_one_place() -> None:
+    from eval.facts import names_match
+    from eval.territories import place_word
+
+    for word, place in (("swedish", "sweden"), ("japanese", "japan"), ("greek", "greece"), ("portuguese", "portugal"),
+                        ("nigerian", "nigeria"), ("egyptians", "egypt"), ("moroccan", "morocco"), ("kenya", "kenya")):
+        assert place_word(word) == place, word
+    # Words that only start like a place, and irregular adjectives, name none.
+    for word in ("indiana", "chinatown", "georgetown", "french", "michael", "maghreb"):
+        assert place_word(word) is None, word
+    # The Arabic السويديون (the Swedes) is Sweden, which the English states as "Swedish Kings"; Niger is not Nigeria's.
+    assert names_match("Sweden", "Great Deeds by Swedish Kings") and names_match("Japan", "Japanese")
+    assert not names_match("Niger", "Nigerian") and not names_match("Aviv Kochavi", "Aviv Cohen")
