@@ -58,7 +58,8 @@ _AR_WEEKDAY_RE = re.compile(
     r"(?![\w])")
 _LATIN_WEEKDAY_RE = re.compile(r"\b(?P<day>" + "|".join(w for w in WEEKDAYS if w.isascii()) + r")\b", re.IGNORECASE)
 
-_TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
+# A dotted acronym ("U.S.", "U.N.") is one word: read letter by letter, each letter was too short to be a name.
+_TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
 CONNECTORS = {"of", "the", "ya", "wa", "la", "za", "cha", "vya", "al", "el", "de", "du", "bin", "ibn", "bint"}
 # Words that open a run of capitals without being part of a name: "Between Casablanca", "Mnamo Jumatatu" (on

@@ -317,3 +317,11 @@ def test_swahili_name_runs_are_cut_at_capitalised_verbs_between_names() -> None:
     assert names("Jana Aviv Kochavi Alikwenda kwa ndege.") == ["Aviv Kochavi"]
     # A place that looks like a verb but is not an everyday word (ki-li-manjaro) is not cut.
     assert names("Jana walipanda Mlima Kilimanjaro Tanzania.") == ["Mlima Kilimanjaro Tanzania"]
+
+
+def test_dotted_acronyms_are_names() -> None:
+    # Read letter by letter, "U.S." was two one-letter words, too short to be a name: the English article never
+    # stated the United States that the Swahili "Marekani" or the Arabic "الولايات المتحدة" names.
+    assert _values("The U.N. hopes that U.S. President Joe Biden will visit Rabat.", "en", "name") == [
+        "U.N.", "U.S. President Joe Biden", "Rabat"]
+    assert names_match("Marekani", "U.S.") and names_match("United Nations", "U.N.")
