@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from align.model import Alignment
+from eval.arabic_names import ArabicText
 from eval.common_words import is_everyday_phrase
 from eval.coverage import share
 from eval.fact_extraction import CONNECTORS, Fact, extract_facts, has_latin_capitals, name_candidates
@@ -158,12 +159,7 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
     unchecked: list[FactCheck] = []
     src_unchecked: list[FactCheck] = []
     if not (has_latin_capitals(alignment.src.lang) or alignment.translations is not None):
-        # English names cannot be looked for in Arabic script without a translation: they are unchecked, not missing.
-        # Countries and regions can (eval.territories), and so can one word that matched one ("Moroccan"); a longer
-        # name found through its country ("US President Donald Trump") is a person, still unchecked.
-        unchecked = [c for c in tgt_checks if c.fact.kind == "name" and not is_place(c.fact.value)
-                     and not (c.found and len(c.fact.value.split()) == 1)]
-        tgt_checks = [c for c in tgt_checks if not any(c is u for u in unchecked)]
+        tgt_checks, unchecked = _check_in_arabic(tgt_checks, src_texts, tgt_partners)
     elif alignment.translations is None:
         # Spelling alone compares the names: a title in everyday words ("Waziri wa Ulinzi", "Director") is worded
         # differently by the other language, so not finding it proves nothing.
@@ -189,6 +185,29 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
         + [_as_record(c, src_texts, "unchecked") for c in src_unchecked],
         "tgt": [_as_record(c, tgt_texts) for c in tgt_checks] + [_as_record(c, tgt_texts, "unchecked") for c in unchecked],
     }
+
+
+def _check_in_arabic(checks: list[FactCheck], arabic: list[str],
+                     partners: dict[int, list[int]]) -> tuple[list[FactCheck], list[FactCheck]]:
+    """(English fact checks kept, English names left unchecked) against an Arabic article with no translation.
+
+    English names cannot be looked for in Arabic script by spelling. Countries and regions can (eval.territories),
+    and so can one word that matched one ("Moroccan"); a longer name that matched only through its country ("US
+    President Donald Trump") is a person, found where its consonants are (eval.arabic_names). A name not found so
+    is unchecked, not missing: transliteration can show a name is there, not that it is absent."""
+    text = ArabicText(arabic)
+    kept: list[FactCheck] = []
+    unchecked: list[FactCheck] = []
+    for c in checks:
+        if c.fact.kind != "name" or is_place(c.fact.value) or (c.found and len(c.fact.value.split()) == 1):
+            kept.append(c)
+            continue
+        where = text.sentences_naming(c.fact.value)
+        if where:
+            kept.append(FactCheck(c.fact, True, where, bool(set(partners.get(c.fact.sentence, [])) & set(where))))
+        else:
+            unchecked.append(c)
+    return kept, unchecked
 
 
 def _split_titles(checks: list[FactCheck], lang: str) -> tuple[list[FactCheck], list[FactCheck]]:

@@ -283,7 +283,7 @@ def _unchecked_notes(facts: dict[str, Any], src_lang: str) -> tuple[str, str]:
     n_tgt, n_src = facts.get("tgt_unchecked", 0), facts.get("src_unchecked", 0)
     if not facts.get("src_names_checked", True):
         tgt = (f" ({n_tgt} English names unchecked: an Arabic source needs a translation to look for them; countries "
-               "and regions are checked by their Arabic names)")
+               "and regions are checked by their Arabic names, and people found by their consonants)")
         return (tgt if n_tgt else ""), ""
     def note(n: int, lang: str) -> str:
         title = "title" if n == 1 else "titles"
