@@ -84,10 +84,9 @@ def swahili_names() -> dict[str, str]:
 
 @functools.cache
 def place_word(word: str) -> str | None:
-    """The one-word place a lower-case English word names, itself or by its adjective or people ("swedish",
-    "japanese", "greek": sweden, japan, greece), or None.
+    """The one-word place a lower-case English word names, itself or by its adjective or people, or None.
 
-    CLDR has no demonyms, and spelling similarity misses most (Japanese / Japan 0.77, Portuguese / Portugal 0.67),
+    "swedish", "japanese" and "greek" are sweden, japan and greece. CLDR has no demonyms, and spelling similarity misses most (Japanese / Japan 0.77, Portuguese / Portugal 0.67),
     so a word counts as one when it starts with most of a place's name (at least 4 letters and half of it) and goes
     on past it with a demonym's ending; the place sharing the longest start wins ("nigerian" is Nigeria, not Niger).
     Irregular ones (French, Dutch, Filipino) are not found, so they stay unmatched rather than matched wrongly."""
