@@ -270,12 +270,14 @@ def _spelling_note(alignment: Alignment) -> str:
                 "article's: a name or title the translation renders differently from the English article is "
                 "listed as missing although both state it.</p>")
     if alignment.src.lang == "ar":
-        return ('<p class="legend">Without a translation, names are not compared: Arabic script cannot be '
-                "matched with English spelling, so only numbers, dates and weekdays are checked, and the "
-                "English names are marked ?.</p>")
-    return ('<p class="legend">Without a translation, names are compared by their spelling (and common '
-            'country names across Swahili and English): a name or title the other article translates '
-            '("Waziri wa Ulinzi", "Defence Minister") is listed as missing although both state it.</p>')
+        return ('<p class="legend">Without a translation, Arabic script cannot be matched with English spelling: '
+                "numbers, dates and weekdays are checked, countries and regions by their Arabic names, and English "
+                "people's names by their consonants where they stand in Arabic letters (Benny Gantz, بيني غانتس). "
+                "Other English names, and a person's name not found so, are marked ?: transliteration can show "
+                "that a name is there, not that it is absent.</p>")
+    return ('<p class="legend">Without a translation, names are compared by their spelling (and country names '
+            "across Swahili and English): a name the other article translates is listed as missing although both "
+            'state it, except a title in everyday words ("Waziri wa Ulinzi", "Director"), which is marked ?.</p>')
 
 
 def _unchecked_notes(facts: dict[str, Any], src_lang: str) -> tuple[str, str]:

@@ -145,10 +145,12 @@ def test_a_fact_found_only_outside_the_partner_is_shown_apart() -> None:
     page = render_report(alignments, metrics, matrices)
     assert 'class="fact found elsewhere"' in page and 'class="fact found"' in page
     assert "dashed when only another of its sentences does" in page
-    # An Arabic source without a translation compares no names: its note says so, not the Swahili one.
+    assert 'except a title in everyday words ("Waziri wa Ulinzi", "Director"), which is marked ?' in page
+    # An Arabic source without a translation is checked by places and transliterated names: its own note says so.
     alignments[1].src.lang = "ar"
     page = render_report(alignments, metrics, matrices)
     assert "Arabic script cannot be matched with English spelling" in page
+    assert "countries and regions by their Arabic names, and English people's names by their consonants" in page
 
 
 @needs_gold
