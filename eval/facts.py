@@ -193,16 +193,23 @@ def _check_in_arabic(checks: list[FactCheck], arabic: list[str],
 
     English names cannot be looked for in Arabic script by spelling. Countries and regions can (eval.territories),
     and so can one word that matched one ("Moroccan"); a longer name that matched only through its country ("US
-    President Donald Trump") is a person, found where its consonants are (eval.arabic_names). A name not found so
-    is unchecked, not missing: transliteration can show a name is there, not that it is absent."""
+    President Donald Trump") is a person, found where its consonants are (eval.arabic_names), and so is a surname
+    alone once its full name is found. A name not found so is unchecked, not missing: transliteration can show a
+    name is there, not that it is absent."""
     text = ArabicText(arabic)
+    wheres = {c.fact.value: text.sentences_naming(c.fact.value) for c in checks if c.fact.kind == "name"}
+    # A surname alone ("Gantz said") is the person the article named in full before: found where the full name is.
+    by_word: dict[str, set[int]] = {}
+    for name, where in wheres.items():
+        for word in name.split() if where else ():
+            by_word.setdefault(word.lower(), set()).update(where)
     kept: list[FactCheck] = []
     unchecked: list[FactCheck] = []
     for c in checks:
         if c.fact.kind != "name" or is_place(c.fact.value) or (c.found and len(c.fact.value.split()) == 1):
             kept.append(c)
             continue
-        where = text.sentences_naming(c.fact.value)
+        where = wheres[c.fact.value] or sorted(by_word.get(c.fact.value.lower(), ()))
         if where:
             kept.append(FactCheck(c.fact, True, where, bool(set(partners.get(c.fact.sentence, [])) & set(where))))
         else:

@@ -70,3 +70,18 @@ def test_the_measuring_script_runs_on_small_sets(tmp_path: Path, capsys: pytest.
     out = capsys.readouterr().out
     assert "all: 6 multi-word names, found in their Arabic line 6 (100.0%); found in an unrelated line 0 of" in out
     assert script.main(["--data", str(tmp_path / "missing")]) == 1
+
+
+def test_a_surname_alone_is_found_where_the_full_name_is() -> None:
+    from align.model import Alignment, Edge
+    from eval.facts import fact_coverage
+    from mt.document import Document, Sentence
+
+    ar = Document("ar", "ar", [Sentence(SENTENCES[0], 0, 0), Sentence("وعقد اجتماعا مع وزير الخارجية.", 0, 0)])
+    en = Document("en", "en", [Sentence("The memo was signed by Benny Gantz in Rabat.", 0, 0),
+                               Sentence("After that, Gantz met Kochavi.", 0, 0)])
+    facts = fact_coverage(Alignment(ar, en, [Edge(0, 0, 1.1), Edge(1, 1, 1.1)]))
+    status = {f["value"]: (f["status"], f["matches"], f["in_aligned"]) for f in facts["tgt"] if f["kind"] == "name"}
+    assert status["Benny Gantz"] == ("found", [0], True)
+    # Gantz is the man named in full in Arabic sentence 0, which is not sentence 1's partner; Kochavi is nowhere.
+    assert status["Gantz"] == ("found", [0], False) and status["Kochavi"][0] == "unchecked"
