@@ -113,12 +113,14 @@ def arabic_places(text: str) -> list[tuple[str, str]]:
     kept = [k for k, ch in enumerate(text) if not _TASHKEEL.match(ch)]  # where each normalised character came from
     norm = normalise_arabic(text)
     found: list[tuple[int, int, str]] = []
+    taken = bytearray(len(norm))
     for core, pattern, english in _tables()[1]:
         if core not in norm:
             continue
         for m in pattern.finditer(norm):
             # Longest names were tried first: "الصحراء الغربية" is not also read as "الصحراء" (Sahara) alone.
-            if not any(a < m.end() and m.start() < b for a, b, _ in found):
+            if not any(taken[m.start():m.end()]):
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
                 found.append((m.start(), m.end(), english))
     spans = []
     for a, b, english in sorted(found):
