@@ -104,15 +104,21 @@ class ArabicText:
     """The Arabic sentences of an article, read once into word skeletons to look English names up in."""
 
     def __init__(self, sentences: Sequence[str]) -> None:
-        """Read each sentence's words as the skeletons they may stand for."""
-        self._sentences = [[_arabic_forms(w) for w in _ARABIC_WORD.findall(s)] for s in sentences]
+        """Index where each skeleton an Arabic word may stand for occurs: (sentence, word position)."""
+        self._where: dict[str, set[tuple[int, int]]] = {}
+        for k, sentence in enumerate(sentences):
+            for i, word in enumerate(_ARABIC_WORD.findall(sentence)):
+                for form in _arabic_forms(word):
+                    self._where.setdefault(form, set()).add((k, i))
+
+    def _positions(self, skeletons: set[str]) -> set[tuple[int, int]]:
+        """Where any of `skeletons` stands."""
+        return set().union(*(self._where.get(s, set()) for s in skeletons))
 
     def sentences_naming(self, name: str) -> list[int]:
         """Indices of the sentences where two neighbouring words of `name` stand as two neighbouring Arabic words."""
-        pairs = _readings(name)
-        found = []
-        for k, forms in enumerate(self._sentences):
-            if any(first & forms[i] and second & forms[i + 1]
-                   for first, second in pairs for i in range(len(forms) - 1)):
-                found.append(k)
-        return found
+        found: set[int] = set()
+        for first, second in _readings(name):
+            seconds = self._positions(second)
+            found |= {k for k, i in self._positions(first) if (k, i + 1) in seconds}
+        return sorted(found)
