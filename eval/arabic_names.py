@@ -81,7 +81,7 @@ def _arabic_forms(word: str) -> set[str]:
     return {arabic_skeleton(f) for f in forms}
 
 
-def _name_words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
     """The words of an English name that are names: no connectors, titles in everyday words or short acronyms."""
     everyday = common_words("en")
     return [w for w in _NAME_WORD.findall(name) if w.lower() not in CONNECTORS and w.lower() not in everyday
@@ -91,7 +91,7 @@ def _name_words(name: str) -> list[str]:
 def _readings(name: str) -> list[tuple[set[str], set[str]]]:
     """The skeletons of each two neighbouring name words of `name` (a word of one consonant is left out: "Ur",
     "Ali" would meet too many Arabic words)."""
-    readings = [{s for s in english_skeletons(w) if len(s) >= 2} for w in _name_words(name)]
+    readings = [{s for s in english_skeletons(w) if len(s) >= 2} for w in name_words(name)]
     return [(a, b) for a, b in itertools.pairwise(readings) if a and b]
 
 

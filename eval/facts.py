@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from align.model import Alignment
-from eval.arabic_names import ArabicText
+from eval.arabic_names import ArabicText, name_words
 from eval.common_words import is_everyday_phrase
 from eval.coverage import share
 from eval.fact_extraction import CONNECTORS, Fact, extract_facts, has_latin_capitals, name_candidates
@@ -178,7 +178,7 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
         "tgt_fact_coverage": share(tgt_found, len(tgt_checks)),
         "tgt_unchecked": len(unchecked),
         "names_via_translation": alignment.translations is not None,
-        # Arabic script has no capitals to find names by: without a translation only numbers and dates count.
+        # Arabic script has no capitals to find names by: without a translation only numbers, dates and places count.
         "src_names_checked": has_latin_capitals(alignment.src.lang) or alignment.translations is not None,
         "src_unchecked": len(src_unchecked),
         "src": [_as_record(c, src_texts) for c in src_checks]
@@ -201,7 +201,7 @@ def _check_in_arabic(checks: list[FactCheck], arabic: list[str],
     # A surname alone ("Gantz said") is the person the article named in full before: found where the full name is.
     by_word: dict[str, set[int]] = {}
     for name, where in wheres.items():
-        for word in name.split() if where else ():
+        for word in name_words(name) if where else ():  # not its titles: "Minister" alone is nobody
             by_word.setdefault(word.lower(), set()).update(where)
     kept: list[FactCheck] = []
     unchecked: list[FactCheck] = []
