@@ -129,7 +129,8 @@ def _totals(pairs: list[dict[str, Any]], alignments: list[Alignment]) -> dict[st
     """Counts over the distinct articles: an English article paired with two sources counts once.
 
     A sentence counts as aligned, and a fact as found, when it is in any of its article's pairs; a fact left unchecked
-    in every pair (an English name beside an untranslated Arabic source) is not counted.
+    in every pair (an English name an untranslated Arabic source gave no way to find, a title in everyday words) is
+    not counted.
     """
     sentences: dict[tuple[str, str], tuple[int, set[int]]] = {}
     facts: dict[tuple[str, str], dict[tuple[Any, ...], bool]] = {}
