@@ -218,9 +218,11 @@ def _check_in_arabic(checks: list[FactCheck], arabic: list[str],
 
 
 def _split_titles(checks: list[FactCheck], lang: str) -> tuple[list[FactCheck], list[FactCheck]]:
-    """(checks kept, names not found that are titles in everyday words of `lang`, which spelling cannot check)."""
+    """(checks kept, names not found that are titles in everyday words of `lang`, which spelling cannot check).
+
+    A place in everyday words ("Umoja wa Mataifa", United Nations) is no title: its English form is known."""
     titles = [c for c in checks if c.fact.kind == "name" and not c.found
-              and is_everyday_phrase(c.fact.value, lang, CONNECTORS)]
+              and is_everyday_phrase(c.fact.value, lang, CONNECTORS) and canonical_places(c.fact.value) == c.fact.value]
     return [c for c in checks if not any(c is t for t in titles)], titles
 
 

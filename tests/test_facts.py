@@ -122,6 +122,10 @@ def test_titles_in_everyday_words_are_unchecked_without_translation_names_are_no
     # "Politico-Military" is no everyday English word: the office's name could have been spelled alike.
     assert tgt == {"Director": "unchecked", "Aviv Kochavi": "missing", "Politico-Military Affairs Office": "missing"}
     assert (facts["src_facts"], facts["src_unchecked"], facts["tgt_facts"], facts["tgt_unchecked"]) == (1, 1, 2, 1)
+    # A place in everyday words has a known English form: the English not naming the UN is news, not a title.
+    sw_un = Document(doc_id="sw", lang="sw", sentences=[Sentence("Jana Umoja wa Mataifa ulisema hivyo.", 0, 0)])
+    un = fact_coverage(Alignment(sw_un, en, [Edge(0, 0, 1.2)]))
+    assert {f["value"]: f["status"] for f in un["src"]} == {"Umoja wa Mataifa": "missing"}
 
 
 def test_everyday_words_lists() -> None:
