@@ -40,3 +40,20 @@ def test_eval_alignment_prints_every_section() -> None:
     recall = {row[0]: float(row[2]) for row in sweep}
     assert recall["1.0"] >= recall["1.05"]
     assert "peak memory" in out
+
+
+def test_eval_facts_prints_both_modes_and_sides() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval_facts.py")], check=False, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = re.findall(r"^(no translation|gold reference translations), (Swahili|English) facts: (\d+) listed, (\d+) "
+                      r"found, (\d+) missing, (\d+) unchecked; gold facts found (\d+)/21; false missing (\d+)$",
+                      proc.stdout, re.MULTILINE)
+    assert len(rows) == 4, proc.stdout
+    for _, _, listed, found, missing, unchecked, _, _ in rows:
+        assert int(listed) == int(found) + int(missing) + int(unchecked)
+    # The Swahili titles in everyday words ("Waziri wa Ulinzi") were gold facts reported missing; now unchecked.
+    assert rows[0][1] == "Swahili" and rows[0][-1] == "0"
+    bad = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval_facts.py"), "--nope"], check=False, cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "usage:" in bad.stderr
