@@ -15,23 +15,23 @@ import os
 import re
 
 from eval.place_names import TO_CANONICAL, canonical_places
+from mt.boilerplate import fold_arabic
 
 # CLDR codes left out: the world and unknown region are no places; Eurozone and Outlying Oceania are economic or
 # statistical groupings; and names that are also everyday words once news drops the short vowels: "عمان" is Oman and
 # Amman, "مالي" Mali and "financial" (الدعم المالي), "بنين" Benin and "boys".
 _SKIP = {"001", "ZZ", "EZ", "QO", "OM", "ML", "BJ"}
-_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")  # short vowels, Quranic marks, tatweel
-_ALEFS = str.maketrans("أإآٱ", "اااا")
+# Beyond the short vowels mt.boilerplate.fold_arabic removes: Quranic marks, the rarer vowel signs and tatweel, which
+# page labels never hold but article text may.
+_MORE_MARKS = re.compile("[\u0610-\u061a\u0653-\u065f\u0640]")
 # Relative adjectives (nisba) name the place too: المغربي, الإسرائيلية, الجزائريين (Moroccan, Israeli, Algerians).
 _NISBA = "(?:ية|يه|يين|يون|يان|يتين|ي)"
-
-
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ese|ish|i|is|ic|er|ers|k|ks)$")
 
 
 def normalise_arabic(text: str) -> str:
     """`text` without short vowels and tatweel, and with every alef form as bare alef: how Arabic news varies."""
-    return _TASHKEEL.sub("", text).translate(_ALEFS)
+    return fold_arabic(_MORE_MARKS.sub("", text))
 
 
 def _pattern(arabic: str) -> str:
@@ -86,9 +86,9 @@ def swahili_names() -> dict[str, str]:
 def place_word(word: str) -> str | None:
     """The one-word place a lower-case English word names, itself or by its adjective or people, or None.
 
-    "swedish", "japanese" and "greek" are sweden, japan and greece. CLDR has no demonyms, and spelling similarity misses most (Japanese / Japan 0.77, Portuguese / Portugal 0.67),
-    so a word counts as one when it starts with most of a place's name (at least 4 letters and half of it) and goes
-    on past it with a demonym's ending; the place sharing the longest start wins ("nigerian" is Nigeria, not Niger).
+    "swedish", "japanese" and "greek" are sweden, japan and greece. CLDR has no demonyms, and spelling similarity
+    misses most (Japanese / Japan 0.77, Portuguese / Portugal 0.67), so a word counts as one when it starts with most
+    of a place's name (at least 4 letters and half of it) and goes on past it with a demonym's ending; the place sharing the longest start wins ("nigerian" is Nigeria, not Niger).
     Irregular ones (French, Dutch, Filipino) are not found, so they stay unmatched rather than matched wrongly."""
     places = [p.lower() for p in _tables()[0] if " " not in p]
     if word in places:
@@ -110,7 +110,7 @@ def is_place(name: str) -> bool:
 
 def arabic_places(text: str) -> list[tuple[str, str]]:
     """(English name, Arabic words as written) of each country or region an Arabic text names, in text order."""
-    kept = [k for k, ch in enumerate(text) if not _TASHKEEL.match(ch)]  # where each normalised character came from
+    kept = [k for k, ch in enumerate(text) if normalise_arabic(ch)]  # where each normalised character came from
     norm = normalise_arabic(text)
     found: list[tuple[int, int, str]] = []
     taken = bytearray(len(norm))
@@ -125,7 +125,7 @@ def arabic_places(text: str) -> list[tuple[str, str]]:
     spans = []
     for a, b, english in sorted(found):
         end = kept[b - 1] + 1
-        while end < len(text) and _TASHKEEL.match(text[end]):  # the last letter's short vowel, as written
+        while end < len(text) and not normalise_arabic(text[end]):  # the last letter's short vowel, as written
             end += 1
         spans.append((english, text[kept[a]:end]))
     return spans
