@@ -21,7 +21,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from eval.common_words import common_words
+from eval.common_words import WORD, common_words
 from eval.fact_extraction import CONNECTORS
 from eval.territories import normalise_arabic
 
@@ -42,7 +42,7 @@ _ENGLISH: tuple[tuple[str, tuple[str, ...]], ...] = (
 _READ_ONE = {"ce", "ci", "cy"}
 _MAX_READINGS = 16
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff]+")
-_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_NAME_WORD = re.compile(WORD)
 
 
 def _squeeze(skeleton: str) -> str:

@@ -20,7 +20,9 @@ WORDS_FILE = Path(__file__).parent / "common_words.json"
 # Least number of lower-case uses that makes a word everyday: one could be a typo or a name written carelessly.
 MIN_LOWERCASE = 2
 
-_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*|\S", re.UNICODE)
+# A word as fact extraction reads one: a letter, then letters, digits, apostrophes and hyphens ("Al-Farouk", "Ng'ang'a").
+WORD = r"[^\W\d_][\w'’\-]*"
+_WORD_RE = re.compile(rf"{WORD}|\S", re.UNICODE)
 _SENTENCE_OPENERS = frozenset('.!?:;"“«(')
 
 
@@ -46,6 +48,6 @@ def common_words(lang: str) -> frozenset[str]:
 
 def is_everyday_phrase(name: str, lang: str, connectors: frozenset[str] | set[str] = frozenset()) -> bool:
     """True when every word of `name` but its connectors ("wa", "of") is an everyday word of `lang`."""
-    words = [w.lower() for w in re.findall(r"[^\W\d_][\w'’\-]*", name) if w.lower() not in connectors]
+    words = [w.lower() for w in re.findall(WORD, name) if w.lower() not in connectors]
     everyday = common_words(lang)
     return bool(words) and bool(everyday) and all(w in everyday for w in words)

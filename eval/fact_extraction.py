@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from align.features import STOPWORDS
+from eval.common_words import WORD, common_words
 from eval.territories import arabic_places
 from mt.calendar import MONTHS, WEEKDAYS
 from mt.normalize import ARABIC_DIGITS
@@ -59,7 +60,7 @@ _AR_WEEKDAY_RE = re.compile(
 _LATIN_WEEKDAY_RE = re.compile(r"\b(?P<day>" + "|".join(w for w in WEEKDAYS if w.isascii()) + r")\b", re.IGNORECASE)
 
 # A dotted acronym ("U.S.", "U.N.") is one word: read letter by letter, each letter was too short to be a name.
-_TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
+_TOKEN_RE = re.compile(rf"(?:[A-Z]\.){{2,}}|{WORD}|\d+|[\"“”«»:;()\[\]]|\S", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
 CONNECTORS = {"of", "the", "ya", "wa", "la", "za", "cha", "vya", "al", "el", "de", "du", "bin", "ibn", "bint"}
 # Words that open a run of capitals without being part of a name: "Between Casablanca", "Mnamo Jumatatu" (on
@@ -305,12 +306,10 @@ def split_at_verbs(fact: Fact, lang: str) -> list[Fact]:
     (eval.common_words) that opens with a subject and a tense prefix (a-li-kwenda, wa-me-fika): many Swahili personal
     names are everyday words too (Suluhu, Amani, Baraka), so being everyday alone is no reason to cut, and no Swahili
     morphology library is maintained for this."""
-    from eval.common_words import common_words
-
-    everyday = common_words(lang)
     words = fact.value.split()
     if lang != "sw" or fact.kind != "name" or len(words) < 2:
         return [fact]
+    everyday = common_words(lang)
     # "Na" (and) of a title-case headline is cut at too: "Samia Suluhu Hassan Na Joe Biden".
     verb = [w.lower() == "na" or (len(w) >= 6 and w.lower() in everyday and bool(_SW_VERB_RE.fullmatch(w.lower())))
             for w in words]
