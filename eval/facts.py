@@ -221,9 +221,13 @@ def _split_titles(checks: list[FactCheck], lang: str) -> tuple[list[FactCheck], 
     """(checks kept, names not found that are titles in everyday words of `lang`, which spelling cannot check).
 
     A place in everyday words ("Umoja wa Mataifa", United Nations) is no title: its English form is known."""
-    titles = [c for c in checks if c.fact.kind == "name" and not c.found
-              and is_everyday_phrase(c.fact.value, lang, CONNECTORS) and canonical_places(c.fact.value) == c.fact.value]
-    return [c for c in checks if not any(c is t for t in titles)], titles
+    kept: list[FactCheck] = []
+    titles: list[FactCheck] = []
+    for c in checks:
+        title = (c.fact.kind == "name" and not c.found and is_everyday_phrase(c.fact.value, lang, CONNECTORS)
+                 and canonical_places(c.fact.value) == c.fact.value)
+        (titles if title else kept).append(c)
+    return kept, titles
 
 
 def _dedupe(checks: list[FactCheck]) -> list[FactCheck]:
