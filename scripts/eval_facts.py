@@ -27,8 +27,9 @@ from mt.errors import MtkError
 KINDS = ("content", "headline", "caption")  # the sentences the gold links and facts are about
 
 
-def gold_alignment(use_refs: bool) -> tuple[Alignment, dict[str, int]]:
-    """The gold pair with its gold links (and reference translations), and each gold sentence id's index."""
+def gold_alignment(translations: list[str] | None = None) -> tuple[Alignment, dict[str, int]]:
+    """The gold pair as an Alignment (its content, headline and caption sentences, its gold links, `translations`
+    if given), and each gold sentence id's index."""
     sentences, index, docs = _gold_json("sentences.json"), {}, []
     for doc_id, lang in ((SRC_ID, "sw"), (TGT_ID, "en")):
         kept = [s for s in sentences[doc_id] if s["kind"] in KINDS]
@@ -36,11 +37,16 @@ def gold_alignment(use_refs: bool) -> tuple[Alignment, dict[str, int]]:
         docs.append(Document(doc_id=doc_id, lang=lang, sentences=[
             Sentence(s["text"], 0, i, s["start"], s["end"]) for i, s in enumerate(kept)]))
     links = _gold_json("alignments.json")["000-003"]["links"]
-    edges = [Edge(index[link["src"]], index[t], 1.0) for link in links for t in link["tgt"]]
+    edges = [Edge(index[link["src"]], index[t], 1.0) for link in links for t in link["tgt"]
+             if link["src"] in index and t in index]
+    mode = "no-mt" if translations is None else "translations"
+    return Alignment(docs[0], docs[1], edges, translations=translations, mode=mode), index
+
+
+def reference_translations(index: dict[str, int]) -> list[str]:
+    """The gold reference translation of each kept source sentence, in order."""
     refs = {r["id"]: r["reference"] for r in _gold_json("references.json")[SRC_ID]}
-    translations = [refs[i] for i, _ in sorted(index.items(), key=lambda x: x[1]) if i.startswith("000")]
-    return Alignment(docs[0], docs[1], edges, translations=translations if use_refs else None,
-                     mode="translations" if use_refs else "no-mt"), index
+    return [refs[i] for i, _ in sorted(index.items(), key=lambda x: x[1]) if i.startswith("000")]
 
 
 def _states(record: dict[str, Any], anchors: list[str]) -> bool:
@@ -49,21 +55,30 @@ def _states(record: dict[str, Any], anchors: list[str]) -> bool:
                for a in anchors)
 
 
+def gold_facts_found(records: list[dict[str, Any]], index: dict[str, int], side: str) -> int:
+    """Gold facts of which a listed fact of `side` ("src" or "tgt") is found, at its gold sentence, in the gold partner
+    sentence, by one of the fact's anchors."""
+    own, other, anchors = ("src", "tgt", "anchors_src") if side == "src" else ("tgt", "src", "anchors_en")
+    return sum(any(r["sentence"] == index[g[own]] and r["status"] == "found" and index[g[other]] in r["matches"]
+                   and _states(r, g[anchors]) for r in records) for g in _gold_json("facts.json")["000-003"])
+
+
 def measure(use_refs: bool) -> dict[str, dict[str, int]]:
     """Per side: facts listed, found, missing, unchecked, gold facts found, false missing."""
-    alignment, index = gold_alignment(use_refs)
+    alignment, index = gold_alignment()
+    if use_refs:
+        alignment, index = gold_alignment(reference_translations(index))
     facts = fact_coverage(alignment)
     gold = _gold_json("facts.json")["000-003"]
     out = {}
-    for side, own, other, anchors in (("src", "src", "tgt", "anchors_src"), ("tgt", "tgt", "src", "anchors_en")):
+    for side, anchors in (("src", "anchors_src"), ("tgt", "anchors_en")):
         records = facts[side]
-        found_gold = sum(any(r["sentence"] == index[g[own]] and r["status"] == "found" and index[g[other]] in
-                             r["matches"] and _states(r, g[anchors]) for r in records) for g in gold)
-        false_missing = sum(r["status"] == "missing" and any(r["sentence"] == index[g[own]] and _states(r, g[anchors])
+        false_missing = sum(r["status"] == "missing" and any(r["sentence"] == index[g[side]] and _states(r, g[anchors])
                                                              for g in gold) for r in records)
         out[side] = {"facts": len(records), **{s: sum(r["status"] == s for r in records)
                                                for s in ("found", "missing", "unchecked")},
-                     "gold found": found_gold, "gold facts": len(gold), "false missing": false_missing}
+                     "gold found": gold_facts_found(records, index, side), "gold facts": len(gold),
+                     "false missing": false_missing}
     return out
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # make tests/tiny_models.py importable
+# The measuring scripts hold the gold-pair readers the tests share (scripts/eval_facts.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 import tiny_models
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -56,7 +55,6 @@ def test_english_names_found_in_arabic_count_as_found_the_rest_stay_unchecked() 
 
 
 def test_the_measuring_script_runs_on_small_sets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    sys.path.insert(0, str(ROOT / "scripts"))
     import eval_name_transliteration as script
 
     english = ["Minister Benny Gantz arrived.", "Nasser Burita spoke.", "It rained.", "Rain fell.", "The end.",
