@@ -210,7 +210,7 @@ def moses_files(alignments: list[Alignment]) -> dict[str, list[str]]:
     return files
 
 
-def _moses_names() -> frozenset[str]:
+def moses_names() -> frozenset[str]:
     """Every file name moses_files can give, for any mix of source languages."""
     from mt.langid import SOURCE_LANGUAGES
 
@@ -239,7 +239,7 @@ def write_moses(alignments: list[Alignment], directory: str | os.PathLike[str]) 
     # lock, so that a second run writing another mix at the same moment cannot remove this run's files.
     stale: list[Path] = []
     with atomic_outputs([out / name for name in files],
-                        replaces=lambda: _remove_stale(out, _moses_names() - files.keys(), stale)) as handles:
+                        replaces=lambda: _remove_stale(out, moses_names() - files.keys(), stale)) as handles:
         for fh, lines in zip(handles, files.values(), strict=True):
             fh.writelines(line + "\n" for line in lines)
     if stale:

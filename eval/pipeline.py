@@ -163,8 +163,31 @@ def heat_matrices(alignments: list[Alignment]) -> list[np.ndarray]:
 
 
 # Everything `mtk run` writes into its output folder; the folder is replaced as a whole (mt.atomic.atomic_folder).
-RUN_OUTPUTS = frozenset({"translations", "translations.jsonl", "alignments.jsonl", "corpus.tsv", "corpus.tmx", "moses",
-                         "report.html", "metrics.json"})
+RUN_OUTPUTS = frozenset({"translations.jsonl", "alignments.jsonl", "corpus.tsv", "corpus.tmx", "report.html",
+                         "metrics.json"})
+
+
+def _foreign_translations(folder: Path) -> list[str]:
+    """What in an earlier run's translations/ it did not write: all but a .txt per article its translations.jsonl names."""
+    ours: set[str] = set()
+    try:
+        with open(folder.parent / "translations.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                ours.add(f"{record['doc_id']}.txt")
+    except (OSError, ValueError, TypeError, KeyError):
+        pass  # no record of what the run wrote there: nothing in it is known to be the run's
+    return [p.name for p in folder.iterdir() if p.name not in ours or not p.is_file()]
+
+
+def _foreign_moses(folder: Path) -> list[str]:
+    """What in an earlier run's moses/ it did not write."""
+    from align.export import moses_names
+
+    return [p.name for p in folder.iterdir() if p.name not in moses_names() or not p.is_file()]
+
+
+RUN_FOLDERS = {"translations": _foreign_translations, "moses": _foreign_moses}
 
 
 @dataclass
@@ -226,7 +249,7 @@ class _Translated:
 def _check_before_reading(out: str | Path, word_model: str | None, model: str | None, no_mt: bool,
                           translations_dir: str | Path | None) -> None:
     """Refuse an unusable output folder, word model or --translations before the folder is read."""
-    check_output_folder(out, RUN_OUTPUTS)  # now, not after an hour of translating
+    check_output_folder(out, RUN_OUTPUTS, folders=RUN_FOLDERS)  # now, not after an hour of translating
     if word_model:
         from align.words import load_aligner
 
@@ -331,7 +354,7 @@ def _write_outputs(out_dir: Path, folder: str | Path, corpus: Corpus, translated
     from eval.report import write_report
 
     matrices = heat_matrices(alignments)
-    with write_errors(out_dir), atomic_folder(out_dir, RUN_OUTPUTS) as stage:
+    with write_errors(out_dir), atomic_folder(out_dir, RUN_OUTPUTS, RUN_FOLDERS) as stage:
         if translated.translations:
             _write_translations(stage, corpus, translated.translations, translated.models)
         export.write_jsonl(alignments, stage / "alignments.jsonl")

@@ -19,6 +19,7 @@ from typing import IO, Any, cast
 from mt import locks
 from mt.errors import InputError
 from mt.output_checks import (
+    ForeignIn,
     check_output_file,
     check_output_folder,
     is_stream,
@@ -273,15 +274,18 @@ def _signals_deferred() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str]) -> Iterator[Path]:
+def atomic_folder(path: str | os.PathLike[str], owned: frozenset[str],
+                  folders: ForeignIn | None = None) -> Iterator[Path]:
     """Yield an empty staging folder that replaces the folder `path` as a whole only when the block finishes.
 
     A run's outputs are a set (alignments, corpora, report, metrics): a failed or interrupted run leaves the previous
-    set as it was, and a new run leaves no file of an earlier one behind. `path` may hold only `owned` names (an
-    earlier run's outputs), so replacing it never deletes anything else.
+    set as it was, and a new run leaves no file of an earlier one behind. `path` may hold only `owned` files and the
+    subfolders `folders` names with what they accept (an earlier run's outputs), so replacing it never deletes
+    anything else.
     """
     target = Path(path).resolve()
-    check_output_folder(target, owned, try_writing=False)  # creating the staging folder below is the test
+    # Creating the staging folder below is the test of writing.
+    check_output_folder(target, owned, try_writing=False, folders=folders)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         sweep_leftovers(target)

@@ -6,6 +6,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from mt.errors import InputError
@@ -98,10 +99,16 @@ def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
             raise InputError(f"-o {output} is also an input file; choose another output name")
 
 
-def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str], *, try_writing: bool = True) -> None:
-    """InputError now, before any work, when `path` cannot become an output folder made only of the `owned` names.
+# For each subfolder a command writes: what in it (given the subfolder) the command did not write.
+ForeignIn = Mapping[str, Callable[[Path], list[str]]]
 
-    `try_writing`: as for check_output_file."""
+
+def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str], *, try_writing: bool = True,
+                        folders: ForeignIn | None = None) -> None:
+    """InputError now, before any work, when `path` cannot become an output folder made only of what the command writes.
+
+    `owned`: the names of the files it writes; `folders`: the subfolders it writes, each with what in it is not
+    the command's. `try_writing`: as for check_output_file."""
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise InputError(f"cannot write {path}: it is a file, not a folder")
@@ -111,8 +118,22 @@ def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str], *, 
         raise InputError(f"cannot replace {path}: it holds the current folder; give a subfolder such as out/")
     _refuse_path_through_a_file(path, try_writing)
     if target.is_dir():
-        foreign = sorted(p.name for p in target.iterdir() if p.name not in owned)
+        foreign = sorted(_foreign_entries(target, owned, folders or {}))
         if foreign:
             shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
             raise InputError(f"{path} holds files this command does not write ({shown}); "
                              "give a new or empty folder, so that nothing of yours is replaced")
+
+
+def _foreign_entries(target: Path, owned: frozenset[str], folders: ForeignIn) -> list[str]:
+    """What in `target` a command writing the files `owned` and the subfolders `folders` did not write."""
+    # The folder is replaced whole: a user's file inside an earlier run's subfolder would go with it.
+    foreign = []
+    for entry in target.iterdir():
+        if entry.name in owned and entry.is_file():
+            continue
+        if entry.name in folders and entry.is_dir():
+            foreign += [f"{entry.name}/{name}" for name in folders[entry.name](entry)]
+            continue
+        foreign.append(entry.name)
+    return foreign

@@ -301,6 +301,8 @@ def test_a_rerun_replaces_the_whole_output_folder(nomt_run: tuple[Path, str], is
     shutil.copytree(nomt_run[0], out)
     (out / "translations").mkdir()
     (out / "translations" / "001_1a95481d527c8dce.txt").write_text("stale\n", encoding="utf-8")
+    (out / "translations.jsonl").write_text(json.dumps({"doc_id": "001_1a95481d527c8dce", "id": 0}) + "\n",
+                                            encoding="utf-8")
     assert main(["run", str(_seed_pair(tmp_path / "one")), "-o", str(out), "--no-mt"]) == 0
     assert not (out / "translations").exists()
     assert sorted(p.name for p in (out / "moses").iterdir()) == ["corpus.en", "corpus.sw"]
@@ -319,6 +321,39 @@ def test_an_output_folder_with_other_files_is_refused_before_any_work(isolated_h
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
     assert main(["run", str(SEEDS), "-o", str(SEEDS / "000_c34c121e1dd8a5b8.txt"), "--no-mt"]) == 2
     assert "it is a file, not a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mine", ["moses/notes.txt", "moses/sub/corpus.en", "translations/extra.txt",
+                                  "translations/000_c34c121e1dd8a5b8.txt/x"])
+def test_a_file_of_yours_inside_an_earlier_runs_subfolder_is_refused(mine: str, mt_run: Path, isolated_home: Path,
+                                                                      tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # The folder is replaced whole: a user's file in moses/ or translations/ would go with it.
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(mt_run, out)
+    target = out / mine
+    if target.parent.is_file():
+        target.parent.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("mine\n", encoding="utf-8")
+    assert main(["run", str(_seed_pair(tmp_path / "one")), "-o", str(out), "--no-mt"]) == 2
+    err = capsys.readouterr().err.strip()
+    shown = mine.rsplit("/", 1)[0] if mine.count("/") > 1 else mine
+    assert err == f"mtk: error: {out} holds files this command does not write ({shown}); give a new or empty " \
+                  "folder, so that nothing of yours is replaced"
+    assert target.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_an_earlier_runs_own_subfolders_are_replaced(mt_run: Path, isolated_home: Path, tmp_path: Path) -> None:
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(mt_run, out)
+    assert "000_c34c121e1dd8a5b8.txt" in [p.name for p in (out / "translations").iterdir()]
+    assert main(["run", str(_seed_pair(tmp_path / "one")), "-o", str(out), "--no-mt"]) == 0
+    assert not (out / "translations").exists()
 
 
 def test_a_failed_write_keeps_the_earlier_run_whole(nomt_run: tuple[Path, str], isolated_home: Path, tmp_path: Path,
