@@ -76,7 +76,7 @@ def _jsonl_translations(lines: list[str], label: str, doc_id: str,
         if isinstance(record, dict) and (("dropped" in record and "translation" not in record)
                                          or (record.get("src") is None and "tgt" in record)):
             continue  # mtk translate's per-article "dropped" record; mtk align's unaligned English sentences
-        if not isinstance(record, dict) or not isinstance(record.get("translation"), str):
+        if not isinstance(record, dict) or not isinstance(record.get("translation", 0), (str, type(None))):
             raise InputError(f"{label}: line {number} has no string field 'translation'")
         records.append((number, record))
     docs = list(dict.fromkeys(_doc_of(r) for _, r in records if _doc_of(r) is not None))
@@ -93,8 +93,10 @@ def _jsonl_translations(lines: list[str], label: str, doc_id: str,
         src = record.get("src")
         if src is not None and not isinstance(src, str):
             raise InputError(f"{label}: line {number}: field 'src' must be a string")
-        _check_text(record["translation"], label, number, "translation")
-        translations.append(record["translation"])
+        # null: a sentence its alignment or run had no translation of (Alignment.translation_of), as a blank line.
+        translation = record["translation"] if record["translation"] is not None else ""
+        _check_text(translation, label, number, "translation")
+        translations.append(translation)
         sources.append(src)
     return translations, sources
 

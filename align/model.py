@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from mt.document import Document
+from mt.normalize import is_blank
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,27 @@ class Alignment:
     src: Document
     tgt: Document
     edges: list[Edge] = field(default_factory=list)
-    translations: list[str] | None = None  # one per source sentence, when a translation was used
+    # One per source sentence, when a translation was used; a blank one means none was found for that sentence (a
+    # translated article that left it out), which is then aligned cross-lingually and left out of quality scores.
+    translations: list[str] | None = None
     mode: str = "no-mt"  # "no-mt", "mt" (translated by `model`) or "translations" (given by the user)
     model: str | None = None
     # The aligner's n_src x n_tgt pair scores (margin + anchors), kept for views such as the report's heat map.
     scores: np.ndarray | None = None
     # (src, tgt) -> list of (source word index, English word index); filled by align.words when asked for
     word_links: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+
+    def translation_of(self, i: int) -> str | None:
+        """Source sentence `i`'s translation; None when no translation was used or none was found for it."""
+        if self.translations is None or is_blank(self.translations[i]):
+            return None
+        return self.translations[i]
+
+    def untranslated(self) -> list[int]:
+        """Source sentences left without a translation in a translated alignment (none in no-MT mode)."""
+        if self.translations is None:
+            return []
+        return [i for i in range(len(self.src.sentences)) if self.translation_of(i) is None]
 
     def targets_of(self, i: int) -> list[int]:
         """English sentence indices linked to source sentence `i`, in document order."""
@@ -82,11 +97,12 @@ class Alignment:
                 "src": s.text,
                 "src_id": i,  # this sentence; src_ids is its group, which several records share
                 "src_ids": src_ids,
-                "translation": self.translations[i] if self.translations is not None else None,
+                "translation": self.translation_of(i),
                 "tgt": [self.tgt.sentences[j].text for j in tgt_ids],
                 "tgt_ids": tgt_ids,
                 "score": round(score, 4) if score is not None else None,
-                "mode": self.mode,
+                # A sentence no translation was found for was aligned cross-lingually.
+                "mode": "no-mt" if self.translations is not None and self.translation_of(i) is None else self.mode,
             })
             if i in self.src.boilerplate:  # a line of page chrome in sentence-per-line input: never aligned
                 out[-1]["boilerplate"] = self.src.boilerplate[i]

@@ -232,6 +232,8 @@ def _scores(corpus: Any, alignments: list[Any], references: str | Path | None, p
         "scored_sentences": scored.get("n"),
         # With references: how many of the file's references this system could use (it may translate some articles).
         "references_given": scored.get("references_given"),
+        # Sentences it has no translation of (a translated article that left them out): not scored.
+        "untranslated": scored.get("untranslated") or 0,
         "src_coverage": metrics["totals"]["src_coverage"],
         "tgt_coverage": metrics["totals"]["tgt_coverage"],
         "src_fact_coverage": metrics["totals"]["src_fact_coverage"],
@@ -280,6 +282,9 @@ def _notes(result: dict[str, Any]) -> list[str]:
                      "different facts (in brackets): a system that invents or repeats names can score high on "
                      "them. src cov. and en cov. say how much the articles share as aligned, not how good the "
                      "translation is")
+    notes += [f"{row['model']} has no translation of {row['untranslated']} of the sentences it would be scored on "
+              "(its translated articles leave them out): they are not scored, and were aligned cross-lingually"
+              for row in result["models"] if row.get("untranslated")]
     pseudo = [row for row in result["models"] if row.get("quality_against") == PSEUDO_LABEL]
     if len(pseudo) < 2:
         return notes

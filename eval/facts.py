@@ -165,6 +165,12 @@ def fact_coverage(alignment: Alignment) -> dict[str, Any]:
         # differently by the other language, so not finding it proves nothing.
         src_checks, src_unchecked = _split_titles(src_checks, alignment.src.lang)
         tgt_checks, unchecked = _split_titles(tgt_checks, alignment.tgt.lang)
+    elif gaps := set(alignment.untranslated()):
+        # A sentence no translation was found for gives its names in its own words, as without MT.
+        titles = {id(c) for c in _split_titles([c for c in src_checks if c.fact.sentence in gaps],
+                                               alignment.src.lang)[1]}
+        src_unchecked = [c for c in src_checks if id(c) in titles]
+        src_checks = [c for c in src_checks if id(c) not in titles]
     src_found = sum(c.found for c in src_checks)
     tgt_found = sum(c.found for c in tgt_checks)
     return {

@@ -136,15 +136,19 @@ def score_against_references(translations: Sequence[str], refs: dict[int, str]) 
 
 
 def pseudo_reference_pairs(alignment: Any) -> tuple[list[str], list[str], list[int]]:
-    """(translations, joined aligned English, source ids) for the aligned, translated source sentences only."""
+    """(translations, joined aligned English, source ids) for the aligned, translated source sentences only.
+
+    A sentence no translation was found for is left out: scoring it as an empty translation would blame the
+    system for a line missing from a file."""
     hyps: list[str] = []
     refs: list[str] = []
     ids: list[int] = []
     if alignment.translations is None:
         return hyps, refs, ids
-    for i, translation in enumerate(alignment.translations):
+    for i in range(len(alignment.translations)):
         tgt = alignment.targets_of(i)
-        if tgt:
+        translation = alignment.translation_of(i)
+        if tgt and translation is not None:
             hyps.append(translation)
             refs.append(" ".join(alignment.tgt.sentences[j].text for j in tgt))
             ids.append(i)
@@ -159,4 +163,6 @@ def score_against_pseudo_references(alignments: Sequence[Any]) -> dict[str, Any]
         h, r, _ = pseudo_reference_pairs(alignment)
         hyps += h
         refs += r
-    return corpus_scores(hyps, refs, PSEUDO_LABEL)
+    result = corpus_scores(hyps, refs, PSEUDO_LABEL)
+    result["untranslated"] = sum(1 for a in alignments for i in a.untranslated() if a.targets_of(i))
+    return result

@@ -37,6 +37,7 @@ from eval.metrics import (
 )
 from mt.atomic import atomic_folder, atomic_output, write_errors
 from mt.errors import InputError
+from mt.normalize import is_blank
 from mt.output_checks import check_output_folder
 from mt.version import toolkit_version
 
@@ -67,8 +68,9 @@ def evaluate(corpus: Corpus, alignments: list[Alignment], *, references: str | P
             "measure agreement with it, not translation correctness")
         # Each source article once (a source paired with two English outlets was translated once).
         by_doc = {a.src.doc_id: a for a in reversed(translated)}
-        sources = [s for a in by_doc.values() for s in a.src.texts]
-        hyps = [t for a in by_doc.values() for t in a.translations or []]
+        kept = [(s, t) for a in by_doc.values() for i, s in enumerate(a.src.texts)
+                if (t := a.translation_of(i)) is not None]
+        sources, hyps = [s for s, _ in kept], [t for _, t in kept]
         if references:
             quality["reference"] = _score_references(corpus, by_doc, references, presplit)
         from eval.neural import comet_scores
@@ -96,15 +98,19 @@ def _score_references(corpus: Corpus, by_doc: dict[str, Alignment], references: 
     hyps: list[str] = []
     where: list[tuple[str, int]] = []  # (article, sentence id) of each translation in `hyps`
     matched: dict[int, str] = {}
+    untranslated = 0  # referenced sentences the system has no translation of (left out of its file)
     k = 0
     for doc in corpus.sources:
         alignment = by_doc.get(doc.doc_id)
         for i in range(len(doc.texts)):
-            if alignment is not None and alignment.translations is not None:
+            translation = alignment.translation_of(i) if alignment is not None else None
+            if translation is not None:
                 if k in refs:
                     matched[len(hyps)] = refs[k]
-                hyps.append(alignment.translations[i])
+                hyps.append(translation)
                 where.append((doc.doc_id, i))
+            elif alignment is not None and alignment.translations is not None and k in refs:
+                untranslated += 1
             k += 1
     if not matched:
         return {"label": REFERENCE_LABEL, "references_given": len(refs), "references_used": 0,
@@ -115,6 +121,7 @@ def _score_references(corpus: Corpus, by_doc: dict[str, Alignment], references: 
         record["doc"], record["id"] = where[n]
     result["references_given"] = len(refs)
     result["references_used"] = len(matched)
+    result["untranslated"] = untranslated
     return result
 
 
@@ -379,4 +386,4 @@ def _write_translations(out_dir: Path, corpus: Corpus, translations: dict[str, l
         for doc in done:
             for s, t in zip(doc.sentences, translations[doc.doc_id], strict=True):
                 fh.write(json.dumps({"doc_id": doc.doc_id, "id": s.index, "lang": doc.lang, "src": s.text,
-                                     "translation": t, "model": models[doc.doc_id]}, ensure_ascii=False) + "\n")
+                                     "translation": t if not is_blank(t) else None, "model": models[doc.doc_id]}, ensure_ascii=False) + "\n")

@@ -183,7 +183,7 @@ def _elsewhere(fact: dict[str, Any]) -> str:
 def _highlighted_cells(alignment: Alignment, i: int, tgt_ids: list[int]) -> tuple[str, str, str]:
     """Source sentence `i`, its translation and its English partners `tgt_ids` as HTML, the words they share marked."""
     sent, tgt = alignment.src.sentences[i], alignment.tgt
-    translation = alignment.translations[i] if alignment.translations is not None else None
+    translation = alignment.translation_of(i)
     en_texts = [tgt.sentences[j].text for j in tgt_ids]
     word_links = {}
     for j in tgt_ids:
@@ -220,6 +220,8 @@ def _source_rows(alignment: Alignment, src_facts: dict[int, list[dict[str, Any]]
         badges = _fact_badges(src_facts.get(i, []))
         cls = "" if tgt_ids else ' class="unaligned"'
         en_cell = en_html or '<span class="tag">no English partner</span>'
+        if alignment.translations is not None and alignment.translation_of(i) is None:
+            tr_html = '<span class="tag">no translation: aligned cross-lingually</span>'
         rows.append(
             f"<tr{cls}><td class=\"num\">{i}</td><td{rtl}>{src_html}"
             f"{'<div>' + badges + '</div>' if badges else ''}</td>"
@@ -368,13 +370,17 @@ def _quality_table(quality: dict[str, Any]) -> str:
                     f'<td class="sig">{_e(comet.get("status"))}</td></tr>')
     if not rows:
         return f'<p class="banner">{_e(quality.get("note", _NOT_MEASURED))}</p>'
+    missing = max((quality.get(key) or {}).get("untranslated") or 0 for key in ("reference", "pseudo_reference"))
+    gaps = ("" if not missing else
+            f'<p class="legend">{missing} sentence(s) that would be scored have no translation (the translated '
+            'article leaves them out): they are not scored, and were aligned cross-lingually.</p>')
     caveat = ("" if not (quality.get("pseudo_reference") or {}).get("scores") else
               '<p class="legend">Pseudo-reference scores compare each translation with the English sentences it was '
               'linked to, which another journalist wrote independently: they say how closely the two articles\' '
               'wording agrees, not how good the translation is (a perfect translation scores far below 100). Give '
               'reference translations with --references for scores of translation quality.</p>')
     return ('<table class="metrics quality"><thead><tr><th>against</th><th>metric</th><th>score</th><th>sentences</th>'
-            f'<th>sacrebleu signature</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{caveat}')
+            f'<th>sacrebleu signature</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{gaps}{caveat}')
 
 
 def _count_cells(c: dict[str, Any], f: dict[str, Any], mark: str) -> str:

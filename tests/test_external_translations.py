@@ -187,3 +187,39 @@ def test_each_sentence_score_says_which_sentence_it_is(folder_and_system: tuple[
     assert len(scored["sentences"]) == 13 and {s["doc"] for s in scored["sentences"]} == {SRC_ID}
     assert [s["id"] for s in scored["sentences"]] == sorted(s["id"] for s in scored["sentences"])
     assert all(s["BLEU"] == 100 for s in scored["sentences"])
+
+
+def test_sentences_a_translated_article_leaves_out_are_not_scored(folder_and_system: tuple[Path, Path, Path],
+                                                                  tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # A file that translates only the first sentences: the rest were aligned cross-lingually, so scoring them as
+    # empty translations would blame the system for lines missing from a file.
+    folder, system, references = folder_and_system
+    article = system / f"{SRC_ID}.txt"
+    paragraphs = article.read_text(encoding="utf-8").split("\n\n")
+    article.write_text("\n\n".join(paragraphs[:8]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "-o", str(out), "--translations", str(system), "--references",
+                 str(references)]) == 0
+    assert "8 of 13 source sentences found their translation" in capsys.readouterr().err
+    quality = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["translation_quality"]
+    assert quality["reference"]["scores"]["BLEU"] == 100.0  # only the sentences it translated: the references
+    assert quality["reference"]["n"] == 8 and quality["reference"]["untranslated"] == 5
+    assert quality["pseudo_reference"]["untranslated"] >= 1
+    records = [json.loads(line) for line in (out / "alignments.jsonl").read_text(encoding="utf-8").splitlines()]
+    left_out = [r for r in records if r["src"] is not None and r["translation"] is None]
+    assert len(left_out) == 5 and {r["mode"] for r in left_out} == {"no-mt"}
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert report.count("no translation: aligned cross-lingually") == 5
+    assert "5 sentence(s) that would be scored have no translation" in report
+    # The "Waziri wa Ulinzi" of a sentence left untranslated is a title spelling cannot check, as without MT.
+    facts = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["pairs"][0]["facts"]
+    assert ("Waziri wa Ulinzi", "unchecked") in [(f["value"], f["status"]) for f in facts["src"]]
+    # Those records read back as "no translation" (null), as blank lines would.
+    again = tmp_path / "again.jsonl"
+    assert main(["align", str(folder / f"{SRC_ID}.txt"), str(folder / "003_644d7ec9ad0a14b6.txt"),
+                 "--translations", str(out / "alignments.jsonl"), "-o", str(again)]) == 0
+    back = [json.loads(line) for line in again.read_text(encoding="utf-8").splitlines()]
+    assert [r["translation"] for r in back if r["src"] is not None] == [r["translation"] for r in records
+                                                                       if r["src"] is not None]
+
