@@ -267,6 +267,11 @@ def _run_auto(args: argparse.Namespace, folder: _Folder, translations: _Translat
 
         refuse_missing_translation_files(args.translations, source_ids)
     chosen = {doc_id: translations.for_source(by_id[doc_id]) for doc_id in source_ids}
+    if args.translations:
+        from align.inputs import refuse_translations_of_other_articles
+
+        refuse_translations_of_other_articles({d: texts for d, (texts, _, _) in chosen.items() if texts is not None},
+                                              [by_id[d].doc for d in source_ids], encoder, args.translations)
     return align_pairs(pairs, lambda src, tgt: _align_pair(by_id[src.doc_id], by_id[tgt.doc_id], chosen[src.doc_id],
                                                            encoder, config), encoder, config,
                        {doc_id: texts for doc_id, (texts, _, _) in chosen.items()})

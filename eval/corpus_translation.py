@@ -80,7 +80,12 @@ def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
     A folder holds FOLDER/<doc_id>.jsonl or .txt, in any form `mtk align --translations` reads (JSONL, one line per
     sentence, or the translated article as text); one JSONL file's records name their article ("doc" or "doc_id",
     as mtk translate and mtk run write them)."""
-    from align.inputs import read_article_translations, refuse_absent_translations, refuse_missing_translation_files
+    from align.inputs import (
+        read_article_translations,
+        refuse_absent_translations,
+        refuse_missing_translation_files,
+        refuse_translations_of_other_articles,
+    )
 
     root = Path(folder)
     refuse_absent_translations(root)
@@ -92,6 +97,7 @@ def read_translation_dir(folder: str | Path, corpus: Corpus, encoder: Encoder,
         if note:
             print(f"mtk: {note}", file=log or sys.stderr)
         out[doc.doc_id] = texts
+    refuse_translations_of_other_articles(out, corpus.sources, encoder, root)
     return out
 
 

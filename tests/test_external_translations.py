@@ -223,3 +223,27 @@ def test_sentences_a_translated_article_leaves_out_are_not_scored(folder_and_sys
     assert [r["translation"] for r in back if r["src"] is not None] == [r["translation"] for r in records
                                                                        if r["src"] is not None]
 
+
+def test_a_translation_named_after_the_wrong_article_is_refused(folder_and_system: tuple[Path, Path, Path],
+                                                                tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # Both articles report Morocco-Israel defence ties, so the misnamed file still finds counterparts in 002.
+    folder, system, _ = folder_and_system
+    for name in ("002_c72093ee3c81bb2f.txt", "004_12f480076838e1d3.txt"):
+        shutil.copy(SEEDS / name, folder / name)
+    shutil.copy(system / f"{SRC_ID}.txt", system / "002_c72093ee3c81bb2f.txt")
+    for command in (["run", str(folder), "-o", str(tmp_path / "out")], ["align", "--auto", str(folder)]):
+        assert main([*command, "--translations", str(system)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()[-1]
+        assert err.startswith(f"mtk: error: {system / '002_c72093ee3c81bb2f.txt'}: reads as a translation of "
+                              f"{SRC_ID}, not of 002_c72093ee3c81bb2f (its sentences are closer to {SRC_ID}'s: ")
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_files_for_one_article_are_refused(folder_and_system: tuple[Path, Path, Path], tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    folder, system, _ = folder_and_system
+    (system / f"{SRC_ID}.en.txt").write_text("Morocco and Israel.\n", encoding="utf-8")
+    assert main(["run", str(folder), "-o", str(tmp_path / "out"), "--translations", str(system)]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"mtk: error: --translations {system}: {SRC_ID}.txt and {SRC_ID}.en.txt both translate {SRC_ID}; keep one")
