@@ -142,6 +142,16 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _same_file(a: str, b: str) -> bool:
+    """Whether two output paths name one file (the same path, or one that exists already under both names)."""
+    if Path(a).resolve() == Path(b).resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from eval.compare import compare_models, print_table, write_outputs
     from mt.output_checks import check_output_file, refuse_overwriting_inputs
@@ -158,6 +168,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     for path in (args.json, args.markdown):
         check_output_file(path)  # now, not after every model has translated
         refuse_overwriting_inputs(path, inputs)
+    if args.json and args.markdown and _same_file(args.json, args.markdown):
+        # The second write would replace the first, and one of the two asked-for files would be lost.
+        raise InputError(f"--json and --markdown both name {args.markdown}; give two files")
     result = compare_models(args.folder, args.models, offline=args.offline, use_manifest=args.manifest,
                             references=args.references, presplit=args.presplit, options=options,
                             systems=args.systems, pair_threshold=args.pair_threshold, comet_model=args.comet_model)

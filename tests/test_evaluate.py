@@ -144,6 +144,11 @@ def test_unwritable_outputs_and_a_zero_max_length_fail_before_any_model_runs(tin
         assert main(["evaluate", str(folder), "--model", str(tiny_marian), option, str(folder / name)]) == 2
         assert "is also an input file" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    # One file for both tables: the second write would replace the first.
+    both = tmp_path / "table.out"
+    assert main(["evaluate", str(SEEDS), "--model", str(tiny_marian), "--json", str(both), "--markdown",
+                 str(tmp_path / "." / "table.out")]) == 2
+    assert capsys.readouterr().err.strip().endswith("table.out; give two files") and not both.exists()
     with pytest.raises(SystemExit) as stop:
         main(["evaluate", str(SEEDS), "--model", str(tiny_marian), "--max-length", "0"])
     assert stop.value.code == 2 and "--max-length: must be at least 1, got 0" in capsys.readouterr().err
