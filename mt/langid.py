@@ -198,5 +198,8 @@ def mixed_language_warning(texts: list[str], lang: str, label: str) -> str | Non
     share, other, count = other_language_share(texts, lang)
     if other is None or share < _MIXED_SHARE:
         return None
-    return (f"{label}: {count} of {len(texts)} sentences read as {LANGUAGES[other]}, not {LANGUAGES.get(lang, lang)} "
-            f"({share:.0%} of the text); they are processed as {LANGUAGES.get(lang, lang)}")
+    name, other_name = LANGUAGES.get(lang, lang), LANGUAGES[other]
+    # The whole text's language is told by its strongest features (Arabic script), so the other one can be most of it.
+    most = f", more than the {name} the article was read as" if share > 0.5 else ""
+    return (f"{label}: {count} of {len(texts)} sentences read as {other_name}, not {name} ({share:.0%} of the "
+            f"text{most}); they are processed as {name}: give each language its own file")

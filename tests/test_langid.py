@@ -140,6 +140,10 @@ def test_an_article_half_in_english_gets_a_warning_and_a_clean_one_none() -> Non
     assert mixed_language_warning(swahili, "sw", "a.txt") is None
     warning = mixed_language_warning(swahili + english, "sw", "a.txt")
     assert warning is not None and warning.startswith("a.txt: 2 of 5 sentences read as English, not Swahili")
+    assert "more than" not in warning and warning.endswith("give each language its own file")
+    # Most of it in the other language: said so, not left to contradict the language the article was read as.
+    most = mixed_language_warning(swahili[:1] + english, "sw", "a.txt")
+    assert most is not None and ", more than the Swahili the article was read as); they are processed as" in most
     # Names and numbers alone do not make a Swahili sentence English.
     assert mixed_language_warning(swahili + ["Benny Gantz, Aviv Kochavi na Belkhir El Farouk."], "sw", "a") is None
 
