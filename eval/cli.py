@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from mt.errors import MtkError
+from mt.errors import InputError, MtkError
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -54,6 +55,14 @@ def _raise_terminated(signum: int, frame: object) -> NoReturn:
     raise _Terminated(signum)
 
 
+class _ClosedStdout(io.TextIOBase):
+    """Stands for standard output when the process started with it closed (`mtk translate a.txt >&-`)."""
+
+    def write(self, text: str) -> int:
+        """Refuse: there is nowhere to write (Python leaves sys.stdout None, and writing to None was a traceback)."""
+        raise InputError("standard output is closed; give an output file with -o")
+
+
 def main(argv: Sequence[str] | None = None, exit_at_once_when_interrupted: bool = False) -> int:
     """Run `mtk`; every expected failure ends as `mtk: error: ...` on stderr with exit code 2 or 3.
 
@@ -67,6 +76,8 @@ def main(argv: Sequence[str] | None = None, exit_at_once_when_interrupted: bool 
     from mt.atomic import forget_streamed_output
 
     forget_streamed_output()  # a caller in-process may have run another command before
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
     previous = {sig: signal.signal(sig, _raise_terminated) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         # Inside the try: Ctrl-C while the stages' modules are still importing is an interrupt like any other.

@@ -36,6 +36,14 @@ def _one_line_error(err: str) -> str:
     return lines[0]
 
 
+def test_a_closed_stdout_is_a_one_line_error() -> None:
+    # `mtk align SRC EN >&-`: Python starts with sys.stdout None, and the first write was an AttributeError traceback.
+    done = subprocess.run([sys.executable, "-m", "eval.cli", "align", str(SW), str(EN), "--no-mt"], cwd=ROOT,
+                          stderr=subprocess.PIPE, timeout=300, check=False, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2
+    assert _one_line_error(done.stderr.decode()) == "mtk: error: standard output is closed; give an output file with -o"
+
+
 def test_a_closed_pipe_ends_the_run_quietly() -> None:
     # `mtk align ... | head -1`: the reader goes away after one line, which is no error of ours.
     proc = subprocess.Popen([sys.executable, "-m", "eval.cli", "align", str(SW), str(EN), "--no-mt"], cwd=ROOT,
