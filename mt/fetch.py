@@ -68,11 +68,23 @@ def url_doc_id(url: str) -> str:
     return _ID_CHARS.sub("-", name).strip("-.") or host
 
 
+def _without_password(url: str) -> str:
+    """`url` with its password, if any, replaced by ***."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
 def _quoted(url: str) -> str:
     """`url` with spaces and non-ASCII characters percent-encoded (pasted Arabic slugs often are not)."""
     parts = urllib.parse.urlsplit(url.strip())
     if parts.username or parts.password:
-        raise InputError(f"{url}: a user name or password in the URL is not supported")
+        raise InputError("a user name or password in the URL is not supported")  # fetch names the URL
     host = parts.hostname.encode("idna").decode("ascii") if parts.hostname else ""
     netloc = (f"[{host}]" if ":" in host else host) + ("" if parts.port is None else f":{parts.port}")  # [IPv6]
     return urllib.parse.urlunsplit((parts.scheme, netloc, urllib.parse.quote(parts.path, safe="/%:@!$&'()*+,;=~"),
@@ -93,6 +105,8 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
 def fetch(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES,
           total_timeout: float = TOTAL_TIMEOUT_S) -> bytes:
     """The body of a web page, as UTF-8 when the server names another charset; InputError naming the URL on failure."""
+    url = url.strip()
+    shown = _without_password(url)  # an error message ends up in logs and bug reports
     try:
         request = urllib.request.Request(_quoted(url), headers={"User-Agent": USER_AGENT,
                                                                  "Accept": "text/html,*/*;q=0.5"})
@@ -105,20 +119,20 @@ def fetch(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES,
             body = _decompressed(body, response.headers.get("Content-Encoding", ""), max_bytes)
             charset = response.headers.get_content_charset()
     except InputError as exc:
-        raise InputError(f"{url}: {exc}") from None
+        raise InputError(f"{shown}: {exc}") from None
     except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: HTTP {exc.code} {_one_line(exc.reason)}") from None
+        raise InputError(f"{shown}: HTTP {exc.code} {_one_line(exc.reason)}") from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise InputError(f"{url}: no answer within {timeout:g} s") from None
-        raise InputError(f"{url}: cannot fetch ({_one_line(exc.reason)})") from None
+            raise InputError(f"{shown}: no answer within {timeout:g} s") from None
+        raise InputError(f"{shown}: cannot fetch ({_one_line(exc.reason)})") from None
     except TimeoutError:
-        raise InputError(f"{url}: no answer within {timeout:g} s") from None
+        raise InputError(f"{shown}: no answer within {timeout:g} s") from None
     except http.client.IncompleteRead as exc:
-        raise InputError(f"{url}: the connection closed after {len(exc.partial)} bytes of the page") from None
+        raise InputError(f"{shown}: the connection closed after {len(exc.partial)} bytes of the page") from None
     except (http.client.HTTPException, OSError, ValueError, UnicodeError) as exc:
         # Not HTTP at all, an overlong header, a reset connection, a malformed address.
-        raise InputError(f"{url}: cannot fetch ({_one_line(exc)})") from None
+        raise InputError(f"{shown}: cannot fetch ({_one_line(exc)})") from None
     return _as_utf8(body, charset)
 
 

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -119,7 +120,12 @@ def article_id(source: str | os.PathLike[str]) -> str:
     name = str(source)
     if name == "-":
         return "stdin"
-    return url_doc_id(name) if is_url(name) else displayable(Path(source).stem)
+    if is_url(name):
+        return url_doc_id(name)
+    try:
+        return displayable(_local_path(name).stem)
+    except InputError:
+        return displayable(Path(source).stem)  # an address that cannot be read: reading it says why
 
 
 def displayable(name: str) -> str:
@@ -282,12 +288,29 @@ def missing_file(path: str | os.PathLike[str]) -> str:
     return f"{path}: no such file{hint}"
 
 
+# An address with a scheme: Path() would read "file:///tmp/a.html" as the file "file:/tmp/a.html".
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]+)://")
+
+
+def _local_path(source: str) -> Path:
+    """The file `source` names: a path, or a file:// address (as a browser's address bar shows a saved page)."""
+    scheme = _SCHEME.match(source)
+    if scheme is None:
+        return Path(source)
+    if scheme.group(1).lower() != "file":
+        raise InputError(f"{source}: only http:// and https:// addresses can be fetched")
+    parts = urllib.parse.urlsplit(source)
+    if parts.netloc not in ("", "localhost"):
+        raise InputError(f"{source}: a file:// address of another machine ({parts.netloc}) cannot be read")
+    return Path(urllib.request.url2pathname(parts.path))
+
+
 def _read_bytes(source: str | os.PathLike[str]) -> tuple[str, bytes]:
     if str(source) == "-":
         return STDIN_LABEL, sys.stdin.buffer.read()
     if not str(source).strip():
         raise InputError("an empty file name was given")  # Path("") is ".", the current folder
-    path = Path(source)
+    path = _local_path(str(source))
     label = str(path)
     if not path.exists():
         raise InputError(missing_file(label))

@@ -157,8 +157,26 @@ def test_unreachable_host_and_size_cap(server: str) -> None:
         fetch(f"{server}/trickle", timeout=5, total_timeout=0.5)
     with pytest.raises(InputError, match="a user name or password in the URL is not supported"):
         fetch(f"http://someone@127.0.0.1:{port}/x")
+    # Named once, and without the password (messages end up in logs and bug reports).
+    with pytest.raises(InputError) as caught:
+        fetch(f"http://someone:secret@127.0.0.1:{port}/x")
+    assert str(caught.value) == (f"http://someone:***@127.0.0.1:{port}/x: a user name or password in the URL is not "
+                                 "supported")
     with pytest.raises(InputError, match="page larger than 0 MB"):
         fetch(f"{server}/plain/000.txt", max_bytes=100)
+
+
+def test_a_file_address_reads_the_file_and_other_schemes_are_refused(tmp_path: Path) -> None:
+    # A browser's address bar shows a saved page as file:///...; Path() read that as "file:/..." and found nothing.
+    page = tmp_path / "habari kuu.txt"
+    page.write_text(SW.read_text(encoding="utf-8"), encoding="utf-8")
+    doc = load_document(page.as_uri())
+    assert doc.texts == load_document(SW).texts and doc.doc_id == "habari kuu"
+    for address, message in (("ftp://127.0.0.1/x.txt", "only http:// and https:// addresses can be fetched"),
+                             ("file://elsewhere/x.txt", "a file:// address of another machine (elsewhere)")):
+        with pytest.raises(InputError) as caught:
+            load_document(address)
+        assert str(caught.value).startswith(f"{address}: {message}")
 
 
 @pytest.mark.parametrize("url, expected", [
