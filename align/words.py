@@ -7,6 +7,7 @@ links are meant to relate source words to English words) and of the English sent
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import logging
 from typing import Any
@@ -30,14 +31,24 @@ def _sentence_aligner_class() -> Any:
     return SentenceAligner
 
 
+def _installed(module: str) -> bool:
+    """Whether `module` can be imported, found without importing it."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules (blocked)
+        return False
+
+
 def load_aligner(model: str = DEFAULT_WORD_MODEL, method: str = "a", layer: int = 8, device: str = "cpu") -> Any:
     """A cached simalign.SentenceAligner for `model` (hub name or local directory); ModelError when it cannot load."""
     if method not in MATCHING_METHODS:
         raise InputError(f"unknown word matching method {method!r}; choose one of {', '.join(MATCHING_METHODS)}")
     key = (model, method, layer, device)
     if key not in _ALIGNERS:
+        if not all(_installed(name) for name in ("torch", "transformers", "simalign")):
+            raise ModelError(_INSTALL_HINT)
+        _check_available(model)  # before the import: simalign brings torch and transformers, seconds to load
         sentence_aligner = _sentence_aligner_class()
-        _check_available(model)
         # transformers logs load-report warnings to stderr; the CLI promises one line per failure, nothing else.
         # simalign logs an INFO line through a handler of its own, and transformers draws a "Loading weights" bar.
         loggers = [logging.getLogger(name) for name in ("transformers", "simalign", "simalign.simalign")]
@@ -75,7 +86,8 @@ def _check_available(model: str) -> None:
         return
     if looks_like_local_path(model):
         raise ModelError(f"word-alignment model folder {model} not found")
-    require_hub_files(model, f"word-alignment model {model!r}", "pass --word-model PATH to a local folder")
+    require_hub_files(model, f"word-alignment model {model!r}",
+                      f"there is no folder {model} here either; pass --word-model PATH to a local folder")
 
 
 def word_links(aligner: Any, src: str, tgt: str, method: str = "a") -> list[tuple[int, int]]:

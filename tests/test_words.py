@@ -72,6 +72,18 @@ def test_missing_model_is_a_model_error(tmp_path: Path, tiny_bert: Path) -> None
         word_align(alignment, str(tmp_path / "no-such-model"))
 
 
+def test_a_missing_model_is_found_before_simalign_is_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Importing simalign loads torch and transformers (seconds): a mistyped --word-model must not wait for that.
+    from align import words
+
+    def no_import() -> None:
+        raise AssertionError("simalign imported before the model was checked")
+
+    monkeypatch.setattr(words, "_sentence_aligner_class", no_import)
+    with pytest.raises(ModelError, match="word-alignment model folder .*nowhere not found"):
+        words.load_aligner(str(tmp_path / "nowhere"))
+
+
 def test_corrupt_model_folder_is_a_model_error(tmp_path: Path, tiny_bert: Path) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(tiny_bert, broken)
