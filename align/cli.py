@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -400,10 +401,22 @@ def _print_summary(args: argparse.Namespace, fmt: str, alignments: list[Alignmen
         print(f"mtk: wrote {names} ({fmt})", file=sys.stderr)
 
 
+def _input_files(args: argparse.Namespace) -> list[str | os.PathLike[str] | None]:
+    """Every file the command reads: SRC, EN, the translations, and what --auto's folder and a translations folder
+    hold (the manifest, the translation files), which -o must not replace."""
+    files: list[str | os.PathLike[str] | None] = [args.src_path, args.en_path]
+    for given in (args.translations, args.auto):
+        if given is not None and given != "-" and Path(given).is_dir():
+            files += [p for p in Path(given).iterdir() if p.is_file()]
+        else:
+            files.append(given)
+    return files
+
+
 def run_align(args: argparse.Namespace) -> int:
     """Handle `mtk align`; every failure is raised as an MtkError before any output is written."""
     fmt = format_for(args.output, args.format)
-    refuse_overwriting_inputs(args.output, [args.src_path, args.en_path, args.translations])
+    refuse_overwriting_inputs(args.output, _input_files(args))
     refuse_absent_translations(args.translations)
     options = TranslationOptions(device=args.device, compute_type=args.compute_type)
     check_device_arguments(options)

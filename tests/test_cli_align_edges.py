@@ -172,6 +172,26 @@ def test_an_output_that_is_an_input_is_refused(which: str, tmp_path: Path,
     assert target.read_bytes() == before
 
 
+def test_an_output_over_a_manifest_or_a_translation_file_is_refused(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # Files read from a folder (--auto's manifest, a --translations folder's file) are inputs too.
+    folder, system = tmp_path / "articles", tmp_path / "system"
+    folder.mkdir()
+    system.mkdir()
+    for path in (SW, EN):
+        shutil.copy(path, folder / path.name)
+    manifest = folder / "manifest.json"
+    manifest.write_text(json.dumps({"pairs": [[SW.name, EN.name]]}), encoding="utf-8")
+    translation = system / f"{SW.stem}.txt"
+    translation.write_text("Morocco and Israel want to expand their cooperation.\n", encoding="utf-8")
+    for argv, target in ((["--auto", str(folder), "--manifest", "--no-mt"], manifest),
+                         ([str(SW), str(EN), "--translations", str(system)], translation)):
+        before = target.read_bytes()
+        assert main(["align", *argv, "-o", str(target), "--format", "jsonl"]) == 2
+        assert "is also an input file" in _one_line_error(capsys.readouterr().err)
+        assert target.read_bytes() == before
+
+
 def test_an_output_ending_in_a_slash_is_not_written_as_a_file(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     out = f"{tmp_path / 'newdir'}{os.sep}"
