@@ -111,10 +111,10 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     from mt.langid import LANGUAGES, mixed_language_warning, resolve_language
     from mt.loader import document_from_lines, load_document
 
-    local = path != "-" and not is_url(path)
+    local = path != "-" and not is_url(path) and "://" not in path  # file:// and other schemes: read_article says
     if local and Path(path).is_dir():
         raise InputError(f"{role} {path}: is a directory (mtk align --auto DIR aligns a whole folder)")
-    if local and not Path(path).is_file():
+    if local and not Path(path).exists():  # a pipe (<(...), /dev/stdin) or a FIFO is read like a file
         raise InputError(f"{role} {missing_file(path)}")
     doc_id = article_id(path)
     label = source_label(path)  # "<stdin>" for "-", as every message names it

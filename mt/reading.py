@@ -307,6 +307,8 @@ def _local_path(source: str) -> Path:
 
 def _read_bytes(source: str | os.PathLike[str]) -> tuple[str, bytes]:
     if str(source) == "-":
+        if sys.stdin is None:  # started with standard input closed (<&-): Python leaves it None
+            raise InputError("standard input is closed; give a file instead of -")
         return STDIN_LABEL, sys.stdin.buffer.read()
     if not str(source).strip():
         raise InputError("an empty file name was given")  # Path("") is ".", the current folder

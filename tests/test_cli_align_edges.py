@@ -44,6 +44,21 @@ def test_a_closed_stdout_is_a_one_line_error() -> None:
     assert _one_line_error(done.stderr.decode()) == "mtk: error: standard output is closed; give an output file with -o"
 
 
+def test_a_closed_stdin_is_a_one_line_error() -> None:
+    done = subprocess.run([sys.executable, "-m", "eval.cli", "align", "-", str(EN), "--no-mt"], cwd=ROOT,
+                          capture_output=True, timeout=300, check=False, preexec_fn=lambda: os.close(0))
+    assert done.returncode == 2 and not done.stdout
+    assert _one_line_error(done.stderr.decode()) == ("mtk: error: SRC <stdin>: standard input is closed; give a file "
+                                                     "instead of -")
+
+
+def test_an_article_read_from_a_pipe_by_its_device_name() -> None:
+    # `mtk align /dev/stdin EN` or `<(cat a.txt)`: a pipe exists but is no regular file ("no such file" before).
+    done = _mtk("align", "/dev/stdin", str(EN), "--no-mt", stdin=SW.read_bytes())
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.decode().splitlines()[0])["src"] == load_document(SW).texts[0]
+
+
 def test_a_closed_pipe_ends_the_run_quietly() -> None:
     # `mtk align ... | head -1`: the reader goes away after one line, which is no error of ours.
     proc = subprocess.Popen([sys.executable, "-m", "eval.cli", "align", str(SW), str(EN), "--no-mt"], cwd=ROOT,
