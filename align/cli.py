@@ -93,8 +93,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--src", dest="src_lang", choices=("auto",) + SOURCE_LANGUAGES, default="auto",
                    help="language of SRC (default: detect)")
     p.add_argument("--words", action="store_true", help="add SimAlign word links (needs mtk[words])")
-    p.add_argument("--word-model", default=DEFAULT_WORD_MODEL, metavar="NAME|PATH",
-                   help=f"model for --words (default: {DEFAULT_WORD_MODEL})")
+    p.add_argument("--word-model", metavar="NAME|PATH", help=f"model for --words (default: {DEFAULT_WORD_MODEL})")
     add_threshold_argument(p)
     add_pair_threshold_argument(p, "with --auto: least document similarity to pair two articles (default 1.005)")
     add_device_arguments(p)
@@ -326,9 +325,12 @@ def _check_words(args: argparse.Namespace, fmt: str) -> None:
     if args.words and fmt != "jsonl":
         # TSV, TMX and Moses have no place for word links: computing them only to drop them helps nobody.
         raise InputError(f"--words adds word links to JSONL output only, not to --format {fmt}")
+    if args.word_model is not None and not args.words:
+        raise InputError("--word-model is the model of --words; add --words to compute word links")
     if args.words:
-        from align.words import load_aligner
+        from align.words import DEFAULT_WORD_MODEL, load_aligner
 
+        args.word_model = args.word_model or DEFAULT_WORD_MODEL
         load_aligner(args.word_model)  # fail on a missing extra or model before the slow part
 
 
@@ -337,6 +339,11 @@ def _read_inputs(args: argparse.Namespace) -> tuple[tuple[Side, Side] | None, _F
     sides = articles = None
     if args.manifest and not args.auto:
         raise InputError("--manifest pairs the articles of --auto DIR; SRC and EN are already a pair")
+    # An option that would do nothing is refused, not ignored: the user meant something by it.
+    if args.pair_threshold is not None and not args.auto:
+        raise InputError("--pair-threshold pairs the articles of --auto DIR; SRC and EN are already a pair")
+    if args.auto and args.src_lang != "auto":
+        raise InputError("--src gives SRC's language; --auto detects the language of each article of DIR")
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)
     if args.auto:
         if args.src_path or args.en_path:

@@ -207,6 +207,19 @@ def test_an_output_over_a_manifest_or_a_translation_file_is_refused(tmp_path: Pa
         assert target.read_bytes() == before
 
 
+@pytest.mark.parametrize(("argv", "message"), [
+    ([str(SW), str(EN), "--pair-threshold", "1.1"],
+     "--pair-threshold pairs the articles of --auto DIR; SRC and EN are already a pair"),
+    (["--auto", str(SEEDS), "--src", "ar"], "--src gives SRC's language; --auto detects the language of each article"),
+    ([str(SW), str(EN), "--word-model", "some/model"], "--word-model is the model of --words; add --words"),
+])
+def test_an_option_that_would_do_nothing_is_refused(argv: list[str], message: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # Ignored before: --auto --src ar still read the Swahili article as Swahili.
+    assert main(["align", *argv, "--no-mt"]) == 2
+    assert _one_line_error(capsys.readouterr().err).startswith(f"mtk: error: {message}")
+
+
 def test_an_output_ending_in_a_slash_is_not_written_as_a_file(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     out = f"{tmp_path / 'newdir'}{os.sep}"

@@ -40,9 +40,10 @@ def folder(tmp_path: Path) -> Path:
 def test_auto_refuses_an_output_that_would_be_read_as_an_article(folder: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    for name in (SW.name, "corpus.txt"):
+    for name, message in ((SW.name, "is also an input file"),
+                          ("corpus.txt", "would be read as an article by the next --auto run")):
         assert main(["align", "--auto", str(folder), "--no-mt", "-o", str(folder / name)]) == 2
-        assert "would be read as an article by the next --auto run" in _error(capsys)
+        assert message in _error(capsys)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     # Another suffix in the same folder is no article, and is written.
     assert main(["align", "--auto", str(folder), "--no-mt", "-o", str(folder / "corpus.jsonl")]) == 0
