@@ -79,8 +79,11 @@ def _register_models(subparsers: argparse._SubParsersAction) -> None:
     conv.add_argument("source", help="Transformers checkpoint: a Hugging Face model id (Helsinki-NLP/opus-mt-ar-en) "
                       "or a folder saved with save_pretrained")
     conv.add_argument("-o", "--output", required=True, help="output directory")
-    conv.add_argument("--quantization", default="int8", help="weight type (default int8)")
-    conv.add_argument("--force", action="store_true", help="overwrite a non-empty output directory")
+    conv.add_argument("--quantization", default="int8",
+                      help="weight type: int8 (default), int8_float32, int8_float16, int8_bfloat16, int16, float16, "
+                      "bfloat16 or float32")
+    conv.add_argument("--force", action="store_true",
+                      help="replace an output directory that holds a CTranslate2 model (never one of other files)")
     conv.set_defaults(func=run_models_convert)
     rm = sub.add_parser("remove", help="delete a downloaded model")
     rm.add_argument("name")
@@ -168,11 +171,14 @@ def run_models_list(args: argparse.Namespace) -> int:
     """Handle `mtk models list`."""
     from mt import hub
     from mt.catalog import load_catalog
+    from mt.model_file import damage
 
     catalog = load_catalog()
     rows = [("NAME", "FAMILY", "LANGS", "SIZE", "LICENCE", "STATUS")]
     for e in catalog.models.values():
         status = "downloaded" if hub.is_pulled(e.name) else ("convert" if e.convert else "-")
+        if hub.is_pulled(e.name) and damage(hub.model_path(e.name) / "model.bin"):
+            status = "damaged"  # as `mtk translate` would find it; `mtk models info NAME` says how
         mark = " (default)" if e.name == catalog.default else ""
         rows.append((e.name + mark, e.family, ",".join(e.languages), f"{e.size_mb} MB", e.licence, status))
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
@@ -187,9 +193,12 @@ def run_models_info(args: argparse.Namespace) -> int:
     from mt.catalog import load_catalog
     from mt.errors import ModelError
     from mt.families import detect_family, read_metadata
+    from mt.model_file import damage
 
     entry = load_catalog().get(args.name)
     path = Path(args.name).expanduser()
+    if entry is None and not path.exists() and ("/" in args.name or args.name.startswith((".", "~"))):
+        raise ModelError(f"model directory {path} does not exist")  # as `mtk translate --model` says it
     if entry is None and not path.is_dir():
         raise ModelError(f"unknown model '{args.name}'; `mtk models list` shows the catalog")
     if entry is None and not (path / "model.bin").is_file():
@@ -203,8 +212,10 @@ def run_models_info(args: argparse.Namespace) -> int:
                 text += " (unpinned: no commit hash verified; a pull gets whatever the repository holds now)"
             print(f"{key}: {text}")
         path = hub.model_path(entry.name)
-        print(f"downloaded: {'yes' if hub.is_pulled(entry.name) else 'no'}")
-        commit = read_metadata(path).get("commit") if hub.is_pulled(entry.name) else None
+        pulled = hub.is_pulled(entry.name)
+        state = "no" if not pulled else "yes, but damaged" if damage(path / "model.bin") else "yes"
+        print(f"downloaded: {state}")  # a damaged one is refused below, with what is wrong and how to mend it
+        commit = read_metadata(path).get("commit") if pulled else None
         if commit:
             print(f"downloaded commit: {commit}")
     if path.is_dir() and (path / "model.bin").is_file():
@@ -244,5 +255,7 @@ def run_models_remove(args: argparse.Namespace) -> int:
     """Handle `mtk models remove NAME`."""
     from mt import hub
 
-    print(f"removed {hub.remove(args.name)}")
+    for path in hub.remove(args.name):
+        # The name alone misled when only an unfinished download was there: "removed models/NAME", never made.
+        print(f"removed {'the unfinished download ' if path.name.startswith('.') else ''}{path}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import shutil
 import tempfile
 import warnings
@@ -11,14 +12,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mt.errors import InputError, ModelError, first_line, install_hint
-from mt.families import detect_family
-from mt.hub import looks_like_local_path, require_hub_files
+from mt.families import detect_family, refuse_other_target
+from mt.hub import is_hub_id, looks_like_local_path, require_hub_files
+from mt.output_checks import try_creating_a_file
 
 # Tokenizer files the engine needs next to model.bin, whichever family the checkpoint is.
 _TOKENIZER_FILES = (
     "source.spm", "target.spm", "sentencepiece.bpe.model", "spm.128k.model",
     "tokenizer_config.json", "special_tokens_map.json", "generation_config.json",
 )
+# ctranslate2's own list (ctranslate2.specs.model_spec.ACCEPTED_MODEL_TYPES), which it checks only after converting.
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
+# What a checkpoint's tokenizer needs to be converted and then run by mtk, per Transformers model_type (NLLB-200
+# checkpoints are m2m_100 too): any one file of each tuple.
+_NEEDED_FILES = {
+    "marian": (("source.spm",), ("target.spm",), ("vocab.json",)),
+    "m2m_100": (("sentencepiece.bpe.model", "spm.128k.model"),),
+}
 
 
 def require_converter() -> None:
@@ -96,10 +106,30 @@ def _check_source(hf_id_or_dir: str) -> Path | None:
                              f"`mtk models info {src}`")
         if not (src / "config.json").is_file():
             raise ModelError(f"{src} is not a Transformers checkpoint (no config.json)")
+        _check_checkpoint_files(src)
         return src
-    if src.exists() or looks_like_local_path(hf_id_or_dir):
+    if src.exists() or looks_like_local_path(hf_id_or_dir) or not is_hub_id(hf_id_or_dir):
         raise ModelError(f"{hf_id_or_dir} is neither a checkpoint directory nor a Hugging Face model id")
     return None
+
+
+def _check_checkpoint_files(src: Path) -> None:
+    """ModelError when the checkpoint is no translation model mtk runs, or lacks a tokenizer file it needs.
+
+    transformers and ctranslate2 say neither plainly ("expected str, bytes or os.PathLike object, not NoneType" for a
+    missing source.spm), and only after loading the weights."""
+    try:
+        config = json.loads((src / "config.json").read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{src}/config.json is not valid JSON ({first_line(exc)})") from None
+    model_type = config.get("model_type") if isinstance(config, dict) else None
+    if model_type not in _NEEDED_FILES:
+        raise ModelError(f"{src} is not a translation checkpoint mtk can use (model_type {model_type!r}); mtk converts "
+                         "Marian (OPUS-MT), M2M-100 and NLLB-200 checkpoints")
+    for names in _NEEDED_FILES[model_type]:
+        if not any((src / name).is_file() for name in names):
+            raise ModelError(f"{src} has no {' or '.join(names)}: the {model_type} checkpoint's tokenizer needs it "
+                             "(save the tokenizer with save_pretrained into the same folder)")
 
 
 def _refuse_unsafe_output(out: Path, force: bool) -> None:
@@ -123,14 +153,33 @@ def _refuse_unsafe_output(out: Path, force: bool) -> None:
                          "a model folder, never other files")
 
 
+def _refuse_unwritable_output(out: Path) -> None:
+    """InputError when the folder beside `out`, where the model is written before it is renamed, cannot be made."""
+    place = next((p for p in out.absolute().parents if p.exists()), None)
+    if place is None:
+        return
+    if not place.is_dir():
+        raise InputError(f"cannot write -o {out}: {place} is a file, not a folder")
+    try:
+        try_creating_a_file(place)
+    except OSError as exc:
+        raise InputError(f"cannot write -o {out}: no file can be created in {place} ({exc.strerror or exc})") from None
+
+
 def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8", force: bool = False) -> Path:
     """Convert `hf_id_or_dir` into `output_dir` (written to a temp dir, then renamed) and copy its spm files."""
+    # Everything that can be judged without the weights is checked before converting, which takes minutes.
+    if quantization not in QUANTIZATIONS:
+        raise InputError(f"--quantization {quantization}: not a CTranslate2 weight type; use one of "
+                         f"{', '.join(QUANTIZATIONS)}")
     src_dir = _check_source(hf_id_or_dir)  # first: a folder that needs no converting needs no converter either
+    refuse_other_target(hf_id_or_dir, src_dir)
     require_converter()
     from ctranslate2.converters import TransformersConverter
 
     out = Path(output_dir)
     _refuse_unsafe_output(out, force)
+    _refuse_unwritable_output(out)
     out = out.resolve()  # "-o ." has no name to put the temporary folder beside
     if src_dir is None:
         require_hub_files(hf_id_or_dir, f"checkpoint {hf_id_or_dir!r}",
@@ -147,10 +196,10 @@ def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8
         if out.exists():
             shutil.rmtree(out) if out.is_dir() else out.unlink()
         (tmp / "model").replace(out)
-    except ModelError as exc:
-        raise ModelError(f"cannot convert {hf_id_or_dir}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - transformers/ctranslate2 raise OSError, ValueError, RuntimeError...
-        raise ModelError(f"cannot convert {hf_id_or_dir}: {first_line(exc)}") from None
+        # The temporary folder is gone when the user reads this: the model is named where it would have been.
+        why = (str(exc) if isinstance(exc, ModelError) else first_line(exc)).replace(str(tmp / "model"), str(out))
+        raise ModelError(f"cannot convert {hf_id_or_dir}: {why}") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out

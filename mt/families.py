@@ -134,11 +134,41 @@ _OPUS_NAME = re.compile(
 _ENGLISH_TARGETS = frozenset({"en", "eng", "mul", "gem", "gmw", "ine"})
 
 
-def _refuse_other_target(model_dir: Path, targets: list[str], where: str) -> None:
+def _refuse_other_target(model_dir: Path | str, targets: list[str], where: str) -> None:
     """ModelError when an OPUS-MT model's target codes (from `where`) leave English out: mtk translates into English."""
     if not _ENGLISH_TARGETS.intersection(targets):
         raise ModelError(f"{model_dir}: an OPUS-MT model into {'_'.join(targets)} ({where}), not English; "
                          "mtk translates Swahili and Arabic into English")
+
+
+def refuse_other_target(source: str, checkpoint_dir: Path | None = None) -> None:
+    """ModelError when a checkpoint to convert says it translates into another language than English.
+
+    Its tokenizer_config.json (`target_lang`) says so first, else its Helsinki-NLP name (`source`: a folder or a
+    Hub id such as Helsinki-NLP/opus-mt-en-fr); checked before converting, which takes minutes for a real model."""
+    data = _tokenizer_config(checkpoint_dir) if checkpoint_dir is not None else {}
+    tgt = data.get("target_lang")
+    if isinstance(tgt, str) and len(tgt) in (2, 3):
+        _refuse_other_target(source, [tgt.lower()], "tokenizer_config.json")
+        return
+    paths = [source] + ([str(checkpoint_dir.resolve())] if checkpoint_dir is not None else [])  # "." has no name
+    for name in (Path(p.rstrip("/")).name for p in paths):
+        found = _OPUS_NAME.search(name.lower())
+        if found:
+            _refuse_other_target(source, found["tgt"].split("_"), f"its name {name!r}")
+            return
+
+
+def _tokenizer_config(model_dir: Path) -> dict:
+    """The folder's tokenizer_config.json, or {} when it has none or it is no JSON object."""
+    cfg = model_dir / "tokenizer_config.json"
+    if not cfg.is_file():
+        return {}
+    try:
+        data = json.loads(cfg.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _sources_of(codes: list[str]) -> tuple[str, ...]:
@@ -153,18 +183,13 @@ def _marian_languages(model_dir: Path, meta: dict) -> tuple[str, ...]:
     """Source languages a Marian model accepts: mtk's metadata, the tokenizer's source_lang, the name; () = any."""
     if meta.get("languages"):
         return tuple(meta["languages"])
-    cfg = model_dir / "tokenizer_config.json"
-    if cfg.is_file():
-        try:
-            data = json.loads(cfg.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            data = None
-        src = data.get("source_lang") if isinstance(data, dict) else None
-        tgt = data.get("target_lang") if isinstance(data, dict) else None
-        if isinstance(tgt, str) and len(tgt) in (2, 3):
-            _refuse_other_target(model_dir, [tgt.lower()], "tokenizer_config.json")
-        if isinstance(src, str) and len(src) in (2, 3):
-            return _sources_of([src.lower()])
+    data = _tokenizer_config(model_dir)
+    src = data.get("source_lang")
+    tgt = data.get("target_lang")
+    if isinstance(tgt, str) and len(tgt) in (2, 3):
+        _refuse_other_target(model_dir, [tgt.lower()], "tokenizer_config.json")
+    if isinstance(src, str) and len(src) in (2, 3):
+        return _sources_of([src.lower()])
     # `ct2-transformers-converter` copies no tokenizer_config.json unless asked, and such a folder (opus-mt-ar-en)
     # was used for Swahili without a word; its Helsinki-NLP name still says the pair. The resolved name too: "-o .".
     for name in (meta.get("name", ""), model_dir.name, model_dir.resolve().name):
@@ -177,6 +202,9 @@ def _marian_languages(model_dir: Path, meta: dict) -> tuple[str, ...]:
 
 def detect_family(model_dir: Path) -> Family:
     """Recognise the family of a CTranslate2 model directory from its vocabulary and tokenizer files."""
+    if not (model_dir / "config.json").is_file():
+        # CTranslate2 then fails with "[json.exception.type_error.302] type must be string, but is null".
+        raise ModelError(f"{model_dir} has no config.json; it is not a complete CTranslate2 model directory")
     vocabulary = read_vocabulary(model_dir)
     vocab = set(vocabulary)
     specials = special_tokens(vocabulary)

@@ -15,6 +15,8 @@ from mt import paths
 from mt.catalog import ModelEntry, load_catalog
 from mt.errors import InputError, ModelError, first_line
 from mt.families import METADATA_FILE, detect_family
+from mt.model_file import damage
+from mt.output_checks import try_creating_a_file
 
 
 def offline_from_env() -> bool:
@@ -89,6 +91,17 @@ def looks_like_local_path(name: str) -> bool:
     return name.startswith((".", "/", "~")) or name.count("/") > 1
 
 
+def is_hub_id(name: str) -> bool:
+    """Whether `name` is a well-formed Hugging Face repository id ("org/model" or "model")."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        validate_repo_id(name)
+    except HFValidationError:
+        return False
+    return True
+
+
 def require_hub_files(repo_id: str, what: str, hint: str) -> None:
     """Return when `repo_id` is in the local Hugging Face cache or the Hub answers; else one-line ModelError.
 
@@ -97,6 +110,8 @@ def require_hub_files(repo_id: str, what: str, hint: str) -> None:
     """
     from huggingface_hub import try_to_load_from_cache
 
+    if not is_hub_id(repo_id):  # huggingface_hub would raise HFValidationError, a traceback
+        raise ModelError(f"{what} is not a well-formed Hugging Face model id; {hint}")
     if isinstance(try_to_load_from_cache(repo_id, "config.json"), str):
         return  # downloaded before: loaded from the cache
     if offline_from_env():
@@ -188,19 +203,40 @@ def _verify(entry: ModelEntry, staging: Path) -> None:
         raise _CorruptDownload(f"model '{entry.name}' was downloaded but does not load: {first_line(exc)}") from None
 
 
+def _writable_models_dir(name: str) -> Path:
+    """The models folder, created if need be; ModelError naming it when no model can be stored there."""
+    folder = paths.models_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try_creating_a_file(folder)
+    except OSError as exc:
+        raise ModelError(f"cannot download model '{name}': cannot write the models folder {folder} "
+                         f"({exc.strerror or exc}); set MTK_HOME to a folder you can write") from None
+    return folder
+
+
 def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool = False) -> Path:
-    """Make catalog model `name` available locally and return its directory; download only what is missing."""
+    """Make catalog model `name` available locally and return its directory; download only what is missing.
+
+    A downloaded copy whose model.bin is damaged (cut short by a full disk or a killed copy) is downloaded again."""
     entry = _entry(name)
     target = model_path(name)
-    if is_pulled(name) and not force:
+    why = damage(target / "model.bin") if is_pulled(name) else None
+    if is_pulled(name) and not force and why is None:
         return target
     if offline or offline_from_env():
+        if why is not None:
+            raise ModelError(f"{target / 'model.bin'} is damaged: {why}; downloading is off (--offline or "
+                             f"HF_HUB_OFFLINE=1): run `mtk models pull {name} --force` on a machine with internet")
         raise ModelError(not_downloaded_message(name))
+    _writable_models_dir(name)  # before the network: a download with nowhere to go is refused at once
     check_reachable()
     commit = _resolved_commit(entry)  # before the staging folder: a failure here leaves nothing behind
-    target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{name}.partial"
-    staging.mkdir(exist_ok=True)
+    try:
+        staging.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"cannot download model '{name}': cannot create {staging} ({exc.strerror or exc})") from None
     try:
         if entry.convert:
             _convert_checkpoint(entry, staging, progress, commit)
@@ -214,15 +250,41 @@ def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool
     shutil.rmtree(staging / ".cache", ignore_errors=True)  # huggingface_hub's bookkeeping for resumption
     meta = {"name": entry.name, "repo": entry.repo, "revision": entry.revision, "commit": commit,
             "family": entry.family, "languages": list(entry.languages)}
-    (staging / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(staging, target)  # same filesystem: the model appears complete or not at all
+    try:
+        (staging / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        if target.exists():
+            _delete_whole(target)
+        os.replace(staging, target)  # same filesystem: the model appears complete or not at all
+    except OSError as exc:
+        raise ModelError(f"cannot store model '{name}' in {target.parent}: {exc.strerror or exc}") from None
     return target
 
 
-def remove(name: str) -> Path:
-    """Delete a pulled model (and any partial download of it); returns the removed path.
+def _refuse_unremovable(path: Path) -> None:
+    """ModelError when a folder in `path` may not have its files deleted (judged from its permissions)."""
+    for folder in (path, *path.rglob("*")):
+        if folder.is_dir() and not folder.is_symlink() and not os.access(folder, os.W_OK | os.X_OK):
+            raise ModelError(f"cannot remove {path}: {folder} is read-only; nothing was removed")
+
+
+def _delete_whole(path: Path) -> None:
+    """Delete a folder of the models folder whole or not at all; ModelError, with nothing deleted, when it cannot be.
+
+    rmtree alone stops at the first file it may not delete, leaving a model with half its files that still looks
+    downloaded; so the folder is checked first, and renamed out of the way (one step) before it is emptied."""
+    _refuse_unremovable(path)
+    trash = path.with_name(f".{path.name.lstrip('.')}.removing")
+    shutil.rmtree(trash, ignore_errors=True)  # left by a removal killed half way
+    try:
+        os.replace(path, trash)
+    except OSError as exc:
+        raise ModelError(f"cannot remove {path}: {path.parent} refuses changes ({exc.strerror or exc}); "
+                         "nothing was removed") from None
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def remove(name: str) -> list[Path]:
+    """Delete a pulled catalog model and any unfinished download of it, each whole; returns the removed folders.
 
     Only a model folder directly inside the models folder is ever deleted: a name with a path in it ("/data",
     "../x", ".") is refused, since rmtree would otherwise delete whatever folder it names.
@@ -231,15 +293,19 @@ def remove(name: str) -> Path:
         raise InputError(f"'{name}' is not a model name; `mtk models list` shows the downloaded ones")
     target = model_path(name)
     staging = target.parent / f".{name}.partial"
+    if load_catalog().get(name) is None:
+        # As `models info`, `models pull` and `translate --model` say it: what they call unknown is not removed either.
+        mine = f" ({target} is no catalog model's: delete it yourself if it is yours)" if target.exists() else ""
+        raise ModelError(f"unknown model '{name}'; `mtk models list` shows the catalog and what is downloaded{mine}")
     if not target.exists() and not staging.exists():
-        if load_catalog().get(name) is None:  # as `models info` and `models pull` say it, with their exit code
-            raise ModelError(f"unknown model '{name}'; `mtk models list` shows the catalog and what is downloaded")
         # A model that is missing is a model problem (exit 3), as for an unknown name and for translating offline
         # with it; exit 2 stays for a name that is no model name at all, and for refusing to delete what is no model.
         raise ModelError(f"model '{name}' is not downloaded; there is nothing to remove")
     if target.exists() and not ((target / "model.bin").is_file() or (target / METADATA_FILE).is_file()):
         raise InputError(f"{target} does not look like a downloaded model (no model.bin); not deleting it")
-    shutil.rmtree(staging, ignore_errors=True)
-    if target.exists():
-        shutil.rmtree(target)
-    return target
+    removed = [path for path in (target, staging) if path.exists()]
+    for path in removed:
+        _refuse_unremovable(path)  # both checked before either goes
+    for path in removed:
+        _delete_whole(path)
+    return removed

@@ -132,9 +132,9 @@ def test_corrupt_model_exits_3(mtk_run, tiny_nllb: Path, tmp_path: Path) -> None
 
     broken = tmp_path / "broken"
     shutil.copytree(tiny_nllb, broken)
-    (broken / "model.bin").write_bytes(os.urandom(5000))
+    (broken / "model.bin").write_bytes(b"\xff" * 4 + os.urandom(4996))
     code, _, err = mtk_run("translate", SW_FILE, "--model", broken)
-    assert code == 3 and "cannot load model" in err and len(err.splitlines()) == 1
+    assert code == 3 and "is not a CTranslate2 model file" in err and len(err.splitlines()) == 1
 
 
 def test_interrupted_run_leaves_no_output(mtk_run, tiny_nllb: Path, tmp_path: Path, monkeypatch) -> None:

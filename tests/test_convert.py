@@ -164,3 +164,80 @@ def test_missing_extra_is_one_line(mtk_run, hf_marian: Path, tmp_path: Path, mon
     code, _, err = mtk_run("models", "convert", hf_marian, "-o", tmp_path / "out")
     assert code == 3 and "converting needs transformers" in err and "'.[convert]'" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.fixture()
+def no_converting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if a conversion starts: what is checked here must be refused before the weights are loaded."""
+    from ctranslate2 import converters
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the checkpoint was loaded")
+
+    monkeypatch.setattr(converters, "TransformersConverter", refuse)
+
+
+@pytest.mark.parametrize("source", ["nosuchdir/", "bad id", "Helsinki-NLP/", "org/-bad", r"C:\models\x"])
+def test_a_source_that_is_no_folder_and_no_hub_id_is_one_line(source: str, mtk_run, tmp_path: Path) -> None:
+    # huggingface_hub's HFValidationError came out as a traceback.
+    code, _, err = mtk_run("models", "convert", source, "-o", tmp_path / "out")
+    assert code == 3 and len(err.splitlines()) == 1
+    assert err.strip() == f"mtk: error: {source} is neither a checkpoint directory nor a Hugging Face model id"
+
+
+def test_bad_options_are_refused_before_converting(mtk_run, hf_marian: Path, tmp_path: Path, no_converting) -> None:
+    # --quantization bogus failed only after the whole conversion (minutes for a real model).
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", tmp_path / "out", "--quantization", "bogus")
+    assert code == 2 and err.startswith("mtk: error: --quantization bogus: not a CTranslate2 weight type; use one of "
+                                        "int8, int8_float32")
+    note = tmp_path / "notes.txt"
+    note.write_text("x", encoding="utf-8")
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", note / "model")  # tempfile's traceback
+    assert code == 2 and err.strip() == f"mtk: error: cannot write -o {note / 'model'}: {note} is a file, not a folder"
+
+
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux's /sys, which no process may write in")
+def test_an_unwritable_output_place_is_refused_before_converting(mtk_run, hf_marian: Path, no_converting) -> None:
+    # As root the mode bits of a folder allow everything: /sys refuses even root.
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", "/sys/mtk-model")
+    assert code == 2 and len(err.splitlines()) == 1
+    assert err.startswith("mtk: error: cannot write -o /sys/mtk-model: no file can be created in /sys (")
+
+
+def test_a_checkpoint_into_another_language_is_refused_before_converting(mtk_run, hf_marian: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        no_converting) -> None:
+    # It converted fully, then named its temporary folder: ".../.enfr.xarbmxja/model: an OPUS-MT model into fr".
+    source = tmp_path / "checkpoint"
+    shutil.copytree(hf_marian, source)
+    config = json.loads((source / "tokenizer_config.json").read_text(encoding="utf-8"))
+    (source / "tokenizer_config.json").write_text(json.dumps({**config, "target_lang": "fr"}), encoding="utf-8")
+    code, _, err = mtk_run("models", "convert", source, "-o", tmp_path / "enfr")
+    assert code == 3 and err.strip() == (f"mtk: error: {source}: an OPUS-MT model into fr (tokenizer_config.json), "
+                                         "not English; mtk translates Swahili and Arabic into English")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub-cache"))  # a Hub id's name says it before any download
+    code, _, err = mtk_run("models", "convert", "Helsinki-NLP/opus-mt-en-fr", "-o", tmp_path / "enfr")
+    assert code == 3 and "an OPUS-MT model into fr (its name 'opus-mt-en-fr')" in err
+    assert not list(tmp_path.glob("*enfr*"))
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("no source.spm", "has no source.spm: the marian checkpoint's tokenizer needs it"),
+    ("no vocab.json", "has no vocab.json: the marian checkpoint's tokenizer needs it"),
+    ("bert", "is not a translation checkpoint mtk can use (model_type 'bert'); mtk converts Marian (OPUS-MT)"),
+    ("bad json", "config.json is not valid JSON ("),
+])
+def test_a_checkpoint_mtk_cannot_use_is_named_before_converting(damage: str, message: str, mtk_run, hf_marian: Path,
+                                                                tmp_path: Path, no_converting) -> None:
+    # "expected str, bytes or os.PathLike object, not NoneType" and "'BertConfig' object has no attribute ...".
+    source = tmp_path / "checkpoint"
+    shutil.copytree(hf_marian, source)
+    if damage.startswith("no "):
+        (source / damage[3:]).unlink()
+    elif damage == "bert":
+        config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+        (source / "config.json").write_text(json.dumps({**config, "model_type": "bert"}), encoding="utf-8")
+    else:
+        (source / "config.json").write_text("{not json", encoding="utf-8")
+    code, _, err = mtk_run("models", "convert", source, "-o", tmp_path / "out")
+    assert code == 3 and len(err.splitlines()) == 1 and f"mtk: error: {source}" in err and message in err

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.server
 import json
+import os
 import re
+import shutil
 import threading
 from pathlib import Path
 
@@ -187,7 +190,7 @@ def test_offline_pull_and_load_refuse(fake_hub: FakeHub) -> None:
 
 def test_remove(fake_hub: FakeHub) -> None:
     path = hub.pull("tiny-marian", progress=False)
-    hub.remove("tiny-marian")
+    assert hub.remove("tiny-marian") == [path]
     assert not path.exists()
     with pytest.raises(ModelError, match="'tiny-marian' is not downloaded"):  # a missing model: exit 3, not 2
         hub.remove("tiny-marian")
@@ -199,15 +202,114 @@ def test_remove_deletes_nothing_but_a_downloaded_model(name: str, mtk_home: Path
     victim = tmp_path / "victim"
     (victim / "sub").mkdir(parents=True)
     (victim / "sub" / "important.txt").write_text("keep", encoding="utf-8")
-    (mtk_home / "models" / "not-a-model").mkdir(parents=True)
+    (mtk_home / "models" / "opus-mt-ar-en").mkdir(parents=True)  # a catalog name, but no model in it
     name = str(victim) if name == "VICTIM" else name
     with pytest.raises(InputError):
         hub.remove(name)
     with pytest.raises(InputError, match="does not look like a downloaded model"):
-        hub.remove("not-a-model")
-    assert (victim / "sub" / "important.txt").is_file() and (mtk_home / "models" / "not-a-model").is_dir()
+        hub.remove("opus-mt-ar-en")
+    assert (victim / "sub" / "important.txt").is_file() and (mtk_home / "models" / "opus-mt-ar-en").is_dir()
+
+
+def test_remove_takes_only_what_info_and_translate_know(fake_hub: FakeHub, mtk_home: Path, tiny_marian: Path,
+                                                        mtk_run) -> None:
+    # remove deleted models/mine, which `models info mine` and `translate --model mine` called an unknown model.
+    mine = mtk_home / "models" / "mine"
+    shutil.copytree(tiny_marian, mine)
+    for argv in (("models", "remove", "mine"), ("models", "info", "mine")):
+        code, _, err = mtk_run(*argv)
+        assert code == 3 and "unknown model 'mine'" in err and len(err.splitlines()) == 1
+    assert sorted(p.name for p in mine.iterdir()) == sorted(p.name for p in tiny_marian.iterdir())
+
+
+def test_remove_says_it_removed_only_an_unfinished_download(fake_hub: FakeHub, mtk_home: Path, mtk_run) -> None:
+    partial = mtk_home / "models" / ".tiny-marian.partial"
+    partial.mkdir(parents=True)
+    code, out, _ = mtk_run("models", "remove", "tiny-marian")  # it said "removed .../models/tiny-marian"
+    assert code == 0 and out == f"removed the unfinished download {partial}\n" and not partial.exists()
+
+
+def test_remove_in_a_read_only_models_folder_removes_nothing(fake_hub: FakeHub, mtk_home: Path, mtk_run,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # rmtree deleted the files and then stopped with a traceback at the folder: half a model, still listed.
+    monkeypatch.delenv("HF_HUB_OFFLINE")  # set by mtk_run
+    path = hub.pull("tiny-marian", progress=False)
+    files = sorted(p.name for p in path.iterdir())
+    if os.geteuid() == 0:  # root may write in any folder: refuse as the kernel refuses anyone else
+        def refuse(*args: object, ignore_errors: bool = False) -> None:
+            if not ignore_errors:
+                raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(os, "replace", refuse)
+        monkeypatch.setattr(shutil, "rmtree", refuse)
+    path.parent.chmod(0o555)
+    try:
+        code, _, err = mtk_run("models", "remove", "tiny-marian")
+    finally:
+        path.parent.chmod(0o755)
+    assert code == 3 and len(err.splitlines()) == 1
+    assert f"cannot remove {path}: {path.parent} refuses changes (Permission denied); nothing was removed" in err
+    assert sorted(p.name for p in path.iterdir()) == files
+
+
+@pytest.mark.parametrize("home", ["file", "sys"])
+def test_pull_into_a_models_folder_that_cannot_be_made_is_one_line(home: str, fake_hub: FakeHub, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # PermissionError / NotADirectoryError tracebacks, after asking the Hub for the commit.
+    if home == "sys" and not Path("/sys/kernel").is_dir():
+        pytest.skip("needs Linux's /sys, where no process may create a folder")
+    place = Path("/sys/mtk-home") if home == "sys" else tmp_path / "a-file"
+    if home == "file":
+        place.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("MTK_HOME", str(place))
+    with pytest.raises(ModelError, match=rf"^cannot download model 'tiny-marian': cannot write the models folder "
+                                         rf"{re.escape(str(place / 'models'))} \("):
+        hub.pull("tiny-marian", progress=False)
+    assert fake_hub.requests == []
+
+
+def test_a_damaged_download_is_shown_and_pulled_again(fake_hub: FakeHub, mtk_run,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # list said "downloaded", info "downloaded: yes" and pull did nothing, while translate refused the model.
+    monkeypatch.delenv("HF_HUB_OFFLINE")  # set by mtk_run
+    path = hub.pull("tiny-marian", progress=False)
+    whole = (path / "model.bin").read_bytes()
+    (path / "model.bin").write_bytes(whole[:len(whole) // 3])  # a copy killed, a disk full
+    code, out, _ = mtk_run("models", "list")
+    assert code == 0 and re.search(r"^tiny-marian .* damaged$", out, re.MULTILINE)
+    code, out, err = mtk_run("models", "info", "tiny-marian")
+    assert code == 3 and "downloaded: yes, but damaged" in out
+    assert "model.bin is damaged" in err and "`mtk models pull tiny-marian --force`" in err
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    code, _, err = mtk_run("models", "pull", "tiny-marian")
+    assert code == 3 and "model.bin is damaged" in err and "downloading is off" in err
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    code, out, err = mtk_run("models", "pull", "tiny-marian")
+    assert code == 0 and out.strip() == str(path), err
+    assert (path / "model.bin").read_bytes() == whole
+
+
+def test_info_of_a_missing_path_names_the_path(mtk_run) -> None:
+    code, _, err = mtk_run("models", "info", "./nosuchdir")  # it said "unknown model", translate the path
+    assert code == 3 and err.strip() == "mtk: error: model directory nosuchdir does not exist"
+    code, _, err = mtk_run("models", "info", "nosuchdir")
+    assert code == 3 and "unknown model 'nosuchdir'" in err
+
+
+def test_convert_help_says_what_force_replaces(mtk_run, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        mtk_run("models", "convert", "--help")
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "replace an output directory that holds a CTranslate2 model (never one of other files)" in help_text
 
 
 def test_unknown_catalog_name(mtk_home: Path) -> None:
     with pytest.raises(ModelError, match="unknown model 'no-such-model'"):
         hub.pull("no-such-model")
+
+
+def test_a_malformed_hub_id_is_a_model_error() -> None:
+    # huggingface_hub's HFValidationError reached the user as a traceback.
+    with pytest.raises(ModelError, match="^word-alignment model 'bad id' is not a well-formed Hugging Face model "
+                                         "id; pass --word-model PATH$"):
+        hub.require_hub_files("bad id", "word-alignment model 'bad id'", "pass --word-model PATH")

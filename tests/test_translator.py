@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
@@ -281,7 +282,7 @@ def test_model_errors(tiny_nllb: Path, tmp_path: Path, mtk_home: Path) -> None:
     with pytest.raises(ModelError, match="no model.bin"):
         _load(broken)
     (broken / "model.bin").write_bytes(b"garbage" * 1000)
-    with pytest.raises(ModelError, match="cannot load model"):
+    with pytest.raises(ModelError, match="not a CTranslate2 model file"):
         _load(broken)
     shutil.copy(tiny_nllb / "model.bin", broken / "model.bin")
     (broken / "sentencepiece.bpe.model").unlink()
@@ -377,7 +378,8 @@ def test_a_damaged_downloaded_model_says_how_to_mend_it(tiny_marian: Path, mtk_h
     with pytest.raises(ModelError, match=r"model.bin is damaged: it holds .*; `mtk models pull opus-mt-ar-en --force` "
                                          r"downloads it again"):
         Translator.load("opus-mt-ar-en", offline=True, cache=False)
-    (target / "model.bin").write_bytes(b"\xff" * len(data))  # whole but unreadable: found by the loader
+    # Whole, of a plausible version, but unreadable: found by the loader.
+    (target / "model.bin").write_bytes(struct.pack("<I", 5) + b"\xff" * (len(data) - 4))
     with pytest.raises(ModelError, match=r"cannot load model .*; `mtk models pull opus-mt-ar-en --force` downloads"):
         Translator.load("opus-mt-ar-en", offline=True, cache=False)
 
