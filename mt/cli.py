@@ -135,6 +135,10 @@ def run_translate(args: argparse.Namespace) -> int:
     )
     refuse_overwriting_inputs(args.output, list(args.inputs))
     check_output_file(args.output)  # before any model loads: a folder or a path inside a file fails now
+    if args.model:
+        from mt.translator import check_model_early
+
+        check_model_early(args.model)  # a broken --model fails before articles are read or fetched, as said
     docs = _load_inputs(args.inputs, args.src)
     if args.show_dropped:  # now: cleaning needs no model, so what it removed is shown even when none loads
         for doc in docs:
@@ -150,7 +154,10 @@ def run_translate(args: argparse.Namespace) -> int:
                 translators[name] = Translator.load(
                     name, offline=True if args.offline else None, options=options, cache=not args.no_cache
                 )
-            translators[name].family.check_language(doc.lang, translators[name].label)
+            try:
+                translators[name].family.check_language(doc.lang, translators[name].label)
+            except InputError as exc:
+                raise InputError(f"{doc.doc_id}: {exc}") from None  # which of several articles the model refuses
         with write_errors(args.output), atomic_output(args.output) as out:
             for i, (name, doc) in enumerate(zip(names, docs, strict=True)):
                 result = translators[name].translate_document(doc)

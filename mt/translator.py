@@ -173,6 +173,20 @@ def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str
     )
 
 
+def check_model_early(name_or_path: str) -> None:
+    """ModelError now for a model that cannot be used as it stands on disk, before any article is read or fetched.
+
+    What Translator.load would refuse (an unknown name, a missing folder, no or a cut-short model.bin, no config.json,
+    another target language, no SentencePiece model) without loading the weights. A catalog model not downloaded yet
+    is left to Translator.load: it is downloaded only once the articles are known to be readable."""
+    entry = load_catalog().get(name_or_path)
+    if entry is not None and not hub.is_pulled(entry.name) and not Path(name_or_path).expanduser().exists():
+        return
+    name, _, path, identity = _resolve(name_or_path, offline=True, progress=False)
+    check_model_file(path, name if identity.startswith("catalog:") else None)
+    Tokenizer(path, detect_family(path))
+
+
 def _wait(handle: ctranslate2.AsyncTranslationResult) -> ctranslate2.TranslationResult:
     """The result of an asynchronous batch, waited for in short sleeps.
 

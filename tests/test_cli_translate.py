@@ -332,3 +332,17 @@ def test_an_unusable_mtk_home_translates_without_the_cache(tiny_marian: Path, tm
     assert main(["translate", str(SW_FILE), "--model", str(tiny_marian), "--max-length", "8"]) == 0
     out, err = capsys.readouterr()
     assert out.strip() and "cannot use the translation cache" in err and "translating without it" in err
+
+
+def test_a_broken_model_is_refused_before_any_article_is_read(tiny_marian: Path, tmp_path: Path, mtk_run) -> None:
+    # Reading (or fetching) every article first made a broken --model fail only after that work.
+    broken = tmp_path / "opus-mt-sw-en"
+    shutil.copytree(tiny_marian, broken)
+    whole = (broken / "model.bin").read_bytes()
+    (broken / "model.bin").write_bytes(whole[: len(whole) // 2])
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    for model, message in ((broken, "model.bin is damaged"), (tmp_path / "nowhere", "does not exist"),
+                           ("no-such-model", "unknown model 'no-such-model'")):
+        code, out, err = mtk_run("translate", empty, "--model", model)
+        assert code == 3 and not out and message in err and "empty" not in err.replace(str(empty), "")

@@ -393,6 +393,7 @@ def test_every_article_is_checked_against_its_model_before_any_is_translated(tin
                              "--model", model, "--no-cache", "--max-length", "4")
     # The Arabic article had gone to stdout before the Swahili one was refused.
     assert code == 2 and "translates from ar, not 'sw'" in err and out == ""
+    assert err.strip().splitlines()[-1].startswith("mtk: error: 000_c34c121e1dd8a5b8: model ")  # which article
 
 
 def test_an_interrupt_after_output_went_to_stdout_does_not_claim_nothing_was_written(
