@@ -57,7 +57,8 @@ def _register_translate(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--max-length", type=int, default=TranslationOptions.max_decoding_length,
                    help="longest translation in tokens (default %(default)s)")
     p.add_argument("-o", "--output", help="output file (default: standard output); written only if the run succeeds")
-    p.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default text)")
+    p.add_argument("--format", choices=("text", "jsonl"),
+                   help="output format (default: jsonl for an -o name ending in .jsonl, else text)")
     p.add_argument("--offline", action="store_true", help="never download; fail if the model is not present")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
     p.add_argument("--show-dropped", action="store_true", help="print what cleaning removed, with reasons, to stderr")
@@ -121,6 +122,17 @@ def _article_header(doc_id: str, position: int) -> str:
     return ("\n" if position else "") + f"==> {' '.join(doc_id.split())} <==\n"
 
 
+def _output_format(output: str | None, requested: str | None) -> str:
+    """The format asked for, else the one the -o name implies (.jsonl: JSONL), else text; warns when they disagree."""
+    suffix = "" if output in (None, "-") else Path(str(output)).suffix.lower()
+    named = {".jsonl": "jsonl", ".txt": "text"}.get(suffix)
+    if requested and named and requested != named:
+        # `-o out.jsonl --format text` is allowed, but a reader of the name would expect JSON lines.
+        print(f"mtk: warning: {output} is named like {'JSONL' if named == 'jsonl' else 'text'}, but {requested} is "
+              f"written (--format {requested})", file=sys.stderr)
+    return requested or named or "text"
+
+
 def run_translate(args: argparse.Namespace) -> int:
     """Handle `mtk translate`."""
     from mt.catalog import load_catalog
@@ -133,6 +145,7 @@ def run_translate(args: argparse.Namespace) -> int:
         repetition_penalty=args.repetition_penalty, no_repeat_ngram_size=args.no_repeat_ngram_size,
         max_decoding_length=args.max_length, device=args.device, compute_type=args.compute_type,
     )
+    args.format = _output_format(args.output, args.format)
     refuse_overwriting_inputs(args.output, list(args.inputs))
     check_output_file(args.output)  # before any model loads: a folder or a path inside a file fails now
     if args.model:

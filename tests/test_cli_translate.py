@@ -346,3 +346,18 @@ def test_a_broken_model_is_refused_before_any_article_is_read(tiny_marian: Path,
                            ("no-such-model", "unknown model 'no-such-model'")):
         code, out, err = mtk_run("translate", empty, "--model", model)
         assert code == 3 and not out and message in err and "empty" not in err.replace(str(empty), "")
+
+
+def test_the_output_name_chooses_jsonl_and_a_contradicting_format_is_warned_about(tiny_marian: Path, tmp_path: Path,
+                                                                                   mtk_run) -> None:
+    # `-o out.jsonl` wrote plain text without a word.
+    out = tmp_path / "out.jsonl"
+    code, _, err = mtk_run("translate", SW_FILE, "--model", tiny_marian, "--max-length", "4", "-o", out)
+    assert code == 0 and "is named like" not in err
+    assert all("translation" in json.loads(line) or "dropped" in json.loads(line)
+               for line in out.read_text(encoding="utf-8").splitlines())
+    text = tmp_path / "out.txt"
+    code, _, err = mtk_run("translate", SW_FILE, "--model", tiny_marian, "--max-length", "4", "-o", text,
+                           "--format", "jsonl")
+    assert code == 0 and f"mtk: warning: {text} is named like text, but jsonl is written (--format jsonl)" in err
+    assert json.loads(text.read_text(encoding="utf-8").splitlines()[0])["translation"] is not None
