@@ -191,6 +191,12 @@ def _read_translation_lines(path: str | os.PathLike[str], text: str, lines: list
         if len(lines) != len(source_lines):
             raise InputError(f"{label}: {len(lines)} translation lines for {len(source_lines)} source lines; "
                              "the counts must match")
+        facing_blank = next((k for k, (t, s) in enumerate(zip(lines, source_lines, strict=True), 1)
+                             if is_blank(s) and not is_blank(t)), None)
+        if facing_blank is not None:
+            # Its translation would be dropped with the blank line, and every line below shifted by one.
+            raise InputError(f"{label}: line {facing_blank} holds a translation, but line {facing_blank} of the source "
+                             "is blank; with --presplit each line must face its source line, blank lines included")
         translations = [t for t, s in zip(lines, source_lines, strict=True) if not is_blank(s)]
         if encoder is not None:
             _refuse_lines_off(translations, src, encoder, label, "lines")

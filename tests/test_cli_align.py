@@ -143,6 +143,13 @@ def test_presplit_plain_translations_skip_blank_source_lines(tmp_path: Path,
     records = _records(out)
     assert [r["translation"] for r in records[:3]] == EN_LINES
     assert [r["tgt_ids"] for r in records[:3]] == [[0], [1], [2]]  # exact translations: every pair is found
+    # A blank line in another place: the translation facing the source's blank line would be dropped and the
+    # lines below it shifted by one, without a word.
+    tr.write_text(f"{EN_LINES[0]}\n{EN_LINES[1]}\n\n{EN_LINES[2]}\n", encoding="utf-8")
+    rc, _, err = _run(capsys, sw, en, "--presplit", "--translations", tr, "-o", tmp_path / "b.jsonl")
+    assert rc == 2 and err.strip().endswith(f"{tr}: line 2 holds a translation, but line 2 of the source is blank; "
+                                            "with --presplit each line must face its source line, blank lines "
+                                            "included")
 
 
 def test_presplit_page_chrome_is_kept_as_lines_but_never_aligned(tmp_path: Path,
