@@ -57,6 +57,7 @@ class Side:
 
     doc: Document
     lines: list[str] | None = None
+    label: str = ""  # how messages name it ("<stdin>" for -)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -107,7 +108,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
     """Load SRC or EN and check its language; InputError naming the file and its role."""
-    from mt.langid import LANGUAGES, mixed_language_warning, resolve_language
+    from mt.langid import LANGUAGES, resolve_language
     from mt.loader import document_from_lines, load_document
 
     local = path != "-" and not is_url(path) and "://" not in path  # file:// and other schemes: read_article says
@@ -141,11 +142,17 @@ def _load_side(path: str, role: str, lang: str, presplit: bool) -> Side:
         hint = (" (the English article goes second; if this one is Swahili or Arabic after all, say so with --src sw "
                 "or --src ar)" if role == "SRC" else "")
         raise InputError(f"{role} {label} looks like {LANGUAGES.get(doc.lang, doc.lang)}; {role} must be {names}{hint}")
-    warning = mixed_language_warning(doc.texts, doc.lang, f"{role} {label}")
+    return Side(doc, lines, label)
+
+
+def _warn_mixed_language(side: Side, role: str) -> None:
+    """Warn when much of a side is in another language than the one it was read as."""
+    from mt.langid import mixed_language_warning
+
+    warning = mixed_language_warning(side.doc.texts, side.doc.lang, f"{role} {side.label}")
     if warning:
         # Not refused: a quote or a passage in English is normal in an article, and the user may know best.
         print(f"mtk: warning: {warning}", file=sys.stderr)
-    return Side(doc, lines)
 
 
 def _default_model(lang: str) -> str | None:
@@ -235,6 +242,8 @@ def _auto_sides(directory: str, presplit: bool, manifest: bool = False) -> _Fold
 
     `manifest`: DIR/manifest.json is read now, so that a missing or wrong one fails before the encoder is prepared."""
     found = read_folder(directory, lambda p: _load_side(str(p), "article", "auto", presplit), lambda s: s.doc, manifest)
+    for side in found.articles:
+        _warn_mixed_language(side, "article")
     return _Folder([s for s in found.articles if s.doc.lang != "en"], [s for s in found.articles if s.doc.lang == "en"],
                    found.manifest)
 
@@ -356,7 +365,10 @@ def _read_inputs(args: argparse.Namespace) -> tuple[tuple[Side, Side] | None, _F
             raise InputError("only one input can be read from stdin ('-')")
         sides = (_load_side(args.src_path, "SRC", args.src_lang, args.presplit),
                  _load_side(args.en_path, "EN", "auto", args.presplit))
+        # Before the per-sentence language check, which takes a minute on inputs too large to align anyway.
         check_memory(len(sides[0].doc.sentences), len(sides[1].doc.sentences))
+        for side, role in zip(sides, ("SRC", "EN"), strict=True):
+            _warn_mixed_language(side, role)
     return sides, articles
 
 
