@@ -18,6 +18,7 @@ import numpy as np
 
 from align.config import AlignConfig
 from align.encoder import Encoder
+from align.groups import headline_index
 from align.language_offset import source_encoder
 from align.margin import TRANSLATION_COSINE, adaptive_k, knn_mean, margin_against
 
@@ -71,6 +72,12 @@ def map_translation(src: list[str], translated: list[str], encoder: Encoder, src
     # pair's score. So each member must be a plausible partner on its own.
     gain12[np.minimum(gain11[:, :-1], gain11[:, 1:]) < MEMBER_FLOOR] = -np.inf
     gain21[np.minimum(gain11[:-1], gain11[1:]) < MEMBER_FLOOR] = -np.inf
+    # A headline is a line of its own in any translation, never joined with the lead: a translation that left the
+    # headline out had "headline + lead" matched to the lead's translation, and said the headline found.
+    if headline_index(src) is not None and n > 1:
+        gain21[0, :] = -np.inf
+    if headline_index(translated) is not None and m > 1:
+        gain12[:, 0] = -np.inf
     floor = TRANSLATION_COSINE.get(getattr(encoder, "name", ""), -np.inf)
     gain11[cos < floor], gain12[cos12 < floor], gain21[cos21 < floor] = -np.inf, -np.inf, -np.inf
     moves = _best_path(gain11, gain12, gain21)

@@ -35,6 +35,7 @@ import numpy as np
 from align.aligner import align_texts
 from align.config import AlignConfig
 from align.encoder import Encoder, get_encoder
+from align.groups import is_title
 from align.margin import ratio_margin
 from align.pairing import DEFAULT_THRESHOLD, PairingEvidence, document_evidence, pairs_from_evidence
 from align.synthetic import REALISTIC, SHARED_DIR, SynthConfig, load_documents, make_pairs
@@ -168,7 +169,7 @@ def eval_gold(encoder: Encoder, use_refs: bool, cfg: AlignConfig, as_article: bo
 
 def translated_article(english: list[str], rng: random.Random, others: list[str]) -> list[tuple[str, set[int]]]:
     """A translator's version of a document: (sentence, source sentences it translates), with 15% of neighbouring
-    pairs joined, 10% of sentences split at a comma, 5% left out and 5% unrelated lines added after a sentence."""
+    pairs joined (never the headline with the lead), 10% of sentences split at a comma, 5% left out and 5% unrelated lines added after a sentence."""
     out: list[tuple[str, set[int]]] = []
     k = 0
     while k < len(english):
@@ -189,6 +190,10 @@ def translated_article(english: list[str], rng: random.Random, others: list[str]
         k += 1
         if others and rng.random() < 0.05:
             out.append((rng.choice(others), set()))
+    if out and out[0][1] == {0, 1} and is_title(english[0]):
+        # A translator keeps the headline a line of its own: joined with the lead, it was an article no translator
+        # writes (undone after the draws, so that every other document stays as it was).
+        out[:1] = [(english[0], {0}), (english[1], {1})]
     return out
 
 

@@ -137,3 +137,14 @@ def test_translations_can_come_from_stdin(tmp_path: Path, monkeypatch: pytest.Mo
     capsys.readouterr()
     assert main(["align", "-", str(en), "--translations", "-", "-o", str(out)]) == 2
     assert "only one input can be read from stdin" in capsys.readouterr().err
+
+
+def test_a_translation_without_the_headline_leaves_the_headline_untranslated() -> None:
+    # Text copied without its headline: "headline + lead" was matched to the lead's translation, the headline given
+    # the lead's translation, and every sentence said found.
+    headline = "Rais wa Kenya asaini mkataba wa biashara"
+    src = [headline, *SW[:2]]
+    lead = "The president of Kenya arrived in Nairobi on Monday."
+    second = "He signed a trade agreement worth 20 million dollars."
+    mapped = map_translation(src, [lead, second], get_encoder(), "sw")
+    assert mapped.translations == ["", lead, second] and mapped.unmatched_src == 1
