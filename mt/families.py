@@ -48,16 +48,8 @@ def read_vocabulary(model_dir: Path) -> list[str]:
 
 def read_metadata(model_dir: Path) -> dict:
     """The `mtk-model.json` written at pull time, or {} for a directory made elsewhere."""
-    meta = model_dir / METADATA_FILE
-    if not meta.is_file():
-        return {}
-    try:
-        data = json.loads(meta.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return {}
     # Only what mtk wrote is trusted: a hand-edited file of another shape is ignored, as an unreadable one is.
-    if not isinstance(data, dict):
-        return {}
+    data = _json_object(model_dir / METADATA_FILE)
     if not (isinstance(data.get("languages"), list) and all(isinstance(c, str) for c in data["languages"])):
         data.pop("languages", None)
     return {k: v for k, v in data.items() if k == "languages" or isinstance(v, str)}
@@ -161,11 +153,15 @@ def refuse_other_target(source: str, checkpoint_dir: Path | None = None) -> None
 
 def _tokenizer_config(model_dir: Path) -> dict:
     """The folder's tokenizer_config.json, or {} when it has none or it is no JSON object."""
-    cfg = model_dir / "tokenizer_config.json"
-    if not cfg.is_file():
+    return _json_object(model_dir / "tokenizer_config.json")
+
+
+def _json_object(path: Path) -> dict:
+    """The JSON object in `path`, or {} when there is no such file or it holds no readable JSON object."""
+    if not path.is_file():
         return {}
     try:
-        data = json.loads(cfg.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
