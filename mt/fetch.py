@@ -68,16 +68,13 @@ def url_doc_id(url: str) -> str:
     return _ID_CHARS.sub("-", name).strip("-.") or host
 
 
-def _without_password(url: str) -> str:
-    """`url` with its password, if any, replaced by ***."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return url
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+# "scheme://user:password@": matched as text, so that a malformed address ("http://u:p@[::1") is covered too.
+_PASSWORD = re.compile(r"(://[^/@:\s]*:)[^/@\s]*@")
+
+
+def without_password(address: str) -> str:
+    """`address` with the password of a "user:password@" part, if any, shown as ***."""
+    return _PASSWORD.sub(r"\1***@", address)
 
 
 def _quoted(url: str) -> str:
@@ -106,7 +103,7 @@ def fetch(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES,
           total_timeout: float = TOTAL_TIMEOUT_S) -> bytes:
     """The body of a web page, as UTF-8 when the server names another charset; InputError naming the URL on failure."""
     url = url.strip()
-    shown = _without_password(url)  # an error message ends up in logs and bug reports
+    shown = without_password(url)  # an error message ends up in logs and bug reports
     try:
         request = urllib.request.Request(_quoted(url), headers={"User-Agent": USER_AGENT,
                                                                  "Accept": "text/html,*/*;q=0.5"})

@@ -110,7 +110,10 @@ STDIN_LABEL = "<stdin>"
 
 def source_label(source: str | os.PathLike[str]) -> str:
     """How messages name an input: STDIN_LABEL for '-', else the file name or URL as given (displayable)."""
-    return STDIN_LABEL if str(source) == "-" else displayable(str(source))
+    from mt.fetch import without_password
+
+    # An address's password is not repeated in messages, which end up in logs and bug reports.
+    return STDIN_LABEL if str(source) == "-" else displayable(without_password(str(source)))
 
 
 def article_id(source: str | os.PathLike[str]) -> str:
@@ -297,11 +300,12 @@ def _local_path(source: str) -> Path:
     scheme = _SCHEME.match(source)
     if scheme is None:
         return Path(source)
+    label = source_label(source)
     if scheme.group(1).lower() != "file":
-        raise InputError(f"{source}: only http:// and https:// addresses can be fetched")
+        raise InputError(f"{label}: only http:// and https:// addresses can be fetched")
     parts = urllib.parse.urlsplit(source)
     if parts.netloc not in ("", "localhost"):
-        raise InputError(f"{source}: a file:// address of another machine ({parts.netloc}) cannot be read")
+        raise InputError(f"{label}: a file:// address of another machine ({parts.hostname}) cannot be read")
     return Path(urllib.request.url2pathname(parts.path))
 
 

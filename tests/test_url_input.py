@@ -19,6 +19,7 @@ from eval.cli import main
 from mt.errors import InputError
 from mt.fetch import fetch, url_doc_id
 from mt.loader import load_document
+from mt.reading import source_label
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SW = SEEDS / "000_c34c121e1dd8a5b8.txt"
@@ -177,6 +178,11 @@ def test_a_file_address_reads_the_file_and_other_schemes_are_refused(tmp_path: P
         with pytest.raises(InputError) as caught:
             load_document(address)
         assert str(caught.value).startswith(f"{address}: {message}")
+    # A password is shown as *** whatever the scheme, and in the name commands give an input.
+    with pytest.raises(InputError) as caught:
+        load_document("ftp://bob:hunter2@127.0.0.1/x.txt")
+    assert str(caught.value).startswith("ftp://bob:***@127.0.0.1/x.txt: only http")
+    assert source_label("http://u:p@[::1/a") == "http://u:***@[::1/a"
 
 
 @pytest.mark.parametrize("url, expected", [
