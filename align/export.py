@@ -178,7 +178,7 @@ def tmx_tree(alignments: list[Alignment]) -> ET.Element:
                 ("x-tgt-doc", g.tgt_doc),
                 ("x-src-ids", ",".join(map(str, g.src_ids))),
                 ("x-tgt-ids", ",".join(map(str, g.tgt_ids))),
-                ("x-mode", alignment.mode),
+                ("x-mode", alignment.mode_of(g.src_ids)),
             ):
                 ET.SubElement(tu, "prop", type=prop_type).text = xml_text(value)
             for lang, text in ((g.src_lang, g.src), ("en", g.tgt)):

@@ -43,6 +43,12 @@ class Alignment:
             return None
         return self.translations[i]
 
+    def mode_of(self, src_ids: list[int]) -> str:
+        """How sentences `src_ids` were aligned: "no-mt" when none of them had a translation, else `mode`."""
+        if self.translations is not None and all(self.translation_of(i) is None for i in src_ids):
+            return "no-mt"  # a translated article that left them out: aligned cross-lingually
+        return self.mode
+
     def untranslated(self) -> list[int]:
         """Source sentences left without a translation in a translated alignment (none in no-MT mode)."""
         if self.translations is None:
@@ -101,8 +107,7 @@ class Alignment:
                 "tgt": [self.tgt.sentences[j].text for j in tgt_ids],
                 "tgt_ids": tgt_ids,
                 "score": round(score, 4) if score is not None else None,
-                # A sentence no translation was found for was aligned cross-lingually.
-                "mode": "no-mt" if self.translations is not None and self.translation_of(i) is None else self.mode,
+                "mode": self.mode_of([i]),
             })
             if i in self.src.boilerplate:  # a line of page chrome in sentence-per-line input: never aligned
                 out[-1]["boilerplate"] = self.src.boilerplate[i]

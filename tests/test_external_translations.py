@@ -209,6 +209,14 @@ def test_sentences_a_translated_article_leaves_out_are_not_scored(folder_and_sys
     records = [json.loads(line) for line in (out / "alignments.jsonl").read_text(encoding="utf-8").splitlines()]
     left_out = [r for r in records if r["src"] is not None and r["translation"] is None]
     assert len(left_out) == 5 and {r["mode"] for r in left_out} == {"no-mt"}
+    import xml.etree.ElementTree as ET
+
+    units = ET.parse(out / "corpus.tmx").getroot().iter("tu")
+    modes = {tuple(int(i) for i in props["x-src-ids"].split(",")): props["x-mode"]
+             for props in ({p.get("type"): p.text for p in tu.iter("prop")} for tu in units)
+             if props["x-src-doc"] == SRC_ID}
+    gaps = {r["src_id"] for r in left_out}
+    assert modes and all(mode == ("no-mt" if set(ids) <= gaps else "translations") for ids, mode in modes.items())
     report = (out / "report.html").read_text(encoding="utf-8")
     assert report.count("no translation: aligned cross-lingually") == 5
     assert "5 sentence(s) that would be scored have no translation" in report
