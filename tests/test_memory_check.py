@@ -100,6 +100,8 @@ def test_cli_says_it_in_one_line_and_writes_nothing(monkeypatch: pytest.MonkeyPa
     from align import cli
 
     monkeypatch.setattr(cli, "_warn_mixed_language", lambda *_: pytest.fail("language checked before memory"))
+    # With --presplit the line counts are known before any cleaning or language detection.
+    monkeypatch.setattr(cli, "_load_side", lambda *_: pytest.fail("inputs cleaned before memory was checked"))
     rc = main(["align", str(sw), str(en), "--presplit", "--no-mt", "-o", str(out)])
     err = capsys.readouterr().err
     assert rc == 2 and "needs about" in err and len(err.strip().splitlines()) == 1
