@@ -122,6 +122,12 @@ def _run(args: argparse.Namespace) -> int:
     refuse_threshold_with_manifest(args.manifest, args.pair_threshold)  # before any other check
     _refuse_presplit_without_references(args)
     _check_comet(args.comet_model)  # as --words fails early too
+    if args.word_model is not None and not args.words:
+        raise InputError("--word-model is the model of --words; add --words to compute word links")  # as mtk align
+    if args.model and not args.no_mt and args.translations is None:
+        from mt.translator import check_model_early
+
+        check_model_early(args.model)  # a broken --model fails before the folder is read and paired
     # Checked even when nothing is translated here (--no-mt, --translations), as mtk align does: a bad value is a
     # usage error whatever the mode.
     options = _translation_options(args)

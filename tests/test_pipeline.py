@@ -175,6 +175,23 @@ def test_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], i
     assert not (tmp_path / "o1").exists() and not (tmp_path / "o2").exists()
 
 
+def test_a_broken_model_or_a_lone_word_model_fails_before_the_folder_is_read(tmp_path: Path, tiny_marian: Path,
+                                                                             capsys: pytest.CaptureFixture[str],
+                                                                             isolated_home: Path) -> None:
+    import shutil
+
+    broken = tmp_path / "opus-mt-sw-en"
+    shutil.copytree(tiny_marian, broken)
+    (broken / "model.bin").write_bytes((broken / "model.bin").read_bytes()[:1000])
+    empty = tmp_path / "empty"  # reading it would fail: the model's error must come first
+    empty.mkdir()
+    assert main(["run", str(empty), "-o", str(tmp_path / "o"), "--model", str(broken)]) == 3
+    assert "model.bin is damaged" in capsys.readouterr().err
+    assert main(["run", str(empty), "-o", str(tmp_path / "o"), "--word-model", "some/model"]) == 2
+    assert capsys.readouterr().err.strip() == ("mtk: error: --word-model is the model of --words; add --words to "
+                                               "compute word links")
+
+
 def test_run_skips_a_stray_file_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                             isolated_home: Path) -> None:
     # As mtk align --auto does: one unusable file does not stop a folder, and it is named everywhere.
