@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import re
 import shutil
 import tempfile
 import warnings
@@ -151,6 +152,20 @@ def _refuse_unsafe_output(out: Path, force: bool) -> None:
     if not (out / "model.bin").is_file():
         raise InputError(f"-o {out} holds files and is not a CTranslate2 model (no model.bin); --force replaces only "
                          "a model folder, never other files")
+    _refuse_other_files(out, [p.name for p in out.iterdir() if not (p.is_file() and _MODEL_FILE.fullmatch(p.name))])
+
+
+# What a converted model folder holds: the weights, configuration, vocabularies, tokenizer files, mtk's metadata.
+_MODEL_FILE = re.compile(r"model\.bin|[\w.-]*config\.json|[\w.-]*vocab[\w.-]*|[\w.-]+\.spm|[\w.-]*\.model|"
+                         r"special_tokens_map\.json|mtk-model\.json")
+
+
+def _refuse_other_files(out: Path, others: list[str]) -> None:
+    """InputError naming `others`, files of a model folder --force would delete that are no model's."""
+    if others:
+        shown = ", ".join(sorted(others)[:3]) + (", ..." if len(others) > 3 else "")
+        raise InputError(f"-o {out} holds files that are no model's ({shown}); --force replaces only a model folder, "
+                         "never other files: move them first")
 
 
 def _refuse_unwritable_output(out: Path) -> None:

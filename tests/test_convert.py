@@ -106,9 +106,15 @@ def test_existing_output_needs_force(mtk_run, hf_marian: Path, tmp_path: Path) -
     (model_dir / "old-note.txt").write_text("from the earlier conversion", encoding="utf-8")
     code, _, err = mtk_run("models", "convert", hf_marian, "-o", model_dir)
     assert code == 3 and "--force" in err and (model_dir / "old-note.txt").exists()
+    # Not even with --force: the model folder holds a file that is no model's, which replacing it would delete.
+    code, _, err = mtk_run("models", "convert", hf_marian, "-o", model_dir, "--force")
+    assert code == 2 and "holds files that are no model's (old-note.txt)" in err
+    assert (model_dir / "old-note.txt").exists()
+    (model_dir / "old-note.txt").unlink()
+    before = (model_dir / "model.bin").stat().st_mtime_ns
     code, _, err = mtk_run("models", "convert", hf_marian, "-o", model_dir, "--force")
     assert code == 0, err
-    assert not (model_dir / "old-note.txt").exists() and (model_dir / "model.bin").is_file()
+    assert (model_dir / "model.bin").is_file() and (model_dir / "model.bin").stat().st_mtime_ns != before
 
 
 def test_force_never_replaces_what_is_not_a_model(mtk_run, hf_marian: Path, tmp_path: Path,
