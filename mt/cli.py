@@ -191,13 +191,12 @@ def run_models_list(args: argparse.Namespace) -> int:
     """Handle `mtk models list`."""
     from mt import hub
     from mt.catalog import load_catalog
-    from mt.model_file import damage
 
     catalog = load_catalog()
     rows = [("NAME", "FAMILY", "LANGS", "SIZE", "LICENCE", "STATUS")]
     for e in catalog.models.values():
         status = "downloaded" if hub.is_pulled(e.name) else ("convert" if e.convert else "-")
-        if hub.is_pulled(e.name) and damage(hub.model_path(e.name) / "model.bin"):
+        if hub.is_pulled(e.name) and hub.download_damage(e.name):
             status = "damaged"  # as `mtk translate` would find it; `mtk models info NAME` says how
         mark = " (default)" if e.name == catalog.default else ""
         rows.append((e.name + mark, e.family, ",".join(e.languages), f"{e.size_mb} MB", e.licence, status))
@@ -213,7 +212,6 @@ def run_models_info(args: argparse.Namespace) -> int:
     from mt.catalog import load_catalog
     from mt.errors import ModelError
     from mt.families import detect_family, read_metadata
-    from mt.model_file import damage
 
     entry = load_catalog().get(args.name)
     path = Path(args.name).expanduser()
@@ -233,7 +231,7 @@ def run_models_info(args: argparse.Namespace) -> int:
             print(f"{key}: {text}")
         path = hub.model_path(entry.name)
         pulled = hub.is_pulled(entry.name)
-        state = "no" if not pulled else "yes, but damaged" if damage(path / "model.bin") else "yes"
+        state = "no" if not pulled else "yes, but damaged" if hub.download_damage(entry.name) else "yes"
         print(f"downloaded: {state}")  # a damaged one is refused below, with what is wrong and how to mend it
         commit = read_metadata(path).get("commit") if pulled else None
         if commit:

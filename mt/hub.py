@@ -34,6 +34,21 @@ def is_pulled(name: str) -> bool:
     return (model_path(name) / "model.bin").is_file() and (model_path(name) / METADATA_FILE).is_file()
 
 
+def download_damage(name: str) -> str | None:
+    """Why the downloaded copy of catalog model `name` cannot be used (model.bin damaged, a file missing), else None."""
+    from mt.spm import Tokenizer
+
+    path = model_path(name)
+    why = damage(path / "model.bin")
+    if why is not None:
+        return f"{path / 'model.bin'} is damaged: {why}"
+    try:
+        Tokenizer(path, detect_family(path))  # config.json, vocabulary and SentencePiece files are all there
+    except ModelError as exc:
+        return str(exc)
+    return None
+
+
 def not_downloaded_message(name: str) -> str:
     """The one-line explanation given when a model is needed but absent and downloading is not allowed."""
     return (
@@ -221,12 +236,12 @@ def pull(name: str, *, offline: bool = False, progress: bool = True, force: bool
     A downloaded copy whose model.bin is damaged (cut short by a full disk or a killed copy) is downloaded again."""
     entry = _entry(name)
     target = model_path(name)
-    why = damage(target / "model.bin") if is_pulled(name) else None
+    why = download_damage(name) if is_pulled(name) else None
     if is_pulled(name) and not force and why is None:
         return target
     if offline or offline_from_env():
         if why is not None:
-            raise ModelError(f"{target / 'model.bin'} is damaged: {why}; downloading is off (--offline or "
+            raise ModelError(f"{why}; downloading is off (--offline or "
                              f"HF_HUB_OFFLINE=1): run `mtk models pull {name} --force` on a machine with internet")
         raise ModelError(not_downloaded_message(name))
     _writable_models_dir(name)  # before the network: a download with nowhere to go is refused at once

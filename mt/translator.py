@@ -183,8 +183,12 @@ def check_model_early(name_or_path: str) -> None:
     if entry is not None and not hub.is_pulled(entry.name) and not Path(name_or_path).expanduser().exists():
         return
     name, _, path, identity = _resolve(name_or_path, offline=True, progress=False)
-    check_model_file(path, name if identity.startswith("catalog:") else None)
-    Tokenizer(path, detect_family(path))
+    catalog_name = name if identity.startswith("catalog:") else None
+    check_model_file(path, catalog_name)
+    try:
+        Tokenizer(path, detect_family(path))
+    except ModelError as exc:
+        raise ModelError(f"{exc}{_pull_again(catalog_name)}") from None  # a download that lost a file
 
 
 def _wait(handle: ctranslate2.AsyncTranslationResult) -> ctranslate2.TranslationResult:
@@ -250,13 +254,19 @@ class Translator:
         name, label, path, identity = _resolve(name_or_path, offline, progress is not False)
         catalog_name = name if identity.startswith("catalog:") else None
         check_model_file(path, catalog_name)
-        family = detect_family(path)
+        try:
+            family = detect_family(path)
+        except ModelError as exc:
+            raise ModelError(f"{exc}{_pull_again(catalog_name)}") from None  # a download that lost a file
         if not family.source_languages:
             # Such a model is then used for any source language: a wrong one gives fluent nonsense, said by no error.
             print(f"mtk: warning: cannot tell which language {label} translates from; its folder has no "
                   "tokenizer_config.json with source_lang and its name is not opus-mt-SRC-TGT, so it is used for "
                   "every source language", file=sys.stderr)
-        tokenizer = Tokenizer(path, family)
+        try:
+            tokenizer = Tokenizer(path, family)
+        except ModelError as exc:
+            raise ModelError(f"{exc}{_pull_again(catalog_name)}") from None
         options.check_runtime()
         dev = options.resolved_device()
         ctype = options.resolved_compute_type()

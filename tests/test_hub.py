@@ -289,6 +289,23 @@ def test_a_damaged_download_is_shown_and_pulled_again(fake_hub: FakeHub, mtk_run
     assert (path / "model.bin").read_bytes() == whole
 
 
+@pytest.mark.parametrize("lost", ["config.json", "source.spm"])
+def test_a_download_that_lost_a_file_is_shown_and_pulled_again(lost: str, fake_hub: FakeHub, mtk_run,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only a damaged model.bin was seen: a copy without its config.json or SentencePiece file was "downloaded".
+    monkeypatch.delenv("HF_HUB_OFFLINE")  # set by mtk_run
+    path = hub.pull("tiny-marian", progress=False)
+    whole = (path / lost).read_bytes()
+    (path / lost).unlink()
+    code, out, _ = mtk_run("models", "list")
+    assert code == 0 and re.search(r"^tiny-marian .* damaged$", out, re.MULTILINE)
+    code, _, err = mtk_run("translate", "-", "--model", "tiny-marian")
+    assert code == 3 and "`mtk models pull tiny-marian --force` downloads it again" in err
+    code, out, err = mtk_run("models", "pull", "tiny-marian")
+    assert code == 0 and out.strip() == str(path), err
+    assert (path / lost).read_bytes() == whole
+
+
 def test_info_of_a_missing_path_names_the_path(mtk_run) -> None:
     code, _, err = mtk_run("models", "info", "./nosuchdir")  # it said "unknown model", translate the path
     assert code == 3 and err.strip() == "mtk: error: model directory nosuchdir does not exist"
