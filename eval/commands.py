@@ -171,9 +171,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     for given in (args.folder, *(args.systems or [])):
         where = Path(given)
         inputs += list(where.iterdir()) if where.is_dir() else [where]
-    for path in (args.json, args.markdown):
+    for path, option in ((args.json, "--json"), (args.markdown, "--markdown")):
         check_output_file(path)  # now, not after every model has translated
-        refuse_overwriting_inputs(path, inputs)
+        refuse_overwriting_inputs(path, inputs, option)
     if args.json and args.markdown and _same_file(args.json, args.markdown):
         # The second write would replace the first, and one of the two asked-for files would be lost.
         raise InputError(f"--json and --markdown both name {args.markdown}; give two files")

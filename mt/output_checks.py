@@ -84,8 +84,10 @@ def try_creating_a_file(folder: Path) -> None:
 
 
 def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
-                              inputs: list[str | os.PathLike[str] | None]) -> None:
-    """InputError when the output file is one of the input files (`-o article.txt` would replace the article)."""
+                              inputs: list[str | os.PathLike[str] | None], option: str = "-o") -> None:
+    """InputError when the output file is one of the input files (`-o article.txt` would replace the article).
+
+    `option` names the output in the message (`--json` for mtk evaluate's)."""
     if output is None or str(output) == "-" or not Path(output).exists():
         return
     for source in inputs:
@@ -96,7 +98,7 @@ def refuse_overwriting_inputs(output: str | os.PathLike[str] | None,
         except OSError:  # "a.tsv/" for the file a.tsv: no file to compare; check_output_file says what is wrong
             continue
         if same:
-            raise InputError(f"-o {output} is also an input file; choose another output name")
+            raise InputError(f"{option} {output} is also an input file; choose another output name")
 
 
 # For each subfolder a command writes: what in it (given the subfolder) the command did not write.

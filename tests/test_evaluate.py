@@ -142,7 +142,7 @@ def test_unwritable_outputs_and_a_zero_max_length_fail_before_any_model_runs(tin
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     for option, name in (("--markdown", "003_644d7ec9ad0a14b6.txt"), ("--json", "manifest.json")):
         assert main(["evaluate", str(folder), "--model", str(tiny_marian), option, str(folder / name)]) == 2
-        assert "is also an input file" in capsys.readouterr().err
+        assert f"mtk: error: {option} {folder / name} is also an input file" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     # One file for both tables: the second write would replace the first.
     both = tmp_path / "table.out"
