@@ -162,6 +162,9 @@ def _model_row(model: str, corpus: Corpus, encoder: MemoEncoder, offline: bool |
         "path": res["path"],
         **_scores(corpus, alignments, references, presplit, comet_model),
         "sentences": n_done,
+        # Articles it translated of the folder's source articles (a language-pair model translates its language's).
+        "articles_translated": len(done),
+        "source_articles": len(corpus.sources),
         "sentences_per_s": round(n_done / res["translate_s"], 2) if res["translate_s"] > 0 else None,
         "load_s": round(res["load_s"], 3),
         "size_mib": round(res["size_bytes"] / 2**20, 2),
@@ -282,6 +285,11 @@ def _notes(result: dict[str, Any]) -> list[str]:
                      "different facts (in brackets): a system that invents or repeats names can score high on "
                      "them. src cov. and en cov. say how much the articles share as aligned, not how good the "
                      "translation is")
+    notes += [f"{row['model']} translated {row['articles_translated']} of the {row['source_articles']} source articles "
+              "(the others are in a language it does not translate): its scores are of those, and its coverage "
+              "columns count the others aligned cross-lingually"
+              for row in result["models"]
+              if row.get("articles_translated") is not None and row["articles_translated"] < row["source_articles"]]
     notes += [f"{row['model']} has no translation of {row['untranslated']} of the sentences it would be scored on "
               "(its translated articles leave them out): they are not scored, and were aligned cross-lingually"
               for row in result["models"] if row.get("untranslated")]

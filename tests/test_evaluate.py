@@ -85,12 +85,15 @@ def test_a_pair_model_is_scored_on_the_articles_of_its_language(fixture: str, re
     # The README's example: opus-mt-ar-en on the seed folder, which also holds a Swahili article. Known by its name
     # alone, it was scored on all three (the Swahili one translated as if Arabic).
     ar_only_marian = request.getfixturevalue(fixture)
-    js = tmp_path / "cmp.json"
+    js, md = tmp_path / "cmp.json", tmp_path / "cmp.md"
     assert main(["evaluate", str(SEEDS), "--manifest", "--model", str(ar_only_marian), "--max-length", "16",
-                 "--json", str(js)]) == 0
-    err = capsys.readouterr().err
+                 "--json", str(js), "--markdown", str(md)]) == 0
+    out, err = capsys.readouterr()
     assert "does not translate sw: it is scored on its 2 of 3 articles" in err
+    # Said with the table too, which is read without the run's stderr.
     row = json.loads(js.read_text(encoding="utf-8"))["models"][0]
+    note = f"{row['model']} translated 2 of the 3 source articles (the others are in a language it does not translate)"
+    assert note in md.read_text(encoding="utf-8") and note in " ".join(out.split())
     arabic = ("001_1a95481d527c8dce", "002_c72093ee3c81bb2f")
     assert row["sentences"] == sum(len(load_document(str(SEEDS / f"{d}.txt")).sentences) for d in arabic)
 
