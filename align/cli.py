@@ -85,7 +85,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="translations of SRC made elsewhere: JSONL with 'translation' (and 'src'), one per line, "
                           "or the whole translated article as text (matched to SRC's sentences by meaning; "
                           "with --presplit, one line per line of SRC, blank lines included); "
-                          "a folder holds one such file per article (DIR/<article>.txt or .jsonl); '-' reads stdin")
+                          "a folder holds one such file per article (DIR/<article>.jsonl, .txt or .en.txt); '-' reads stdin")
     how.add_argument("--no-mt", action="store_true", help="align cross-lingually, without translating")
     p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning or splitting "
                    "(only spaces and invisible or control characters are normalised); blank lines are skipped, so "
