@@ -148,7 +148,7 @@ def _refuse_unsafe_output(out: Path, force: bool) -> None:
     if not any(out.iterdir()):
         return
     if not force:
-        raise ModelError(f"{out} exists and is not empty; remove it or pass --force")
+        raise InputError(f"{out} exists and is not empty; remove it or pass --force")  # a usage error, as -o elsewhere
     if not (out / "model.bin").is_file():
         raise InputError(f"-o {out} holds files and is not a CTranslate2 model (no model.bin); --force replaces only "
                          "a model folder, never other files")

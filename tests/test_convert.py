@@ -105,7 +105,7 @@ def test_existing_output_needs_force(mtk_run, hf_marian: Path, tmp_path: Path) -
     assert mtk_run("models", "convert", hf_marian, "-o", model_dir)[0] == 0
     (model_dir / "old-note.txt").write_text("from the earlier conversion", encoding="utf-8")
     code, _, err = mtk_run("models", "convert", hf_marian, "-o", model_dir)
-    assert code == 3 and "--force" in err and (model_dir / "old-note.txt").exists()
+    assert code == 2 and "--force" in err and (model_dir / "old-note.txt").exists()  # usage, as other -o errors
     # Not even with --force: the model folder holds a file that is no model's, which replacing it would delete.
     code, _, err = mtk_run("models", "convert", hf_marian, "-o", model_dir, "--force")
     assert code == 2 and "holds files that are no model's (old-note.txt)" in err
