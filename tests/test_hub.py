@@ -103,6 +103,11 @@ def fake_hub(tiny_marian: Path, mtk_home: Path, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    # A developer's HF_HUB_OFFLINE=1 would refuse the local server; huggingface_hub read it at import, too.
+    from huggingface_hub import constants
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
     server.write_catalog = lambda sha, revision=COMMIT: _write_catalog(  # type: ignore[attr-defined]
         tmp_path, files, sha, monkeypatch, revision)
