@@ -125,9 +125,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.word_model is not None and not args.words:
         raise InputError("--word-model is the model of --words; add --words to compute word links")  # as mtk align
     if args.model and not args.no_mt and args.translations is None:
-        from mt.translator import check_model_early
+        from mt.translator import check_model
 
-        check_model_early(args.model)  # a broken --model fails before the folder is read and paired
+        check_model(args.model, True if args.offline else None)  # a broken --model fails before the folder is read
     # Checked even when nothing is translated here (--no-mt, --translations), as mtk align does: a bad value is a
     # usage error whatever the mode.
     options = _translation_options(args)

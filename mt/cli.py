@@ -149,9 +149,10 @@ def run_translate(args: argparse.Namespace) -> int:
     refuse_overwriting_inputs(args.output, list(args.inputs))
     check_output_file(args.output)  # before any model loads: a folder or a path inside a file fails now
     if args.model:
-        from mt.translator import check_model_early
+        from mt.translator import check_model
 
-        check_model_early(args.model)  # a broken --model fails before articles are read or fetched, as said
+        # A broken --model fails before articles are read or fetched, as said.
+        check_model(args.model, True if args.offline else None)
     docs = _load_inputs(args.inputs, args.src)
     if args.show_dropped:  # now: cleaning needs no model, so what it removed is shown even when none loads
         for doc in docs:

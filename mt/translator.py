@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import sys
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,7 +129,8 @@ def check_model(name_or_path: str, offline: bool | None = None) -> None:
     elif not path.is_dir():
         _resolve(name_or_path, True, False)
     check_model_file(path, catalog_name)
-    Tokenizer(path, detect_family(path))
+    with _pull_hint(catalog_name):
+        Tokenizer(path, detect_family(path))
 
 
 def check_model_file(path: Path, catalog_name: str | None = None) -> None:
@@ -145,6 +148,15 @@ def check_model_file(path: Path, catalog_name: str | None = None) -> None:
 def _pull_again(catalog_name: str | None) -> str:
     """How a damaged catalog model is mended (pulled again), to end its error; "" for a folder of the user's."""
     return f"; `mtk models pull {catalog_name} --force` downloads it again" if catalog_name else ""
+
+
+@contextlib.contextmanager
+def _pull_hint(catalog_name: str | None) -> Iterator[None]:
+    """A ModelError raised inside ends with how to mend the catalog model (a download that lost a file)."""
+    try:
+        yield
+    except ModelError as exc:
+        raise ModelError(f"{exc}{_pull_again(catalog_name)}") from None
 
 
 def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str, Path, str]:
@@ -171,24 +183,6 @@ def _resolve(name_or_path: str, offline: bool, progress: bool) -> tuple[str, str
     raise ModelError(
         f"unknown model '{name_or_path}'; `mtk models list` shows the catalog, or pass a CTranslate2 directory"
     )
-
-
-def check_model_early(name_or_path: str) -> None:
-    """ModelError now for a model that cannot be used as it stands on disk, before any article is read or fetched.
-
-    What Translator.load would refuse (an unknown name, a missing folder, no or a cut-short model.bin, no config.json,
-    another target language, no SentencePiece model) without loading the weights. A catalog model not downloaded yet
-    is left to Translator.load: it is downloaded only once the articles are known to be readable."""
-    entry = load_catalog().get(name_or_path)
-    if entry is not None and not hub.is_pulled(entry.name) and not Path(name_or_path).expanduser().exists():
-        return
-    name, _, path, identity = _resolve(name_or_path, offline=True, progress=False)
-    catalog_name = name if identity.startswith("catalog:") else None
-    check_model_file(path, catalog_name)
-    try:
-        Tokenizer(path, detect_family(path))
-    except ModelError as exc:
-        raise ModelError(f"{exc}{_pull_again(catalog_name)}") from None  # a download that lost a file
 
 
 def _wait(handle: ctranslate2.AsyncTranslationResult) -> ctranslate2.TranslationResult:
@@ -254,19 +248,15 @@ class Translator:
         name, label, path, identity = _resolve(name_or_path, offline, progress is not False)
         catalog_name = name if identity.startswith("catalog:") else None
         check_model_file(path, catalog_name)
-        try:
+        with _pull_hint(catalog_name):
             family = detect_family(path)
-        except ModelError as exc:
-            raise ModelError(f"{exc}{_pull_again(catalog_name)}") from None  # a download that lost a file
         if not family.source_languages:
             # Such a model is then used for any source language: a wrong one gives fluent nonsense, said by no error.
             print(f"mtk: warning: cannot tell which language {label} translates from; its folder has no "
                   "tokenizer_config.json with source_lang and its name is not opus-mt-SRC-TGT, so it is used for "
                   "every source language", file=sys.stderr)
-        try:
+        with _pull_hint(catalog_name):
             tokenizer = Tokenizer(path, family)
-        except ModelError as exc:
-            raise ModelError(f"{exc}{_pull_again(catalog_name)}") from None
         options.check_runtime()
         dev = options.resolved_device()
         ctype = options.resolved_compute_type()
