@@ -15,7 +15,7 @@ from pathlib import Path
 from mt.errors import InputError, ModelError, first_line, install_hint
 from mt.families import detect_family, refuse_other_target
 from mt.hub import is_hub_id, looks_like_local_path, require_hub_files
-from mt.output_checks import try_creating_a_file
+from mt.output_checks import refuse_unwritable_place
 
 # Tokenizer files the engine needs next to model.bin, whichever family the checkpoint is.
 _TOKENIZER_FILES = (
@@ -168,19 +168,6 @@ def _refuse_other_files(out: Path, others: list[str]) -> None:
                          "never other files: move them first")
 
 
-def _refuse_unwritable_output(out: Path) -> None:
-    """InputError when the folder beside `out`, where the model is written before it is renamed, cannot be made."""
-    place = next((p for p in out.absolute().parents if p.exists()), None)
-    if place is None:
-        return
-    if not place.is_dir():
-        raise InputError(f"cannot write -o {out}: {place} is a file, not a folder")
-    try:
-        try_creating_a_file(place)
-    except OSError as exc:
-        raise InputError(f"cannot write -o {out}: no file can be created in {place} ({exc.strerror or exc})") from None
-
-
 def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8", force: bool = False) -> Path:
     """Convert `hf_id_or_dir` into `output_dir` (written to a temp dir, then renamed) and copy its spm files."""
     # Everything that can be judged without the weights is checked before converting, which takes minutes.
@@ -194,7 +181,7 @@ def convert(hf_id_or_dir: str, output_dir: str | Path, quantization: str = "int8
 
     out = Path(output_dir)
     _refuse_unsafe_output(out, force)
-    _refuse_unwritable_output(out)
+    refuse_unwritable_place(out.absolute(), name=f"-o {out}")  # the model is written beside it, then renamed
     out = out.resolve()  # "-o ." has no name to put the temporary folder beside
     if src_dir is None:
         require_hub_files(hf_id_or_dir, f"checkpoint {hf_id_or_dir!r}",

@@ -56,24 +56,27 @@ def check_output_file(path: str | os.PathLike[str] | None, *, try_writing: bool 
     if Path(path).is_dir():
         raise InputError(f"cannot write {path}: it is a folder; give a file name{folder_hint}")
     # Through a symlink the file it points at is replaced, in the target's folder, not the link's.
-    _refuse_path_through_a_file(Path(path).resolve() if Path(path).is_symlink() else path, try_writing)
+    refuse_unwritable_place(Path(path).resolve() if Path(path).is_symlink() else path, try_writing)
 
 
-def _refuse_path_through_a_file(path: str | os.PathLike[str], try_writing: bool = True) -> None:
+def refuse_unwritable_place(path: str | os.PathLike[str], try_writing: bool = True, name: str | None = None) -> None:
     """InputError when nothing can be created where `path` goes: its nearest existing ancestor is a file, or (when
-    `try_writing`) a folder this process may not write in (permissions, a read-only filesystem)."""
+    `try_writing`) a folder this process may not write in (permissions, a read-only filesystem).
+
+    `name` is how the message names `path` (default: the path itself; "-o OUT" for an option's value)."""
+    name = name or str(path)
     parent = next((p for p in Path(path).parents if p.exists()), None)
     if parent is None:
         return
     if not parent.is_dir():
-        raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
+        raise InputError(f"cannot write {name}: {parent} is a file, not a folder")
     if not try_writing:
         return
     try:
         try_creating_a_file(parent)
     except OSError as exc:
         # Named as a folder that refuses new files: /proc answers "No such file or directory" about itself.
-        raise InputError(f"cannot write {path}: no file can be created in {parent} ({exc.strerror or exc})") from None
+        raise InputError(f"cannot write {name}: no file can be created in {parent} ({exc.strerror or exc})") from None
 
 
 def try_creating_a_file(folder: Path) -> None:
@@ -118,7 +121,7 @@ def check_output_folder(path: str | os.PathLike[str], owned: frozenset[str], *, 
     if target.resolve() == here or target.resolve() in here.parents:
         # The folder is replaced whole, and a process cannot swap out the folder it is working in.
         raise InputError(f"cannot replace {path}: it holds the current folder; give a subfolder such as out/")
-    _refuse_path_through_a_file(path, try_writing)
+    refuse_unwritable_place(path, try_writing)
     if target.is_dir():
         foreign = sorted(_foreign_entries(target, owned, folders or {}))
         if foreign:
