@@ -34,19 +34,34 @@ def is_pulled(name: str) -> bool:
     return (model_path(name) / "model.bin").is_file() and (model_path(name) / METADATA_FILE).is_file()
 
 
-def download_damage(name: str) -> str | None:
-    """Why the downloaded copy of catalog model `name` cannot be used (model.bin damaged, a file missing), else None."""
+def model_bin_problem(path: Path) -> str | None:
+    """Why the model folder `path` has no usable model.bin (none, or cut short by a killed copy or a full disk)."""
+    model_bin = path / "model.bin"
+    if not model_bin.is_file():
+        return f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory"
+    why = damage(model_bin)
+    return f"{model_bin} is damaged: {why}" if why is not None else None
+
+
+def folder_problem(path: Path) -> str | None:
+    """Why the model folder `path` cannot translate (model.bin, config.json, vocabulary or SentencePiece files), or None.
+
+    Judged without loading the weights."""
     from mt.spm import Tokenizer
 
-    path = model_path(name)
-    why = damage(path / "model.bin")
+    why = model_bin_problem(path)
     if why is not None:
-        return f"{path / 'model.bin'} is damaged: {why}"
+        return why
     try:
-        Tokenizer(path, detect_family(path))  # config.json, vocabulary and SentencePiece files are all there
+        Tokenizer(path, detect_family(path))
     except ModelError as exc:
         return str(exc)
     return None
+
+
+def download_damage(name: str) -> str | None:
+    """Why the downloaded copy of catalog model `name` cannot be used (model.bin damaged, a file missing), else None."""
+    return folder_problem(model_path(name))
 
 
 def not_downloaded_message(name: str) -> str:

@@ -21,7 +21,6 @@ from mt.catalog import load_catalog
 from mt.document import Document
 from mt.errors import ModelError, first_line
 from mt.families import Family, detect_family, read_metadata
-from mt.model_file import damage
 from mt.options import TranslationOptions
 from mt.progress import progress_bar
 from mt.spm import Tokenizer
@@ -128,21 +127,18 @@ def check_model(name_or_path: str, offline: bool | None = None) -> None:
         path, catalog_name = hub.model_path(entry.name), entry.name
     elif not path.is_dir():
         _resolve(name_or_path, True, False)
-    check_model_file(path, catalog_name)
-    with _pull_hint(catalog_name):
-        Tokenizer(path, detect_family(path))
+    why = hub.folder_problem(path)
+    if why is not None:
+        raise ModelError(f"{why}{_pull_again(catalog_name)}")
 
 
 def check_model_file(path: Path, catalog_name: str | None = None) -> None:
     """ModelError when the folder has no model.bin or one cut short (a killed copy, a full disk), before any work.
 
     `catalog_name` names the catalog model the folder holds, whose message then says how to download it again."""
-    model_bin = path / "model.bin"
-    if not model_bin.is_file():
-        raise ModelError(f"{path} has no model.bin; it is not a (complete) CTranslate2 model directory")
-    why = damage(model_bin)
-    if why:
-        raise ModelError(f"{model_bin} is damaged: {why}{_pull_again(catalog_name)}")
+    why = hub.model_bin_problem(path)
+    if why is not None:
+        raise ModelError(f"{why}{_pull_again(catalog_name)}")
 
 
 def _pull_again(catalog_name: str | None) -> str:
