@@ -191,7 +191,8 @@ def _foreign_moses(folder: Path) -> list[str]:
     """What in an earlier run's moses/ it did not write."""
     from align.export import moses_names
 
-    return [p.name for p in folder.iterdir() if p.name not in moses_names() or not p.is_file()]
+    names = moses_names()
+    return [p.name for p in folder.iterdir() if p.name not in names or not p.is_file()]
 
 
 RUN_FOLDERS = {"translations": _foreign_translations, "moses": _foreign_moses}
