@@ -60,10 +60,10 @@ def check_output_file(path: str | os.PathLike[str] | None, *, try_writing: bool 
 
 
 def refuse_unwritable_place(path: str | os.PathLike[str], try_writing: bool = True, name: str | None = None) -> None:
-    """InputError when nothing can be created where `path` goes: its nearest existing ancestor is a file, or (when
-    `try_writing`) a folder this process may not write in (permissions, a read-only filesystem).
+    """InputError when nothing can be created where `path` goes (its nearest existing ancestor is a file, or unwritable).
 
-    `name` is how the message names `path` (default: the path itself; "-o OUT" for an option's value)."""
+    Unwritable is tried only when `try_writing`: a folder this process may not write in (permissions, a read-only
+    filesystem). `name` is how the message names `path` (default: the path itself; "-o OUT" for an option's value)."""
     name = name or str(path)
     parent = next((p for p in Path(path).parents if p.exists()), None)
     if parent is None:
